@@ -1,0 +1,160 @@
+"""`audisi`: every verb ops need, one image, the role chosen by the command."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from typing import Any
+
+from audisi.services import SERVICES, ServiceSpec, load
+
+
+def _spec(name: str) -> ServiceSpec:
+    if name not in SERVICES:
+        raise SystemExit(f"unknown service {name!r}; choose from {', '.join(sorted(SERVICES))}")
+    return SERVICES[name]
+
+
+def _runtime(spec: ServiceSpec) -> Any:
+    runtime = load(spec.runtime_path)
+    runtime.configure_logging()  # type: ignore[attr-defined]
+    return runtime
+
+
+def cmd_api(args: argparse.Namespace) -> None:
+    """Serve a service's HTTP API with uvicorn."""
+    import uvicorn
+
+    spec = _spec(args.service)
+    _runtime(spec)
+    port = args.port or int(os.environ.get("API_PORT", spec.api_port))
+    uvicorn.run(
+        spec.app_path,
+        host=args.host,
+        port=port,
+        log_config=None,  # our structlog JSON handler, not uvicorn's
+        proxy_headers=True,
+        timeout_graceful_shutdown=10,
+        access_log=False,
+    )
+
+
+def cmd_worker(args: argparse.Namespace) -> None:
+    """Run a Celery worker consuming a service's queue(s)."""
+    spec = _spec(args.service)
+    _runtime(spec)
+    celery_app: Any = load(spec.celery_path)
+    queues = args.queues or spec.queues[0]
+    concurrency = args.concurrency or int(os.environ.get("WORKER_CONCURRENCY", "2"))
+    celery_app.worker_main(
+        [
+            "worker",
+            "--loglevel=INFO",
+            f"--queues={queues}",
+            f"--concurrency={concurrency}",
+            f"--hostname={queues.replace(',', '+')}@%h-{os.getpid()}",
+            "--without-mingle",  # start fast; no state to sync between replicas
+            "--without-gossip",
+        ]
+    )
+
+
+def cmd_beat(args: argparse.Namespace) -> None:
+    """Run the Celery beat scheduler of a service (one replica only)."""
+    spec = _spec(args.service)
+    _runtime(spec)
+    celery_app: Any = load(spec.celery_path)
+    schedule = os.environ.get("BEAT_SCHEDULE_FILE", os.path.join(tempfile.gettempdir(), f"audisi-beat-{spec.name}"))
+    celery_app.start(["beat", "--loglevel=INFO", f"--schedule={schedule}"])
+
+
+def cmd_relay(args: argparse.Namespace) -> None:
+    """Relay a service's outbox to the consuming queues."""
+    from shared.outbox import OutboxRelay
+
+    spec = _spec(args.service)
+    runtime = _runtime(spec)
+    celery_app: Any = load(spec.celery_path)
+    relay = OutboxRelay(producer=spec.name, engine=runtime.engine, celery_app=celery_app, settings=runtime.settings)
+    relay.install_signal_handlers()
+    relay.run_forever()
+
+
+def cmd_migrate(args: argparse.Namespace) -> None:
+    """Create a service's database if needed and apply its migrations."""
+    from shared.migrations import upgrade
+
+    for name in args.service or list(SERVICES):
+        spec = _spec(name)
+        runtime = _runtime(spec)
+        upgrade(spec.migrations_dir, runtime.settings.database_url)
+        print(f"{name}: database migrated", file=sys.stderr)
+
+
+def cmd_seed(args: argparse.Namespace) -> None:
+    """Load the demo edition into a service's database (idempotent)."""
+    for name in args.service or list(SERVICES):
+        spec = _spec(name)
+        _runtime(spec)
+        seed: Any = load(spec.seed_path)
+        seed()
+
+
+def cmd_run(args: argparse.Namespace) -> None:
+    """Run the whole stack locally with the same commands as docker-compose (see audisi.stack)."""
+    from audisi.stack import run_stack
+
+    raise SystemExit(run_stack(seed=not args.no_seed))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command-line interface."""
+    parser = argparse.ArgumentParser(prog="audisi", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    names = sorted(SERVICES)
+
+    p = sub.add_parser("api", help="serve a service's HTTP API")
+    p.add_argument("service", choices=names)
+    p.add_argument("--host", default=os.environ.get("API_HOST", "0.0.0.0"))  # noqa: S104 - containers listen on all
+    p.add_argument("--port", type=int, default=None, help="default: API_PORT or the service's port")
+    p.set_defaults(func=cmd_api)
+
+    p = sub.add_parser("worker", help="run a Celery worker for a service")
+    p.add_argument("service", choices=names)
+    p.add_argument("--queues", default=None, help="comma-separated; default: the service's own queue")
+    p.add_argument("--concurrency", type=int, default=None)
+    p.set_defaults(func=cmd_worker)
+
+    p = sub.add_parser("beat", help="run a service's periodic task scheduler")
+    p.add_argument("service", choices=names)
+    p.set_defaults(func=cmd_beat)
+
+    p = sub.add_parser("relay", help="relay a service's outbox to Celery")
+    p.add_argument("service", choices=names)
+    p.set_defaults(func=cmd_relay)
+
+    p = sub.add_parser("migrate", help="create and migrate databases (all services by default)")
+    p.add_argument("service", nargs="*", help="default: all services")
+    p.set_defaults(func=cmd_migrate)
+
+    p = sub.add_parser("seed", help="load the demo edition (all services by default)")
+    p.add_argument("service", nargs="*", help="default: all services")
+    p.set_defaults(func=cmd_seed)
+
+    p = sub.add_parser("run", help="run the whole stack locally (make run)")
+    p.add_argument("--no-seed", action="store_true")
+    p.set_defaults(func=cmd_run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point of the `audisi` command."""
+    args = build_parser().parse_args(argv)
+    args.func(args)
+
+
+if __name__ == "__main__":
+    main()

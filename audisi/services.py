@@ -1,0 +1,74 @@
+"""The registry of Audisi's services: where each one's app, worker, migrations and seed live.
+
+Only import paths as strings: this module never imports a service, so no service imports another.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    """How to run one service."""
+
+    name: str
+    api_port: int
+    queues: tuple[str, ...]
+    beat: bool = False
+
+    @property
+    def package(self) -> str:
+        """The service's Python package."""
+        return f"services.{self.name}"
+
+    @property
+    def app_path(self) -> str:
+        """The ASGI app, for uvicorn."""
+        return f"{self.package}.main:app"
+
+    @property
+    def celery_path(self) -> str:
+        """The Celery app, for workers, beat and the relay."""
+        return f"{self.package}.worker:celery_app"
+
+    @property
+    def runtime_path(self) -> str:
+        """The service's runtime (settings, engine)."""
+        return f"{self.package}.db:runtime"
+
+    @property
+    def seed_path(self) -> str:
+        """The demo-data loader."""
+        return f"{self.package}.seed:seed"
+
+    @property
+    def migrations_dir(self) -> Path:
+        """The service's Alembic folder."""
+        return ROOT / "services" / self.name / "migrations"
+
+    @property
+    def database_name(self) -> str:
+        """The default name of the service's own database."""
+        return f"audisi_{self.name}"
+
+
+SERVICES: dict[str, ServiceSpec] = {
+    spec.name: spec
+    for spec in (
+        ServiceSpec("submission", 8001, ("submission",)),
+        ServiceSpec("judging", 8002, ("judging",)),
+        ServiceSpec("implementation", 8003, ("implementation", "notifications"), beat=True),
+    )
+}
+
+
+def load(path: str) -> object:
+    """Import `package.module:attribute`."""
+    import importlib
+
+    module_name, _, attribute = path.partition(":")
+    return getattr(importlib.import_module(module_name), attribute)

@@ -1,0 +1,213 @@
+"""Run the stack locally: the same processes, with the same commands, as docker-compose.yml.
+
+`make run` and the end-to-end tests both use `LocalStack`. Each process gets the environment the
+compose file gives its container: its own service's DATABASE_URL, the shared REDIS_URL and secrets.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+import httpx
+from sqlalchemy import make_url
+
+from audisi.processes import MIGRATIONS, PROCESSES, Process
+from audisi.services import ROOT, SERVICES
+
+
+@dataclass
+class StackConfig:
+    """Where the stack's servers are and what the processes get in their environment."""
+
+    postgres_url: str  # any database on the server; each service gets audisi_<service> (or a prefix)
+    redis_url: str
+    database_prefix: str = "audisi"
+    api_ports: dict[str, int] = field(default_factory=lambda: {n: s.api_port for n, s in SERVICES.items()})
+    extra_env: dict[str, str] = field(default_factory=dict)
+
+    def database_url(self, service: str) -> str:
+        """The URL of `service`'s own database."""
+        url = make_url(self.postgres_url).set(database=f"{self.database_prefix}_{service}")
+        return url.render_as_string(hide_password=False)
+
+    def env_for(self, process: Process) -> dict[str, str]:
+        """The environment of one process (as compose gives its container)."""
+        env = dict(os.environ)
+        env.update(
+            {
+                "DATABASE_URL": self.database_url(process.service),
+                "REDIS_URL": self.redis_url,
+                "PYTHONUNBUFFERED": "1",
+            }
+        )
+        if process.http_port is not None:
+            env["API_PORT"] = str(self.api_ports[process.service])
+        env.update(self.extra_env)
+        return env
+
+
+def resolve_command(command: Iterable[str]) -> list[str]:
+    """The compose command, run with this interpreter's `audisi` (the virtualenv's, not one on PATH)."""
+    argv = list(command)
+    if argv and argv[0] == "audisi":
+        return [sys.executable, "-m", "audisi.cli", *argv[1:]]
+    return argv
+
+
+class LocalStack:
+    """Starts, watches and stops the stack's processes."""
+
+    def __init__(self, config: StackConfig, *, log_dir: Path | None = None, echo: bool = False) -> None:
+        self.config = config
+        self.log_dir = log_dir
+        self.echo = echo
+        self.procs: dict[str, subprocess.Popen[bytes]] = {}
+        self._threads: list[threading.Thread] = []
+
+    def migrate(self) -> None:
+        """Run the one-shot migration jobs (creating the databases), as compose does before the APIs."""
+        for job in MIGRATIONS:
+            subprocess.run(  # noqa: S603 - our own command list
+                resolve_command(job.command), env=self.config.env_for(job), cwd=ROOT, check=True
+            )
+
+    def start(self, processes: Iterable[Process] = PROCESSES) -> None:
+        """Start processes in the background."""
+        for process in processes:
+            self.start_one(process)
+
+    def start_one(self, process: Process, extra_env: Mapping[str, str] | None = None) -> subprocess.Popen[bytes]:
+        """Start (or restart) one process by its compose name."""
+        env = self.config.env_for(process)
+        env.update(extra_env or {})
+        proc = subprocess.Popen(  # noqa: S603 - our own command list
+            resolve_command(process.command),
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # signals to the stack don't hit children twice
+        )
+        self.procs[process.name] = proc
+        sink = self._sink(process.name)
+        thread = threading.Thread(target=self._pump, args=(process.name, proc, sink), daemon=True)
+        thread.start()
+        self._threads.append(thread)
+        return proc
+
+    def _sink(self, name: str) -> IO[str] | None:
+        if self.log_dir is None:
+            return None
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        return (self.log_dir / f"{name}.log").open("a", encoding="utf-8")
+
+    def _pump(self, name: str, proc: subprocess.Popen[bytes], sink: IO[str] | None) -> None:
+        assert proc.stdout is not None
+        for raw in proc.stdout:
+            line = raw.decode("utf-8", "replace").rstrip()
+            if sink is not None:
+                sink.write(line + "\n")
+                sink.flush()
+            if self.echo:
+                print(f"{name:>22} | {line}", flush=True)
+        if sink is not None:
+            sink.close()
+
+    def wait_healthy(self, timeout: float = 60.0) -> None:
+        """Wait until every API answers /readyz; raise with the log tail of one that does not."""
+        deadline = time.monotonic() + timeout
+        for service, port in self.config.api_ports.items():
+            url = f"http://127.0.0.1:{port}/readyz"
+            while True:
+                dead = {n: p.returncode for n, p in self.procs.items() if p.poll() is not None}
+                if dead:
+                    raise RuntimeError(f"processes exited during start-up: {dead}\n{self.log_tail()}")
+                try:
+                    if httpx.get(url, timeout=2).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"{service} API not ready at {url}\n{self.log_tail()}")
+                time.sleep(0.2)
+
+    def log_tail(self, lines: int = 15) -> str:
+        """The last lines of every process log (for failure messages)."""
+        if self.log_dir is None:
+            return ""
+        parts = []
+        for path in sorted(self.log_dir.glob("*.log")):
+            tail = path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:]
+            parts.append(f"--- {path.name}\n" + "\n".join(tail))
+        return "\n".join(parts)
+
+    def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
+        """Send a signal to a process and its children (a worker's pool dies with it)."""
+        proc = self.procs[name]
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, sig)
+        proc.wait(timeout=30)
+
+    def stop(self, timeout: float = 15.0) -> None:
+        """Stop everything: SIGTERM, then SIGKILL whatever is left."""
+        for proc in self.procs.values():
+            if proc.poll() is None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        for proc in self.procs.values():
+            remaining = max(0.1, deadline - time.monotonic())
+            try:
+                proc.wait(timeout=remaining)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(timeout=5)
+        for thread in self._threads:
+            thread.join(timeout=2)
+
+
+def run_stack(*, seed: bool = True) -> int:
+    """`make run`: migrate, optionally seed, start everything, and stop it all on Ctrl-C."""
+    config = StackConfig(
+        postgres_url=os.environ.get("POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"),
+        redis_url=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+    )
+    stack = LocalStack(config, echo=True)
+    stack.migrate()
+    stack.start()
+    stopping = threading.Event()
+    signal.signal(signal.SIGINT, lambda *_: stopping.set())
+    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    try:
+        stack.wait_healthy()
+        if seed:
+            for name in SERVICES:
+                seed_env = config.env_for(Process(f"{name}-seed", name, ()))
+                subprocess.run(  # noqa: S603
+                    resolve_command(("audisi", "seed", name)), env=seed_env, cwd=ROOT, check=True
+                )
+        print(
+            "\nAudisi is running:\n"
+            + "".join(f"  {n:<15} http://localhost:{p}/docs\n" for n, p in config.api_ports.items())
+            + "Ctrl-C stops everything.\n",
+            flush=True,
+        )
+        while not stopping.wait(1.0):
+            dead = [n for n, p in stack.procs.items() if p.poll() is not None]
+            if dead:
+                print(f"stopping: {', '.join(dead)} exited", file=sys.stderr)
+                return 1
+        return 0
+    finally:
+        stack.stop()

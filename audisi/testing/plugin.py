@@ -1,0 +1,117 @@
+"""Pytest fixtures for real PostgreSQL and Redis (see audisi.testing.infra for where they come from)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from audisi.services import ROOT, SERVICES
+from audisi.testing.infra import (
+    HOW_TO_START,
+    Infra,
+    create_database,
+    docker_engine_available,
+    drop_database,
+    given_or_local,
+    new_infra,
+)
+
+
+@pytest.fixture(scope="session")
+def infra(request: pytest.FixtureRequest) -> Infra:
+    """PostgreSQL and Redis for this test session."""
+    found = given_or_local()
+    if found is None and docker_engine_available():
+        docker_services = request.getfixturevalue("docker_services")
+        docker_ip = request.getfixturevalue("docker_ip")
+        pg_port = docker_services.port_for("postgres", 5432)
+        redis_port = docker_services.port_for("redis", 6379)
+        pg_url = f"postgresql+psycopg://audisi:audisi@{docker_ip}:{pg_port}/postgres"
+        docker_services.wait_until_responsive(timeout=60, pause=0.5, check=lambda: _pg_ready(pg_url))
+        found = (pg_url, f"redis://{docker_ip}:{redis_port}", "docker")
+    if found is None:
+        pytest.fail(HOW_TO_START, pytrace=False)
+    return new_infra(*found)
+
+
+def _pg_ready(url: str) -> bool:
+    from sqlalchemy import create_engine, pool, text
+
+    try:
+        engine = create_engine(url, poolclass=pool.NullPool)
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        engine.dispose()
+        return True
+    except Exception:
+        return False
+
+
+@pytest.fixture(scope="session")
+def docker_compose_file() -> str:
+    """pytest-docker: the project's own compose file (postgres and redis services)."""
+    return str(ROOT / "docker-compose.yml")
+
+
+@pytest.fixture(scope="session")
+def docker_setup() -> list[str]:
+    """pytest-docker: start only the data services the tests need."""
+    return ["up --build -d postgres redis"]
+
+
+@pytest.fixture(scope="session")
+def test_run_id() -> str:
+    """A short id naming this session's databases."""
+    return f"t{os.getpid()}{secrets.token_hex(2)}"
+
+
+@pytest.fixture(scope="session")
+def service_database(infra: Infra, test_run_id: str) -> Iterator[Callable[[str], str]]:
+    """Create (once per session) and migrate a service's own test database; returns its URL."""
+    from shared.migrations import upgrade
+
+    created: dict[str, str] = {}
+
+    def get(service: str) -> str:
+        if service not in created:
+            name = f"audisi_{test_run_id}_{service}"
+            url = create_database(infra, name)
+            upgrade(SERVICES[service].migrations_dir, url)
+            created[service] = name
+        return infra.database_url(created[service])
+
+    yield get
+    for name in created.values():
+        drop_database(infra, name)
+
+
+def service_settings(settings_class: type[Any], infra: Infra, database_url: str, **overrides: Any) -> Any:
+    """Test settings for a service: its test database, the session's Redis, short timeouts."""
+    values: dict[str, Any] = {
+        "environment": "test",
+        "database_url": database_url,
+        "redis_url": infra.redis_url,
+        "log_json": False,
+    }
+    values.update(overrides)
+    return settings_class(**values)
+
+
+def truncate_all(engine: Any, metadata: Any) -> None:
+    """Empty every table of a service (between tests that commit)."""
+    from sqlalchemy import text
+
+    names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
+    if names:
+        with engine.begin() as conn:
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+
+
+def project_root() -> Path:
+    """The repository root."""
+    return ROOT

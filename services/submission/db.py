@@ -1,0 +1,25 @@
+"""The submission service's database: its tables, its outbox and inbox, and its runtime."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends
+from sqlalchemy.orm import Session
+
+from services.submission.settings import SubmissionSettings
+from shared.db import ServiceBase, new_metadata
+from shared.messaging import define_messaging_tables
+from shared.runtime import ServiceRuntime
+
+metadata = new_metadata()
+messaging = define_messaging_tables(metadata)
+runtime = ServiceRuntime("submission", SubmissionSettings)
+SessionDep = Annotated[Session, Depends(runtime.get_session)]
+
+
+class Base(ServiceBase):
+    """Declarative base of the submission service's tables."""
+
+    __abstract__ = True
+    metadata = metadata

@@ -1,0 +1,271 @@
+"""The FastAPI app factory: one error format, health and metrics, correlation ids, body limits."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+import redis
+from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, PlainTextResponse
+from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from shared.auth import TokenService
+from shared.errors import SERVICE_UNAVAILABLE, AppError
+from shared.errors import Message as Text
+from shared.logging import get_logger, new_correlation_id, set_correlation_id
+from shared.settings import ServiceSettings
+
+log = get_logger(__name__)
+
+REQUESTS = Counter("audisi_http_requests_total", "HTTP requests", ["service", "method", "route", "status"])
+LATENCY = Histogram(
+    "audisi_http_request_seconds",
+    "HTTP request latency",
+    ["service", "method", "route"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
+)
+
+CORRELATION_HEADER = "X-Correlation-ID"
+
+
+def request_language(request: Request) -> str:
+    """The caller's language: English if Accept-Language prefers it, Indonesian otherwise."""
+    accept = request.headers.get("accept-language", "")
+    first = accept.split(",")[0].strip().lower()
+    return "en" if first.startswith("en") else "id"
+
+
+def error_response(request: Request, status: int, code: str, message: Text, details: Any = None) -> JSONResponse:
+    """The one error body every service returns."""
+    language = request_language(request)
+    body = {"error": {"code": code, "message": message.in_language(language), "details": details}}
+    return JSONResponse(body, status_code=status, headers={"Content-Language": language})
+
+
+# Pydantic's error types, said in Indonesian; anything else falls back to pydantic's English text.
+_VALIDATION_ID = {
+    "missing": "wajib diisi",
+    "string_too_short": "terlalu pendek",
+    "string_too_long": "terlalu panjang",
+    "string_pattern_mismatch": "formatnya tidak sesuai",
+    "int_parsing": "harus berupa bilangan bulat",
+    "int_type": "harus berupa bilangan bulat",
+    "float_parsing": "harus berupa angka",
+    "greater_than_equal": "terlalu kecil",
+    "greater_than": "terlalu kecil",
+    "less_than_equal": "terlalu besar",
+    "less_than": "terlalu besar",
+    "enum": "bukan pilihan yang tersedia",
+    "literal_error": "bukan pilihan yang tersedia",
+    "value_error": "nilainya tidak sah",
+    "uuid_parsing": "bukan UUID yang sah",
+    "date_from_datetime_parsing": "bukan tanggal yang sah",
+    "date_parsing": "bukan tanggal yang sah",
+    "datetime_parsing": "bukan waktu yang sah",
+    "json_invalid": "bukan JSON yang sah",
+    "model_attributes_type": "harus berupa objek",
+    "dict_type": "harus berupa objek",
+    "list_type": "harus berupa daftar",
+    "bool_parsing": "harus true atau false",
+    "extra_forbidden": "tidak dikenal",
+    "too_long": "terlalu banyak isian",
+    "too_short": "terlalu sedikit isian",
+}
+
+
+def _validation_details(exc: RequestValidationError, language: str) -> list[dict[str, Any]]:
+    details = []
+    for err in exc.errors():
+        loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "header")]
+        message = err.get("msg", "")
+        if language == "id":
+            ctx_message = str((err.get("ctx") or {}).get("error", "")) if err.get("type") == "value_error" else ""
+            message = ctx_message or _VALIDATION_ID.get(err.get("type", ""), message)
+        details.append({"field": ".".join(loc), "type": err.get("type"), "message": message})
+    return details
+
+
+class BodySizeLimit:
+    """Refuses request bodies over a limit with 413, before the app reads them into memory."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int, overrides: dict[str, int] | None = None) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+        self.overrides = overrides or {}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = next((v for k, v in self.overrides.items() if scope["path"].startswith(k)), self.max_bytes)
+        headers = dict(scope.get("headers") or [])
+        declared = headers.get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await self._refuse(scope, receive, send, limit)
+            return
+        received = 0
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise _BodyTooLargeError(limit)
+            return message
+
+        try:
+            await self.app(scope, limited_receive, send)
+        except _BodyTooLargeError:
+            await self._refuse(scope, receive, send, limit)
+
+    @staticmethod
+    async def _refuse(scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+        response = error_response(
+            Request(scope, receive),
+            413,
+            "payload_too_large",
+            Text(f"Isi permintaan melebihi batas {limit} byte", f"Request body exceeds the limit of {limit} bytes"),
+            {"max_bytes": limit},
+        )
+        await response(scope, receive, send)
+
+
+class _BodyTooLargeError(Exception):
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+
+
+def create_app(
+    *,
+    service: str,
+    title: str,
+    settings: ServiceSettings,
+    engine_provider: Callable[[], Engine],
+    routers: Sequence[APIRouter],
+    description: str = "",
+    body_limit_overrides: dict[str, int] | None = None,
+) -> FastAPI:
+    """A service's FastAPI app with Audisi's error format, auth, health, metrics and logging."""
+    app = FastAPI(title=title, description=description, version="1.0.0", docs_url="/docs", openapi_url="/openapi.json")
+    app.state.settings = settings
+    app.state.token_service = TokenService(settings)
+    app.state.service = service
+
+    for router in routers:
+        app.include_router(router)
+
+    @app.exception_handler(AppError)
+    async def _app_error(request: Request, exc: AppError) -> JSONResponse:
+        return error_response(request, exc.status_code, exc.code, exc.message, exc.details)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return error_response(
+            request,
+            422,
+            "validation_error",
+            Text("Isian tidak valid", "Invalid input"),
+            _validation_details(exc, request_language(request)),
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        messages = {
+            404: ("not_found", Text("Alamat tidak ditemukan", "Not found")),
+            405: ("method_not_allowed", Text("Metode tidak diizinkan", "Method not allowed")),
+            401: ("unauthenticated", Text("Silakan masuk terlebih dahulu", "Please sign in first")),
+            403: ("forbidden", Text("Akses ditolak", "Forbidden")),
+        }
+        code, message = messages.get(
+            exc.status_code, ("http_error", Text("Permintaan tidak dapat diproses", "Request cannot be processed"))
+        )
+        response = error_response(request, exc.status_code, code, message)
+        for k, v in (exc.headers or {}).items():
+            response.headers[k] = v
+        return response
+
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(PoolTimeoutError)
+    async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+        log.warning("database unavailable", error=str(exc).splitlines()[0])
+        response = error_response(request, 503, "service_unavailable", SERVICE_UNAVAILABLE)
+        response.headers["Retry-After"] = "2"
+        return response
+
+    @app.exception_handler(DBAPIError)
+    async def _database_error(request: Request, exc: DBAPIError) -> JSONResponse:
+        if exc.connection_invalidated:
+            return await _database_unavailable(request, exc)
+        log.error("database error", exc_info=exc)
+        return error_response(
+            request, 500, "internal_error", Text("Terjadi kesalahan di server", "Internal server error")
+        )
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.error("unhandled error", exc_info=exc)
+        return error_response(
+            request, 500, "internal_error", Text("Terjadi kesalahan di server", "Internal server error")
+        )
+
+    @app.get("/healthz", tags=["ops"], summary="The process is up")
+    def healthz() -> dict[str, str]:
+        return {"status": "ok", "service": service}
+
+    @app.get("/readyz", tags=["ops"], summary="Database and broker reachable")
+    def readyz(response: Response) -> dict[str, Any]:
+        checks: dict[str, str] = {}
+        try:
+            with engine_provider().connect() as conn:
+                conn.execute(text("SELECT 1"))
+            checks["database"] = "ok"
+        except Exception as exc:
+            checks["database"] = f"error: {type(exc).__name__}"
+        try:
+            client = redis.Redis.from_url(settings.redis_url, socket_timeout=2, socket_connect_timeout=2)
+            client.ping()
+            client.close()
+            checks["broker"] = "ok"
+        except Exception as exc:
+            checks["broker"] = f"error: {type(exc).__name__}"
+        ready = all(v == "ok" for v in checks.values())
+        response.status_code = 200 if ready else 503
+        return {"status": "ready" if ready else "not ready", "checks": checks}
+
+    @app.get("/metrics", tags=["ops"], summary="Prometheus metrics", response_class=PlainTextResponse)
+    def metrics() -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    @app.middleware("http")
+    async def _observe(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        correlation_id = request.headers.get(CORRELATION_HEADER) or new_correlation_id()
+        set_correlation_id(correlation_id[:64])
+        started = time.perf_counter()
+        response = await call_next(request)
+        route = request.scope.get("route")
+        template = getattr(route, "path", "unmatched")
+        elapsed = time.perf_counter() - started
+        REQUESTS.labels(service, request.method, template, str(response.status_code)).inc()
+        LATENCY.labels(service, request.method, template).observe(elapsed)
+        response.headers[CORRELATION_HEADER] = correlation_id[:64]
+        if template not in ("/healthz", "/readyz", "/metrics"):
+            log.info(
+                "request",
+                method=request.method,
+                path=request.url.path,
+                status=response.status_code,
+                ms=round(elapsed * 1000, 1),
+            )
+        return response
+
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_body_bytes, overrides=body_limit_overrides)
+    return app

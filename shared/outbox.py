@@ -1,0 +1,217 @@
+"""Transactional outbox: events are written with the state change, then relayed to Celery after commit.
+
+`publish` runs inside the caller's transaction: if the transaction rolls back, the event never existed.
+`OutboxRelay` (one process per producing service, `audisi relay <service>`) wakes on the NOTIFY that
+commits fire, sends each due delivery to its queue, and sends it again, with backoff, until the
+consumer acknowledges it. Consumers acknowledge by pushing `event_id:consumer` onto a Redis list the
+relay drains, after their own transaction committed. Redis may lose messages (it keeps nothing on
+disk); an unacknowledged delivery is then simply published again.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from types import FrameType
+from typing import Any
+
+import psycopg
+import redis
+from celery import Celery
+from prometheus_client import Counter, Gauge
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
+
+from shared.events import Event, handle_event_task_name
+from shared.logging import get_logger
+from shared.messaging import OUTBOX_CHANNEL
+from shared.settings import ServiceSettings
+
+log = get_logger(__name__)
+
+OUTBOX_PUBLISHED = Counter("audisi_outbox_published_total", "Deliveries sent to a queue", ["producer", "subscriber"])
+OUTBOX_ACKED = Counter("audisi_outbox_acked_total", "Deliveries acknowledged by consumers", ["producer"])
+OUTBOX_PENDING = Gauge("audisi_outbox_pending", "Unacknowledged deliveries at the last relay pass", ["producer"])
+
+
+def ack_list_key(producer: str) -> str:
+    """The Redis list where consumers acknowledge deliveries of `producer`'s events."""
+    return f"audisi:outbox:acks:{producer}"
+
+
+def publish(session: Session, *events: Event) -> None:
+    """Write events to the outbox in the caller's transaction; the relay is woken when it commits."""
+    if not events:
+        return
+    session.execute(
+        text("INSERT INTO outbox_event (event_id, event_type, body) VALUES (:event_id, :event_type, :body)"),
+        [{"event_id": e.event_id, "event_type": e.type, "body": e.model_dump_json()} for e in events],
+    )
+    deliveries = [{"event_id": e.event_id, "subscriber": str(q)} for e in events for q in e.subscribers]
+    if deliveries:
+        session.execute(
+            text("INSERT INTO outbox_delivery (event_id, subscriber) VALUES (:event_id, :subscriber)"), deliveries
+        )
+    session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": OUTBOX_CHANNEL})
+
+
+@dataclass(frozen=True)
+class _Due:
+    event_id: uuid.UUID
+    subscriber: str
+    body: dict[str, Any]
+
+
+class OutboxRelay:
+    """Delivers a service's outbox to the consuming queues, at least once, in tens of milliseconds."""
+
+    def __init__(self, *, producer: str, engine: Engine, celery_app: Celery, settings: ServiceSettings) -> None:
+        self.producer = producer
+        self.engine = engine
+        self.celery_app = celery_app
+        self.settings = settings
+        self.redis = redis.Redis.from_url(settings.redis_url, socket_timeout=5, socket_connect_timeout=5)
+        self._stop = threading.Event()
+        self._listen_conn: psycopg.Connection[Any] | None = None
+
+    # -- one pass ------------------------------------------------------------------------------------
+
+    def apply_acks(self) -> int:
+        """Mark as delivered everything consumers acknowledged since the last pass."""
+        applied = 0
+        while True:
+            raw = self.redis.lpop(ack_list_key(self.producer), 1000)
+            if not raw:
+                return applied
+            pairs = [item.decode().split(":", 1) for item in raw]  # type: ignore[union-attr]
+            with self.engine.begin() as conn:
+                conn.execute(
+                    text(
+                        "UPDATE outbox_delivery d SET acked_at = now() "
+                        "FROM unnest(CAST(:ids AS uuid[]), CAST(:subs AS text[])) AS a(event_id, subscriber) "
+                        "WHERE d.event_id = a.event_id AND d.subscriber = a.subscriber AND d.acked_at IS NULL"
+                    ),
+                    {"ids": [p[0] for p in pairs], "subs": [p[1] for p in pairs]},
+                )
+            OUTBOX_ACKED.labels(self.producer).inc(len(pairs))
+            applied += len(pairs)
+
+    def publish_due(self) -> int:
+        """Send every due, unacknowledged delivery (one batch); returns how many were sent."""
+        s = self.settings
+        with self.engine.begin() as conn:
+            rows = conn.execute(
+                text(
+                    "SELECT d.event_id, d.subscriber, e.body FROM outbox_delivery d "
+                    "JOIN outbox_event e ON e.event_id = d.event_id "
+                    "WHERE d.acked_at IS NULL AND d.next_attempt_at <= now() AND d.attempts < :max_attempts "
+                    "ORDER BY d.next_attempt_at LIMIT :batch FOR UPDATE OF d SKIP LOCKED"
+                ),
+                {"max_attempts": s.outbox_max_attempts, "batch": s.outbox_batch_size},
+            ).all()
+            if not rows:
+                return 0
+            due = [_Due(r.event_id, r.subscriber, r.body) for r in rows]
+            self._send(due)
+            # Marked only after every send returned: a crash in between sends again (consumers dedupe).
+            conn.execute(
+                text(
+                    "UPDATE outbox_delivery d SET attempts = d.attempts + 1, published_at = now(), "
+                    "last_error = NULL, next_attempt_at = now() + make_interval("
+                    "secs => :base * power(2, least(d.attempts, 6))) "
+                    "FROM unnest(CAST(:ids AS uuid[]), CAST(:subs AS text[])) AS a(event_id, subscriber) "
+                    "WHERE d.event_id = a.event_id AND d.subscriber = a.subscriber"
+                ),
+                {
+                    "base": s.outbox_redeliver_after_seconds,
+                    "ids": [d.event_id for d in due],
+                    "subs": [d.subscriber for d in due],
+                },
+            )
+        return len(due)
+
+    def _send(self, due: Sequence[_Due]) -> None:
+        with self.celery_app.producer_or_acquire() as producer:
+            for item in due:
+                self.celery_app.send_task(
+                    handle_event_task_name(item.subscriber),
+                    kwargs={"event": item.body},
+                    queue=item.subscriber,
+                    task_id=f"{item.event_id}:{item.subscriber}",
+                    producer=producer,
+                    headers={"correlation_id": item.body.get("correlation_id")},
+                )
+                OUTBOX_PUBLISHED.labels(self.producer, item.subscriber).inc()
+
+    def pending(self) -> int:
+        """How many deliveries are not yet acknowledged."""
+        with self.engine.connect() as conn:
+            count = conn.execute(text("SELECT count(*) FROM outbox_delivery WHERE acked_at IS NULL")).scalar_one()
+        OUTBOX_PENDING.labels(self.producer).set(count)
+        return int(count)
+
+    # -- the loop ------------------------------------------------------------------------------------
+
+    def stop(self, *_args: object) -> None:
+        """Finish the current pass and leave the loop."""
+        self._stop.set()
+
+    def install_signal_handlers(self) -> None:
+        """Stop cleanly on SIGTERM (docker stop) and SIGINT (Ctrl-C)."""
+
+        def handler(_signum: int, _frame: FrameType | None) -> None:
+            self.stop()
+
+        signal.signal(signal.SIGTERM, handler)
+        signal.signal(signal.SIGINT, handler)
+
+    def run_forever(self) -> None:
+        """Relay until stopped, surviving PostgreSQL and Redis restarts."""
+        log.info("outbox relay started", producer=self.producer)
+        failures = 0
+        while not self._stop.is_set():
+            try:
+                self.apply_acks()
+                sent = self.publish_due()
+                failures = 0
+                if sent >= self.settings.outbox_batch_size:
+                    continue  # a backlog: keep going without waiting
+                if sent:
+                    log.info("outbox relayed", producer=self.producer, sent=sent)
+                self._wait_for_work(self.settings.outbox_poll_seconds)
+            except Exception as exc:  # a restarting database or broker: back off, then try again
+                failures += 1
+                delay = min(0.2 * 2**failures, 5.0)
+                log.warning("outbox relay pass failed", producer=self.producer, error=str(exc), retry_in=delay)
+                self._close_listener()
+                self._stop.wait(delay)
+        self._close_listener()
+        log.info("outbox relay stopped", producer=self.producer)
+
+    def _wait_for_work(self, timeout: float) -> None:
+        conn = self._listener()
+        deadline = time.monotonic() + timeout
+        for _notify in conn.notifies(timeout=timeout, stop_after=1):
+            break
+        # Coalesce a burst of commits into one pass.
+        if time.monotonic() < deadline:
+            for _notify in conn.notifies(timeout=0.005):
+                pass
+
+    def _listener(self) -> psycopg.Connection[Any]:
+        if self._listen_conn is None or self._listen_conn.closed:
+            url = self.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+            self._listen_conn = psycopg.connect(url, autocommit=True, connect_timeout=5)
+            self._listen_conn.execute(f"LISTEN {OUTBOX_CHANNEL}")
+        return self._listen_conn
+
+    def _close_listener(self) -> None:
+        if self._listen_conn is not None:
+            try:
+                self._listen_conn.close()
+            finally:
+                self._listen_conn = None
