@@ -103,6 +103,16 @@ def cmd_seed(args: argparse.Namespace) -> None:
         seed()
 
 
+def cmd_create_user(args: argparse.Namespace) -> None:
+    """Create (or reset the password of) an account; accounts live in the submission service."""
+    _runtime(_spec("submission"))
+    create_user: Any = load("services.submission.accounts.commands:create_user")
+    user_id = create_user(
+        role=args.role, email=args.email, password=args.password, name=args.name, agency_code=args.agency
+    )
+    print(user_id)
+
+
 def cmd_run(args: argparse.Namespace) -> None:
     """Run the whole stack locally with the same commands as docker-compose (see audisi.stack)."""
     from audisi.stack import run_stack
@@ -143,6 +153,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("seed", help="load the demo edition (all services by default)")
     p.add_argument("service", nargs="*", help="default: all services")
     p.set_defaults(func=cmd_seed)
+
+    p = sub.add_parser("create-user", help="create an account (admin, committee, judge, agency)")
+    p.add_argument("--role", required=True, choices=["admin", "committee", "judge", "agency", "participant"])
+    p.add_argument("--email", required=True)
+    p.add_argument("--password", required=True)
+    p.add_argument("--name", required=True)
+    p.add_argument("--agency", default=None, help="agency code (judges and agency officers)")
+    p.set_defaults(func=cmd_create_user)
 
     p = sub.add_parser("run", help="run the whole stack locally (make run)")
     p.add_argument("--no-seed", action="store_true")

@@ -107,6 +107,16 @@ class IdeaWithdrawnPayload(_Record):
     withdrawn_at: datetime
 
 
+class IdeaScreenedPayload(_Record):
+    """The committee screened a submitted idea: only eligible ideas go on to judging."""
+
+    idea_id: uuid.UUID
+    edition_code: str
+    eligible: bool
+    reason: str | None = None
+    screened_at: datetime
+
+
 class IdeaJudgedPayload(_Record):
     """The committee published a decision on an idea."""
 
@@ -196,6 +206,14 @@ class IdeaWithdrawn(Event):
     subscribers: ClassVar[tuple[Queue, ...]] = (Queue.JUDGING, Queue.IMPLEMENTATION)
 
 
+class IdeaScreened(Event):
+    """idea.screened.v1 — producer: submission; consumers: judging (only eligible ideas can be scored)."""
+
+    type: Literal["idea.screened.v1"] = "idea.screened.v1"
+    payload: IdeaScreenedPayload
+    subscribers: ClassVar[tuple[Queue, ...]] = (Queue.JUDGING,)
+
+
 class IdeaJudged(Event):
     """idea.judged.v1 — producer: judging; consumers: implementation (a ticket when selected), submission."""
 
@@ -229,14 +247,28 @@ class NotificationRequested(Event):
 
 
 AnyEvent = Annotated[
-    IdeaSubmitted | IdeaWithdrawn | IdeaJudged | TicketCreated | TicketStatusChanged | NotificationRequested,
+    IdeaSubmitted
+    | IdeaWithdrawn
+    | IdeaScreened
+    | IdeaJudged
+    | TicketCreated
+    | TicketStatusChanged
+    | NotificationRequested,
     Field(discriminator="type"),
 ]
 _any_event: TypeAdapter[AnyEvent] = TypeAdapter(AnyEvent)
 
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.model_fields["type"].default: cls
-    for cls in (IdeaSubmitted, IdeaWithdrawn, IdeaJudged, TicketCreated, TicketStatusChanged, NotificationRequested)
+    for cls in (
+        IdeaSubmitted,
+        IdeaWithdrawn,
+        IdeaScreened,
+        IdeaJudged,
+        TicketCreated,
+        TicketStatusChanged,
+        NotificationRequested,
+    )
 }
 
 #: The routing table: event type -> queues that receive it. The outbox writes one delivery per entry.
