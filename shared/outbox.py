@@ -193,14 +193,19 @@ class OutboxRelay:
         log.info("outbox relay stopped", producer=self.producer)
 
     def _wait_for_work(self, timeout: float) -> None:
+        """Sleep until a commit NOTIFYs the outbox channel, `timeout` passes or the relay is stopped."""
         conn = self._listener()
         deadline = time.monotonic() + timeout
-        for _notify in conn.notifies(timeout=timeout, stop_after=1):
-            break
-        # Coalesce a burst of commits into one pass.
-        if time.monotonic() < deadline:
-            for _notify in conn.notifies(timeout=0.005):
-                pass
+        while not self._stop.is_set():
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return
+            # Short slices keep Ctrl-C and SIGTERM responsive while waiting.
+            if any(True for _ in conn.notifies(timeout=min(remaining, 0.5), stop_after=1)):
+                # Coalesce the rest of a burst of commits into one pass.
+                for _ in conn.notifies(timeout=0.005):
+                    pass
+                return
 
     def _listener(self) -> psycopg.Connection[Any]:
         if self._listen_conn is None or self._listen_conn.closed:

@@ -1,0 +1,48 @@
+"""Architecture rules that code review would otherwise have to catch."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from audisi.services import ROOT, SERVICES
+
+
+def imported_modules(path: Path) -> set[str]:
+    """Every module a Python file imports."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    modules: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            modules.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            modules.add(node.module)
+    return modules
+
+
+def test_no_service_imports_another_service() -> None:
+    offences = []
+    for name in SERVICES:
+        for path in (ROOT / "services" / name).rglob("*.py"):
+            for module in imported_modules(path):
+                if module.startswith("services.") and not module.startswith(f"services.{name}"):
+                    offences.append(f"{path.relative_to(ROOT)} imports {module}")
+    assert offences == []
+
+
+def test_shared_kernel_imports_no_service() -> None:
+    offences = [
+        f"{path.relative_to(ROOT)} imports {module}"
+        for path in (ROOT / "shared").rglob("*.py")
+        for module in imported_modules(path)
+        if module.startswith(("services", "audisi"))
+    ]
+    assert offences == []
+
+
+def test_every_service_has_its_own_migrations_and_tests() -> None:
+    for name in SERVICES:
+        base = ROOT / "services" / name
+        assert (base / "migrations" / "env.py").is_file(), name
+        assert any((base / "migrations" / "versions").glob("0001_*.py")), name
+        assert any((base / "tests").glob("test_*.py")) or any((base / "tests").rglob("test_*.py")), name
