@@ -41,7 +41,7 @@ def make_celery(
         task_create_missing_queues=True,
         worker_hijack_root_logger=False,
         worker_send_task_events=True,  # Flower sees tasks live
-        task_send_sent_event=True,
+        task_send_sent_event=False,  # a second Redis write per message; Flower shows received tasks anyway
         timezone="Asia/Jakarta",
         enable_utc=True,
     )

@@ -1,0 +1,32 @@
+"""Helpers for the benchmarks: a scratch database on the local (or given) servers."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import statistics
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from audisi.testing.infra import DEFAULT_POSTGRES, DEFAULT_REDIS, Infra, create_database, drop_database, new_infra
+
+
+@contextmanager
+def scratch_database(label: str) -> Iterator[tuple[Infra, str]]:
+    """A fresh database (and Redis index) for one benchmark run, dropped afterwards."""
+    infra = new_infra(
+        os.environ.get("TEST_POSTGRES_URL", DEFAULT_POSTGRES), os.environ.get("TEST_REDIS_URL", DEFAULT_REDIS), "bench"
+    )
+    name = f"audisi_bench_{label}_{secrets.token_hex(3)}"
+    url = create_database(infra, name)
+    try:
+        yield infra, url
+    finally:
+        drop_database(infra, name)
+
+
+def describe(samples: list[float]) -> str:
+    """Median and 95th percentile of samples in milliseconds."""
+    ordered = sorted(samples)
+    p95 = ordered[int(len(ordered) * 0.95) - 1] if len(ordered) >= 20 else ordered[-1]
+    return f"median {statistics.median(ordered) * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms"
