@@ -40,7 +40,7 @@ def commit_to_queue_latency(settings: ServiceSettings, *, use_notify: bool, samp
     client.delete("judging")
     relay = OutboxRelay(producer="submission", engine=engine, celery_app=make_celery("b", settings), settings=settings)
     if not use_notify:
-        relay._wait_for_work = lambda timeout: relay._stop.wait(timeout)  # type: ignore[method-assign]  # noqa: SLF001
+        relay._wait_for_work = lambda timeout: relay._stop.wait(timeout)  # type: ignore[method-assign,assignment]
     thread = threading.Thread(target=relay.run_forever, daemon=True)
     thread.start()
     time.sleep(0.3)
