@@ -360,8 +360,10 @@ class EmbeddedPostgres(_ChildServer):
             "max_connections": str(self.max_connections),
         }
         if not self.durable:
-            # test data lives for one session: crash safety buys nothing, and fsync costs seconds per test
-            settings.update({"fsync": "off", "synchronous_commit": "off", "full_page_writes": "off"})
+            # Test data lives for one session: surviving an OS crash buys nothing and fsync costs time.
+            # A *server* crash still keeps every committed transaction (the WAL is written to the OS at
+            # commit; synchronous_commit stays on), so the fault tests see what production would.
+            settings.update({"fsync": "off", "full_page_writes": "off"})
         argv = [str(postgres_bin_dir() / "postgres"), "-D", str(self.data_dir)]
         for key, value in settings.items():
             argv += ["-c", f"{key}={value}"]
@@ -449,6 +451,7 @@ class EmbeddedServers:
     def __init__(self, root: Path, *, durable: bool, temporary: bool) -> None:
         self.root = root
         self.temporary_root = temporary
+        root.mkdir(parents=True, exist_ok=True)
         state = self._state()
         self.postgres = EmbeddedPostgres(root / "postgres", port=state.get("postgres_port"), durable=durable)
         self.redis = EmbeddedRedis(root / "redis", port=state.get("redis_port"), persistent=durable)
@@ -463,7 +466,6 @@ class EmbeddedServers:
     @classmethod
     def persistent(cls, root: Path) -> EmbeddedServers:
         """Servers whose data lives in `root` and survives restarts of the stack."""
-        root.mkdir(parents=True, exist_ok=True)
         return cls(root, durable=True, temporary=False)
 
     def _state(self) -> dict[str, int]:

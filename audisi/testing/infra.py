@@ -3,7 +3,14 @@
 1. `TEST_POSTGRES_URL` / `TEST_REDIS_URL` when given (any reachable servers);
 2. the compose file's `postgres` and `redis`, through pytest-docker, when a Docker engine answers;
 3. servers already listening on 127.0.0.1:5432 and 127.0.0.1:6379;
-4. otherwise the tests fail with a message saying how to start them.
+4. otherwise private servers from the pinned wheels (`audisi.embedded`), in a temporary folder,
+   started once per test session and stopped at its end (each of the two independently: a local
+   PostgreSQL with an embedded Redis is fine).
+
+`AUDISI_TEST_SERVERS=embedded` skips 1-3 (always private servers); `AUDISI_TEST_SERVERS=external`
+skips 4 (fail, saying how to start servers, rather than start private ones). Fault tests that
+restart PostgreSQL or Redis use the `private_servers` fixture instead: embedded servers the test
+session owns, whatever the mode.
 
 Whatever the source, every test session gets databases of its own (`audisi_t<random>_<service>`),
 dropped at the end, and a Redis database index of its own, flushed at the start: never the dev data.
@@ -21,8 +28,12 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import create_engine, make_url, pool, text
 
+from audisi.embedded import EmbeddedServers
+
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 DEFAULT_REDIS = "redis://127.0.0.1:6379"
+SERVERS_ENV = "AUDISI_TEST_SERVERS"
+SERVERS_MODES = ("auto", "embedded", "external")
 
 
 @dataclass(frozen=True)
@@ -66,6 +77,7 @@ def docker_engine_available() -> bool:
 
 HOW_TO_START = """
 No PostgreSQL or Redis for the tests. Start them, or point the tests at yours:
+  - private:  unset AUDISI_TEST_SERVERS (or set it to embedded) to use the pip-installed servers
   - Debian:  pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start
              redis-server --daemonize yes --port 6379 --save "" --appendonly no
   - Docker:  docker compose up -d postgres redis
@@ -82,6 +94,44 @@ def given_or_local() -> tuple[str, str, str] | None:
     if port_open(DEFAULT_POSTGRES, 5432) and port_open(DEFAULT_REDIS, 6379):
         return DEFAULT_POSTGRES, DEFAULT_REDIS, "localhost"
     return None
+
+
+def servers_mode() -> str:
+    """`AUDISI_TEST_SERVERS`: auto (default), embedded (always private servers) or external (never)."""
+    mode = os.environ.get(SERVERS_ENV, "auto").strip().lower() or "auto"
+    if mode not in SERVERS_MODES:
+        raise ValueError(f"{SERVERS_ENV}={mode!r}: choose one of {', '.join(SERVERS_MODES)}")
+    return mode
+
+
+def given_servers() -> tuple[str, str, str] | None:
+    """Servers named by TEST_POSTGRES_URL / TEST_REDIS_URL (the other one defaults to localhost)."""
+    pg = os.environ.get("TEST_POSTGRES_URL")
+    rd = os.environ.get("TEST_REDIS_URL")
+    if pg or rd:
+        return pg or DEFAULT_POSTGRES, rd or DEFAULT_REDIS, "given"
+    return None
+
+
+def local_or_embedded(*, embedded_only: bool = False) -> tuple[str, str, str, EmbeddedServers | None]:
+    """Localhost servers where they answer, private embedded ones for the rest (started here).
+
+    Returns (postgres_url, redis_url, source, servers); the caller stops `servers` when it is not None.
+    """
+    pg_local = not embedded_only and port_open(DEFAULT_POSTGRES, 5432)
+    redis_local = not embedded_only and port_open(DEFAULT_REDIS, 6379)
+    if pg_local and redis_local:
+        return DEFAULT_POSTGRES, DEFAULT_REDIS, "localhost", None
+    servers = EmbeddedServers.temporary().start(postgres=not pg_local, redis=not redis_local)
+    pg_url = DEFAULT_POSTGRES if pg_local else servers.postgres.url
+    redis_url = DEFAULT_REDIS if redis_local else servers.redis.url
+    source = "embedded" if not (pg_local or redis_local) else "localhost+embedded"
+    return pg_url, redis_url, source, servers
+
+
+def embedded_infra(servers: EmbeddedServers, source: str = "private") -> Infra:
+    """An Infra on embedded servers (both started)."""
+    return new_infra(servers.postgres.url, servers.redis.url, source)
 
 
 def new_infra(postgres_url: str, redis_url: str, source: str) -> Infra:

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from audisi.embedded import EmbeddedServerError, EmbeddedServers
 from audisi.services import ROOT, SERVICES
 from audisi.testing.infra import (
     HOW_TO_START,
@@ -18,15 +19,20 @@ from audisi.testing.infra import (
     docker_engine_available,
     drop_database,
     given_or_local,
+    given_servers,
+    local_or_embedded,
     new_infra,
+    servers_mode,
 )
 
 
 @pytest.fixture(scope="session")
-def infra(request: pytest.FixtureRequest) -> Infra:
-    """PostgreSQL and Redis for this test session."""
-    found = given_or_local()
-    if found is None and docker_engine_available():
+def infra(request: pytest.FixtureRequest) -> Iterator[Infra]:
+    """PostgreSQL and Redis for this test session (see audisi.testing.infra for the order)."""
+    mode = servers_mode()
+    servers: EmbeddedServers | None = None
+    found = None if mode == "embedded" else given_servers()
+    if found is None and mode != "embedded" and docker_engine_available():
         docker_services = request.getfixturevalue("docker_services")
         docker_ip = request.getfixturevalue("docker_ip")
         pg_port = docker_services.port_for("postgres", 5432)
@@ -34,9 +40,44 @@ def infra(request: pytest.FixtureRequest) -> Infra:
         pg_url = f"postgresql+psycopg://audisi:audisi@{docker_ip}:{pg_port}/postgres"
         docker_services.wait_until_responsive(timeout=60, pause=0.5, check=lambda: _pg_ready(pg_url))
         found = (pg_url, f"redis://{docker_ip}:{redis_port}", "docker")
+    if found is None and mode == "external":
+        found = local_only()
+    if found is None:
+        try:
+            pg_url, redis_url, source, servers = local_or_embedded(embedded_only=mode == "embedded")
+        except EmbeddedServerError as exc:
+            pytest.fail(f"{HOW_TO_START}\nPrivate servers could not start either: {exc}", pytrace=False)
+        found = (pg_url, redis_url, source)
+    try:
+        yield new_infra(*found)
+    finally:
+        if servers is not None:
+            servers.stop()
+
+
+def local_only() -> tuple[str, str, str]:
+    """AUDISI_TEST_SERVERS=external: localhost servers, or fail saying how to start them."""
+    found = given_or_local()
     if found is None:
         pytest.fail(HOW_TO_START, pytrace=False)
-    return new_infra(*found)
+    return found
+
+
+@pytest.fixture(scope="session")
+def private_servers() -> Iterator[EmbeddedServers]:
+    """Embedded PostgreSQL and Redis owned by this test session, whatever the mode: for fault tests.
+
+    `private_servers.postgres` / `.redis` have `stop()`, `start()`, `restart()` (same port, same data)
+    and `crash()`; `.url` gives their URLs, `audisi.testing.infra.embedded_infra(private_servers)` an
+    Infra. Shared by every test of the session: a test that stops a server starts it again (`start()`
+    is a no-op on a running server, so `private_servers.start()` at a test's start is always safe).
+    """
+    try:
+        servers = EmbeddedServers.temporary().start()
+    except EmbeddedServerError as exc:
+        pytest.fail(f"private servers could not start: {exc}", pytrace=False)
+    yield servers
+    servers.stop()
 
 
 def _pg_ready(url: str) -> bool:
