@@ -76,6 +76,15 @@ def port_is_free(port: int) -> bool:
     return True
 
 
+def tcp_answers(host: str, port: int) -> bool:
+    """Whether something accepts TCP connections at host:port (a server we could use instead)."""
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
 def free_port(preferred: int | None = None) -> int:
     """`preferred` if it is free, else a port the kernel picks."""
     if preferred is not None and port_is_free(preferred):

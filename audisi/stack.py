@@ -2,6 +2,8 @@
 
 `make run` and the end-to-end tests both use `LocalStack`. Each process gets the environment the
 compose file gives its container: its own service's DATABASE_URL, the shared REDIS_URL and secrets.
+`make run` finds its servers with `find_servers()`: given, else on localhost, else embedded ones
+(audisi.embedded) whose data stays in `.audisi/` between runs.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import IO
 import httpx
 from sqlalchemy import make_url
 
+from audisi.embedded import EmbeddedServers, tcp_answers
 from audisi.processes import MIGRATIONS, PROCESSES, Process
 from audisi.services import ROOT, SERVICES
 
@@ -177,37 +180,134 @@ class LocalStack:
             thread.join(timeout=2)
 
 
-def run_stack(*, seed: bool = True) -> int:
-    """`make run`: migrate, optionally seed, start everything, and stop it all on Ctrl-C."""
-    config = StackConfig(
-        postgres_url=os.environ.get("POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"),
-        redis_url=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+@dataclass
+class StackServers:
+    """The PostgreSQL and Redis `make run` uses, and where each came from (given, localhost, embedded)."""
+
+    postgres_url: str
+    redis_url: str
+    postgres_source: str
+    redis_source: str
+    embedded: EmbeddedServers | None = None
+
+    def stop(self) -> None:
+        """Stop the embedded servers, if any (given and localhost servers are not ours to stop)."""
+        if self.embedded is not None:
+            self.embedded.stop()
+
+
+def embedded_data_dir() -> Path:
+    """Where embedded servers keep their data between runs: AUDISI_DATA_DIR, default `.audisi/` in the repo."""
+    return Path(os.environ.get("AUDISI_DATA_DIR") or ROOT / ".audisi")
+
+
+def find_servers() -> StackServers:
+    """POSTGRES_URL (or DATABASE_URL) and REDIS_URL when given; else servers answering on localhost's
+    default ports; else private embedded ones with their data under `.audisi/`, started here (each of
+    the two decided on its own). AUDISI_SERVERS=embedded always starts the embedded ones."""
+    force = os.environ.get("AUDISI_SERVERS", "").strip().lower() == "embedded"
+    pg_given = None if force else os.environ.get("POSTGRES_URL") or os.environ.get("DATABASE_URL")
+    redis_given = None if force else os.environ.get("REDIS_URL")
+    pg_url, pg_source = (pg_given, "given") if pg_given else (DEFAULT_POSTGRES_URL, "localhost")
+    redis_url, redis_source = (redis_given, "given") if redis_given else (DEFAULT_REDIS_URL, "localhost")
+    want_pg = force or (not pg_given and not tcp_answers("127.0.0.1", 5432))
+    want_redis = force or (not redis_given and not tcp_answers("127.0.0.1", 6379))
+    if not (want_pg or want_redis):
+        return StackServers(pg_url, redis_url, pg_source, redis_source)
+    root = embedded_data_dir()
+    print(f"starting embedded servers (data in {root}) ...", flush=True)
+    embedded = EmbeddedServers.persistent(root).start(postgres=want_pg, redis=want_redis)
+    if want_pg:
+        pg_url, pg_source = embedded.postgres.url, "embedded"
+    if want_redis:
+        redis_url, redis_source = f"{embedded.redis.url}/0", "embedded"
+    return StackServers(pg_url, redis_url, pg_source, redis_source, embedded)
+
+
+def _seed(config: StackConfig, servers: StackServers) -> str:
+    """Load the demo data; with embedded PostgreSQL only on its first start (marker `.audisi/seeded`).
+
+    Returns what the seed commands printed (the demo logins), kept in `.audisi/demo-logins.txt` so
+    later runs can show them again.
+    """
+    embedded = servers.embedded if servers.postgres_source == "embedded" else None
+    marker = None if embedded is None else embedded.root / "seeded"
+    logins = None if embedded is None else embedded.root / "demo-logins.txt"
+    if marker is not None and marker.exists():
+        return logins.read_text(encoding="utf-8") if logins is not None and logins.exists() else ""
+    output = []
+    for name in SERVICES:
+        seed_env = config.env_for(Process(f"{name}-seed", name, ()))
+        done = subprocess.run(  # noqa: S603
+            resolve_command(("audisi", "seed", name)),
+            env=seed_env,
+            cwd=ROOT,
+            check=True,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        output.append(done.stdout)
+    text = "".join(output)
+    if marker is not None and logins is not None:
+        logins.write_text(text, encoding="utf-8")
+        marker.write_text("demo edition loaded into this PostgreSQL; delete to load it again\n", encoding="utf-8")
+    return text
+
+
+def _describe(servers: StackServers) -> str:
+    where = {"given": "given", "localhost": "on localhost", "embedded": "embedded, data in {root}/{name}"}
+    root = servers.embedded.root if servers.embedded is not None else ""
+    pg = make_url(servers.postgres_url).render_as_string(hide_password=True).replace("+psycopg", "")
+    return (
+        f"  {'PostgreSQL':<15} {pg} ({where[servers.postgres_source].format(root=root, name='postgres')})\n"
+        f"  {'Redis':<15} {servers.redis_url} ({where[servers.redis_source].format(root=root, name='redis')})\n"
     )
-    stack = LocalStack(config, echo=True)
-    stack.migrate()
-    stack.start()
-    stopping = threading.Event()
-    signal.signal(signal.SIGINT, lambda *_: stopping.set())
-    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+
+
+def _raise_interrupt(*_: object) -> None:
+    raise KeyboardInterrupt
+
+
+def run_stack(*, seed: bool = True) -> int:
+    """`make run`: find or start the servers, migrate, seed, start everything; Ctrl-C stops it all."""
+    signal.signal(signal.SIGTERM, _raise_interrupt)  # `kill` stops as cleanly as Ctrl-C
+    servers: StackServers | None = None
+    stack: LocalStack | None = None
     try:
+        servers = find_servers()
+        config = StackConfig(postgres_url=servers.postgres_url, redis_url=servers.redis_url)
+        stack = LocalStack(config, echo=True)
+        stack.migrate()
+        stack.start()
         stack.wait_healthy()
-        if seed:
-            for name in SERVICES:
-                seed_env = config.env_for(Process(f"{name}-seed", name, ()))
-                subprocess.run(  # noqa: S603
-                    resolve_command(("audisi", "seed", name)), env=seed_env, cwd=ROOT, check=True
-                )
+        logins = _seed(config, servers) if seed else ""
         print(
             "\nAudisi is running:\n"
             + "".join(f"  {n:<15} http://localhost:{p}/docs\n" for n, p in config.api_ports.items())
-            + "Ctrl-C stops everything.\n",
+            + _describe(servers)
+            + (f"\nDemo logins:\n{logins.rstrip()}\n" if logins.strip() else "")
+            + "\nCtrl-C stops everything.\n",
             flush=True,
         )
-        while not stopping.wait(1.0):
+        while True:
+            time.sleep(1.0)
             dead = [n for n, p in stack.procs.items() if p.poll() is not None]
             if dead:
                 print(f"stopping: {', '.join(dead)} exited", file=sys.stderr)
                 return 1
+    except KeyboardInterrupt:
         return 0
     finally:
-        stack.stop()
+        # a second Ctrl-C must not cut the orderly stop short (it takes seconds, and leaves no orphans)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        print("\nstopping Audisi ...", file=sys.stderr, flush=True)
+        if stack is not None:
+            stack.stop()
+        if servers is not None:
+            servers.stop()
+        print("stopped.", file=sys.stderr, flush=True)
