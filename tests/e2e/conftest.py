@@ -1,159 +1,28 @@
-"""End-to-end fixtures: the real stack (APIs, workers, relays, beat) as separate processes, started with
-the compose file's commands against real PostgreSQL and Redis, and a local SMTP sink for the mail."""
+"""End-to-end fixtures: the real stack as separate processes on the session's PostgreSQL and Redis."""
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import threading
-import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from email import message_from_bytes
-from email.message import Message
-from pathlib import Path
-from typing import Any
+from collections.abc import Iterator
 
-import httpx
 import pytest
-from aiosmtpd.controller import Controller
 
-from audisi.processes import Process
-from audisi.services import ROOT, SERVICES
-from audisi.stack import LocalStack, StackConfig, resolve_command
-from audisi.testing.infra import Infra, drop_database
-
-JWT_SECRET = "e2e-secret-0123456789-0123456789-0123456789"
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@dataclass
-class MailSink:
-    """An SMTP server that keeps what it receives."""
-
-    messages: list[Message] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's hook
-        with self.lock:
-            self.messages.append(message_from_bytes(envelope.content))
-        return "250 OK"
-
-    def to(self, address: str) -> list[Message]:
-        """Messages addressed to `address`."""
-        with self.lock:
-            return [m for m in self.messages if address in (m.get("To") or "")]
-
-    def wait_for(self, predicate: Callable[[], bool], timeout: float = 30.0) -> None:
-        """Wait until the predicate holds (mail is sent by a worker, asynchronously)."""
-        deadline = time.monotonic() + timeout
-        while not predicate():
-            if time.monotonic() > deadline:
-                with self.lock:
-                    seen = [(m.get("To"), m.get("Subject")) for m in self.messages]
-                raise AssertionError(f"mail did not arrive in {timeout}s; received: {seen}")
-            time.sleep(0.1)
+from audisi.testing.infra import Infra
+from tests.support import RunningStack, SmtpSink, start_stack
 
 
 @pytest.fixture(scope="session")
-def mail_sink() -> Iterator[tuple[MailSink, int]]:
-    """A local SMTP sink standing in for the regency's mail server."""
-    sink = MailSink()
-    port = free_port()
-    controller = Controller(sink, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield sink, port
-    controller.stop()
-
-
-@dataclass
-class RunningStack:
-    """The started stack and how to reach it."""
-
-    stack: LocalStack
-    urls: dict[str, str]
-    mail: MailSink
-    env_for: Callable[[str], dict[str, str]]
-
-    def create_user(self, *, role: str, email: str, password: str, name: str, agency: str | None = None) -> str:
-        """`audisi create-user`, run as ops would (a separate process, the submission service's env)."""
-        argv = ["audisi", "create-user", "--role", role, "--email", email, "--password", password, "--name", name]
-        if agency:
-            argv += ["--agency", agency]
-        result = subprocess.run(
-            resolve_command(argv), env=self.env_for("submission"), cwd=ROOT, capture_output=True, text=True, check=False
-        )
-        assert result.returncode == 0, result.stderr
-        return result.stdout.strip().splitlines()[-1]
-
-
-@pytest.fixture(scope="session")
-def running_stack(
-    infra: Infra, test_run_id: str, mail_sink: tuple[MailSink, int], tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[RunningStack]:
+def running_stack(infra: Infra, test_run_id: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
     """Every process of the compose file, started with its compose command; stopped at the end."""
-    sink, smtp_port = mail_sink
-    prefix = f"audisi_{test_run_id}e2e"
-    ports = {name: free_port() for name in SERVICES}
-    config = StackConfig(
-        postgres_url=infra.postgres_url,
-        redis_url=infra.redis_url,
-        database_prefix=prefix,
-        api_ports=ports,
-        extra_env={
-            "ENVIRONMENT": "test",
-            "JWT_SECRET": JWT_SECRET,
-            "SMTP_HOST": "127.0.0.1",
-            "SMTP_PORT": str(smtp_port),
-            "COMMITTEE_EMAIL": "panitia@e2e.test",
-            "WORKER_CONCURRENCY": "1",
-            "LOG_JSON": "true",
-            # Short timings so lost messages come back within the test (production values: see settings).
-            "OUTBOX_REDELIVER_AFTER_SECONDS": "3",
-            "BROKER_VISIBILITY_TIMEOUT_SECONDS": "10",
-            "ATTACHMENTS_DIR": str(tmp_path_factory.mktemp("attachments")),
-            "BEAT_SCHEDULE_FILE": str(tmp_path_factory.mktemp("beat") / "schedule"),
-        },
-    )
-    log_dir: Path = tmp_path_factory.mktemp("stack-logs")
-    stack = LocalStack(config, log_dir=log_dir)
+    sink = SmtpSink()
+    sink.start()
     try:
-        stack.migrate()
-        stack.start()
-        stack.wait_healthy(timeout=90)
-        yield RunningStack(
-            stack=stack,
-            urls={name: f"http://127.0.0.1:{port}" for name, port in ports.items()},
-            mail=sink,
-            env_for=lambda service: config.env_for(Process(f"{service}-tool", service, ())),
-        )
+        with start_stack(
+            infra,
+            prefix=f"audisi_{test_run_id}e2e",
+            smtp_port=sink.port,
+            workdir=tmp_path_factory.mktemp("e2e"),
+            mail=sink.mail,
+        ) as stack:
+            yield stack
     finally:
-        stack.stop()
-        print(f"\nstack logs: {log_dir}")
-        for name in SERVICES:
-            drop_database(infra, f"{prefix}_{name}")
-
-
-def wait_until(fetch: Callable[[], Any], *, timeout: float = 30.0, what: str = "condition") -> Any:
-    """Poll `fetch` until it returns something truthy (events flow asynchronously)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = fetch()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-        time.sleep(0.1)
-
-
-def login(client: httpx.Client, submission_url: str, username: str, password: str) -> dict[str, str]:
-    """Bearer headers for a user, through the submission service's login."""
-    response = client.post(f"{submission_url}/api/v1/auth/login", json={"username": username, "password": password})
-    assert response.status_code == 200, response.text
-    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+        sink.stop()

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e.conftest import RunningStack, login, wait_until
+from tests.support import RunningStack, login, wait_until
 
 pytestmark = pytest.mark.e2e
 

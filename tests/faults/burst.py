@@ -1,0 +1,162 @@
+"""A burst of selected ideas pushed through the real stack, and the counts that prove nothing was lost
+or duplicated: tickets, notification jobs, and emails (by their deterministic Message-ID)."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.orm import Session
+
+from audisi.embedded import EmbeddedServers
+from audisi.processes import PROCESSES
+from shared.events import IdeaJudged, IdeaJudgedPayload, IdeaSnapshot, Person, PositionGroup
+from shared.outbox import publish
+from tests.support import RunningStack, SmtpSink
+
+PROCESS = {p.name: p for p in PROCESSES}
+EMAILS_PER_TICKET = 3  # the proposer, the agency, the committee
+
+
+@dataclass(frozen=True)
+class Counts:
+    """What one burst produced."""
+
+    ideas: int
+    tickets: int
+    email_jobs: int
+    email_jobs_sent: int
+    emails_received: int
+    distinct_message_ids: int
+
+    @property
+    def duplicate_emails(self) -> int:
+        """Emails received more than once (the same Message-ID)."""
+        return self.emails_received - self.distinct_message_ids
+
+
+def judged_event(label: str, n: int) -> IdeaJudged:
+    """A selected idea as the judging service publishes it."""
+    return IdeaJudged(
+        producer="judging",
+        payload=IdeaJudgedPayload(
+            idea_id=uuid.uuid4(),
+            edition_code="ATA-2026",
+            selected=True,
+            score=80.0,
+            rank=n + 1,
+            position_group=PositionGroup.PELAKSANA,
+            implementing_agency_code="DISDUKCAPIL",
+            due_date=date(2027, 6, 30),
+            proposer=Person(
+                user_id=uuid.uuid4(), name=f"Peserta {n}", email=f"peserta{n}@{label}.test", agency_code="KEC-PULE"
+            ),
+            idea=IdeaSnapshot(
+                title=f"Gagasan {n}",
+                problem="Antrean panjang di loket",
+                solution="Pendaftaran daring",
+                beneficiaries="Warga",
+                target_agency_code="DISDUKCAPIL",
+            ),
+            decided_at=datetime.now(UTC),
+        ),
+    )
+
+
+@dataclass
+class Burst:
+    """Pushes selected ideas into the judging service's outbox and counts what comes out."""
+
+    stack: RunningStack
+    servers: EmbeddedServers
+    smtp: SmtpSink
+
+    def publish(self, label: str, count: int, batch: int = 50) -> list[uuid.UUID]:
+        """Publish `count` idea.judged.v1 events as the judging service would, in committed batches."""
+        engine = create_engine(self.stack.database_url("judging"))
+        ids: list[uuid.UUID] = []
+        with Session(engine) as session:
+            for start in range(0, count, batch):
+                events = [judged_event(label, n) for n in range(start, min(start + batch, count))]
+                publish(session, *events)
+                session.commit()
+                ids.extend(e.payload.idea_id for e in events)
+        engine.dispose()
+        return ids
+
+    def _scalar(self, sql: str, **params: object) -> int:
+        engine = create_engine(self.stack.database_url("implementation"))
+        try:
+            with engine.connect() as conn:
+                return int(conn.execute(text(sql), params).scalar_one())
+        finally:
+            engine.dispose()
+
+    def tickets(self, ids: list[uuid.UUID]) -> int:
+        """Tickets for these ideas (0 while the database is down)."""
+        try:
+            return self._scalar("SELECT count(*) FROM ticket WHERE idea_id = ANY(:ids)", ids=ids)
+        except Exception:
+            return 0
+
+    def emails_sent(self) -> int:
+        """Email jobs marked sent."""
+        try:
+            return self._scalar("SELECT count(*) FROM notification_job WHERE email_status = 'sent'")
+        except Exception:
+            return 0
+
+    def counts(self, ids: list[uuid.UUID]) -> Counts:
+        """Everything the burst produced."""
+        messages = self.smtp.mail.messages
+        message_ids = Counter(str(m.get("Message-ID")) for m in messages)
+        return Counts(
+            ideas=len(ids),
+            tickets=self.tickets(ids),
+            email_jobs=self._scalar("SELECT count(*) FROM notification_job WHERE channels ? 'email'"),
+            email_jobs_sent=self.emails_sent(),
+            emails_received=len(messages),
+            distinct_message_ids=len(message_ids),
+        )
+
+    def reset(self) -> None:
+        """Forget earlier bursts' mail and jobs (the previous burst has fully drained)."""
+        with self.smtp.mail.lock:
+            self.smtp.mail.messages.clear()
+        engine = create_engine(self.stack.database_url("implementation"))
+        with engine.begin() as conn:
+            conn.execute(text("DELETE FROM in_app_notification"))
+            conn.execute(text("DELETE FROM notification_job"))
+        engine.dispose()
+
+    def wait_until(self, predicate: Callable[[], bool], timeout: float, what: str) -> None:
+        """Poll until the predicate holds."""
+        deadline = time.monotonic() + timeout
+        while not predicate():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"timed out waiting for {what}\n{self.stack.stack.log_tail(8)}")
+            time.sleep(0.2)
+
+    def drain(self, ids: list[uuid.UUID], timeout: float = 300.0) -> Counts:
+        """Wait until every idea has its ticket and every email job its one email; return the counts."""
+        expected_emails = EMAILS_PER_TICKET * len(ids)
+
+        def settled() -> bool:
+            if self.tickets(ids) != len(ids):
+                return False
+            counts = self.counts(ids)
+            return counts.email_jobs_sent >= expected_emails and counts.distinct_message_ids >= expected_emails
+
+        self.wait_until(settled, timeout, f"{len(ids)} tickets and {expected_emails} emails")
+        time.sleep(2.0)  # let any late duplicate arrive before counting
+        return self.counts(ids)
+
+    def restart_process(self, name: str) -> None:
+        """SIGKILL a process of the stack and start it again with the same command."""
+        self.stack.stack.kill(name)
+        self.stack.stack.start_one(PROCESS[name])
