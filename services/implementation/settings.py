@@ -17,3 +17,17 @@ class ImplementationSettings(ServiceSettings):
     smtp_timeout_seconds: float = 10.0
     mail_from: str = "Audisi <noreply@audisi.trenggalekkab.go.id>"
     public_base_url: str = "http://localhost:8003"
+    committee_email: str = "panitia.ata@trenggalekkab.go.id"
+    # Mail: a transient failure (connection refused, 4xx reply) is retried with exponential backoff, this often.
+    smtp_max_attempts: int = 6
+    smtp_retry_base_seconds: float = 5.0
+    # Webhooks: receivers that are down get the delivery again after base * 2**attempt, then a dead letter.
+    webhook_max_attempts: int = 8
+    webhook_retry_base_seconds: float = 10.0
+    webhook_timeout_seconds: float = 10.0
+    webhook_dispatch_seconds: float = 5.0
+    # Deadlines: a ticket or milestone past its due date reminds the agency; this many days later, the committee.
+    escalation_committee_after_days: int = 7
+    escalation_interval_seconds: float = 3600.0
+    # Daily digest for agency and committee users who chose it, sent at this hour, Asia/Jakarta.
+    digest_hour_wib: int = 7

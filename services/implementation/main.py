@@ -1,0 +1,23 @@
+"""The implementation service's HTTP API (port 8003): tickets, notifications, webhooks, public view."""
+
+from __future__ import annotations
+
+from services.implementation.agencies.routes import router as agencies_router
+from services.implementation.db import runtime
+from services.implementation.notifications.routes import router as notifications_router
+from services.implementation.public.routes import router as public_router
+from services.implementation.tickets.routes import router as tickets_router
+from services.implementation.webhooks.routes import router as webhooks_router
+from shared.http import create_app
+
+app = create_app(
+    service="implementation",
+    title="Audisi — implementation",
+    description=(
+        "Implementation tickets for selected ideas: agencies accept, plan and report them; proposers and the "
+        "committee are notified of every change; the public sees the progress."
+    ),
+    settings=runtime.settings,
+    engine_provider=lambda: runtime.engine,
+    routers=[tickets_router, notifications_router, webhooks_router, agencies_router, public_router],
+)

@@ -1,0 +1,141 @@
+"""Email: bilingual templates (Indonesian first, then English) rendered to plain text and HTML, sent by SMTP.
+
+Send failures are sorted into transient (the server is down, busy or answered 4xx: try again later) and
+permanent (5xx: the address or the message is refused; trying again would give the same answer).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import smtplib
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import format_datetime, parseaddr
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from services.implementation.settings import ImplementationSettings
+from shared.db import utcnow
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+STATUS_LABELS: dict[str, tuple[str, str]] = {
+    "new": ("baru", "new"),
+    "accepted": ("diterima", "accepted"),
+    "in_progress": ("sedang dikerjakan", "in progress"),
+    "piloting": ("uji coba", "piloting"),
+    "implemented": ("sudah diterapkan", "implemented"),
+    "blocked": ("terhambat", "blocked"),
+    "cancelled": ("dibatalkan", "cancelled"),
+}
+
+
+def status_id(status: str) -> str:
+    """A status in Indonesian."""
+    return STATUS_LABELS.get(status, (status, status))[0]
+
+
+def status_en(status: str) -> str:
+    """A status in English."""
+    return STATUS_LABELS.get(status, (status, status))[1]
+
+
+class TransientMailError(Exception):
+    """The mail server could not take the message now; worth trying again later."""
+
+
+class PermanentMailError(Exception):
+    """The mail server refused the message for good."""
+
+
+@dataclass(frozen=True)
+class RenderedMessage:
+    """A notification rendered for one recipient."""
+
+    subject: str
+    summary: str  # short Indonesian text for the in-app list
+    text: str
+    html: str
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    """The templates: `.html` ones are autoescaped, `.txt` ones (plain text mail) are not."""
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=True, default=False),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.globals.update(status_id=status_id, status_en=status_en)
+    return env
+
+
+def render(template: str, context: dict[str, Any]) -> RenderedMessage:
+    """Render a notification template: subject and summary come from the text template's `set` blocks."""
+    text_module = environment().get_template(f"{template}.txt").make_module(context)
+    html = environment().get_template(f"{template}.html").render(context)
+    subject = " ".join(str(getattr(text_module, "subject", template)).split())
+    summary = " ".join(str(getattr(text_module, "summary", subject)).split())
+    return RenderedMessage(subject=subject, summary=summary, text=str(text_module).strip() + "\n", html=html)
+
+
+def message_id_for(idempotency_key: str, mail_from: str) -> str:
+    """A Message-ID derived from the job's idempotency key: a resent job is recognisably the same mail."""
+    digest = hashlib.sha256(idempotency_key.encode()).hexdigest()[:40]
+    domain = parseaddr(mail_from)[1].rpartition("@")[2] or "audisi.local"
+    return f"<{digest}@{domain}>"
+
+
+def build_message(
+    *, rendered: RenderedMessage, to_name: str, to_email: str, mail_from: str, message_id: str
+) -> EmailMessage:
+    """A multipart/alternative message (plain text and HTML)."""
+    msg = EmailMessage()
+    msg["Subject"] = rendered.subject
+    msg["From"] = mail_from
+    msg["To"] = f'"{to_name}" <{to_email}>' if to_name else to_email
+    msg["Message-ID"] = message_id
+    msg["Date"] = format_datetime(utcnow())
+    msg["Content-Language"] = "id, en"
+    msg.set_content(rendered.text)
+    msg.add_alternative(rendered.html, subtype="html")
+    return msg
+
+
+class SmtpMailer:
+    """Sends one message per SMTP connection (jobs are rare enough; no pool to go stale)."""
+
+    def __init__(self, settings: ImplementationSettings) -> None:
+        self.settings = settings
+
+    def send(self, message: EmailMessage) -> None:
+        """Send, raising TransientMailError or PermanentMailError on failure."""
+        s = self.settings
+        try:
+            with smtplib.SMTP(s.smtp_host, s.smtp_port, timeout=s.smtp_timeout_seconds) as smtp:
+                if s.smtp_starttls:
+                    smtp.starttls()
+                if s.smtp_username and s.smtp_password:
+                    smtp.login(s.smtp_username, s.smtp_password)
+                smtp.send_message(message)
+        except smtplib.SMTPRecipientsRefused as exc:
+            codes = [code for code, _ in exc.recipients.values()]
+            if codes and all(400 <= c < 500 for c in codes):
+                raise TransientMailError(f"recipient deferred: {exc.recipients}") from exc
+            raise PermanentMailError(f"recipient refused: {exc.recipients}") from exc
+        except (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError) as exc:
+            raise TransientMailError(f"{type(exc).__name__}: {exc}") from exc
+        except smtplib.SMTPResponseException as exc:
+            if 400 <= exc.smtp_code < 500:
+                raise TransientMailError(f"{exc.smtp_code} {exc.smtp_error!r}") from exc
+            raise PermanentMailError(f"{exc.smtp_code} {exc.smtp_error!r}") from exc
+        except smtplib.SMTPException as exc:
+            raise PermanentMailError(f"{type(exc).__name__}: {exc}") from exc
+        except OSError as exc:  # refused, reset, timed out, DNS: the network or the server is down
+            raise TransientMailError(f"{type(exc).__name__}: {exc}") from exc

@@ -1,0 +1,50 @@
+"""API models of notifications and preferences."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict
+
+
+class NotificationRead(BaseModel):
+    """An in-app notification."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    template: str
+    title: str
+    body: str
+    link: str | None
+    created_at: datetime
+    read_at: datetime | None
+
+
+class NotificationPage(BaseModel):
+    """A page of the caller's notifications, newest first; pass `next_before` as `before` for more."""
+
+    items: list[NotificationRead]
+    unread: int
+    next_before: datetime | None
+
+
+class PreferenceRead(BaseModel):
+    """What the caller receives, per channel."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    email_enabled: bool
+    in_app_enabled: bool
+    daily_digest: bool
+
+
+class PreferenceUpdate(BaseModel):
+    """Change some of the caller's choices (omitted fields stay)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    email_enabled: bool | None = None
+    in_app_enabled: bool | None = None
+    daily_digest: bool | None = None

@@ -1,0 +1,382 @@
+"""Notifications: request them (through the outbox), record each job once, deliver in-app and email.
+
+The flow of one notification:
+1. A state change calls `request_notification`, which publishes notification.requested.v1 in the same
+   transaction (so a rolled-back change never notifies).
+2. The notifications worker's handler, `record_job`, inserts the job keyed by its idempotency key
+   (ON CONFLICT DO NOTHING: one key, one job, whatever the redeliveries) and the in-app notification,
+   in the transaction that records the event in the inbox.
+3. After that commit, `send_email_job` claims the job's email (pending -> sending, with a lease), sends
+   it with a Message-ID derived from the key, and marks it sent. Transient failures put it back to
+   pending with an exponential backoff; permanent ones mark it failed. A periodic sweep re-sends jobs
+   whose task was lost. A crash between the SMTP send and the commit of "sent" can send it twice; the
+   deterministic Message-ID lets mail clients fold the duplicate.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.orm import Session, sessionmaker
+
+from services.implementation.notifications.mailer import (
+    PermanentMailError,
+    TransientMailError,
+    build_message,
+    message_id_for,
+    render,
+)
+from services.implementation.notifications.models import (
+    EmailStatus,
+    InAppNotification,
+    NotificationJob,
+    NotificationPreference,
+)
+from services.implementation.notifications.schemas import PreferenceUpdate
+from services.implementation.settings import ImplementationSettings
+from shared.auth import Principal, Role
+from shared.db import unit_of_work, utcnow
+from shared.errors import Message, invalid, not_found
+from shared.events import Channel, NotificationRequested, NotificationRequestedPayload, Person
+from shared.logging import get_logger
+from shared.outbox import publish
+
+log = get_logger(__name__)
+
+PRODUCER = "implementation"
+#: How long a worker may hold a claimed email before another may take it (longer than an SMTP timeout).
+SEND_LEASE = timedelta(minutes=5)
+
+
+def request_notification(
+    session: Session,
+    *,
+    key: str,
+    recipient: Person,
+    channels: list[Channel],
+    template: str,
+    context: dict[str, Any],
+    link: str | None = None,
+) -> None:
+    """Publish a notification job through the outbox, in the caller's transaction."""
+    publish(
+        session,
+        NotificationRequested(
+            producer=PRODUCER,
+            payload=NotificationRequestedPayload(
+                idempotency_key=key,
+                recipient=recipient,
+                channels=channels,
+                template=template,
+                context=context,
+                link=link,
+            ),
+        ),
+    )
+
+
+# ------------------------------------------------------------------------------------------ recording
+
+
+#: Called with a job id after the transaction that recorded it commits (the worker enqueues the send).
+EmailEnqueuer = Callable[[uuid.UUID], None]
+_enqueuers: list[EmailEnqueuer] = []
+
+
+def set_email_enqueuer(enqueuer: EmailEnqueuer | None) -> None:
+    """Install (or remove) what sends recorded email jobs on their way; without one, the sweep does."""
+    _enqueuers.clear()
+    if enqueuer is not None:
+        _enqueuers.append(enqueuer)
+
+
+def _enqueue_after_commit(session: Session, job_id: uuid.UUID) -> None:
+    if not _enqueuers:
+        return
+    pending: list[uuid.UUID] | None = session.info.get("email_jobs_after_commit")
+    if pending is None:
+        pending = session.info["email_jobs_after_commit"] = []
+        from sqlalchemy import event
+
+        def after_commit(sess: Session) -> None:
+            jobs = sess.info.pop("email_jobs_after_commit", [])
+            for job in jobs:
+                try:
+                    _enqueuers[0](job)
+                except Exception as exc:  # the sweep sends it later
+                    log.warning("email enqueue failed", job_id=str(job), error=str(exc))
+
+        event.listen(session, "after_commit", after_commit, once=True)
+    pending.append(job_id)
+
+
+def record_job(session: Session, event: NotificationRequested) -> uuid.UUID | None:
+    """Record a notification job once per idempotency key; returns its id, or None if already known."""
+    p = event.payload
+    preference = session.get(NotificationPreference, p.recipient.user_id)
+    wants_email = Channel.EMAIL in p.channels
+    if not wants_email:
+        email_status = EmailStatus.NONE
+    elif preference is not None and (
+        not preference.email_enabled or (preference.daily_digest and p.template != "daily_digest")
+    ):
+        email_status = EmailStatus.SKIPPED
+    else:
+        email_status = EmailStatus.PENDING
+    job_id = uuid.uuid4()
+    inserted = session.execute(
+        pg_insert(NotificationJob)
+        .values(
+            id=job_id,
+            idempotency_key=p.idempotency_key,
+            event_id=event.event_id,
+            template=p.template,
+            recipient_user_id=p.recipient.user_id,
+            recipient_name=p.recipient.name,
+            recipient_email=p.recipient.email,
+            channels=[str(c) for c in p.channels],
+            context=p.context,
+            link=p.link,
+            email_status=email_status,
+            next_attempt_at=utcnow() if email_status == EmailStatus.PENDING else None,
+        )
+        .on_conflict_do_nothing(index_elements=[NotificationJob.idempotency_key])
+        .returning(NotificationJob.id)
+    ).first()
+    if inserted is None:
+        log.info("notification job already recorded", key=p.idempotency_key)
+        return None
+    if Channel.IN_APP in p.channels and (preference is None or preference.in_app_enabled):
+        rendered = render(p.template, _render_context(p.context, p.recipient.name, p.link))
+        session.add(
+            InAppNotification(
+                job_id=job_id,
+                user_id=p.recipient.user_id,
+                template=p.template,
+                title=rendered.subject[:300],
+                body=rendered.summary,
+                link=p.link,
+            )
+        )
+    if email_status == EmailStatus.PENDING:
+        _enqueue_after_commit(session, job_id)
+    return job_id
+
+
+def _render_context(context: dict[str, Any], recipient_name: str, link: str | None) -> dict[str, Any]:
+    return {**context, "recipient_name": recipient_name, "link": link}
+
+
+# ------------------------------------------------------------------------------------------ sending
+
+
+class Mailer:
+    """What sends an email (SmtpMailer in production)."""
+
+    def send(self, message: Any) -> None:  # pragma: no cover - protocol
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class SendOutcome:
+    """What one send attempt did; `retry_in` is set when the job waits for another attempt."""
+
+    status: str
+    retry_in: float | None = None
+
+
+def backoff_seconds(settings: ImplementationSettings, attempts: int) -> float:
+    """Delay before attempt `attempts + 1`: base, 2x base, 4x base, ... capped at one hour."""
+    return float(min(settings.smtp_retry_base_seconds * 2 ** max(attempts - 1, 0), 3600.0))
+
+
+def send_email_job(
+    *,
+    session_factory: sessionmaker[Session],
+    job_id: uuid.UUID,
+    mailer: Any,
+    settings: ImplementationSettings,
+    now: datetime | None = None,
+) -> SendOutcome:
+    """Send a job's email if it is due and nobody else holds it; safe to call any number of times."""
+    now = now or utcnow()
+    with unit_of_work(session_factory) as session:
+        job = session.execute(
+            update(NotificationJob)
+            .where(
+                NotificationJob.id == job_id,
+                or_(
+                    and_(NotificationJob.email_status == EmailStatus.PENDING, NotificationJob.next_attempt_at <= now),
+                    and_(NotificationJob.email_status == EmailStatus.SENDING, NotificationJob.next_attempt_at <= now),
+                ),
+            )
+            .values(email_status=EmailStatus.SENDING, next_attempt_at=now + SEND_LEASE)
+            .returning(NotificationJob)
+        ).scalar_one_or_none()
+        if job is None:
+            return SendOutcome("not_due")
+        template, context = job.template, _render_context(job.context, job.recipient_name, job.link)
+        to_name, to_email, key, attempts = job.recipient_name, job.recipient_email, job.idempotency_key, job.attempts
+    message_id = message_id_for(key, settings.mail_from)
+    try:
+        rendered = render(template, context)
+        message = build_message(
+            rendered=rendered, to_name=to_name, to_email=to_email, mail_from=settings.mail_from, message_id=message_id
+        )
+        mailer.send(message)
+    except TransientMailError as exc:
+        attempts += 1
+        with unit_of_work(session_factory) as session:
+            if attempts >= settings.smtp_max_attempts:
+                _finish(session, job_id, status=EmailStatus.FAILED, attempts=attempts, error=str(exc))
+                log.error("email failed after retries", job_id=str(job_id), error=str(exc))
+                return SendOutcome("failed")
+            delay = backoff_seconds(settings, attempts)
+            _finish(
+                session,
+                job_id,
+                status=EmailStatus.PENDING,
+                attempts=attempts,
+                error=str(exc),
+                next_attempt_at=now + timedelta(seconds=delay),
+            )
+        log.warning("email deferred", job_id=str(job_id), error=str(exc), retry_in=delay)
+        return SendOutcome("retry", delay)
+    except (PermanentMailError, Exception) as exc:  # refused for good, or a template bug: retrying cannot help
+        with unit_of_work(session_factory) as session:
+            _finish(session, job_id, status=EmailStatus.FAILED, attempts=attempts + 1, error=str(exc))
+        log.error("email failed", job_id=str(job_id), error=str(exc))
+        return SendOutcome("failed")
+    with unit_of_work(session_factory) as session:
+        _finish(session, job_id, status=EmailStatus.SENT, attempts=attempts + 1, message_id=message_id, sent_at=now)
+    return SendOutcome("sent")
+
+
+def _finish(session: Session, job_id: uuid.UUID, *, status: EmailStatus, attempts: int, **values: Any) -> None:
+    values.setdefault("error", None)
+    session.execute(
+        update(NotificationJob)
+        .where(NotificationJob.id == job_id)
+        .values(
+            email_status=status,
+            attempts=attempts,
+            last_error=values.pop("error"),
+            next_attempt_at=values.pop("next_attempt_at", None),
+            **values,
+        )
+    )
+
+
+def due_email_jobs(session: Session, *, now: datetime, limit: int = 200) -> list[uuid.UUID]:
+    """Jobs whose email is due (a lost task, an expired lease, a backoff that elapsed)."""
+    return list(
+        session.scalars(
+            select(NotificationJob.id)
+            .where(
+                NotificationJob.email_status.in_([EmailStatus.PENDING, EmailStatus.SENDING]),
+                NotificationJob.next_attempt_at <= now,
+            )
+            .order_by(NotificationJob.next_attempt_at)
+            .limit(limit)
+        )
+    )
+
+
+# ------------------------------------------------------------------------------------------ reading
+
+
+def list_in_app(
+    session: Session, *, principal: Principal, unread_only: bool, limit: int, before: datetime | None
+) -> list[InAppNotification]:
+    """The caller's in-app notifications, newest first."""
+    query = select(InAppNotification).where(InAppNotification.user_id == principal.user_id)
+    if unread_only:
+        query = query.where(InAppNotification.read_at.is_(None))
+    if before is not None:
+        query = query.where(InAppNotification.created_at < before)
+    query = query.order_by(InAppNotification.created_at.desc(), InAppNotification.id.desc()).limit(limit)
+    return list(session.scalars(query))
+
+
+def mark_read(session: Session, *, principal: Principal, notification_id: uuid.UUID) -> InAppNotification:
+    """Mark one of the caller's notifications read (idempotent)."""
+    item = session.get(InAppNotification, notification_id)
+    if item is None or item.user_id != principal.user_id:
+        raise not_found("Notifikasi", "Notification")
+    if item.read_at is None:
+        item.read_at = utcnow()
+        session.commit()
+    return item
+
+
+def mark_all_read(session: Session, *, principal: Principal) -> int:
+    """Mark every unread notification of the caller read; returns how many."""
+    result = session.execute(
+        update(InAppNotification)
+        .where(InAppNotification.user_id == principal.user_id, InAppNotification.read_at.is_(None))
+        .values(read_at=utcnow())
+        .returning(InAppNotification.id)
+    )
+    count = len(result.all())
+    session.commit()
+    return count
+
+
+def get_preference(session: Session, *, principal: Principal) -> NotificationPreference:
+    """The caller's preferences (defaults when never set: everything on, no digest)."""
+    pref = session.get(NotificationPreference, principal.user_id)
+    if pref is None:
+        pref = NotificationPreference(
+            user_id=principal.user_id,
+            role=str(principal.role),
+            agency_code=principal.agency_code,
+            name=principal.name,
+            email=principal.email,
+            email_enabled=True,
+            in_app_enabled=True,
+            daily_digest=False,
+            last_digest_seq=0,
+        )
+    return pref
+
+
+DIGEST_ROLES = (Role.AGENCY, Role.COMMITTEE, Role.ADMIN)
+
+
+def update_preference(session: Session, *, principal: Principal, data: PreferenceUpdate) -> NotificationPreference:
+    """Change the caller's per-channel choices; the daily digest is for agency and committee users."""
+    if data.daily_digest and principal.role not in DIGEST_ROLES:
+        raise invalid(
+            "digest_not_available",
+            Message(
+                "Ringkasan harian hanya tersedia untuk pengguna instansi dan panitia",
+                "The daily digest is only available to agency and committee users",
+            ),
+        )
+    if data.daily_digest and not principal.email:
+        raise invalid(
+            "email_required",
+            Message("Akun Anda tidak memiliki alamat email", "Your account has no email address"),
+        )
+    pref = session.get(NotificationPreference, principal.user_id, with_for_update=True)
+    if pref is None:
+        pref = get_preference(session, principal=principal)
+        session.add(pref)
+    pref.role, pref.agency_code, pref.name, pref.email = (
+        str(principal.role),
+        principal.agency_code,
+        principal.name,
+        principal.email,
+    )
+    for field in ("email_enabled", "in_app_enabled", "daily_digest"):
+        value = getattr(data, field)
+        if value is not None:
+            setattr(pref, field, value)
+    session.commit()
+    return pref

@@ -1,0 +1,56 @@
+"""Celery side of notifications: the notification.requested handler, the email sender, sweep and digest."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from celery import Celery, Task
+from sqlalchemy.orm import Session
+
+from services.implementation.db import runtime
+from services.implementation.notifications import digest, service
+from services.implementation.notifications.mailer import SmtpMailer
+from shared.db import utcnow
+from shared.events import NotificationRequested, Queue
+
+SEND_EMAIL_TASK = "audisi.notifications.send_email"
+SWEEP_TASK = "audisi.notifications.sweep_emails"
+DIGEST_TASK = "audisi.notifications.send_digests"
+
+
+def on_notification_requested(session: Session, event: NotificationRequested) -> None:
+    """notification.requested.v1: record the job (once per key) and the in-app notification."""
+    service.record_job(session, event)
+
+
+def register(app: Celery) -> Task[Any, Any]:
+    """Register the notification tasks; returns the email sender (the worker enqueues it after commit)."""
+
+    @app.task(name=SEND_EMAIL_TASK, bind=True, ignore_result=True, max_retries=None, acks_late=True)
+    def send_email(self: Task[Any, Any], *, job_id: str) -> str:
+        outcome = service.send_email_job(
+            session_factory=runtime.session_factory,
+            job_id=uuid.UUID(job_id),
+            mailer=SmtpMailer(runtime.settings),
+            settings=runtime.settings,
+        )
+        if outcome.retry_in is not None:
+            # Only transient failures come back here; the job row keeps the attempt count and error.
+            raise self.retry(countdown=outcome.retry_in)
+        return outcome.status
+
+    @app.task(name=SWEEP_TASK, ignore_result=True)
+    def sweep_emails() -> int:
+        with runtime.session_factory() as session:
+            due = service.due_email_jobs(session, now=utcnow())
+        for job_id in due:
+            send_email.apply_async(kwargs={"job_id": str(job_id)}, queue=Queue.NOTIFICATIONS)
+        return len(due)
+
+    @app.task(name=DIGEST_TASK, ignore_result=True)
+    def send_digests() -> int:
+        with runtime.session_factory() as session:
+            return digest.send_digests(session)
+
+    return send_email

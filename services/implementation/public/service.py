@@ -1,0 +1,82 @@
+"""The public accountability view: selected ideas of an edition, their progress and their impact."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from services.implementation.agencies.models import AgencyContact
+from services.implementation.public.schemas import PublicEdition, PublicIdea, PublicMilestone
+from services.implementation.tickets.models import Milestone, Ticket
+from shared.agencies import AGENCY_BY_CODE
+
+CSV_COLUMNS = [
+    "idea_id", "edition_code", "title", "service_area", "position_group", "agency_code", "agency_name",
+    "proposer_name", "status", "percent_complete", "due_date", "milestones_done", "milestones_total",
+    "promised_minutes_saved_per_case", "promised_cost_saved_per_year_rp", "estimated_budget_rp",
+    "baseline_minutes_per_case", "measured_minutes_per_case", "baseline_cost_per_year_rp",
+    "measured_cost_per_year_rp",
+]  # fmt: skip
+
+
+def edition_view(session: Session, *, edition_code: str) -> PublicEdition:
+    """Every selected idea of the edition (three queries, whatever the number of ideas)."""
+    tickets = list(
+        session.scalars(select(Ticket).where(Ticket.edition_code == edition_code).order_by(Ticket.title, Ticket.id))
+    )
+    milestones: dict[object, list[PublicMilestone]] = defaultdict(list)
+    if tickets:
+        for m in session.scalars(
+            select(Milestone)
+            .where(Milestone.ticket_id.in_([t.id for t in tickets]))
+            .order_by(Milestone.due_date, Milestone.created_at)
+        ):
+            milestones[m.ticket_id].append(PublicMilestone(title=m.title, due_date=m.due_date, done=m.done))
+    names = {c.code: c.name for c in session.scalars(select(AgencyContact))}
+    items = [
+        PublicIdea(
+            idea_id=t.idea_id,
+            edition_code=t.edition_code,
+            title=t.title,
+            service_area=t.service_area,
+            position_group=t.position_group,
+            agency_code=t.agency_code,
+            agency_name=names.get(t.agency_code) or _catalogue_name(t.agency_code),
+            proposer_name=t.proposer_name if t.proposer_public else None,
+            status=t.status,
+            percent_complete=t.percent_complete,
+            due_date=t.due_date,
+            milestones=milestones.get(t.id, []),
+            promised_minutes_saved_per_case=t.promised_minutes_saved_per_case,
+            promised_cost_saved_per_year_rp=t.promised_cost_saved_per_year_rp,
+            estimated_budget_rp=t.estimated_budget_rp,
+            baseline_minutes_per_case=t.baseline_minutes_per_case,
+            measured_minutes_per_case=t.measured_minutes_per_case,
+            baseline_cost_per_year_rp=t.baseline_cost_per_year_rp,
+            measured_cost_per_year_rp=t.measured_cost_per_year_rp,
+        )
+        for t in tickets
+    ]
+    return PublicEdition(edition_code=edition_code, items=items)
+
+
+def _catalogue_name(code: str) -> str:
+    agency = AGENCY_BY_CODE.get(code)
+    return agency.name if agency else code
+
+
+def to_csv(view: PublicEdition) -> str:
+    """The open-data CSV of an edition (one row per idea)."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for item in view.items:
+        row = item.model_dump(mode="json", exclude={"milestones"})
+        row["milestones_done"] = sum(1 for m in item.milestones if m.done)
+        row["milestones_total"] = len(item.milestones)
+        writer.writerow({k: "" if row.get(k) is None else row[k] for k in CSV_COLUMNS})
+    return out.getvalue()

@@ -1,0 +1,755 @@
+"""Tickets: created from judged ideas (one per selected idea), moved along the workflow by agencies.
+
+Every change goes through `_changed`: one change-feed row (which also queues the agency's webhooks), the
+public event where there is one, and the notifications, all in the transaction of the change.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import uuid
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.orm import Session
+
+from services.implementation.agencies.service import agency_name, agency_recipient, committee_recipient
+from services.implementation.db import runtime
+from services.implementation.notifications.service import request_notification
+from services.implementation.tickets.feed import record_change
+from services.implementation.tickets.models import (
+    OPEN_STATUSES,
+    IdeaState,
+    Milestone,
+    ProgressUpdate,
+    Ticket,
+    TicketStatus,
+)
+from services.implementation.tickets.schemas import (
+    ImpactRead,
+    ImpactUpdate,
+    MilestoneCreate,
+    MilestoneRead,
+    MilestoneUpdate,
+    ProgressUpdateCreate,
+    ProgressUpdateRead,
+    ProposerRead,
+    ReassignRequest,
+    TicketDetail,
+    TicketRead,
+    TicketUpdate,
+)
+from services.implementation.tickets.workflow import COMMITTEE_ONLY, REASON_REQUIRED, allowed_transitions
+from shared.agencies import is_agency_code
+from shared.auth import Principal, Role
+from shared.db import utcnow
+from shared.errors import AppError, Message, conflict, forbidden, invalid, not_found
+from shared.events import (
+    Channel,
+    IdeaJudged,
+    IdeaWithdrawn,
+    Person,
+    TicketCreated,
+    TicketCreatedPayload,
+    TicketStatusChanged,
+    TicketStatusChangedPayload,
+)
+from shared.logging import get_logger
+from shared.outbox import publish
+
+log = get_logger(__name__)
+
+PRODUCER = "implementation"
+WIB = ZoneInfo("Asia/Jakarta")
+
+
+def today_wib() -> date:
+    """Today's date in Trenggalek (deadlines are dates in WIB)."""
+    return utcnow().astimezone(WIB).date()
+
+
+def _link(ticket_id: uuid.UUID) -> str:
+    return f"{runtime.settings.public_base_url.rstrip('/')}/api/v1/tickets/{ticket_id}"
+
+
+def _proposer(ticket: Ticket) -> Person:
+    return Person(
+        user_id=ticket.proposer_user_id,
+        name=ticket.proposer_name,
+        email=ticket.proposer_email,
+        agency_code=ticket.proposer_agency_code,
+        nip=ticket.proposer_nip,
+    )
+
+
+def _base_context(session: Session, ticket: Ticket) -> dict[str, Any]:
+    return {
+        "ticket_id": str(ticket.id),
+        "idea_id": str(ticket.idea_id),
+        "title": ticket.title,
+        "edition_code": ticket.edition_code,
+        "agency_code": ticket.agency_code,
+        "agency_name": agency_name(session, ticket.agency_code),
+        "due_date": ticket.due_date.isoformat() if ticket.due_date else None,
+    }
+
+
+# ---------------------------------------------------------------------------------------------- events in
+
+
+def handle_idea_judged(session: Session, event: IdeaJudged) -> None:
+    """Open the one ticket of a selected idea; a newer "not selected" cancels it; older decisions are ignored."""
+    p = event.payload
+    state = _idea_state(session, p.idea_id, decided_at=p.decided_at, selected=p.selected)
+    if state.last_decided_at is not None and state.last_decided_at > p.decided_at:
+        log.info("stale decision ignored", idea_id=str(p.idea_id))
+        return
+    ticket = session.scalars(select(Ticket).where(Ticket.idea_id == p.idea_id).with_for_update()).first()
+    if state.withdrawn_at is not None:
+        if ticket is not None and ticket.is_open:
+            _system_cancel(session, ticket, Message("Gagasan telah ditarik", "The idea was withdrawn"))
+        return
+    if not p.selected:
+        if ticket is not None and ticket.is_open:
+            _system_cancel(
+                session, ticket, Message("Keputusan diubah: tidak terpilih", "Decision changed: not selected")
+            )
+        return
+    if ticket is not None:
+        return  # one ticket per idea: a redelivered or repeated decision changes nothing
+    agency = p.implementing_agency_code or p.idea.target_agency_code
+    ticket_id = uuid.uuid4()
+    inserted = session.execute(
+        pg_insert(Ticket)
+        .values(
+            id=ticket_id,
+            idea_id=p.idea_id,
+            edition_code=p.edition_code,
+            agency_code=agency,
+            status=TicketStatus.NEW,
+            due_date=p.due_date,
+            position_group=str(p.position_group),
+            score=p.score,
+            rank=p.rank,
+            decided_at=p.decided_at,
+            title=p.idea.title,
+            problem=p.idea.problem,
+            solution=p.idea.solution,
+            beneficiaries=p.idea.beneficiaries,
+            service_area=p.idea.service_area,
+            promised_minutes_saved_per_case=p.idea.time_saved_minutes_per_case,
+            promised_cost_saved_per_year_rp=p.idea.cost_saved_per_year_rp,
+            estimated_budget_rp=p.idea.estimated_budget_rp,
+            idea_partners=[partner.model_dump() for partner in p.idea.partners],
+            proposer_user_id=p.proposer.user_id,
+            proposer_name=p.proposer.name,
+            proposer_email=p.proposer.email,
+            proposer_agency_code=p.proposer.agency_code,
+            proposer_nip=p.proposer.nip,
+            partners=[],
+        )
+        .on_conflict_do_nothing(index_elements=[Ticket.idea_id])
+        .returning(Ticket.id)
+    ).first()
+    if inserted is None:
+        return
+    created = session.get(Ticket, ticket_id)
+    assert created is not None
+    _announce_created(session, created)
+
+
+def handle_idea_withdrawn(session: Session, event: IdeaWithdrawn) -> None:
+    """Remember the withdrawal (a later "selected" opens nothing) and cancel an open ticket."""
+    p = event.payload
+    session.execute(
+        pg_insert(IdeaState)
+        .values(idea_id=p.idea_id, withdrawn_at=p.withdrawn_at)
+        .on_conflict_do_update(
+            index_elements=[IdeaState.idea_id],
+            set_={"withdrawn_at": p.withdrawn_at, "updated_at": utcnow()},
+            where=IdeaState.withdrawn_at.is_(None),
+        )
+    )
+    ticket = session.scalars(select(Ticket).where(Ticket.idea_id == p.idea_id).with_for_update()).first()
+    if ticket is not None and ticket.is_open:
+        reason = Message(f"Gagasan ditarik oleh pengusul: {p.reason}", f"The proposer withdrew the idea: {p.reason}")
+        _system_cancel(session, ticket, reason)
+
+
+def _idea_state(session: Session, idea_id: uuid.UUID, *, decided_at: datetime, selected: bool) -> IdeaState:
+    """Record a decision if it is the newest seen, and return the idea's state, locked."""
+    stmt = pg_insert(IdeaState).values(idea_id=idea_id, last_decided_at=decided_at, last_selected=selected)
+    session.execute(
+        stmt.on_conflict_do_update(
+            index_elements=[IdeaState.idea_id],
+            set_={"last_decided_at": decided_at, "last_selected": selected, "updated_at": utcnow()},
+            where=or_(IdeaState.last_decided_at.is_(None), IdeaState.last_decided_at < decided_at),
+        )
+    )
+    state = session.scalars(
+        select(IdeaState)
+        .where(IdeaState.idea_id == idea_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+    return state
+
+
+def _announce_created(session: Session, ticket: Ticket) -> None:
+    record_change(session, ticket=ticket, kind="created", data={"due_date": _iso(ticket.due_date)}, actor_id=None)
+    publish(
+        session,
+        TicketCreated(
+            producer=PRODUCER,
+            payload=TicketCreatedPayload(
+                ticket_id=ticket.id,
+                idea_id=ticket.idea_id,
+                edition_code=ticket.edition_code,
+                agency_code=ticket.agency_code,
+                due_date=ticket.due_date,
+                title=ticket.title,
+            ),
+        ),
+    )
+    context = _base_context(session, ticket)
+    link = _link(ticket.id)
+    for audience, recipient, channels in (
+        ("proposer", _proposer(ticket), [Channel.EMAIL, Channel.IN_APP]),
+        ("agency", agency_recipient(session, ticket.agency_code), [Channel.EMAIL]),
+        ("committee", committee_recipient(), [Channel.EMAIL]),
+    ):
+        request_notification(
+            session,
+            key=f"ticket.created:{ticket.id}:{audience}",
+            recipient=recipient,
+            channels=channels,
+            template="ticket_created",
+            context={**context, "audience": audience},
+            link=link,
+        )
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+# ---------------------------------------------------------------------------------------------- workflow
+
+
+def _system_cancel(session: Session, ticket: Ticket, reason: Message) -> None:
+    _set_status(session, ticket, TicketStatus.CANCELLED, reason=f"{reason.id} / {reason.en}", actor_id=None)
+
+
+def _set_status(
+    session: Session, ticket: Ticket, to: TicketStatus, *, reason: str | None, actor_id: uuid.UUID | None
+) -> None:
+    old = ticket.status
+    now = utcnow()
+    ticket.status_before_block = old if to == TicketStatus.BLOCKED else None
+    ticket.status = to
+    ticket.status_reason = reason
+    ticket.updated_at = now
+    if to == TicketStatus.IMPLEMENTED:
+        ticket.percent_complete = 100
+    if to not in OPEN_STATUSES:
+        ticket.closed_at = now
+    seq = record_change(
+        session,
+        ticket=ticket,
+        kind="status_changed",
+        data={"old_status": old, "new_status": str(to), "reason": reason},
+        actor_id=actor_id,
+    )
+    publish(
+        session,
+        TicketStatusChanged(
+            producer=PRODUCER,
+            payload=TicketStatusChangedPayload(
+                ticket_id=ticket.id,
+                idea_id=ticket.idea_id,
+                agency_code=ticket.agency_code,
+                old_status=old,
+                new_status=str(to),
+                reason=reason,
+                changed_by=actor_id,
+                changed_at=now,
+            ),
+        ),
+    )
+    context = {**_base_context(session, ticket), "old_status": old, "new_status": str(to), "reason": reason}
+    link = _link(ticket.id)
+    request_notification(
+        session,
+        key=f"ticket.change:{seq}:proposer",
+        recipient=_proposer(ticket),
+        channels=[Channel.EMAIL, Channel.IN_APP],
+        template="ticket_status_changed",
+        context=context,
+        link=link,
+    )
+    request_notification(
+        session,
+        key=f"ticket.change:{seq}:committee",
+        recipient=committee_recipient(),
+        channels=[Channel.EMAIL],
+        template="ticket_status_changed",
+        context=context,
+        link=link,
+    )
+
+
+def _transition_refused(ticket: Ticket, to: str, allowed: list[str]) -> AppError:
+    names = ", ".join(allowed) if allowed else "-"
+    return conflict(
+        "invalid_transition",
+        Message(
+            f"Status tiket tidak bisa diubah dari '{ticket.status}' ke '{to}'. Yang diizinkan: {names}",
+            f"A ticket cannot move from '{ticket.status}' to '{to}'. Allowed: {names}",
+        ),
+        {"from": ticket.status, "to": to, "allowed": allowed},
+    )
+
+
+def transition(session: Session, *, principal: Principal, ticket_id: uuid.UUID, to: str, reason: str | None) -> Ticket:
+    """Move a ticket along its workflow (agency officers; cancel is the committee's), with the rules checked."""
+    ticket = _load(session, principal, ticket_id, for_update=True)
+    reason = reason.strip() if reason else None
+    try:
+        target = TicketStatus(to)
+    except ValueError:
+        allowed = allowed_transitions(ticket.status, ticket.status_before_block)
+        raise _transition_refused(ticket, to, allowed) from None
+    if target in COMMITTEE_ONLY:
+        if not principal.has_role(Role.COMMITTEE):
+            raise forbidden({"reason": "only the committee may cancel a ticket"})
+    elif not _is_ticket_agency(principal, ticket) and principal.role != Role.ADMIN:
+        raise forbidden({"reason": "only the implementing agency moves a ticket"})
+    allowed = allowed_transitions(ticket.status, ticket.status_before_block)
+    if target not in allowed:
+        raise _transition_refused(ticket, target, allowed)
+    if target in REASON_REQUIRED and not reason:
+        raise invalid(
+            "reason_required",
+            Message(f"Alasan wajib diisi untuk status '{target}'", f"A reason is required for '{target}'"),
+            {"to": str(target)},
+        )
+    _set_status(session, ticket, target, reason=reason, actor_id=principal.user_id)
+    session.commit()
+    return ticket
+
+
+# ---------------------------------------------------------------------------------------------- access
+
+
+def _is_ticket_agency(principal: Principal, ticket: Ticket) -> bool:
+    return principal.role == Role.AGENCY and principal.agency_code == ticket.agency_code
+
+
+def _can_read(principal: Principal, ticket: Ticket) -> bool:
+    if principal.has_role(Role.COMMITTEE):
+        return True
+    if _is_ticket_agency(principal, ticket):
+        return True
+    return principal.role == Role.PARTICIPANT and principal.user_id == ticket.proposer_user_id
+
+
+def _load(session: Session, principal: Principal, ticket_id: uuid.UUID, *, for_update: bool = False) -> Ticket:
+    """The ticket if the caller may see it; 404 otherwise (never confirm another agency's ticket exists)."""
+    query = select(Ticket).where(Ticket.id == ticket_id)
+    if for_update:
+        query = query.with_for_update()
+    ticket = session.scalars(query).first()
+    if ticket is None or not _can_read(principal, ticket):
+        raise not_found("Tiket", "Ticket", {"ticket_id": str(ticket_id)})
+    return ticket
+
+
+def _load_for_agency_work(session: Session, principal: Principal, ticket_id: uuid.UUID) -> Ticket:
+    ticket = _load(session, principal, ticket_id, for_update=True)
+    if not (_is_ticket_agency(principal, ticket) or principal.role == Role.ADMIN):
+        raise forbidden({"reason": "only the implementing agency changes a ticket"})
+    return ticket
+
+
+def _require_open(ticket: Ticket) -> None:
+    if not ticket.is_open:
+        raise conflict(
+            "ticket_closed",
+            Message(f"Tiket sudah ditutup ({ticket.status})", f"The ticket is closed ({ticket.status})"),
+            {"status": ticket.status},
+        )
+
+
+# ---------------------------------------------------------------------------------------------- reading
+
+
+def get_ticket(session: Session, *, principal: Principal, ticket_id: uuid.UUID) -> TicketDetail:
+    """One ticket with its milestones and updates."""
+    ticket = _load(session, principal, ticket_id)
+    milestones = list(
+        session.scalars(
+            select(Milestone).where(Milestone.ticket_id == ticket.id).order_by(Milestone.due_date, Milestone.created_at)
+        )
+    )
+    updates = list(
+        session.scalars(
+            select(ProgressUpdate)
+            .where(ProgressUpdate.ticket_id == ticket.id)
+            .order_by(ProgressUpdate.created_at.desc())
+        )
+    )
+    today = today_wib()
+    return TicketDetail(
+        **to_read(ticket).model_dump(),
+        milestones=[milestone_read(m, today, ticket.is_open) for m in milestones],
+        updates=[ProgressUpdateRead.model_validate(u) for u in updates],
+    )
+
+
+def milestone_read(milestone: Milestone, today: date, ticket_open: bool) -> MilestoneRead:
+    """A milestone, with whether it is overdue."""
+    read = MilestoneRead.model_validate(milestone)
+    read.overdue = ticket_open and not milestone.done and milestone.due_date < today
+    return read
+
+
+def impact_of(ticket: Ticket) -> ImpactRead:
+    """Promised and measured impact side by side, and whether the promise was kept."""
+    saved_minutes = (
+        ticket.baseline_minutes_per_case - ticket.measured_minutes_per_case
+        if ticket.baseline_minutes_per_case is not None and ticket.measured_minutes_per_case is not None
+        else None
+    )
+    saved_cost = (
+        ticket.baseline_cost_per_year_rp - ticket.measured_cost_per_year_rp
+        if ticket.baseline_cost_per_year_rp is not None and ticket.measured_cost_per_year_rp is not None
+        else None
+    )
+    promised_minutes = ticket.promised_minutes_saved_per_case
+    promised_cost = ticket.promised_cost_saved_per_year_rp
+    return ImpactRead(
+        promised_minutes_saved_per_case=promised_minutes,
+        promised_cost_saved_per_year_rp=promised_cost,
+        baseline_minutes_per_case=ticket.baseline_minutes_per_case,
+        measured_minutes_per_case=ticket.measured_minutes_per_case,
+        baseline_cost_per_year_rp=ticket.baseline_cost_per_year_rp,
+        measured_cost_per_year_rp=ticket.measured_cost_per_year_rp,
+        measured_minutes_saved_per_case=saved_minutes,
+        measured_cost_saved_per_year_rp=saved_cost,
+        time_promise_met=None
+        if saved_minutes is None or promised_minutes is None
+        else saved_minutes >= promised_minutes,
+        cost_promise_met=None if saved_cost is None or promised_cost is None else saved_cost >= promised_cost,
+        note=ticket.impact_note,
+        measured_at=ticket.impact_measured_at,
+    )
+
+
+def is_overdue(ticket: Ticket, today: date) -> bool:
+    """Whether an open ticket is past its due date."""
+    return ticket.is_open and ticket.due_date is not None and ticket.due_date < today
+
+
+def to_read(ticket: Ticket) -> TicketRead:
+    """A ticket as the API shows it to those who may see it."""
+    return TicketRead(
+        id=ticket.id,
+        idea_id=ticket.idea_id,
+        edition_code=ticket.edition_code,
+        agency_code=ticket.agency_code,
+        status=ticket.status,
+        status_reason=ticket.status_reason,
+        allowed_transitions=allowed_transitions(ticket.status, ticket.status_before_block),
+        due_date=ticket.due_date,
+        overdue=is_overdue(ticket, today_wib()),
+        position_group=ticket.position_group,
+        score=ticket.score,
+        rank=ticket.rank,
+        title=ticket.title,
+        problem=ticket.problem,
+        solution=ticket.solution,
+        beneficiaries=ticket.beneficiaries,
+        service_area=ticket.service_area,
+        estimated_budget_rp=ticket.estimated_budget_rp,
+        idea_partners=ticket.idea_partners,
+        proposer=ProposerRead(
+            user_id=ticket.proposer_user_id,
+            name=ticket.proposer_name,
+            email=ticket.proposer_email,
+            agency_code=ticket.proposer_agency_code,
+        ),
+        proposer_public=ticket.proposer_public,
+        person_in_charge=ticket.person_in_charge,
+        person_in_charge_contact=ticket.person_in_charge_contact,
+        partners=ticket.partners,
+        percent_complete=ticket.percent_complete,
+        impact=impact_of(ticket),
+        created_at=ticket.created_at,
+        updated_at=ticket.updated_at,
+        closed_at=ticket.closed_at,
+    )
+
+
+def _encode_cursor(ticket: Ticket) -> str:
+    return base64.urlsafe_b64encode(f"{ticket.created_at.isoformat()}|{ticket.id}".encode()).decode()
+
+
+def _decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
+    try:
+        created, _, ident = base64.urlsafe_b64decode(cursor.encode()).decode().partition("|")
+        return datetime.fromisoformat(created), uuid.UUID(ident)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise invalid("invalid_cursor", Message("Kursor tidak sah", "Invalid cursor")) from None
+
+
+def list_tickets(
+    session: Session,
+    *,
+    principal: Principal,
+    idea_id: uuid.UUID | None = None,
+    status: list[str] | None = None,
+    agency_code: str | None = None,
+    edition_code: str | None = None,
+    overdue: bool | None = None,
+    q: str | None = None,
+    cursor: str | None = None,
+    limit: int = 50,
+) -> tuple[list[Ticket], str | None]:
+    """Tickets the caller may see (agency: its own; committee: all; participant: their ideas'), newest first."""
+    query = select(Ticket)
+    if principal.has_role(Role.COMMITTEE):
+        if agency_code:
+            query = query.where(Ticket.agency_code == agency_code)
+    elif principal.role == Role.AGENCY and principal.agency_code:
+        query = query.where(Ticket.agency_code == principal.agency_code)
+    elif principal.role == Role.PARTICIPANT:
+        query = query.where(Ticket.proposer_user_id == principal.user_id)
+    else:
+        raise forbidden({"required_roles": ["agency", "committee", "participant"]})
+    if idea_id is not None:
+        query = query.where(Ticket.idea_id == idea_id)
+    if status:
+        query = query.where(Ticket.status.in_(status))
+    if edition_code:
+        query = query.where(Ticket.edition_code == edition_code)
+    if overdue is not None:
+        late = and_(Ticket.status.in_(list(OPEN_STATUSES)), Ticket.due_date < today_wib())
+        query = query.where(late if overdue else ~late)
+    if q:
+        escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = query.where(Ticket.title.ilike(f"%{escaped}%"))
+    if cursor:
+        created, ident = _decode_cursor(cursor)
+        query = query.where(or_(Ticket.created_at < created, and_(Ticket.created_at == created, Ticket.id < ident)))
+    rows = list(session.scalars(query.order_by(Ticket.created_at.desc(), Ticket.id.desc()).limit(limit + 1)))
+    next_cursor = _encode_cursor(rows[limit - 1]) if len(rows) > limit else None
+    return rows[:limit], next_cursor
+
+
+# ---------------------------------------------------------------------------------------------- agency work
+
+
+def update_ticket(session: Session, *, principal: Principal, ticket_id: uuid.UUID, data: TicketUpdate) -> Ticket:
+    """Agency: person in charge, partners, percent; committee: whether the proposer's name is public."""
+    fields = data.model_dump(exclude_unset=True)
+    if not fields:
+        raise invalid("nothing_to_change", Message("Tidak ada yang diubah", "Nothing to change"))
+    ticket = _load(session, principal, ticket_id, for_update=True)
+    agency_fields = {"person_in_charge", "person_in_charge_contact", "partners", "percent_complete"}
+    if fields.keys() & agency_fields:
+        if not (_is_ticket_agency(principal, ticket) or principal.role == Role.ADMIN):
+            raise forbidden({"fields": sorted(fields.keys() & agency_fields)})
+        _require_open(ticket)
+    if "proposer_public" in fields and not principal.has_role(Role.COMMITTEE):
+        raise forbidden({"fields": ["proposer_public"]})
+    changed: dict[str, Any] = {}
+    for name, value in fields.items():
+        if name == "partners":
+            value = [p.model_dump() for p in data.partners or []]
+        setattr(ticket, name, value)
+        changed[name] = value
+    ticket.updated_at = utcnow()
+    record_change(session, ticket=ticket, kind="updated", data={"changed": changed}, actor_id=principal.user_id)
+    session.commit()
+    return ticket
+
+
+def add_milestone(session: Session, *, principal: Principal, ticket_id: uuid.UUID, data: MilestoneCreate) -> Milestone:
+    """Add a milestone (agency); the proposer is told."""
+    ticket = _load_for_agency_work(session, principal, ticket_id)
+    _require_open(ticket)
+    milestone = Milestone(ticket_id=ticket.id, title=data.title, due_date=data.due_date, done=False)
+    session.add(milestone)
+    session.flush()
+    _milestone_changed(session, ticket, milestone, principal, action="milestone_added")
+    session.commit()
+    return milestone
+
+
+def update_milestone(
+    session: Session, *, principal: Principal, ticket_id: uuid.UUID, milestone_id: uuid.UUID, data: MilestoneUpdate
+) -> Milestone:
+    """Rename, reschedule or tick off a milestone (agency); finishing one tells the proposer."""
+    ticket = _load_for_agency_work(session, principal, ticket_id)
+    _require_open(ticket)
+    milestone = session.get(Milestone, milestone_id, with_for_update=True)
+    if milestone is None or milestone.ticket_id != ticket.id:
+        raise not_found("Tahapan", "Milestone")
+    became_done = data.done is True and not milestone.done
+    if data.title is not None:
+        milestone.title = data.title
+    if data.due_date is not None:
+        milestone.due_date = data.due_date
+    if data.done is not None:
+        milestone.done = data.done
+        milestone.done_at = utcnow() if data.done else None
+    _milestone_changed(
+        session, ticket, milestone, principal, action="milestone_done" if became_done else "milestone_updated"
+    )
+    session.commit()
+    return milestone
+
+
+def _milestone_changed(
+    session: Session, ticket: Ticket, milestone: Milestone, principal: Principal, *, action: str
+) -> None:
+    ticket.updated_at = utcnow()
+    seq = record_change(
+        session,
+        ticket=ticket,
+        kind=action,
+        data={
+            "milestone_id": str(milestone.id),
+            "milestone_title": milestone.title,
+            "milestone_due_date": milestone.due_date.isoformat(),
+            "done": milestone.done,
+        },
+        actor_id=principal.user_id,
+    )
+    if action == "milestone_updated":
+        return
+    request_notification(
+        session,
+        key=f"ticket.change:{seq}:proposer",
+        recipient=_proposer(ticket),
+        channels=[Channel.EMAIL, Channel.IN_APP],
+        template="milestone_changed",
+        context={
+            **_base_context(session, ticket),
+            "milestone_title": milestone.title,
+            "milestone_due_date": milestone.due_date.isoformat(),
+            "done": milestone.done,
+        },
+        link=_link(ticket.id),
+    )
+
+
+def add_progress(
+    session: Session, *, principal: Principal, ticket_id: uuid.UUID, data: ProgressUpdateCreate
+) -> ProgressUpdate:
+    """Post a progress update with evidence links (agency); it may set the percent complete."""
+    ticket = _load_for_agency_work(session, principal, ticket_id)
+    _require_open(ticket)
+    update = ProgressUpdate(
+        ticket_id=ticket.id,
+        author_id=principal.user_id,
+        author_name=principal.name or "",
+        body=data.body,
+        percent_complete=data.percent_complete,
+        evidence_links=[str(link) for link in data.evidence_links],
+    )
+    session.add(update)
+    if data.percent_complete is not None:
+        ticket.percent_complete = data.percent_complete
+    ticket.updated_at = utcnow()
+    session.flush()
+    record_change(
+        session,
+        ticket=ticket,
+        kind="progress",
+        data={"update_id": str(update.id), "percent_complete": ticket.percent_complete, "links": update.evidence_links},
+        actor_id=principal.user_id,
+    )
+    session.commit()
+    return update
+
+
+def set_impact(session: Session, *, principal: Principal, ticket_id: uuid.UUID, data: ImpactUpdate) -> Ticket:
+    """Record measured time and cost before and after (agency); allowed after implementation too."""
+    ticket = _load_for_agency_work(session, principal, ticket_id)
+    if ticket.status == TicketStatus.CANCELLED:
+        raise conflict(
+            "ticket_closed", Message("Tiket sudah dibatalkan", "The ticket was cancelled"), {"status": ticket.status}
+        )
+    fields = data.model_dump(exclude_unset=True)
+    if not fields:
+        raise invalid("nothing_to_change", Message("Tidak ada yang diubah", "Nothing to change"))
+    for name, value in fields.items():
+        setattr(ticket, "impact_note" if name == "note" else name, value)
+    ticket.impact_measured_at = utcnow()
+    ticket.updated_at = ticket.impact_measured_at
+    record_change(
+        session,
+        ticket=ticket,
+        kind="impact_measured",
+        data=impact_of(ticket).model_dump(mode="json"),
+        actor_id=principal.user_id,
+    )
+    session.commit()
+    return ticket
+
+
+def reassign(session: Session, *, principal: Principal, ticket_id: uuid.UUID, data: ReassignRequest) -> Ticket:
+    """Move a ticket to another agency (committee); both agencies and the proposer are told."""
+    if not principal.has_role(Role.COMMITTEE):
+        raise forbidden({"required_roles": ["committee"]})
+    ticket = _load(session, principal, ticket_id, for_update=True)
+    _require_open(ticket)
+    if not is_agency_code(data.agency_code):
+        raise invalid(
+            "unknown_agency", Message("Kode instansi tidak dikenal", "Unknown agency code"), {"code": data.agency_code}
+        )
+    if data.agency_code == ticket.agency_code:
+        raise conflict(
+            "same_agency",
+            Message("Tiket sudah berada di instansi tersebut", "The ticket is already with that agency"),
+        )
+    old = ticket.agency_code
+    ticket.agency_code = data.agency_code
+    ticket.updated_at = utcnow()
+    # Both feeds see it: the old agency learns the ticket left, the new one that it arrived.
+    seq = record_change(
+        session,
+        ticket=ticket,
+        kind="reassigned",
+        data={"old_agency_code": old, "new_agency_code": data.agency_code, "reason": data.reason},
+        actor_id=principal.user_id,
+        agency_codes=[old, data.agency_code],
+    )
+    context = {
+        **_base_context(session, ticket),
+        "old_agency_name": agency_name(session, old),
+        "new_agency_name": agency_name(session, data.agency_code),
+        "reason": data.reason,
+    }
+    link = _link(ticket.id)
+    for audience, recipient, channels in (
+        ("old_agency", agency_recipient(session, old), [Channel.EMAIL]),
+        ("new_agency", agency_recipient(session, data.agency_code), [Channel.EMAIL]),
+        ("proposer", _proposer(ticket), [Channel.EMAIL, Channel.IN_APP]),
+    ):
+        request_notification(
+            session,
+            key=f"ticket.change:{seq}:{audience}",
+            recipient=recipient,
+            channels=channels,
+            template="ticket_reassigned",
+            context=context,
+            link=link,
+        )
+    session.commit()
+    return ticket

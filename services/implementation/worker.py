@@ -1,0 +1,83 @@
+"""The implementation service's Celery app: event consumers, the email sender, webhooks and the beat schedule.
+
+audisi worker implementation                          # queue "implementation": tickets, webhooks, beat jobs
+audisi worker implementation --queues notifications   # queue "notifications": jobs, in-app, email
+audisi beat implementation                            # the schedule below (one replica)
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from celery.schedules import crontab
+from celery.signals import worker_process_init
+
+from services.implementation.db import messaging, runtime
+from services.implementation.notifications import service as notifications
+from services.implementation.notifications import tasks as notification_tasks
+from services.implementation.tickets import tasks as ticket_tasks
+from services.implementation.webhooks import tasks as webhook_tasks
+from shared.celery_app import make_celery
+from shared.consumer import register_event_consumer
+from shared.events import IdeaJudged, IdeaWithdrawn, NotificationRequested, Queue
+
+settings = runtime.settings
+celery_app = make_celery("implementation", settings, queues=[Queue.IMPLEMENTATION, Queue.NOTIFICATIONS])
+celery_app.conf.task_routes = {"audisi.notifications.*": {"queue": str(Queue.NOTIFICATIONS)}}
+
+handle_implementation_event = register_event_consumer(
+    celery_app,
+    queue=Queue.IMPLEMENTATION,
+    session_factory=lambda: runtime.session_factory,
+    tables=messaging,
+    handlers={IdeaJudged: ticket_tasks.on_idea_judged, IdeaWithdrawn: ticket_tasks.on_idea_withdrawn},
+    redis_url=settings.redis_url,
+)
+handle_notification_event = register_event_consumer(
+    celery_app,
+    queue=Queue.NOTIFICATIONS,
+    session_factory=lambda: runtime.session_factory,
+    tables=messaging,
+    handlers={NotificationRequested: notification_tasks.on_notification_requested},
+    redis_url=settings.redis_url,
+)
+ticket_tasks.register(celery_app)
+webhook_tasks.register(celery_app)
+send_email = notification_tasks.register(celery_app)
+
+
+def _enqueue_email(job_id: uuid.UUID) -> None:
+    send_email.apply_async(kwargs={"job_id": str(job_id)}, queue=str(Queue.NOTIFICATIONS))
+
+
+notifications.set_email_enqueuer(_enqueue_email)
+
+celery_app.conf.beat_schedule = {
+    "dispatch-webhooks": {
+        "task": webhook_tasks.DISPATCH_TASK,
+        "schedule": settings.webhook_dispatch_seconds,
+        "options": {"queue": str(Queue.IMPLEMENTATION), "expires": settings.webhook_dispatch_seconds * 2},
+    },
+    "escalate-overdue": {
+        "task": ticket_tasks.ESCALATE_TASK,
+        "schedule": settings.escalation_interval_seconds,
+        "options": {"queue": str(Queue.IMPLEMENTATION), "expires": settings.escalation_interval_seconds},
+    },
+    "sweep-emails": {
+        "task": notification_tasks.SWEEP_TASK,
+        "schedule": 60.0,
+        "options": {"queue": str(Queue.NOTIFICATIONS), "expires": 60.0},
+    },
+    "daily-digest": {
+        "task": notification_tasks.DIGEST_TASK,
+        "schedule": crontab(hour=settings.digest_hour_wib, minute=0),  # the app's timezone is Asia/Jakarta
+        "options": {"queue": str(Queue.IMPLEMENTATION)},
+    },
+}
+
+
+@worker_process_init.connect
+def _fresh_pool(**_kwargs: Any) -> None:
+    """Each forked worker process opens its own connections."""
+    runtime.dispose()
