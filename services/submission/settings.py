@@ -14,3 +14,4 @@ class SubmissionSettings(ServiceSettings):
     attachments_dir: Path = Path(".audisi/attachments")
     attachment_max_bytes: int = 20 * 1024 * 1024
     login_attempts_per_minute: int = 10
+    import_max_bytes: int = 10 * 1024 * 1024

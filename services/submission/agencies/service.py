@@ -1,0 +1,46 @@
+"""The managed list of agencies: kept in step with `shared.agencies`, validated wherever a code is given."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.orm import Session
+
+from services.submission.agencies.models import Agency
+from shared.agencies import AGENCIES
+from shared.errors import Message, invalid
+
+
+def sync_agencies(session: Session) -> None:
+    """Add any agency of the regency catalogue that the table lacks (idempotent; does not commit)."""
+    session.execute(
+        pg_insert(Agency)
+        .values([{"code": a.code, "name": a.name, "email": a.email, "active": True} for a in AGENCIES])
+        .on_conflict_do_nothing()
+    )
+
+
+def list_agencies(session: Session) -> list[Agency]:
+    """Active agencies, by code."""
+    return list(session.scalars(select(Agency).where(Agency.active).order_by(Agency.code)))
+
+
+def unknown_agency(code: str, field: str = "agency_code") -> Exception:
+    """422 naming the unknown agency code."""
+    return invalid(
+        "unknown_agency",
+        Message(f"Kode perangkat daerah '{code}' tidak dikenal", f"Unknown agency code '{code}'"),
+        {"field": field, "value": code},
+    )
+
+
+def active_codes(session: Session) -> set[str]:
+    """The codes of active agencies (one query; callers validate many rows against it)."""
+    return set(session.scalars(select(Agency.code).where(Agency.active)))
+
+
+def require_agency(session: Session, code: str, field: str = "agency_code") -> None:
+    """Refuse an unknown or inactive agency code."""
+    found = session.scalar(select(Agency.code).where(Agency.code == code, Agency.active))
+    if found is None:
+        raise unknown_agency(code, field)

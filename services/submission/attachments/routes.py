@@ -1,0 +1,72 @@
+"""HTTP routes of attachments (uploads have their own, larger body limit under /api/v1/attachments)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, File, Form, Response, UploadFile
+
+from services.submission.attachments import service
+from services.submission.attachments.storage import LocalStorage, Storage
+from services.submission.db import SessionDep, runtime
+from services.submission.ideas.routes import IdeaUser
+from services.submission.ideas.schemas import AttachmentRead
+
+router = APIRouter(prefix="/api/v1/attachments", tags=["attachments"])
+
+
+def get_storage() -> Storage:
+    """The configured attachment store (a local volume)."""
+    return LocalStorage(runtime.settings.attachments_dir)
+
+
+@router.post("", status_code=201, summary="Attach a file to an idea (PDF, images, PPTX, DOCX, XLSX, MP4)")
+def upload(
+    principal: IdeaUser,
+    session: SessionDep,
+    idea_id: Annotated[uuid.UUID, Form()],
+    file: Annotated[UploadFile, File()],
+) -> AttachmentRead:
+    limit = runtime.settings.attachment_max_bytes
+    content = file.file.read(limit + 1)
+    a = service.upload(
+        session,
+        storage=get_storage(),
+        principal=principal,
+        idea_id=idea_id,
+        filename=file.filename,
+        content=content,
+        max_bytes=limit,
+    )
+    return AttachmentRead(
+        id=a.id,
+        filename=a.filename,
+        content_type=a.content_type,
+        size_bytes=a.size_bytes,
+        sha256=a.sha256,
+        created_at=a.created_at,
+    )
+
+
+@router.get("/{attachment_id}", summary="Download an attachment", response_class=Response)
+def download(attachment_id: uuid.UUID, principal: IdeaUser, session: SessionDep) -> Response:
+    attachment, content = service.download(
+        session, storage=get_storage(), principal=principal, attachment_id=attachment_id
+    )
+    return Response(
+        content,
+        media_type=attachment.content_type,
+        headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(attachment.filename)}",
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+@router.delete("/{attachment_id}", status_code=204, summary="Remove an attachment", response_class=Response)
+def remove(attachment_id: uuid.UUID, principal: IdeaUser, session: SessionDep) -> Response:
+    service.remove(session, storage=get_storage(), principal=principal, attachment_id=attachment_id)
+    return Response(status_code=204)

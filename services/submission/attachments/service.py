@@ -1,0 +1,135 @@
+"""Attachments: type checked by content, size limited, stored by generated key, served only to those allowed."""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+import uuid
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from services.submission.attachments.models import Attachment
+from services.submission.attachments.sniff import ALLOWED, sniff
+from services.submission.attachments.storage import Storage
+from services.submission.editions.service import require_before_deadline
+from services.submission.ideas.service import EDITABLE, FROZEN, get_idea, load_for_change
+from shared.auth import Principal
+from shared.db import utcnow
+from shared.errors import AppError, Message, conflict, invalid, not_found
+
+MAX_ATTACHMENTS_PER_IDEA = 10
+
+
+def display_name(filename: str | None) -> str:
+    """A safe name to show and to offer on download: no directories, no control characters."""
+    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(c for c in unicodedata.normalize("NFC", name) if unicodedata.category(c)[0] != "C").strip()
+    return (name or "lampiran")[:255]
+
+
+def upload(
+    session: Session,
+    *,
+    storage: Storage,
+    principal: Principal,
+    idea_id: uuid.UUID,
+    filename: str | None,
+    content: bytes,
+    max_bytes: int,
+    now: datetime | None = None,
+) -> Attachment:
+    """Attach a file to an idea the caller may change, before the deadline."""
+    now = now or utcnow()
+    idea, edition = load_for_change(session, idea_id, principal)
+    if idea.status not in EDITABLE:
+        raise conflict("idea_frozen", FROZEN, {"status": idea.status})
+    require_before_deadline(edition, now)
+    if len(content) > max_bytes:
+        raise AppError(
+            413,
+            "attachment_too_large",
+            Message(f"Lampiran melebihi batas {max_bytes} byte", f"The attachment exceeds {max_bytes} bytes"),
+            {"max_bytes": max_bytes, "size_bytes": len(content)},
+        )
+    if not content:
+        raise invalid("empty_attachment", Message("Berkas kosong", "The file is empty"))
+    content_type = sniff(content)
+    if content_type not in ALLOWED:
+        raise AppError(
+            415,
+            "unsupported_attachment",
+            Message(
+                "Jenis berkas tidak didukung (PDF, PNG, JPEG, WEBP, PPTX, DOCX, XLSX, MP4)",
+                "Unsupported file type (PDF, PNG, JPEG, WEBP, PPTX, DOCX, XLSX, MP4)",
+            ),
+            {"allowed": sorted(ALLOWED)},
+        )
+    count = session.scalar(select(func.count()).select_from(Attachment).where(Attachment.idea_id == idea.id)) or 0
+    if count >= MAX_ATTACHMENTS_PER_IDEA:
+        raise conflict(
+            "too_many_attachments",
+            Message(
+                f"Paling banyak {MAX_ATTACHMENTS_PER_IDEA} lampiran per gagasan",
+                f"At most {MAX_ATTACHMENTS_PER_IDEA} attachments per idea",
+            ),
+        )
+    key = uuid.uuid4().hex
+    storage.put(key, content)
+    attachment = Attachment(
+        idea_id=idea.id,
+        uploaded_by=principal.user_id,
+        filename=display_name(filename),
+        content_type=content_type,
+        size_bytes=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        storage_key=key,
+    )
+    session.add(attachment)
+    try:
+        session.commit()
+    except BaseException:
+        storage.delete(key)  # no orphaned bytes when the row could not be written
+        raise
+    return attachment
+
+
+def _visible(session: Session, principal: Principal, attachment_id: uuid.UUID) -> Attachment:
+    attachment = session.get(Attachment, attachment_id)
+    if attachment is None:
+        raise not_found("Lampiran", "Attachment")
+    try:
+        get_idea(session, principal=principal, idea_id=attachment.idea_id)
+    except AppError as exc:
+        if exc.status_code == 404:
+            raise not_found("Lampiran", "Attachment") from exc
+        raise
+    return attachment
+
+
+def download(
+    session: Session, *, storage: Storage, principal: Principal, attachment_id: uuid.UUID
+) -> tuple[Attachment, bytes]:
+    """The file, for those who may see its idea."""
+    attachment = _visible(session, principal, attachment_id)
+    try:
+        return attachment, storage.get(attachment.storage_key)
+    except FileNotFoundError as exc:
+        raise not_found("Berkas lampiran", "Attachment file") from exc
+
+
+def remove(
+    session: Session, *, storage: Storage, principal: Principal, attachment_id: uuid.UUID, now: datetime | None = None
+) -> None:
+    """Delete an attachment of an idea the caller may still change."""
+    now = now or utcnow()
+    attachment = _visible(session, principal, attachment_id)
+    idea, edition = load_for_change(session, attachment.idea_id, principal)
+    if idea.status not in EDITABLE:
+        raise conflict("idea_frozen", FROZEN, {"status": idea.status})
+    require_before_deadline(edition, now)
+    key = attachment.storage_key
+    session.delete(attachment)
+    session.commit()
+    storage.delete(key)

@@ -1,0 +1,33 @@
+"""Small helpers shared by the submission service's domain folders: time in WIB, pagination."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, Field, StringConstraints
+
+JAKARTA = ZoneInfo("Asia/Jakarta")
+
+
+def wib(moment: datetime) -> str:
+    """A moment as people in Trenggalek read it, e.g. '31-03-2026 23:59 WIB'."""
+    return moment.astimezone(JAKARTA).strftime("%d-%m-%Y %H:%M WIB")
+
+
+class Page(BaseModel):
+    """Page-number pagination (committee screens and exports want totals and page jumps)."""
+
+    page: int = Field(default=1, ge=1)
+    page_size: int = Field(default=20, ge=1, le=200)
+
+    @property
+    def offset(self) -> int:
+        """Rows to skip."""
+        return (self.page - 1) * self.page_size
+
+
+# Deliberately simple: regency test servers use domains like .local or .test that strict validators refuse.
+EMAIL_PATTERN = r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$"
+Email = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, max_length=254, pattern=EMAIL_PATTERN)]

@@ -1,0 +1,153 @@
+"""HTTP routes of ideas (participants and the committee; judges and agencies get 403 here)."""
+
+from __future__ import annotations
+
+import uuid
+from enum import StrEnum
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Response
+
+from services.submission.common import Page
+from services.submission.db import SessionDep
+from services.submission.editions.service import get_edition
+from services.submission.ideas import export, service
+from services.submission.ideas.models import IdeaStatus
+from services.submission.ideas.schemas import (
+    IdeaCreate,
+    IdeaPage,
+    IdeaRead,
+    IdeaUpdate,
+    InviteRequest,
+    ScreeningRequest,
+    SimilarIdea,
+    VersionRead,
+    WithdrawRequest,
+)
+from shared.auth import Committee, Participant, Principal, Role, require_roles
+from shared.events import PositionGroup
+
+router = APIRouter(prefix="/api/v1/ideas", tags=["ideas"])
+
+IdeaUser = Annotated[Principal, require_roles(Role.PARTICIPANT, Role.COMMITTEE)]
+
+
+class ExportFormat(StrEnum):
+    """Export file formats."""
+
+    CSV = "csv"
+    XLSX = "xlsx"
+
+
+def idea_filters(
+    edition_code: str | None = None,
+    status: Annotated[IdeaStatus | None, Query()] = None,
+    position_group: Annotated[PositionGroup | None, Query()] = None,
+    agency_code: Annotated[str | None, Query(description="the proposer's agency")] = None,
+    target_agency_code: str | None = None,
+    service_area: str | None = None,
+    q: Annotated[str | None, Query(max_length=200, description="full-text search")] = None,
+) -> service.IdeaFilters:
+    """Query parameters shared by the list and the exports."""
+    return service.IdeaFilters(
+        edition_code=edition_code,
+        status=str(status) if status else None,
+        position_group=str(position_group) if position_group else None,
+        agency_code=agency_code,
+        target_agency_code=target_agency_code,
+        service_area=service_area,
+        q=q,
+    )
+
+
+Filters = Annotated[service.IdeaFilters, Depends(idea_filters)]
+
+
+@router.post("", status_code=201, summary="Start a draft idea (participant)")
+def create_idea(body: IdeaCreate, principal: Participant, session: SessionDep) -> IdeaRead:
+    return service.read_idea(session, service.create_idea(session, principal=principal, data=body))
+
+
+@router.get("", summary="List ideas: own and team ideas for participants, all for the committee")
+def list_ideas(
+    principal: IdeaUser, session: SessionDep, filters: Filters, page: Annotated[Page, Depends()]
+) -> IdeaPage:
+    return service.list_ideas(session, principal=principal, filters=filters, page=page)
+
+
+@router.get("/export", summary="Export ideas as CSV or XLSX (committee)", response_class=Response)
+def export_ideas(
+    principal: Committee, session: SessionDep, filters: Filters, format: ExportFormat = ExportFormat.XLSX
+) -> Response:
+    questions = (
+        [q["key"] for q in get_edition(session, code=filters.edition_code).extra_questions]
+        if filters.edition_code
+        else []
+    )
+    header, rows = export.to_table(service.export_rows(session, principal=principal, filters=filters), questions)
+    name = f"gagasan-{filters.edition_code or 'semua'}.{format}"
+    if format == ExportFormat.CSV:
+        body, media = export.to_csv(header, rows), "text/csv; charset=utf-8"
+    else:
+        body, media = export.to_xlsx(header, rows), export.XLSX_MEDIA_TYPE
+    return Response(body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@router.get("/{idea_id}", summary="One idea with its team, screening, decision and implementation")
+def get_idea(idea_id: uuid.UUID, principal: IdeaUser, session: SessionDep) -> IdeaRead:
+    return service.read_idea(session, service.get_idea(session, principal=principal, idea_id=idea_id))
+
+
+@router.patch("/{idea_id}", summary="Change a draft, or a submitted idea until the deadline")
+def update_idea(idea_id: uuid.UUID, body: IdeaUpdate, principal: Participant, session: SessionDep) -> IdeaRead:
+    idea = service.update_idea(session, principal=principal, idea_id=idea_id, data=body)
+    return service.read_idea(session, idea)
+
+
+@router.post("/{idea_id}/submit", summary="Submit a draft (every missing field reported at once)")
+def submit_idea(idea_id: uuid.UUID, principal: Participant, session: SessionDep) -> IdeaRead:
+    return service.read_idea(session, service.submit_idea(session, principal=principal, idea_id=idea_id))
+
+
+@router.post("/{idea_id}/withdraw", summary="Withdraw an idea with a reason (proposer)")
+def withdraw_idea(idea_id: uuid.UUID, body: WithdrawRequest, principal: IdeaUser, session: SessionDep) -> IdeaRead:
+    idea = service.withdraw_idea(session, principal=principal, idea_id=idea_id, reason=body.reason)
+    return service.read_idea(session, idea)
+
+
+@router.post("/{idea_id}/screening", summary="Screen a submitted idea (committee)")
+def screen_idea(idea_id: uuid.UUID, body: ScreeningRequest, principal: Committee, session: SessionDep) -> IdeaRead:
+    idea = service.screen_idea(
+        session, principal=principal, idea_id=idea_id, eligible=body.eligible, reason=body.reason
+    )
+    return service.read_idea(session, idea)
+
+
+@router.get("/{idea_id}/similar", summary="Submitted ideas of the same edition that read most alike")
+def similar_ideas(
+    idea_id: uuid.UUID, principal: IdeaUser, session: SessionDep, limit: Annotated[int, Query(ge=1, le=20)] = 5
+) -> list[SimilarIdea]:
+    return service.similar_ideas(session, principal=principal, idea_id=idea_id, limit=limit)
+
+
+@router.get("/{idea_id}/versions", summary="Every submitted revision of an idea")
+def list_versions(idea_id: uuid.UUID, principal: IdeaUser, session: SessionDep) -> list[VersionRead]:
+    return service.list_versions(session, principal=principal, idea_id=idea_id)
+
+
+@router.post("/{idea_id}/co-proposers", summary="Invite a co-proposer by NIP (proposer)")
+def invite(idea_id: uuid.UUID, body: InviteRequest, principal: Participant, session: SessionDep) -> IdeaRead:
+    idea = service.invite_co_proposer(session, principal=principal, idea_id=idea_id, nip=body.nip)
+    return service.read_idea(session, idea)
+
+
+@router.post("/{idea_id}/co-proposers/accept", summary="Accept an invitation to an idea's team")
+def accept(idea_id: uuid.UUID, principal: Participant, session: SessionDep) -> IdeaRead:
+    idea = service.respond_to_invitation(session, principal=principal, idea_id=idea_id, accept=True)
+    return service.read_idea(session, idea)
+
+
+@router.post("/{idea_id}/co-proposers/decline", summary="Decline an invitation to an idea's team")
+def decline(idea_id: uuid.UUID, principal: Participant, session: SessionDep) -> IdeaRead:
+    idea = service.respond_to_invitation(session, principal=principal, idea_id=idea_id, accept=False)
+    return service.read_idea(session, idea)

@@ -1,0 +1,35 @@
+"""NIP (Nomor Induk Pegawai) validation: 18 digits = birth date, appointment month, gender, sequence."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from services.submission.common import JAKARTA
+from shared.db import utcnow
+
+
+def nip_problems(nip: str, today: date | None = None) -> list[str]:
+    """Every reason this is not a plausible NIP, in English (empty when valid)."""
+    today = today or utcnow().astimezone(JAKARTA).date()
+    if len(nip) != 18 or not nip.isdigit():
+        return ["NIP must be exactly 18 digits"]
+    problems = []
+    birth: date | None = None
+    try:
+        birth = date(int(nip[0:4]), int(nip[4:6]), int(nip[6:8]))
+    except ValueError:
+        problems.append(f"digits 1-8 ({nip[0:8]}) are not a real date of birth (yyyymmdd)")
+    if birth is not None and not (birth.year >= 1900 and birth <= today):
+        problems.append(f"date of birth {birth.isoformat()} is not plausible")
+    appointment_year, appointment_month = int(nip[8:12]), int(nip[12:14])
+    if not 1 <= appointment_month <= 12:
+        problems.append(f"digits 9-14 ({nip[8:14]}) are not a real appointment month (yyyymm)")
+    elif (appointment_year, appointment_month) > (today.year, today.month):
+        problems.append(f"appointment month {nip[8:12]}-{nip[12:14]} is in the future")
+    elif birth is not None and (appointment_year, appointment_month) <= (birth.year, birth.month):
+        problems.append(f"appointment month {nip[8:12]}-{nip[12:14]} is not after the date of birth")
+    if nip[14] not in "12":
+        problems.append(f"digit 15 ({nip[14]}) must be the gender: 1 (male) or 2 (female)")
+    if nip[15:18] == "000":
+        problems.append("digits 16-18 (sequence) cannot be 000")
+    return problems

@@ -1,0 +1,59 @@
+"""HTTP routes of participants."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Query, UploadFile
+
+from services.submission.common import Page
+from services.submission.db import SessionDep
+from services.submission.participants import service
+from services.submission.participants.schemas import (
+    ImportReport,
+    ParticipantPage,
+    ParticipantRead,
+    ParticipantRegister,
+)
+from shared.auth import Committee, Participant
+from shared.events import PositionGroup
+
+router = APIRouter(prefix="/api/v1/participants", tags=["participants"])
+
+
+@router.post("/register", status_code=201, summary="Register as a participant (public)")
+def register(body: ParticipantRegister, session: SessionDep) -> ParticipantRead:
+    return ParticipantRead.model_validate(service.register(session, data=body))
+
+
+@router.get("/me", summary="My participant profile")
+def me(principal: Participant, session: SessionDep) -> ParticipantRead:
+    return ParticipantRead.model_validate(service.participant_of(session, principal))
+
+
+@router.post("/import", summary="Bulk import from CSV or XLSX (committee); dry_run=true only reports")
+def import_participants(
+    _: Committee,
+    session: SessionDep,
+    file: Annotated[UploadFile, File(description="CSV (comma or semicolon, UTF-8) or XLSX")],
+    dry_run: bool = False,
+) -> ImportReport:
+    return service.import_participants(session, content=file.file.read(), dry_run=dry_run)
+
+
+@router.get("", summary="List participants (committee)")
+def list_participants(
+    _: Committee,
+    session: SessionDep,
+    page: Annotated[Page, Depends()],
+    position_group: Annotated[PositionGroup | None, Query()] = None,
+    agency_code: str | None = None,
+    q: str | None = None,
+) -> ParticipantPage:
+    return service.list_participants(
+        session,
+        page=page,
+        position_group=str(position_group) if position_group else None,
+        agency_code=agency_code,
+        q=q,
+    )

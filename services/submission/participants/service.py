@@ -1,0 +1,230 @@
+"""Participants: self-registration with NIP checks, and BKPSDM's bulk import (dry run, all or nothing)."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from services.submission.accounts.models import User
+from services.submission.accounts.passwords import hash_password
+from services.submission.accounts.service import normalise_email
+from services.submission.agencies.service import active_codes, require_agency
+from services.submission.common import Page
+from services.submission.participants.importer import CleanRow, ImportFileError, clean, read_rows
+from services.submission.participants.models import Participant
+from services.submission.participants.nip import nip_problems
+from services.submission.participants.schemas import (
+    ImportReport,
+    ImportRowError,
+    ParticipantPage,
+    ParticipantRead,
+    ParticipantRegister,
+)
+from shared.auth import Principal, Role
+from shared.errors import Message, conflict, forbidden, invalid, not_found
+
+
+def register(session: Session, *, data: ParticipantRegister) -> Participant:
+    """Register a participant, or let an ASN imported by BKPSDM claim their account (same NIP and email)."""
+    problems = nip_problems(data.nip)
+    if problems:
+        raise invalid("invalid_nip", Message("NIP tidak sah", "Invalid NIP"), {"field": "nip", "problems": problems})
+    require_agency(session, data.agency_code)
+    email = normalise_email(data.email)
+    existing = session.scalar(select(Participant).where(Participant.nip == data.nip))
+    if existing is not None:
+        user = session.get(User, existing.user_id)
+        if user is None or user.password_hash is not None or existing.email != email:
+            raise conflict(
+                "nip_registered",
+                Message("NIP ini sudah terdaftar", "This NIP is already registered"),
+                {"field": "nip"},
+            )
+        # Claiming an imported account: the person sets a password; HR data stays as BKPSDM imported it
+        # unless the person corrects their name or phone.
+        user.password_hash = hash_password(data.password)
+        existing.name = user.name = data.name
+        existing.phone = data.phone or existing.phone
+        session.commit()
+        return existing
+    if session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise conflict(
+            "email_taken", Message("Email sudah dipakai akun lain", "This email is already used"), {"field": "email"}
+        )
+    user = User(
+        email=email,
+        nip=data.nip,
+        name=data.name,
+        role=str(Role.PARTICIPANT),
+        agency_code=data.agency_code,
+        password_hash=hash_password(data.password),
+    )
+    session.add(user)
+    session.flush()
+    participant = Participant(
+        user_id=user.id,
+        nip=data.nip,
+        name=data.name,
+        email=email,
+        phone=data.phone,
+        position_group=str(data.position_group),
+        agency_code=data.agency_code,
+    )
+    session.add(participant)
+    session.commit()
+    return participant
+
+
+def participant_of(session: Session, principal: Principal) -> Participant:
+    """The participant record of the signed-in participant; 403 for anyone else."""
+    participant = session.scalar(select(Participant).where(Participant.user_id == principal.user_id))
+    if participant is None:
+        raise forbidden({"reason": "the caller has no participant profile"})
+    return participant
+
+
+def get_participant(session: Session, *, participant_id: uuid.UUID) -> Participant:
+    """A participant by id (committee)."""
+    participant = session.get(Participant, participant_id)
+    if participant is None:
+        raise not_found("Peserta", "Participant")
+    return participant
+
+
+def list_participants(
+    session: Session, *, page: Page, position_group: str | None, agency_code: str | None, q: str | None
+) -> ParticipantPage:
+    """One page of participants with the total, in one query (committee)."""
+    total = func.count().over().label("total")
+    query = select(Participant, total).order_by(Participant.name, Participant.nip)
+    if position_group:
+        query = query.where(Participant.position_group == position_group)
+    if agency_code:
+        query = query.where(Participant.agency_code == agency_code)
+    if q:
+        pattern = f"%{q.strip()}%"
+        query = query.where(or_(Participant.name.ilike(pattern), Participant.nip.like(pattern)))
+    rows = session.execute(query.limit(page.page_size).offset(page.offset)).all()
+    return ParticipantPage(
+        items=[ParticipantRead.model_validate(r[0]) for r in rows],
+        total=rows[0][1] if rows else 0,
+        page=page.page,
+        page_size=page.page_size,
+    )
+
+
+# ---------------------------------------------------------------------------------------------- import
+
+
+def import_participants(session: Session, *, content: bytes, dry_run: bool) -> ImportReport:
+    """Import participants from CSV/XLSX: every bad row reported; nothing written unless the file is clean.
+
+    Rows are matched by NIP, so importing the same file again changes nothing, and a corrected file
+    updates only what changed. Imported accounts have no password until the person registers with the
+    same NIP and email (which claims the account).
+    """
+    try:
+        parsed = read_rows(content)
+    except ImportFileError as exc:
+        raise invalid(
+            "unreadable_import",
+            Message("Berkas impor tidak dapat dibaca", "The import file cannot be read"),
+            {"reason": exc.reason},
+        ) from exc
+    codes = active_codes(session)
+    rows: list[CleanRow] = []
+    errors: list[ImportRowError] = []
+    seen_nip: dict[str, int] = {}
+    seen_email: dict[str, int] = {}
+    for raw in parsed:
+        row = clean(raw, codes)
+        errors.extend(raw.errors)
+        if row is None:
+            continue
+        if row.nip in seen_nip:
+            errors.append(ImportRowError(line=row.line, field="nip", reason=f"same NIP as line {seen_nip[row.nip]}"))
+            continue
+        if row.email in seen_email:
+            errors.append(
+                ImportRowError(line=row.line, field="email", reason=f"same email as line {seen_email[row.email]}")
+            )
+            continue
+        seen_nip[row.nip], seen_email[row.email] = row.line, row.line
+        rows.append(row)
+
+    existing = {p.nip: p for p in session.scalars(select(Participant).where(Participant.nip.in_(seen_nip)))}
+    email_owner = {u.email: u.nip for u in session.scalars(select(User).where(User.email.in_(seen_email)))}
+    created, updated, unchanged = [], [], 0
+    for row in rows:
+        owner_nip = email_owner.get(row.email, row.nip)
+        if owner_nip != row.nip:
+            errors.append(ImportRowError(line=row.line, field="email", reason="email belongs to another account"))
+            continue
+        current = existing.get(row.nip)
+        if current is None:
+            created.append(row)
+        elif (current.name, current.email, current.phone, current.position_group, current.agency_code) == (
+            row.name,
+            row.email,
+            row.phone,
+            str(row.position_group),
+            row.agency_code,
+        ):
+            unchanged += 1
+        else:
+            updated.append((current, row))
+    errors.sort(key=lambda e: e.line)
+    report = ImportReport(
+        dry_run=dry_run,
+        imported=False,
+        total_rows=len(parsed),
+        created=len(created),
+        updated=len(updated),
+        unchanged=unchanged,
+        errors=errors,
+    )
+    if errors and not dry_run:
+        raise invalid(
+            "import_has_errors",
+            Message(
+                f"Berkas memiliki {len(errors)} kesalahan; tidak ada data yang diimpor",
+                f"The file has {len(errors)} errors; nothing was imported",
+            ),
+            report.model_dump(),
+        )
+    if dry_run:
+        return report
+    _apply(session, created, updated)
+    session.commit()
+    report.imported = True
+    return report
+
+
+def _apply(session: Session, created: list[CleanRow], updated: list[tuple[Participant, CleanRow]]) -> None:
+    users = {u.nip: u for u in session.scalars(select(User).where(User.nip.in_([p.nip for p, _ in updated])))}
+    for participant, row in updated:
+        participant.name, participant.email, participant.phone = row.name, row.email, row.phone
+        participant.position_group, participant.agency_code = str(row.position_group), row.agency_code
+        user = users.get(row.nip)
+        if user is not None:
+            user.name, user.email, user.agency_code = row.name, row.email, row.agency_code
+    new_users = [
+        User(email=r.email, nip=r.nip, name=r.name, role=str(Role.PARTICIPANT), agency_code=r.agency_code)
+        for r in created
+    ]
+    session.add_all(new_users)
+    session.flush()
+    session.add_all(
+        Participant(
+            user_id=u.id,
+            nip=r.nip,
+            name=r.name,
+            email=r.email,
+            phone=r.phone,
+            position_group=str(r.position_group),
+            agency_code=r.agency_code,
+        )
+        for u, r in zip(new_users, created, strict=True)
+    )

@@ -1,0 +1,26 @@
+"""Fixtures of the submission service's tests: a migrated test database, HTTP client, tokens, factories."""
+
+from __future__ import annotations
+
+import tempfile
+from typing import Any
+
+import pytest
+
+from audisi.testing.service import service_fixtures
+from services.submission.agencies.service import sync_agencies
+from shared.db import unit_of_work
+
+ATTACHMENTS_DIR = tempfile.mkdtemp(prefix="audisi-test-attachments-")
+
+submission_runtime, db_session, client, tokens = service_fixtures(
+    "submission", attachments_dir=ATTACHMENTS_DIR, login_attempts_per_minute=3
+)
+
+
+@pytest.fixture(autouse=True)
+def agencies(submission_runtime: Any) -> None:
+    """The agency list (tables are emptied after each test, the migration's rows with them)."""
+    with unit_of_work(submission_runtime.session_factory) as session:
+        sync_agencies(session)
+    return
