@@ -1,0 +1,75 @@
+"""HTTP routes of results, selection rules and decisions."""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter
+
+from services.judging.db import SessionDep
+from services.judging.decisions import service
+from services.judging.decisions.schemas import (
+    AdjustmentIn,
+    DecisionIn,
+    DecisionRead,
+    IdeaResult,
+    PublishIn,
+    PublishRead,
+    ResultsRead,
+    SelectionRulesIn,
+    SelectionRulesRead,
+)
+from services.judging.results.service import compute_results
+from services.judging.rubric.models import DEFAULT_ROUND
+from services.judging.scoring.routes import RoundQuery
+from shared.auth import Committee
+
+router = APIRouter(prefix="/api/v1", tags=["decisions"])
+
+
+@router.post("/ideas/{idea_id}/decision", response_model=DecisionRead)
+def decide(idea_id: uuid.UUID, body: DecisionIn, session: SessionDep, principal: Committee) -> DecisionRead:
+    """Decide on one idea: publishes idea.judged.v1 with its weighted score and rank in its group."""
+    return service.decide(session=session, idea_id=idea_id, body=body, principal=principal)
+
+
+@router.get("/ideas/{idea_id}/decision", response_model=DecisionRead)
+def get_decision(idea_id: uuid.UUID, session: SessionDep, _principal: Committee) -> DecisionRead:
+    """The published decision on an idea."""
+    return service.get_decision(session=session, idea_id=idea_id)
+
+
+@router.get("/editions/{edition_code}/selection-rules", response_model=SelectionRulesRead)
+def get_rules(edition_code: str, session: SessionDep, _principal: Committee) -> SelectionRulesRead:
+    """The declared selection rules."""
+    return service.get_rules(session=session, edition_code=edition_code)
+
+
+@router.put("/editions/{edition_code}/selection-rules", response_model=SelectionRulesRead)
+def put_rules(
+    edition_code: str, body: SelectionRulesIn, session: SessionDep, principal: Committee
+) -> SelectionRulesRead:
+    """Declare selection rules before scoring; a later change needs a reason (logged)."""
+    return service.put_rules(session=session, edition_code=edition_code, body=body, principal=principal)
+
+
+@router.get("/editions/{edition_code}/results", response_model=ResultsRead)
+def results(
+    edition_code: str, session: SessionDep, _principal: Committee, round_kind: RoundQuery = DEFAULT_ROUND
+) -> ResultsRead:
+    """Raw and calibrated scores, agreement, ranks per group and the proposed selection."""
+    return compute_results(session=session, edition_code=edition_code, kind=round_kind)
+
+
+@router.post("/editions/{edition_code}/selection/adjustments", response_model=IdeaResult)
+def adjust(edition_code: str, body: AdjustmentIn, session: SessionDep, principal: Committee) -> IdeaResult:
+    """Override the proposal for one idea, with a reason."""
+    return service.adjust(session=session, edition_code=edition_code, body=body, principal=principal)
+
+
+@router.post("/editions/{edition_code}/selection/publish", response_model=PublishRead)
+def publish(edition_code: str, body: PublishIn, session: SessionDep, principal: Committee) -> PublishRead:
+    """Publish every scored, undecided idea's decision (each emits idea.judged.v1)."""
+    return service.publish_selection(
+        session=session, edition_code=edition_code, due_date=body.due_date, principal=principal
+    )

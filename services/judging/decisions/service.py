@@ -1,0 +1,310 @@
+"""Decisions: selection rules, the committee's adjustments, and publishing idea.judged.v1 via the outbox."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.orm import Session
+
+from services.judging.audit.service import record
+from services.judging.decisions.models import Decision, SelectionAdjustment
+from services.judging.decisions.schemas import (
+    AdjustmentIn,
+    DecisionIn,
+    DecisionRead,
+    IdeaResult,
+    PublishRead,
+    SelectionRules,
+    SelectionRulesIn,
+    SelectionRulesRead,
+)
+from services.judging.ideas.models import Idea
+from services.judging.ideas.service import get_known_idea
+from services.judging.results.service import compute_results, load_rules, scoring_begun
+from services.judging.rubric.service import ensure_edition
+from shared.auth import Principal
+from shared.db import utcnow
+from shared.errors import Message, conflict, invalid, not_found
+from shared.events import IdeaJudged, IdeaJudgedPayload, IdeaSnapshot, Person, PositionGroup
+from shared.outbox import publish
+
+PRODUCER = "judging"
+
+
+def get_rules(*, session: Session, edition_code: str) -> SelectionRulesRead:
+    """The edition's selection rules and whether they are declared and locked."""
+    rules, declared = load_rules(session, edition_code)
+    return SelectionRulesRead(**rules.model_dump(), declared=declared, locked=scoring_begun(session, edition_code))
+
+
+def put_rules(
+    *, session: Session, edition_code: str, body: SelectionRulesIn, principal: Principal
+) -> SelectionRulesRead:
+    """Declare the selection rules; once scoring has begun a change needs a reason, which is logged."""
+    edition = ensure_edition(session, edition_code)
+    session.refresh(edition, with_for_update=True)
+    rules = SelectionRules.model_validate(body.model_dump(exclude={"reason"}))
+    locked = scoring_begun(session, edition_code)
+    if edition.rules is not None and SelectionRules.model_validate(edition.rules) == rules:
+        session.rollback()
+        return get_rules(session=session, edition_code=edition_code)
+    if locked and not (body.reason and body.reason.strip()):
+        raise conflict(
+            "rules_locked",
+            Message(
+                "Aturan seleksi terkunci karena penilaian sudah dimulai; sertakan alasan perubahan",
+                "Selection rules are locked because scoring has begun; give a reason to change them",
+            ),
+        )
+    record(
+        session,
+        edition_code=edition_code,
+        action="selection_rules_changed" if edition.rules is not None else "selection_rules_declared",
+        actor_id=principal.user_id,
+        reason=body.reason,
+        data={"before": edition.rules, "after": rules.model_dump(mode="json"), "scoring_begun": locked},
+    )
+    edition.rules = rules.model_dump(mode="json")
+    edition.rules_declared_at = utcnow()
+    session.commit()
+    return get_rules(session=session, edition_code=edition_code)
+
+
+def _decision_read(d: Decision) -> DecisionRead:
+    return DecisionRead(
+        idea_id=d.idea_id,
+        edition_code=d.edition_code,
+        selected=d.selected,
+        implementing_agency_code=d.implementing_agency_code,
+        due_date=d.due_date,
+        score=d.score,
+        raw_score=d.raw_score,
+        calibrated_score=d.calibrated_score,
+        rank=d.rank,
+        decided_at=d.decided_at,
+    )
+
+
+def _judged_event(idea: Idea, d: Decision) -> IdeaJudged:
+    assert idea.proposer is not None
+    assert idea.snapshot is not None
+    assert idea.position_group is not None
+    return IdeaJudged(
+        event_id=d.event_id,
+        producer=PRODUCER,
+        payload=IdeaJudgedPayload(
+            idea_id=idea.id,
+            edition_code=idea.edition_code,
+            selected=d.selected,
+            score=d.score,
+            rank=d.rank,
+            position_group=PositionGroup(idea.position_group),
+            implementing_agency_code=d.implementing_agency_code,
+            due_date=d.due_date,
+            proposer=Person.model_validate(idea.proposer),
+            idea=IdeaSnapshot.model_validate(idea.snapshot),
+            decided_at=d.decided_at,
+        ),
+    )
+
+
+def _record_decision(
+    session: Session,
+    *,
+    idea: Idea,
+    result: IdeaResult | None,
+    selected: bool,
+    agency_code: str | None,
+    due_date: date | None,
+    reason: str | None,
+    principal: Principal,
+) -> Decision | None:
+    """Insert the decision and its event in the caller's transaction; None if already decided."""
+    decision_id = uuid.uuid4()
+    now = utcnow()
+    inserted = session.execute(
+        pg_insert(Decision)
+        .values(
+            idea_id=idea.id,
+            edition_code=idea.edition_code,
+            selected=selected,
+            implementing_agency_code=agency_code if selected else None,
+            due_date=due_date if selected else None,
+            score=result.score if result else None,
+            raw_score=result.raw_score if result else None,
+            calibrated_score=result.calibrated_score if result else None,
+            rank=result.rank if result else None,
+            reason=reason,
+            decided_by=principal.user_id,
+            decided_at=now,
+            event_id=decision_id,
+        )
+        .on_conflict_do_nothing(index_elements=[Decision.idea_id])
+        .returning(Decision.idea_id)
+    ).first()
+    if inserted is None:
+        return None
+    decision = session.get(Decision, idea.id)
+    assert decision is not None
+    publish(session, _judged_event(idea, decision))
+    record(
+        session,
+        edition_code=idea.edition_code,
+        action="decision_published",
+        actor_id=principal.user_id,
+        subject_id=idea.id,
+        reason=reason,
+        data={"selected": selected, "score": decision.score, "rank": decision.rank, "agency": agency_code},
+    )
+    return decision
+
+
+def decide(*, session: Session, idea_id: uuid.UUID, body: DecisionIn, principal: Principal) -> DecisionRead:
+    """Record and publish the committee's decision on one idea; repeating the same decision is harmless."""
+    idea = get_known_idea(session=session, idea_id=idea_id)
+    if not idea.judgeable:
+        raise conflict(
+            "idea_not_judgeable",
+            Message(
+                "Gagasan ini tidak dapat diputuskan (tidak lolos atau ditarik)",
+                "No decision is possible on this idea (not eligible, or withdrawn)",
+            ),
+        )
+    existing = session.get(Decision, idea.id)
+    if existing is None:
+        results = compute_results(session=session, edition_code=idea.edition_code)
+        result = next((r for r in results.ideas if r.idea_id == idea.id), None)
+        created = _record_decision(
+            session,
+            idea=idea,
+            result=result,
+            selected=body.selected,
+            agency_code=body.implementing_agency_code,
+            due_date=body.due_date,
+            reason=body.reason,
+            principal=principal,
+        )
+        session.commit()
+        existing = created or session.get(Decision, idea.id)
+        assert existing is not None
+    if (existing.selected, existing.implementing_agency_code, existing.due_date) != (
+        body.selected,
+        body.implementing_agency_code if body.selected else None,
+        body.due_date if body.selected else None,
+    ):
+        raise conflict(
+            "already_decided",
+            Message("Keputusan atas gagasan ini sudah diterbitkan", "A decision on this idea was already published"),
+            {"decision": _decision_read(existing).model_dump(mode="json")},
+        )
+    return _decision_read(existing)
+
+
+def get_decision(*, session: Session, idea_id: uuid.UUID) -> DecisionRead:
+    """A published decision; 404 before."""
+    d = session.get(Decision, idea_id)
+    if d is None:
+        raise not_found("Keputusan", "Decision", {"idea_id": str(idea_id)})
+    return _decision_read(d)
+
+
+def adjust(*, session: Session, edition_code: str, body: AdjustmentIn, principal: Principal) -> IdeaResult:
+    """Override the proposal for one idea, with a recorded reason (before it is published)."""
+    idea = get_known_idea(session=session, idea_id=body.idea_id)
+    if idea.edition_code != edition_code or not idea.judgeable:
+        raise not_found("Gagasan", "Idea", {"idea_id": str(body.idea_id)})
+    if session.get(Decision, idea.id) is not None:
+        raise conflict(
+            "already_decided",
+            Message("Keputusan atas gagasan ini sudah diterbitkan", "A decision on this idea was already published"),
+        )
+    stmt = pg_insert(SelectionAdjustment).values(
+        idea_id=idea.id,
+        edition_code=edition_code,
+        selected=body.selected,
+        implementing_agency_code=body.implementing_agency_code,
+        reason=body.reason,
+        adjusted_by=principal.user_id,
+        adjusted_at=utcnow(),
+    )
+    session.execute(
+        stmt.on_conflict_do_update(
+            index_elements=[SelectionAdjustment.idea_id],
+            set_={
+                c: stmt.excluded[c]
+                for c in ("selected", "implementing_agency_code", "reason", "adjusted_by", "adjusted_at")
+            },
+        )
+    )
+    record(
+        session,
+        edition_code=edition_code,
+        action="selection_adjusted",
+        actor_id=principal.user_id,
+        subject_id=idea.id,
+        reason=body.reason,
+        data={"selected": body.selected, "implementing_agency_code": body.implementing_agency_code},
+    )
+    session.commit()
+    results = compute_results(session=session, edition_code=edition_code)
+    return next(r for r in results.ideas if r.idea_id == idea.id)
+
+
+def publish_selection(*, session: Session, edition_code: str, due_date: date, principal: Principal) -> PublishRead:
+    """Publish a decision for every scored, undecided idea of the edition (selected: proposal or adjustment).
+
+    Each decision emits idea.judged.v1; an idea already decided is left as it is, so publishing twice
+    changes nothing. Selected ideas go to the adjustment's agency, else the idea's target agency.
+    """
+    results = compute_results(session=session, edition_code=edition_code)
+    scored = [r for r in results.ideas if r.score is not None and not r.decision_published]
+    if not scored:
+        return PublishRead(published=0, selected=0, decisions=[])
+    ideas = {i.id: i for i in session.scalars(select(Idea).where(Idea.id.in_([r.idea_id for r in scored])))}
+    adjustments = {
+        a.idea_id: a
+        for a in session.scalars(select(SelectionAdjustment).where(SelectionAdjustment.edition_code == edition_code))
+    }
+    missing_agency = [
+        str(r.idea_id)
+        for r in scored
+        if r.selected
+        and not (
+            (adjustments.get(r.idea_id) and adjustments[r.idea_id].implementing_agency_code) or r.target_agency_code
+        )
+    ]
+    if missing_agency:
+        raise invalid(
+            "implementing_agency_missing",
+            Message("Gagasan terpilih belum memiliki instansi pelaksana", "Selected ideas lack an implementing agency"),
+            {"idea_ids": missing_agency},
+        )
+    made: list[Decision] = []
+    for r in scored:
+        adjustment = adjustments.get(r.idea_id)
+        agency = (adjustment.implementing_agency_code if adjustment else None) or r.target_agency_code
+        d = _record_decision(
+            session,
+            idea=ideas[r.idea_id],
+            result=r,
+            selected=r.selected,
+            agency_code=agency,
+            due_date=due_date,
+            reason=adjustment.reason if adjustment else None,
+            principal=principal,
+        )
+        if d is not None:
+            made.append(d)
+    session.commit()
+    return PublishRead(
+        published=len(made), selected=sum(1 for d in made if d.selected), decisions=[_decision_read(d) for d in made]
+    )
+
+
+def decisions_of(session: Session, idea_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Decision]:
+    """Published decisions of these ideas."""
+    return {d.idea_id: d for d in session.scalars(select(Decision).where(Decision.idea_id.in_(idea_ids)))}

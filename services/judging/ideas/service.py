@@ -1,0 +1,90 @@
+"""Keeping the copy of ideas up to date from events, and reading it."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.orm import Session
+
+from services.judging.ideas.models import Idea
+from shared.auth import Principal, Role
+from shared.errors import not_found
+from shared.events import IdeaScreenedPayload, IdeaSubmittedPayload, IdeaWithdrawnPayload
+
+
+def _row_for_update(session: Session, idea_id: uuid.UUID, edition_code: str) -> Idea:
+    """The idea's row, created empty if no event about it arrived yet, locked for this transaction."""
+    session.execute(
+        pg_insert(Idea)
+        .values(
+            id=idea_id, edition_code=edition_code, revision=0, co_proposers=[], team_agency_codes=[], team_user_ids=[]
+        )
+        .on_conflict_do_nothing(index_elements=[Idea.id])
+    )
+    return session.execute(
+        select(Idea).where(Idea.id == idea_id).with_for_update().execution_options(populate_existing=True)
+    ).scalar_one()
+
+
+def apply_submitted(session: Session, payload: IdeaSubmittedPayload) -> bool:
+    """Store a submitted revision unless a newer one is already stored; True if applied."""
+    idea = _row_for_update(session, payload.idea_id, payload.edition_code)
+    if payload.revision <= idea.revision:
+        return False
+    team = [payload.proposer, *payload.co_proposers]
+    idea.edition_code = payload.edition_code
+    idea.revision = payload.revision
+    idea.position_group = str(payload.position_group)
+    idea.proposer_user_id = payload.proposer.user_id
+    idea.proposer = payload.proposer.model_dump(mode="json")
+    idea.co_proposers = [p.model_dump(mode="json") for p in payload.co_proposers]
+    idea.team_agency_codes = sorted({p.agency_code for p in team if p.agency_code})
+    idea.team_user_ids = [str(p.user_id) for p in team]
+    idea.snapshot = payload.idea.model_dump(mode="json")
+    idea.title = payload.idea.title
+    idea.submitted_at = payload.submitted_at
+    return True
+
+
+def apply_screened(session: Session, payload: IdeaScreenedPayload) -> bool:
+    """Record the screening outcome unless a later screening is already recorded; True if applied."""
+    idea = _row_for_update(session, payload.idea_id, payload.edition_code)
+    if idea.screened_at is not None and payload.screened_at <= idea.screened_at:
+        return False
+    idea.eligible = payload.eligible
+    idea.screening_reason = payload.reason
+    idea.screened_at = payload.screened_at
+    return True
+
+
+def apply_withdrawn(session: Session, payload: IdeaWithdrawnPayload) -> bool:
+    """Take the idea out of judging for good; True if this changed anything."""
+    idea = _row_for_update(session, payload.idea_id, payload.edition_code)
+    if idea.withdrawn_at is not None:
+        return False
+    idea.withdrawn_at = payload.withdrawn_at
+    idea.withdrawal_reason = payload.reason
+    return True
+
+
+def get_known_idea(*, session: Session, idea_id: uuid.UUID) -> Idea:
+    """The idea once its submission arrived; 404 before."""
+    idea = session.get(Idea, idea_id)
+    if idea is None or not idea.known:
+        raise not_found("Gagasan", "Idea", {"idea_id": str(idea_id)})
+    return idea
+
+
+def is_on_team(idea: Idea, principal: Principal) -> bool:
+    """Whether the caller is the proposer or a co-proposer of the idea."""
+    return str(principal.user_id) in idea.team_user_ids
+
+
+def get_idea_for(*, session: Session, idea_id: uuid.UUID, principal: Principal) -> Idea:
+    """The idea for a judge, the committee or its own team; 404 for anyone else."""
+    idea = get_known_idea(session=session, idea_id=idea_id)
+    if principal.has_role(Role.JUDGE, Role.COMMITTEE) or is_on_team(idea, principal):
+        return idea
+    raise not_found("Gagasan", "Idea", {"idea_id": str(idea_id)})

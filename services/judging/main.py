@@ -1,0 +1,19 @@
+"""The judging service's HTTP API (stateless: run as many replicas as audition day needs)."""
+
+from __future__ import annotations
+
+from services.judging.db import runtime
+from services.judging.decisions.routes import router as decisions_router
+from services.judging.ideas.routes import router as ideas_router
+from services.judging.rubric.routes import router as rubric_router
+from services.judging.scoring.routes import router as scoring_router
+from shared.http import create_app
+
+app = create_app(
+    service="judging",
+    title="Audisi — Penjurian (judging)",
+    description="Rubrics, audition scoring, calibrated results and decisions of the ASN Talent Academy.",
+    settings=runtime.settings,
+    engine_provider=lambda: runtime.engine,
+    routers=[ideas_router, rubric_router, scoring_router, decisions_router],
+)

@@ -1,0 +1,29 @@
+"""Every table of the judging service (Alembic's env imports this module)."""
+
+from services.judging.audit.models import AuditEntry
+from services.judging.db import messaging, metadata
+from services.judging.decisions.models import Decision, SelectionAdjustment
+from services.judging.ideas.models import Idea
+from services.judging.rubric.models import Criterion, Edition, Round
+from services.judging.schedule.models import AuditionDay, PanelMember, Room, Slot
+from services.judging.scoring.models import Exclusion, Score, ScoreRequest, ScoreSet
+
+__all__ = [
+    "AuditEntry",
+    "AuditionDay",
+    "Criterion",
+    "Decision",
+    "Edition",
+    "Exclusion",
+    "Idea",
+    "PanelMember",
+    "Room",
+    "Round",
+    "Score",
+    "ScoreRequest",
+    "ScoreSet",
+    "SelectionAdjustment",
+    "Slot",
+    "messaging",
+    "metadata",
+]

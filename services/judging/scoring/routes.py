@@ -1,0 +1,90 @@
+"""HTTP routes of scoring: autosave, submit, reopen, recusal, reading scores, exclusions."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query
+
+from services.judging.db import SessionDep
+from services.judging.rubric.models import DEFAULT_ROUND, RoundKind
+from services.judging.scoring import service
+from services.judging.scoring.schemas import ExclusionRead, IdeaScoresRead, ReasonIn, ScoreSetRead, ScoresIn
+from shared.auth import Committee, Judge, Principal, Role, require_roles
+from shared.errors import Message, invalid
+
+router = APIRouter(prefix="/api/v1", tags=["scoring"])
+
+RoundQuery = Annotated[RoundKind, Query(alias="round", description="screening or audition (default)")]
+
+
+@router.put("/ideas/{idea_id}/scores", response_model=ScoreSetRead)
+def save_scores(
+    idea_id: uuid.UUID,
+    body: ScoresIn,
+    session: SessionDep,
+    principal: Judge,
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None,
+    round_kind: RoundQuery = DEFAULT_ROUND,
+) -> ScoreSetRead:
+    """Autosave some or all of the judge's scores; a retry with the same Idempotency-Key changes nothing."""
+    if not idempotency_key or not idempotency_key.strip():
+        raise invalid(
+            "idempotency_key_required",
+            Message("Header Idempotency-Key wajib diisi", "The Idempotency-Key header is required"),
+        )
+    return service.save_scores(
+        session=session,
+        idea_id=idea_id,
+        principal=principal,
+        body=body,
+        idempotency_key=idempotency_key.strip(),
+        kind=round_kind,
+    )
+
+
+@router.post("/ideas/{idea_id}/scores/submit", response_model=ScoreSetRead)
+def submit_scores(
+    idea_id: uuid.UUID, session: SessionDep, principal: Judge, round_kind: RoundQuery = DEFAULT_ROUND
+) -> ScoreSetRead:
+    """Submit the judge's complete set, which locks it."""
+    return service.submit_scores(session=session, idea_id=idea_id, principal=principal, kind=round_kind)
+
+
+@router.get("/ideas/{idea_id}/scores", response_model=IdeaScoresRead)
+def get_scores(
+    idea_id: uuid.UUID,
+    session: SessionDep,
+    principal: Principal = require_roles(Role.JUDGE, Role.COMMITTEE),
+    round_kind: RoundQuery = DEFAULT_ROUND,
+) -> IdeaScoresRead:
+    """The judge's own set, and others' once the whole panel submitted; the committee sees all."""
+    return service.idea_scores(session=session, idea_id=idea_id, principal=principal, kind=round_kind)
+
+
+@router.post("/ideas/{idea_id}/scores/{judge_id}/reopen", response_model=ScoreSetRead)
+def reopen(
+    idea_id: uuid.UUID,
+    judge_id: uuid.UUID,
+    body: ReasonIn,
+    session: SessionDep,
+    principal: Committee,
+    round_kind: RoundQuery = DEFAULT_ROUND,
+) -> ScoreSetRead:
+    """Unlock a judge's submitted set (committee), with a logged reason."""
+    return service.reopen_set(
+        session=session, idea_id=idea_id, judge_id=judge_id, reason=body.reason, principal=principal, kind=round_kind
+    )
+
+
+@router.post("/ideas/{idea_id}/recusal", response_model=ExclusionRead, status_code=201)
+def recuse(idea_id: uuid.UUID, body: ReasonIn, session: SessionDep, principal: Judge) -> ExclusionRead:
+    """A judge steps aside from an idea, with a reason (logged)."""
+    return service.recuse(session=session, idea_id=idea_id, principal=principal, reason=body.reason)
+
+
+@router.get("/editions/{edition_code}/exclusions", response_model=list[ExclusionRead])
+def exclusions(edition_code: str, session: SessionDep, _principal: Committee) -> list[ExclusionRead]:
+    """Every conflict and recusal logged in the edition."""
+    return service.list_exclusions(session=session, edition_code=edition_code)

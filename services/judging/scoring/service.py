@@ -1,0 +1,458 @@
+"""Scoring: conflicts and panels decide who may score; autosaved sets lock on submit.
+
+Every function that changes state commits its own unit of work. Saves are idempotent per
+(judge, Idempotency-Key): the key and the answer are stored in the save's own transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.orm import Session
+
+from services.judging.audit.service import record
+from services.judging.ideas.models import Idea
+from services.judging.ideas.service import get_known_idea
+from services.judging.rubric.models import DEFAULT_ROUND, Criterion, Round, RoundKind
+from services.judging.rubric.service import criteria_of, find_round, weighted_score
+from services.judging.schedule.models import PanelMember, Slot
+from services.judging.scoring.models import Exclusion, ExclusionKind, Score, ScoreRequest, ScoreSet, SetStatus
+from services.judging.scoring.schemas import ExclusionRead, IdeaScoresRead, ScoreRead, ScoreSetRead, ScoresIn
+from shared.auth import Principal, Role
+from shared.db import utcnow
+from shared.errors import AppError, Message, conflict, invalid, not_found
+
+CONFLICT_MESSAGE = Message(
+    "Anda memiliki konflik kepentingan dengan gagasan ini", "You have a conflict of interest with this idea"
+)
+
+
+def conflict_of(idea: Idea, *, judge_id: uuid.UUID, agency_code: str | None) -> str | None:
+    """Why a judge may not judge the idea ('on_team', 'same_agency'), or None."""
+    if str(judge_id) in idea.team_user_ids:
+        return "on_team"
+    if agency_code and agency_code in idea.team_agency_codes:
+        return "same_agency"
+    return None
+
+
+def record_exclusion(
+    session: Session,
+    *,
+    idea: Idea,
+    judge_id: uuid.UUID,
+    judge_name: str,
+    kind: ExclusionKind,
+    reason: str,
+    actor_id: uuid.UUID | None,
+) -> bool:
+    """Log an exclusion once (and in the audit log); True if it is new."""
+    inserted = session.execute(
+        pg_insert(Exclusion)
+        .values(
+            id=uuid.uuid4(),
+            edition_code=idea.edition_code,
+            idea_id=idea.id,
+            judge_id=judge_id,
+            judge_name=judge_name,
+            kind=str(kind),
+            reason=reason,
+            created_at=utcnow(),
+        )
+        .on_conflict_do_nothing(index_elements=[Exclusion.idea_id, Exclusion.judge_id, Exclusion.kind])
+        .returning(Exclusion.id)
+    ).first()
+    if inserted is None:
+        return False
+    record(
+        session,
+        edition_code=idea.edition_code,
+        action=f"judge_excluded_{kind}",
+        actor_id=actor_id,
+        subject_id=idea.id,
+        reason=reason,
+        data={"judge_id": str(judge_id), "judge_name": judge_name},
+    )
+    return True
+
+
+def panel_for(session: Session, rnd: Round, idea_id: uuid.UUID) -> list[PanelMember] | None:
+    """The judges who may score the idea in this round; None when the round has no panels at all.
+
+    Members without a room sit on every idea of the round; members of a room judge the ideas whose
+    audition slot is in that room.
+    """
+    members = session.scalars(select(PanelMember).where(PanelMember.round_id == rnd.id)).all()
+    if not members:
+        return None
+    room_id = session.scalar(select(Slot.room_id).where(Slot.idea_id == idea_id))
+    return [m for m in members if m.room_id is None or m.room_id == room_id]
+
+
+def _round(session: Session, edition_code: str, kind: RoundKind) -> Round:
+    rnd = find_round(session, edition_code, kind)
+    if rnd is None:
+        raise conflict(
+            "rubric_missing",
+            Message("Rubrik babak ini belum ditetapkan", "This round has no rubric yet"),
+            {"round": str(kind)},
+        )
+    return rnd
+
+
+def _authorise_judge(session: Session, idea: Idea, rnd: Round, principal: Principal) -> None:
+    """Refuse a judge who is excluded, conflicted (logging it) or not on the idea's panel."""
+    if not idea.judgeable:
+        raise conflict(
+            "idea_not_judgeable",
+            Message(
+                "Gagasan ini tidak dapat dinilai (belum lolos seleksi atau ditarik)",
+                "This idea cannot be judged (not screened eligible, or withdrawn)",
+            ),
+            {"eligible": idea.eligible, "withdrawn": idea.withdrawn},
+        )
+    reason = conflict_of(idea, judge_id=principal.user_id, agency_code=principal.agency_code)
+    if reason is not None:
+        if record_exclusion(
+            session,
+            idea=idea,
+            judge_id=principal.user_id,
+            judge_name=principal.name,
+            kind=ExclusionKind.CONFLICT,
+            reason=reason,
+            actor_id=principal.user_id,
+        ):
+            session.commit()  # the refusal is logged even though the request fails
+        raise AppError(403, "conflict_of_interest", CONFLICT_MESSAGE, {"reason": reason})
+    recused = session.scalar(
+        select(Exclusion.id).where(Exclusion.idea_id == idea.id, Exclusion.judge_id == principal.user_id)
+    )
+    if recused is not None:
+        raise AppError(
+            403, "judge_excluded", Message("Anda sudah mundur dari gagasan ini", "You have recused from this idea")
+        )
+    panel = panel_for(session, rnd, idea.id)
+    if panel is not None and principal.user_id not in {m.judge_id for m in panel}:
+        raise AppError(
+            403,
+            "not_on_panel",
+            Message("Anda bukan anggota panel gagasan ini", "You are not on this idea's panel"),
+        )
+
+
+def _request_hash(idea_id: uuid.UUID, kind: RoundKind, body: ScoresIn) -> str:
+    return hashlib.sha256(f"{idea_id}|{kind}|{body.model_dump_json()}".encode()).hexdigest()
+
+
+def save_scores(
+    *,
+    session: Session,
+    idea_id: uuid.UUID,
+    principal: Principal,
+    body: ScoresIn,
+    idempotency_key: str,
+    kind: RoundKind = DEFAULT_ROUND,
+) -> ScoreSetRead:
+    """Autosave some of a judge's scores of an idea; a repeated Idempotency-Key replays the first answer."""
+    idea = get_known_idea(session=session, idea_id=idea_id)
+    rnd = _round(session, idea.edition_code, kind)
+    _authorise_judge(session, idea, rnd, principal)
+    request_hash = _request_hash(idea_id, kind, body)
+    claimed = session.execute(
+        pg_insert(ScoreRequest)
+        .values(judge_id=principal.user_id, key=idempotency_key, request_hash=request_hash, created_at=utcnow())
+        .on_conflict_do_nothing(index_elements=[ScoreRequest.judge_id, ScoreRequest.key])
+        .returning(ScoreRequest.key)
+    ).first()
+    if claimed is None:  # a retry: the first request committed (a concurrent one waited for it above)
+        stored = session.get(ScoreRequest, (principal.user_id, idempotency_key))
+        assert stored is not None
+        if stored.request_hash != request_hash or stored.response is None:
+            raise invalid(
+                "idempotency_key_reused",
+                Message(
+                    "Kunci idempoten sudah dipakai untuk isian lain", "Idempotency-Key already used for another request"
+                ),
+            )
+        session.rollback()
+        return ScoreSetRead.model_validate(stored.response)
+
+    criteria = {c.key: c for c in criteria_of(session, rnd.id)}
+    errors = []
+    for s in body.scores:
+        c = criteria.get(s.criterion)
+        if c is None:
+            errors.append({"criterion": s.criterion, "error": "unknown criterion"})
+        elif not c.min_score <= s.value <= c.max_score:
+            errors.append({"criterion": s.criterion, "error": f"must be within {c.min_score}..{c.max_score}"})
+    if errors:
+        raise invalid("invalid_scores", Message("Nilai tidak sah", "Invalid scores"), errors)
+
+    score_set = _lock_set(session, rnd, idea, principal)
+    if score_set.status == SetStatus.SUBMITTED:
+        raise conflict(
+            "score_set_locked",
+            Message("Nilai sudah dikirim dan terkunci", "The scores were submitted and are locked"),
+        )
+    now = utcnow()
+    stmt = pg_insert(Score).values(
+        [
+            {
+                "score_set_id": score_set.id,
+                "criterion_key": s.criterion,
+                "value": s.value,
+                "comment": s.comment,
+                "updated_at": now,
+            }
+            for s in body.scores
+        ]
+    )
+    session.execute(
+        stmt.on_conflict_do_update(
+            index_elements=[Score.score_set_id, Score.criterion_key],
+            set_={"value": stmt.excluded.value, "comment": stmt.excluded.comment, "updated_at": now},
+        )
+    )
+    score_set.updated_at = now
+    result = read_set(session, score_set, list(criteria.values()), kind)
+    session.execute(
+        update(ScoreRequest)
+        .where(ScoreRequest.judge_id == principal.user_id, ScoreRequest.key == idempotency_key)
+        .values(response=result.model_dump(mode="json"))
+    )
+    session.commit()
+    return result
+
+
+def _lock_set(session: Session, rnd: Round, idea: Idea, principal: Principal) -> ScoreSet:
+    session.execute(
+        pg_insert(ScoreSet)
+        .values(
+            id=uuid.uuid4(),
+            round_id=rnd.id,
+            idea_id=idea.id,
+            judge_id=principal.user_id,
+            judge_name=principal.name,
+            judge_agency_code=principal.agency_code,
+            status=str(SetStatus.DRAFT),
+            created_at=utcnow(),
+            updated_at=utcnow(),
+        )
+        .on_conflict_do_nothing(index_elements=[ScoreSet.round_id, ScoreSet.idea_id, ScoreSet.judge_id])
+    )
+    return session.execute(
+        select(ScoreSet)
+        .where(ScoreSet.round_id == rnd.id, ScoreSet.idea_id == idea.id, ScoreSet.judge_id == principal.user_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one()
+
+
+def read_set(
+    session: Session, score_set: ScoreSet, criteria: Sequence[Criterion], kind: RoundKind, *, with_judge: bool = True
+) -> ScoreSetRead:
+    """A score set with its scores, completeness and weighted score."""
+    scores = session.scalars(
+        select(Score).where(Score.score_set_id == score_set.id).order_by(Score.criterion_key)
+    ).all()
+    return _set_read(score_set, scores, criteria, kind, with_judge=with_judge)
+
+
+def _set_read(
+    score_set: ScoreSet,
+    scores: Sequence[Score],
+    criteria: Sequence[Criterion],
+    kind: RoundKind | str,
+    *,
+    with_judge: bool = True,
+) -> ScoreSetRead:
+    values = {s.criterion_key: s.value for s in scores}
+    position = {c.key: i for i, c in enumerate(criteria)}
+    scores = sorted(scores, key=lambda s: (position.get(s.criterion_key, len(position)), s.criterion_key))
+    missing = [c.key for c in criteria if c.counted and c.key not in values]
+    return ScoreSetRead(
+        id=score_set.id,
+        idea_id=score_set.idea_id,
+        round=str(kind),
+        judge_id=score_set.judge_id if with_judge else None,
+        judge_name=score_set.judge_name if with_judge else None,
+        status=score_set.status,
+        submitted_at=score_set.submitted_at,
+        complete=not missing,
+        missing=missing,
+        weighted_score=weighted_score(criteria, values),
+        scores=[ScoreRead(criterion=s.criterion_key, value=s.value, comment=s.comment) for s in scores],
+    )
+
+
+def submit_scores(
+    *, session: Session, idea_id: uuid.UUID, principal: Principal, kind: RoundKind = DEFAULT_ROUND
+) -> ScoreSetRead:
+    """Submit (and lock) the judge's set; every counted criterion must be scored. Repeating is harmless."""
+    idea = get_known_idea(session=session, idea_id=idea_id)
+    rnd = _round(session, idea.edition_code, kind)
+    _authorise_judge(session, idea, rnd, principal)
+    score_set = session.execute(
+        select(ScoreSet)
+        .where(ScoreSet.round_id == rnd.id, ScoreSet.idea_id == idea.id, ScoreSet.judge_id == principal.user_id)
+        .with_for_update()
+    ).scalar_one_or_none()
+    if score_set is None:
+        raise not_found("Lembar nilai", "Score set", {"idea_id": str(idea_id)})
+    criteria = criteria_of(session, rnd.id)
+    result = read_set(session, score_set, criteria, kind)
+    if score_set.status == SetStatus.SUBMITTED:
+        session.rollback()
+        return result
+    if not result.complete:
+        raise invalid(
+            "score_set_incomplete",
+            Message("Masih ada kriteria yang belum dinilai", "Some criteria are not scored yet"),
+            {"missing": result.missing},
+        )
+    score_set.status = str(SetStatus.SUBMITTED)
+    score_set.submitted_at = utcnow()
+    session.commit()
+    return result.model_copy(update={"status": score_set.status, "submitted_at": score_set.submitted_at})
+
+
+def reopen_set(
+    *,
+    session: Session,
+    idea_id: uuid.UUID,
+    judge_id: uuid.UUID,
+    reason: str,
+    principal: Principal,
+    kind: RoundKind = DEFAULT_ROUND,
+) -> ScoreSetRead:
+    """The committee unlocks a judge's submitted set, with a logged reason."""
+    idea = get_known_idea(session=session, idea_id=idea_id)
+    rnd = _round(session, idea.edition_code, kind)
+    score_set = session.execute(
+        select(ScoreSet)
+        .where(ScoreSet.round_id == rnd.id, ScoreSet.idea_id == idea.id, ScoreSet.judge_id == judge_id)
+        .with_for_update()
+    ).scalar_one_or_none()
+    if score_set is None:
+        raise not_found("Lembar nilai", "Score set", {"idea_id": str(idea_id), "judge_id": str(judge_id)})
+    if score_set.status != SetStatus.SUBMITTED:
+        raise conflict("score_set_not_locked", Message("Lembar nilai belum dikirim", "The score set is not submitted"))
+    score_set.status = str(SetStatus.DRAFT)
+    score_set.submitted_at = None
+    record(
+        session,
+        edition_code=idea.edition_code,
+        action="score_set_reopened",
+        actor_id=principal.user_id,
+        subject_id=idea.id,
+        reason=reason,
+        data={"judge_id": str(judge_id), "round": str(kind)},
+    )
+    session.commit()
+    return read_set(session, score_set, criteria_of(session, rnd.id), kind)
+
+
+def recuse(*, session: Session, idea_id: uuid.UUID, principal: Principal, reason: str) -> ExclusionRead:
+    """A judge steps aside from an idea, with a reason; their unsubmitted draft is discarded."""
+    idea = get_known_idea(session=session, idea_id=idea_id)
+    record_exclusion(
+        session,
+        idea=idea,
+        judge_id=principal.user_id,
+        judge_name=principal.name,
+        kind=ExclusionKind.RECUSAL,
+        reason=reason,
+        actor_id=principal.user_id,
+    )
+    session.execute(
+        delete(ScoreSet).where(
+            ScoreSet.idea_id == idea.id, ScoreSet.judge_id == principal.user_id, ScoreSet.status == SetStatus.DRAFT
+        )
+    )
+    session.commit()
+    row = session.execute(
+        select(Exclusion).where(
+            Exclusion.idea_id == idea.id,
+            Exclusion.judge_id == principal.user_id,
+            Exclusion.kind == ExclusionKind.RECUSAL,
+        )
+    ).scalar_one()
+    return _exclusion_read(row)
+
+
+def _exclusion_read(row: Exclusion) -> ExclusionRead:
+    return ExclusionRead(
+        id=row.id,
+        idea_id=row.idea_id,
+        judge_id=row.judge_id,
+        judge_name=row.judge_name,
+        kind=row.kind,
+        reason=row.reason,
+        created_at=row.created_at,
+    )
+
+
+def list_exclusions(*, session: Session, edition_code: str) -> list[ExclusionRead]:
+    """Every logged exclusion of the edition, oldest first."""
+    rows = session.scalars(
+        select(Exclusion).where(Exclusion.edition_code == edition_code).order_by(Exclusion.created_at, Exclusion.id)
+    ).all()
+    return [_exclusion_read(r) for r in rows]
+
+
+def excluded_judges(session: Session, idea_ids: Sequence[uuid.UUID]) -> set[tuple[uuid.UUID, uuid.UUID]]:
+    """(idea_id, judge_id) pairs of every exclusion among these ideas."""
+    rows = session.execute(select(Exclusion.idea_id, Exclusion.judge_id).where(Exclusion.idea_id.in_(idea_ids))).all()
+    return {(r.idea_id, r.judge_id) for r in rows}
+
+
+def idea_scores(
+    *, session: Session, idea_id: uuid.UUID, principal: Principal, kind: RoundKind = DEFAULT_ROUND
+) -> IdeaScoresRead:
+    """An idea's score sets: the committee sees all; a judge sees others' only once the panel all submitted."""
+    idea = get_known_idea(session=session, idea_id=idea_id)
+    rnd = _round(session, idea.edition_code, kind)
+    criteria = criteria_of(session, rnd.id)
+    sets = session.scalars(
+        select(ScoreSet).where(ScoreSet.round_id == rnd.id, ScoreSet.idea_id == idea.id).order_by(ScoreSet.created_at)
+    ).all()
+    scores = session.scalars(select(Score).where(Score.score_set_id.in_([s.id for s in sets]))).all()
+    by_set: dict[uuid.UUID, list[Score]] = {}
+    for sc in scores:
+        by_set.setdefault(sc.score_set_id, []).append(sc)
+    reads = {
+        s.id: _set_read(s, sorted(by_set.get(s.id, []), key=lambda x: x.criterion_key), criteria, kind) for s in sets
+    }
+    revealed = panel_complete(session, rnd, idea, sets)
+    if principal.role in (Role.COMMITTEE, Role.ADMIN):
+        return IdeaScoresRead(
+            idea_id=idea.id, round=str(kind), revealed=revealed, mine=None, others=list(reads.values())
+        )
+    mine = next((s for s in sets if s.judge_id == principal.user_id), None)
+    others = [reads[s.id] for s in sets if s.judge_id != principal.user_id] if revealed else []
+    return IdeaScoresRead(
+        idea_id=idea.id, round=str(kind), revealed=revealed, mine=reads[mine.id] if mine else None, others=others
+    )
+
+
+def panel_complete(session: Session, rnd: Round, idea: Idea, sets: Sequence[ScoreSet]) -> bool:
+    """Whether everyone expected to score the idea has submitted.
+
+    With panels: every panel member not excluded from the idea. Without panels: every judge who
+    started a set (at least one).
+    """
+    submitted = {s.judge_id for s in sets if s.status == SetStatus.SUBMITTED}
+    panel = panel_for(session, rnd, idea.id)
+    if panel is None:
+        return bool(sets) and len(submitted) == len(sets)
+    excluded = {j for _, j in excluded_judges(session, [idea.id])}
+    expected = {
+        m.judge_id
+        for m in panel
+        if m.judge_id not in excluded and conflict_of(idea, judge_id=m.judge_id, agency_code=m.agency_code) is None
+    }
+    return bool(expected) and expected <= submitted
