@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from services.implementation.accountability.routes import router as public_router
 from services.implementation.agencies.routes import router as agencies_router
 from services.implementation.db import runtime
 from services.implementation.notifications.routes import router as notifications_router
-from services.implementation.public.routes import router as public_router
 from services.implementation.tickets.routes import router as tickets_router
 from services.implementation.webhooks.routes import router as webhooks_router
 from shared.http import create_app

@@ -18,9 +18,11 @@ class ImplementationSettings(ServiceSettings):
     mail_from: str = "Audisi <noreply@audisi.trenggalekkab.go.id>"
     public_base_url: str = "http://localhost:8003"
     committee_email: str = "panitia.ata@trenggalekkab.go.id"
-    # Mail: a transient failure (connection refused, 4xx reply) is retried with exponential backoff, this often.
-    smtp_max_attempts: int = 6
+    # Mail: a transient failure (connection refused, 4xx reply) is retried with exponential backoff (base,
+    # 2x, 4x, ... capped), this many times: with the defaults a mail server may be down for about 1.5 hours.
+    smtp_max_attempts: int = 15
     smtp_retry_base_seconds: float = 5.0
+    smtp_retry_max_seconds: float = 600.0
     # Webhooks: receivers that are down get the delivery again after base * 2**attempt, then a dead letter.
     webhook_max_attempts: int = 8
     webhook_retry_base_seconds: float = 10.0

@@ -9,10 +9,10 @@ from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from services.implementation.accountability import service
+from services.implementation.accountability.schemas import PublicEdition
 from services.implementation.db import SessionDep
 from services.implementation.notifications.mailer import status_en, status_id
-from services.implementation.public import service
-from services.implementation.public.schemas import PublicEdition
 
 router = APIRouter(tags=["public"])
 

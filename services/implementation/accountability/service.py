@@ -9,8 +9,8 @@ from collections import defaultdict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from services.implementation.accountability.schemas import PublicEdition, PublicIdea, PublicMilestone
 from services.implementation.agencies.models import AgencyContact
-from services.implementation.public.schemas import PublicEdition, PublicIdea, PublicMilestone
 from services.implementation.tickets.models import Milestone, Ticket
 from shared.agencies import AGENCY_BY_CODE
 

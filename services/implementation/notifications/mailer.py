@@ -87,7 +87,7 @@ def render(template: str, context: dict[str, Any]) -> RenderedMessage:
 
 def message_id_for(idempotency_key: str, mail_from: str) -> str:
     """A Message-ID derived from the job's idempotency key: a resent job is recognisably the same mail."""
-    digest = hashlib.sha256(idempotency_key.encode()).hexdigest()[:40]
+    digest = hashlib.sha256(idempotency_key.encode()).hexdigest()[:32]
     domain = parseaddr(mail_from)[1].rpartition("@")[2] or "audisi.local"
     return f"<{digest}@{domain}>"
 

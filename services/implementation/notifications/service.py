@@ -50,8 +50,6 @@ from shared.outbox import publish
 log = get_logger(__name__)
 
 PRODUCER = "implementation"
-#: How long a worker may hold a claimed email before another may take it (longer than an SMTP timeout).
-SEND_LEASE = timedelta(minutes=5)
 
 
 def request_notification(
@@ -192,8 +190,14 @@ class SendOutcome:
 
 
 def backoff_seconds(settings: ImplementationSettings, attempts: int) -> float:
-    """Delay before attempt `attempts + 1`: base, 2x base, 4x base, ... capped at one hour."""
-    return float(min(settings.smtp_retry_base_seconds * 2 ** max(attempts - 1, 0), 3600.0))
+    """Delay before attempt `attempts + 1`: base, 2x base, 4x base, ... capped at `smtp_retry_max_seconds`."""
+    return float(min(settings.smtp_retry_base_seconds * 2 ** max(attempts - 1, 0), settings.smtp_retry_max_seconds))
+
+
+def send_lease(settings: ImplementationSettings) -> timedelta:
+    """How long a worker holds a claimed email: longer than one SMTP exchange can take, and no more, so the
+    email of a worker killed mid-send is taken over soon."""
+    return timedelta(seconds=3 * settings.smtp_timeout_seconds + 5)
 
 
 def send_email_job(
@@ -216,10 +220,18 @@ def send_email_job(
                     and_(NotificationJob.email_status == EmailStatus.SENDING, NotificationJob.next_attempt_at <= now),
                 ),
             )
-            .values(email_status=EmailStatus.SENDING, next_attempt_at=now + SEND_LEASE)
+            .values(email_status=EmailStatus.SENDING, next_attempt_at=now + send_lease(settings))
             .returning(NotificationJob)
         ).scalar_one_or_none()
         if job is None:
+            held = session.execute(
+                select(NotificationJob.email_status, NotificationJob.next_attempt_at).where(
+                    NotificationJob.id == job_id
+                )
+            ).first()
+            if held is not None and held[0] == EmailStatus.SENDING and held[1] is not None:
+                # Another worker holds it (or held it and died): look again when its lease ends.
+                return SendOutcome("busy", max((held[1] - now).total_seconds(), 0.0) + 1.0)
             return SendOutcome("not_due")
         template, context = job.template, _render_context(job.context, job.recipient_name, job.link)
         to_name, to_email, key, attempts = job.recipient_name, job.recipient_email, job.idempotency_key, job.attempts

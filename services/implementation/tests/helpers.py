@@ -54,3 +54,15 @@ def ticket_ids(session: Session, idea_id: uuid.UUID) -> list[uuid.UUID]:
     from services.implementation.tickets.models import Ticket
 
     return list(session.scalars(select(Ticket.id).where(Ticket.idea_id == idea_id)))
+
+
+def open_ticket(session_factory: sessionmaker[Session], **judged_overrides: Any) -> tuple[uuid.UUID, Event]:
+    """Consume a selected-idea event and return the new ticket's id and the event."""
+    from services.implementation.tests.factories import judged
+
+    event = judged(**judged_overrides)
+    consume(session_factory, event)
+    assert isinstance(event, IdeaJudged)
+    with session_factory() as session:
+        (ticket_id,) = ticket_ids(session, event.payload.idea_id)
+    return ticket_id, event

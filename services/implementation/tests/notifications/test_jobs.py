@@ -1,0 +1,218 @@
+"""Notification jobs: one per idempotency key, in-app per preference, email sent once by SMTP."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from services.implementation.notifications.mailer import SmtpMailer, message_id_for
+from services.implementation.notifications.models import InAppNotification, NotificationJob, NotificationPreference
+from services.implementation.notifications.service import record_job, send_email_job
+from services.implementation.settings import ImplementationSettings
+from shared.db import unit_of_work, utcnow
+from shared.events import Channel, NotificationRequested, NotificationRequestedPayload, Person
+
+USER = uuid.UUID("11111111-2222-3333-4444-555555555555")
+
+
+def requested(key: str = "ticket.created:t1:proposer", channels: list[Channel] | None = None) -> NotificationRequested:
+    return NotificationRequested(
+        producer="implementation",
+        payload=NotificationRequestedPayload(
+            idempotency_key=key,
+            recipient=Person(user_id=USER, name="Siti Rahmawati", email="siti@example.go.id"),
+            channels=channels or [Channel.EMAIL, Channel.IN_APP],
+            template="ticket_status_changed",
+            context={
+                "ticket_id": "t1",
+                "title": "Antar KTP <keliling>",
+                "agency_name": "Dinas Kependudukan dan Pencatatan Sipil",
+                "old_status": "new",
+                "new_status": "accepted",
+                "reason": None,
+            },
+            link="http://localhost:8003/api/v1/tickets/t1",
+        ),
+    )
+
+
+def settings_for(runtime: Any, port: int, **overrides: Any) -> ImplementationSettings:
+    values = {"smtp_port": port, "smtp_timeout_seconds": 5.0, "smtp_retry_base_seconds": 2.0, **overrides}
+    settings: ImplementationSettings = runtime.settings.model_copy(update=values)
+    return settings
+
+
+def record(runtime: Any, event: NotificationRequested) -> uuid.UUID | None:
+    with unit_of_work(runtime.session_factory) as session:
+        return record_job(session, event)
+
+
+def test_job_recorded_once_per_idempotency_key(db_session: Session) -> None:
+    first = record_job(db_session, requested())
+    second = record_job(db_session, requested())  # a new event id, the same key
+    assert first is not None
+    assert second is None
+    assert db_session.scalar(select(func.count()).select_from(NotificationJob)) == 1
+    assert db_session.scalar(select(func.count()).select_from(InAppNotification)) == 1
+
+
+def test_in_app_notification_has_indonesian_summary(db_session: Session) -> None:
+    record_job(db_session, requested())
+    item = db_session.scalars(select(InAppNotification)).one()
+    assert item.user_id == USER
+    assert item.body == 'Status "Antar KTP <keliling>" berubah dari baru menjadi diterima.'
+    assert item.title.startswith("[Audisi] Status tiket / Ticket status: Antar KTP <keliling>")
+
+
+def test_preferences_turn_channels_off(db_session: Session) -> None:
+    db_session.add(
+        NotificationPreference(user_id=USER, role="participant", email_enabled=False, in_app_enabled=False, name="")
+    )
+    db_session.flush()
+    record_job(db_session, requested())
+    job = db_session.scalars(select(NotificationJob)).one()
+    assert job.email_status == "skipped"
+    assert db_session.scalar(select(func.count()).select_from(InAppNotification)) == 0
+
+
+def test_email_sent_once_with_deterministic_message_id(implementation_runtime: Any, smtp_sink: Any) -> None:
+    inbox, port = smtp_sink
+    settings = settings_for(implementation_runtime, port)
+    job_id = record(implementation_runtime, requested())
+    assert job_id is not None
+    factory = implementation_runtime.session_factory
+    mailer = SmtpMailer(settings)
+    outcome = send_email_job(session_factory=factory, job_id=job_id, mailer=mailer, settings=settings)
+    again = send_email_job(session_factory=factory, job_id=job_id, mailer=mailer, settings=settings)
+    assert (outcome.status, again.status) == ("sent", "not_due")
+    assert len(inbox.messages) == 1
+    message = inbox.messages[0]
+    assert message["Message-ID"] == message_id_for("ticket.created:t1:proposer", settings.mail_from)
+    assert inbox.envelopes == [["siti@example.go.id"]]
+    assert message.get_content_type() == "multipart/alternative"
+    text_part, html_part = message.get_payload()  # type: ignore[misc]
+    text = text_part.get_payload(decode=True).decode()
+    html = html_part.get_payload(decode=True).decode()
+    assert 'berubah dari "baru" menjadi "diterima"' in text
+    assert 'moved from "new" to "accepted"' in text
+    assert "Antar KTP &lt;keliling&gt;" in html
+    with factory() as session:
+        job = session.get(NotificationJob, job_id)
+        assert job is not None
+        assert (job.email_status, job.attempts, job.message_id) == ("sent", 1, message["Message-ID"])
+
+
+def test_email_retried_with_backoff_when_server_down(implementation_runtime: Any, smtp_sink: Any) -> None:
+    inbox, port = smtp_sink
+    job_id = record(implementation_runtime, requested())
+    assert job_id is not None
+    factory = implementation_runtime.session_factory
+    down = settings_for(implementation_runtime, _closed_port())
+    now = utcnow()
+    first = send_email_job(session_factory=factory, job_id=job_id, mailer=SmtpMailer(down), settings=down, now=now)
+    later = now + timedelta(seconds=2)
+    second = send_email_job(session_factory=factory, job_id=job_id, mailer=SmtpMailer(down), settings=down, now=later)
+    assert (first.status, first.retry_in, second.status, second.retry_in) == ("retry", 2.0, "retry", 4.0)
+    too_early = send_email_job(
+        session_factory=factory, job_id=job_id, mailer=SmtpMailer(down), settings=down, now=later + timedelta(seconds=1)
+    )
+    assert too_early.status == "not_due"
+    up = settings_for(implementation_runtime, port)
+    sent = send_email_job(
+        session_factory=factory, job_id=job_id, mailer=SmtpMailer(up), settings=up, now=later + timedelta(seconds=5)
+    )
+    assert sent.status == "sent"
+    assert len(inbox.messages) == 1
+    with factory() as session:
+        job = session.get(NotificationJob, job_id)
+        assert job is not None
+        assert (job.email_status, job.attempts) == ("sent", 3)
+
+
+def test_email_transient_4xx_reply_is_retried(implementation_runtime: Any, smtp_sink: Any) -> None:
+    inbox, port = smtp_sink
+    inbox.reply = "451 Try again later"
+    settings = settings_for(implementation_runtime, port)
+    job_id = record(implementation_runtime, requested())
+    assert job_id is not None
+    outcome = send_email_job(
+        session_factory=implementation_runtime.session_factory,
+        job_id=job_id,
+        mailer=SmtpMailer(settings),
+        settings=settings,
+    )
+    assert (outcome.status, outcome.retry_in) == ("retry", 2.0)
+
+
+def test_email_permanent_5xx_reply_is_not_retried(implementation_runtime: Any, smtp_sink: Any) -> None:
+    inbox, port = smtp_sink
+    inbox.reply = "550 Mailbox unavailable"
+    settings = settings_for(implementation_runtime, port)
+    job_id = record(implementation_runtime, requested())
+    assert job_id is not None
+    factory = implementation_runtime.session_factory
+    outcome = send_email_job(session_factory=factory, job_id=job_id, mailer=SmtpMailer(settings), settings=settings)
+    assert (outcome.status, outcome.retry_in) == ("failed", None)
+    with factory() as session:
+        job = session.get(NotificationJob, job_id)
+        assert job is not None
+        assert job.email_status == "failed"
+        assert job.last_error is not None
+        assert job.last_error.startswith("550")
+
+
+def test_email_gives_up_after_max_attempts(implementation_runtime: Any) -> None:
+    settings = settings_for(implementation_runtime, _closed_port(), smtp_max_attempts=2)
+    job_id = record(implementation_runtime, requested())
+    assert job_id is not None
+    factory = implementation_runtime.session_factory
+    now = utcnow()
+    outcomes = [
+        send_email_job(
+            session_factory=factory,
+            job_id=job_id,
+            mailer=SmtpMailer(settings),
+            settings=settings,
+            now=now + timedelta(seconds=10 * i),
+        ).status
+        for i in range(3)
+    ]
+    assert outcomes == ["retry", "failed", "not_due"]
+
+
+def test_email_held_by_another_worker_is_retried_after_its_lease(implementation_runtime: Any, smtp_sink: Any) -> None:
+    inbox, port = smtp_sink
+    settings = settings_for(implementation_runtime, port)
+    job_id = record(implementation_runtime, requested())
+    assert job_id is not None
+    factory = implementation_runtime.session_factory
+    with unit_of_work(factory) as session:
+        job = session.get(NotificationJob, job_id)
+        assert job is not None
+        job.email_status = "sending"  # a worker claimed it and was killed
+        job.next_attempt_at = utcnow() + timedelta(seconds=20)
+    outcome = send_email_job(session_factory=factory, job_id=job_id, mailer=SmtpMailer(settings), settings=settings)
+    assert outcome.status == "busy"
+    assert outcome.retry_in is not None
+    assert 19 <= outcome.retry_in <= 21
+    taken_over = send_email_job(
+        session_factory=factory,
+        job_id=job_id,
+        mailer=SmtpMailer(settings),
+        settings=settings,
+        now=utcnow() + timedelta(seconds=21),
+    )
+    assert taken_over.status == "sent"
+    assert len(inbox.messages) == 1
+
+
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
