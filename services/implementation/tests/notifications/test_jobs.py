@@ -94,7 +94,7 @@ def test_email_sent_once_with_deterministic_message_id(implementation_runtime: A
     assert message["Message-ID"] == message_id_for("ticket.created:t1:proposer", settings.mail_from)
     assert inbox.envelopes == [["siti@example.go.id"]]
     assert message.get_content_type() == "multipart/alternative"
-    text_part, html_part = message.get_payload()  # type: ignore[misc]
+    text_part, html_part = message.get_payload()
     text = text_part.get_payload(decode=True).decode()
     html = html_part.get_payload(decode=True).decode()
     assert 'berubah dari "baru" menjadi "diterima"' in text
