@@ -274,7 +274,9 @@ def _raise_interrupt(*_: object) -> None:
 
 def run_stack(*, seed: bool = True) -> int:
     """`make run`: find or start the servers, migrate, seed, start everything; Ctrl-C stops it all."""
-    signal.signal(signal.SIGTERM, _raise_interrupt)  # `kill` stops as cleanly as Ctrl-C
+    # Ctrl-C and `kill` both stop cleanly (SIGINT too: a shell starts background jobs with it ignored)
+    signal.signal(signal.SIGINT, _raise_interrupt)
+    signal.signal(signal.SIGTERM, _raise_interrupt)
     servers: StackServers | None = None
     stack: LocalStack | None = None
     try:
@@ -301,6 +303,12 @@ def run_stack(*, seed: bool = True) -> int:
                 return 1
     except KeyboardInterrupt:
         return 0
+    except subprocess.CalledProcessError as exc:
+        print(f"\n{' '.join(exc.cmd)} failed (exit status {exc.returncode}); see its output above", file=sys.stderr)
+        return 1
+    except (RuntimeError, OSError) as exc:  # a server or an API that would not start (EmbeddedServerError too)
+        print(f"\n{exc}", file=sys.stderr)
+        return 1
     finally:
         # a second Ctrl-C must not cut the orderly stop short (it takes seconds, and leaves no orphans)
         signal.signal(signal.SIGINT, signal.SIG_IGN)
