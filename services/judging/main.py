@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from services.judging.db import runtime
 from services.judging.decisions.routes import router as decisions_router
+from services.judging.exports.routes import router as exports_router
 from services.judging.ideas.routes import router as ideas_router
+from services.judging.progress.routes import router as progress_router
 from services.judging.rubric.routes import router as rubric_router
+from services.judging.schedule.routes import router as schedule_router
 from services.judging.scoring.routes import router as scoring_router
 from shared.http import create_app
 
@@ -15,5 +18,13 @@ app = create_app(
     description="Rubrics, audition scoring, calibrated results and decisions of the ASN Talent Academy.",
     settings=runtime.settings,
     engine_provider=lambda: runtime.engine,
-    routers=[ideas_router, rubric_router, scoring_router, decisions_router],
+    routers=[
+        ideas_router,
+        rubric_router,
+        scoring_router,
+        schedule_router,
+        progress_router,
+        decisions_router,
+        exports_router,
+    ],
 )

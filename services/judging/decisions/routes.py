@@ -12,6 +12,7 @@ from services.judging.decisions.schemas import (
     AdjustmentIn,
     DecisionIn,
     DecisionRead,
+    FeedbackRead,
     IdeaResult,
     PublishIn,
     PublishRead,
@@ -22,7 +23,7 @@ from services.judging.decisions.schemas import (
 from services.judging.results.service import compute_results
 from services.judging.rubric.models import DEFAULT_ROUND
 from services.judging.scoring.routes import RoundQuery
-from shared.auth import Committee
+from shared.auth import Committee, CurrentPrincipal
 
 router = APIRouter(prefix="/api/v1", tags=["decisions"])
 
@@ -73,3 +74,9 @@ def publish(edition_code: str, body: PublishIn, session: SessionDep, principal: 
     return service.publish_selection(
         session=session, edition_code=edition_code, due_date=body.due_date, principal=principal
     )
+
+
+@router.get("/ideas/{idea_id}/feedback", response_model=FeedbackRead)
+def feedback(idea_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal) -> FeedbackRead:
+    """Per-criterion feedback and comments (no judge names) for the idea's team, after publication."""
+    return service.feedback(session=session, idea_id=idea_id, principal=principal)

@@ -163,3 +163,26 @@ class PublishRead(BaseModel):
     published: int
     selected: int
     decisions: list[DecisionRead]
+
+
+class CriterionFeedback(BaseModel):
+    """The panel's mean score on one criterion, and their comments (without judge names)."""
+
+    key: str
+    name: str
+    min_score: int
+    max_score: int
+    counted: bool
+    mean: float | None
+    comments: list[str]
+
+
+class FeedbackRead(BaseModel):
+    """What a participant sees once the decision on their idea is published."""
+
+    idea_id: uuid.UUID
+    selected: bool
+    score: float | None
+    rank: int | None
+    decided_at: datetime
+    criteria: list[CriterionFeedback]

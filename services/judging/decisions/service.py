@@ -14,8 +14,10 @@ from services.judging.audit.service import record
 from services.judging.decisions.models import Decision, SelectionAdjustment
 from services.judging.decisions.schemas import (
     AdjustmentIn,
+    CriterionFeedback,
     DecisionIn,
     DecisionRead,
+    FeedbackRead,
     IdeaResult,
     PublishRead,
     SelectionRules,
@@ -23,10 +25,13 @@ from services.judging.decisions.schemas import (
     SelectionRulesRead,
 )
 from services.judging.ideas.models import Idea
-from services.judging.ideas.service import get_known_idea
+from services.judging.ideas.service import get_known_idea, is_on_team
 from services.judging.results.service import compute_results, load_rules, scoring_begun
-from services.judging.rubric.service import ensure_edition
-from shared.auth import Principal
+from services.judging.rubric.models import DEFAULT_ROUND
+from services.judging.rubric.service import criteria_of, ensure_edition, find_round
+from services.judging.scoring.models import Score, ScoreSet, SetStatus
+from services.judging.scoring.service import excluded_judges
+from shared.auth import Principal, Role
 from shared.db import utcnow
 from shared.errors import Message, conflict, invalid, not_found
 from shared.events import IdeaJudged, IdeaJudgedPayload, IdeaSnapshot, Person, PositionGroup
@@ -308,3 +313,51 @@ def publish_selection(*, session: Session, edition_code: str, due_date: date, pr
 def decisions_of(session: Session, idea_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Decision]:
     """Published decisions of these ideas."""
     return {d.idea_id: d for d in session.scalars(select(Decision).where(Decision.idea_id.in_(idea_ids)))}
+
+
+def feedback(*, session: Session, idea_id: uuid.UUID, principal: Principal) -> FeedbackRead:
+    """Per-criterion means and comments of the default round, without judge names, once published.
+
+    Only the idea's team (and the committee) may read it; before publication it does not exist (404).
+    """
+    idea = session.get(Idea, idea_id)
+    decision = session.get(Decision, idea_id)
+    allowed = idea is not None and (is_on_team(idea, principal) or principal.has_role(Role.COMMITTEE))
+    if idea is None or decision is None or not allowed:
+        raise not_found("Umpan balik", "Feedback", {"idea_id": str(idea_id)})
+    rnd = find_round(session, idea.edition_code, DEFAULT_ROUND)
+    criteria = criteria_of(session, rnd.id) if rnd else []
+    rows = (
+        session.execute(
+            select(ScoreSet.judge_id, Score.criterion_key, Score.value, Score.comment)
+            .join(ScoreSet, ScoreSet.id == Score.score_set_id)
+            .where(ScoreSet.round_id == rnd.id, ScoreSet.idea_id == idea_id, ScoreSet.status == SetStatus.SUBMITTED)
+            .order_by(Score.criterion_key, Score.updated_at)
+        ).all()
+        if rnd
+        else []
+    )
+    excluded = excluded_judges(session, [idea_id])
+    rows = [r for r in rows if (idea_id, r.judge_id) not in excluded]
+    by_key: dict[str, list[tuple[float, str | None]]] = {}
+    for r in rows:
+        by_key.setdefault(r.criterion_key, []).append((r.value, r.comment))
+    return FeedbackRead(
+        idea_id=idea_id,
+        selected=decision.selected,
+        score=decision.score,
+        rank=decision.rank,
+        decided_at=decision.decided_at,
+        criteria=[
+            CriterionFeedback(
+                key=c.key,
+                name=c.name,
+                min_score=c.min_score,
+                max_score=c.max_score,
+                counted=c.counted,
+                mean=round(sum(v for v, _ in by_key[c.key]) / len(by_key[c.key]), 2) if by_key.get(c.key) else None,
+                comments=sorted(cm.strip() for _, cm in by_key.get(c.key, []) if cm and cm.strip()),
+            )
+            for c in criteria
+        ],
+    )

@@ -416,6 +416,8 @@ def idea_scores(
     """An idea's score sets: the committee sees all; a judge sees others' only once the panel all submitted."""
     idea = get_known_idea(session=session, idea_id=idea_id)
     rnd = _round(session, idea.edition_code, kind)
+    if principal.role not in (Role.COMMITTEE, Role.ADMIN):
+        _authorise_judge(session, idea, rnd, principal)  # conflicted or off-panel judges see nothing
     criteria = criteria_of(session, rnd.id)
     sets = session.scalars(
         select(ScoreSet).where(ScoreSet.round_id == rnd.id, ScoreSet.idea_id == idea.id).order_by(ScoreSet.created_at)

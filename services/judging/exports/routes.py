@@ -1,0 +1,33 @@
+"""HTTP routes of the recap exports."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+
+from services.judging.db import SessionDep
+from services.judging.exports import service
+from shared.auth import Committee
+
+router = APIRouter(prefix="/api/v1", tags=["exports"])
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@router.get("/editions/{edition_code}/exports/recap.xlsx", response_class=Response)
+def recap_xlsx(edition_code: str, session: SessionDep, _principal: Committee) -> Response:
+    """Rekap nilai as XLSX, one sheet per position group."""
+    body = service.recap_xlsx(session=session, edition_code=edition_code)
+    filename = f"rekap-nilai-{edition_code}.xlsx"
+    return Response(body, media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@router.get("/editions/{edition_code}/exports/recap.csv", response_class=Response)
+def recap_csv(edition_code: str, session: SessionDep, _principal: Committee) -> Response:
+    """Rekap nilai as CSV (UTF-8 with BOM so spreadsheet software reads Indonesian text right)."""
+    body = "\ufeff" + service.recap_csv(session=session, edition_code=edition_code)
+    filename = f"rekap-nilai-{edition_code}.csv"
+    return Response(
+        body.encode(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

@@ -1,0 +1,123 @@
+"""The recap sheet (rekap nilai) for the Regent's office: XLSX with one sheet per position group, and CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from services.judging.decisions.models import Decision
+from services.judging.decisions.schemas import IdeaResult
+from services.judging.ideas.models import Idea
+from services.judging.results.service import compute_results
+from services.judging.rubric.models import DEFAULT_ROUND, RoundKind
+from services.judging.rubric.service import criteria_of, find_round
+from shared.events import PositionGroup
+
+GROUP_TITLES = {
+    PositionGroup.PENGAWAS: "Pengawas",
+    PositionGroup.FUNGSIONAL_PENYETARAAN: "Fungsional Penyetaraan",
+    PositionGroup.FUNGSIONAL_AHLI: "Fungsional Ahli",
+    PositionGroup.PELAKSANA: "Pelaksana",
+}
+
+
+def recap_rows(
+    *, session: Session, edition_code: str, kind: RoundKind = DEFAULT_ROUND
+) -> tuple[list[str], dict[str, list[list[Any]]]]:
+    """The header and the rows per position group, ranked, with raw and calibrated scores side by side."""
+    results = compute_results(session=session, edition_code=edition_code, kind=kind)
+    rnd = find_round(session, edition_code, kind)
+    criteria = list(criteria_of(session, rnd.id)) if rnd else []
+    ids = [r.idea_id for r in results.ideas]
+    ideas = {i.id: i for i in session.scalars(select(Idea).where(Idea.id.in_(ids)))} if ids else {}
+    decisions = (
+        {d.idea_id: d for d in session.scalars(select(Decision).where(Decision.idea_id.in_(ids)))} if ids else {}
+    )
+    header = [
+        "Peringkat",
+        "Judul gagasan",
+        "Pengusul",
+        "NIP",
+        "Instansi pengusul",
+        "Jumlah juri",
+        "Nilai mentah",
+        "Nilai terkalibrasi",
+        *[f"{c.name} ({c.min_score}-{c.max_score})" for c in criteria],
+        "Kesepakatan juri (W)",
+        "Perlu dibahas",
+        "Usulan terpilih",
+        "Terpilih",
+        "Alasan penyesuaian",
+        "Instansi pelaksana",
+        "Keputusan diterbitkan",
+    ]
+    groups: dict[str, list[list[Any]]] = {str(g): [] for g in PositionGroup}
+    for r in results.ideas:
+        groups.setdefault(r.position_group or "", []).append(
+            _row(r, ideas.get(r.idea_id), decisions.get(r.idea_id), criteria)
+        )
+    return header, groups
+
+
+def _row(r: IdeaResult, idea: Idea | None, decision: Decision | None, criteria: Sequence[Any]) -> list[Any]:
+    proposer = (idea.proposer if idea else None) or {}
+    return [
+        r.rank,
+        r.title,
+        proposer.get("name"),
+        proposer.get("nip"),
+        proposer.get("agency_code"),
+        r.judges,
+        r.raw_score,
+        r.calibrated_score,
+        *[r.criteria.get(c.key) for c in criteria],
+        r.agreement_w,
+        "ya" if r.flagged else "",
+        "ya" if r.proposed else "",
+        "ya" if (decision.selected if decision else r.selected) else "",
+        r.adjustment_reason or "",
+        decision.implementing_agency_code if decision else "",
+        decision.decided_at.date().isoformat() if decision else "",
+    ]
+
+
+def recap_xlsx(*, session: Session, edition_code: str) -> bytes:
+    """The recap workbook: one sheet per position group."""
+    header, groups = recap_rows(session=session, edition_code=edition_code)
+    workbook = Workbook()
+    workbook.remove(workbook.active)  # type: ignore[arg-type]
+    for group in PositionGroup:
+        sheet = workbook.create_sheet(GROUP_TITLES[group])
+        sheet.append([f"Rekap nilai {edition_code} — kelompok {GROUP_TITLES[group]}"])
+        sheet["A1"].font = Font(bold=True, size=13)
+        sheet.append(header)
+        for cell in sheet[2]:
+            cell.font = Font(bold=True)
+        for row in groups.get(str(group), []):
+            sheet.append(row)
+        sheet.freeze_panes = "C3"
+        for i, title in enumerate(header, start=1):
+            sheet.column_dimensions[get_column_letter(i)].width = max(10, min(40, len(title) + 2))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def recap_csv(*, session: Session, edition_code: str) -> str:
+    """The recap as one CSV (a column names the position group)."""
+    header, groups = recap_rows(session=session, edition_code=edition_code)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["Kelompok jabatan", *header])
+    for group in PositionGroup:
+        for row in groups.get(str(group), []):
+            writer.writerow([GROUP_TITLES[group], *["" if v is None else v for v in row]])
+    return out.getvalue()

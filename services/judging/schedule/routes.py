@@ -1,0 +1,88 @@
+"""HTTP routes of the audition schedule, panels and round advancement."""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter
+
+from services.judging.db import SessionDep
+from services.judging.rubric.models import RoundKind
+from services.judging.schedule import service
+from services.judging.schedule.schemas import (
+    AdvanceIn,
+    AdvanceRead,
+    AssignmentRead,
+    AuditionDayIn,
+    AuditionDayRead,
+    MoveIn,
+    MoveRead,
+    PanelIn,
+    PanelRead,
+    SlotRead,
+)
+from shared.auth import Committee, CurrentPrincipal, Role
+from shared.errors import forbidden
+
+router = APIRouter(prefix="/api/v1", tags=["schedule"])
+
+
+@router.post("/editions/{edition_code}/audition-days", response_model=AuditionDayRead, status_code=201)
+def create_day(edition_code: str, body: AuditionDayIn, session: SessionDep, principal: Committee) -> AuditionDayRead:
+    """Create an audition day with its rooms and slots of set length (times in WIB)."""
+    return service.create_day(session=session, edition_code=edition_code, body=body, principal=principal)
+
+
+@router.get("/editions/{edition_code}/schedule", response_model=list[SlotRead])
+def schedule(edition_code: str, session: SessionDep, principal: CurrentPrincipal) -> list[SlotRead]:
+    """The schedule as the caller may see it: all (committee), own panels' (judge), own ideas' (participant)."""
+    if principal.has_role(Role.COMMITTEE):
+        return service.list_slots(session=session, edition_code=edition_code)
+    if principal.role == Role.JUDGE:
+        return service.judge_slots(session=session, edition_code=edition_code, principal=principal)
+    if principal.role == Role.PARTICIPANT:
+        return service.participant_slots(session=session, edition_code=edition_code, principal=principal)
+    raise forbidden()
+
+
+@router.post("/editions/{edition_code}/schedule/assign", response_model=AssignmentRead)
+def assign(edition_code: str, session: SessionDep, principal: Committee) -> AssignmentRead:
+    """Give every eligible (advanced) idea without a slot a free slot."""
+    return service.assign(session=session, edition_code=edition_code, principal=principal)
+
+
+@router.post("/slots/{slot_id}/move", response_model=MoveRead)
+def move(slot_id: uuid.UUID, body: MoveIn, session: SessionDep, principal: Committee) -> MoveRead:
+    """Move a slot's idea to another slot (swap if taken); the teams and panels concerned are notified."""
+    return service.move(session=session, slot_id=slot_id, body=body, principal=principal)
+
+
+@router.put("/editions/{edition_code}/rooms/{room_id}/panel", response_model=PanelRead)
+def set_room_panel(
+    edition_code: str, room_id: uuid.UUID, body: PanelIn, session: SessionDep, principal: Committee
+) -> PanelRead:
+    """Set the audition panel of a room; conflicts with the room's ideas are found and logged."""
+    return service.set_panel(
+        session=session,
+        edition_code=edition_code,
+        kind=RoundKind.AUDITION,
+        room_id=room_id,
+        body=body,
+        principal=principal,
+    )
+
+
+@router.put("/editions/{edition_code}/rounds/{kind}/panel", response_model=PanelRead)
+def set_round_panel(
+    edition_code: str, kind: RoundKind, body: PanelIn, session: SessionDep, principal: Committee
+) -> PanelRead:
+    """Set a panel for every idea of a round (e.g. the screening desk review)."""
+    return service.set_panel(
+        session=session, edition_code=edition_code, kind=kind, room_id=None, body=body, principal=principal
+    )
+
+
+@router.post("/editions/{edition_code}/rounds/screening/advance", response_model=AdvanceRead)
+def advance(edition_code: str, body: AdvanceIn, session: SessionDep, principal: Committee) -> AdvanceRead:
+    """Advance ideas from the screening round to the audition."""
+    return service.advance(session=session, edition_code=edition_code, body=body, principal=principal)

@@ -1,0 +1,393 @@
+"""The audition schedule: days, rooms and slots, assignment of ideas, moves (with notifications), panels."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from services.judging.audit.service import record
+from services.judging.ideas.models import Idea
+from services.judging.results.service import judgeable_ideas
+from services.judging.rubric.models import RoundKind
+from services.judging.rubric.service import ensure_round
+from services.judging.schedule.models import AuditionDay, PanelMember, Room, Slot
+from services.judging.schedule.schemas import (
+    AdvanceIn,
+    AdvanceRead,
+    AssignmentRead,
+    AuditionDayIn,
+    AuditionDayRead,
+    MoveIn,
+    MoveRead,
+    PanelIn,
+    PanelMemberRead,
+    PanelRead,
+    SlotRead,
+)
+from services.judging.scoring.models import ExclusionKind
+from services.judging.scoring.service import conflict_of, record_exclusion
+from shared.auth import Principal
+from shared.db import utcnow
+from shared.errors import Message, conflict, not_found
+from shared.events import Channel, NotificationRequested, NotificationRequestedPayload, Person, PositionGroup
+from shared.outbox import publish
+
+WIB = ZoneInfo("Asia/Jakarta")
+PRODUCER = "judging"
+
+
+def create_day(*, session: Session, edition_code: str, body: AuditionDayIn, principal: Principal) -> AuditionDayRead:
+    """Create an audition day: its rooms (reused by name) and back-to-back slots in each room."""
+    if session.scalar(
+        select(AuditionDay.id).where(AuditionDay.edition_code == edition_code, AuditionDay.day == body.day)
+    ):
+        raise conflict(
+            "day_exists", Message("Hari audisi ini sudah dijadwalkan", "This audition day is already scheduled")
+        )
+    ensure_round(session, edition_code, RoundKind.AUDITION)
+    day = AuditionDay(edition_code=edition_code, day=body.day, slot_minutes=body.slot_minutes)
+    session.add(day)
+    existing = {r.name: r for r in session.scalars(select(Room).where(Room.edition_code == edition_code))}
+    rooms = []
+    for name in (r.strip() for r in body.rooms):
+        room = existing.get(name) or Room(edition_code=edition_code, name=name)
+        session.add(room)
+        rooms.append(room)
+    session.flush()
+    start = datetime.combine(body.day, body.start, WIB)
+    end = datetime.combine(body.day, body.end, WIB)
+    length = timedelta(minutes=body.slot_minutes)
+    slots = []
+    for room in rooms:
+        at = start
+        while at + length <= end:
+            slots.append(
+                Slot(edition_code=edition_code, day_id=day.id, room_id=room.id, starts_at=at, ends_at=at + length)
+            )
+            at += length
+    session.add_all(slots)
+    record(
+        session,
+        edition_code=edition_code,
+        action="audition_day_created",
+        actor_id=principal.user_id,
+        subject_id=day.id,
+        data={"day": body.day.isoformat(), "rooms": [r.name for r in rooms], "slots": len(slots)},
+    )
+    session.commit()
+    names = {r.id: r.name for r in rooms}
+    return AuditionDayRead(
+        id=day.id,
+        day=day.day,
+        slot_minutes=day.slot_minutes,
+        rooms=[r.name for r in rooms],
+        slots=[
+            _slot_read(s, names[s.room_id], None) for s in sorted(slots, key=lambda s: (s.starts_at, names[s.room_id]))
+        ],
+    )
+
+
+def _slot_read(slot: Slot, room: str, idea: Idea | None) -> SlotRead:
+    return SlotRead(
+        id=slot.id,
+        day=slot.starts_at.astimezone(WIB).date(),
+        room_id=slot.room_id,
+        room=room,
+        starts_at=slot.starts_at.astimezone(WIB),
+        ends_at=slot.ends_at.astimezone(WIB),
+        idea_id=slot.idea_id,
+        title=idea.title if idea else None,
+        position_group=idea.position_group if idea else None,
+    )
+
+
+def list_slots(
+    *,
+    session: Session,
+    edition_code: str,
+    room_ids: Sequence[uuid.UUID] | None = None,
+    idea_ids: Sequence[uuid.UUID] | None = None,
+) -> list[SlotRead]:
+    """The edition's slots in time order, with their ideas (one query)."""
+    query = (
+        select(Slot, Room.name, Idea)
+        .join(Room, Room.id == Slot.room_id)
+        .outerjoin(Idea, Idea.id == Slot.idea_id)
+        .where(Slot.edition_code == edition_code)
+        .order_by(Slot.starts_at, Room.name)
+    )
+    if room_ids is not None:
+        query = query.where(Slot.room_id.in_(room_ids))
+    if idea_ids is not None:
+        query = query.where(Slot.idea_id.in_(idea_ids))
+    return [_slot_read(slot, name, idea) for slot, name, idea in session.execute(query).all()]
+
+
+def _room_panels(session: Session, edition_code: str) -> dict[uuid.UUID | None, list[PanelMember]]:
+    rnd = ensure_round(session, edition_code, RoundKind.AUDITION)
+    panels: dict[uuid.UUID | None, list[PanelMember]] = {}
+    for m in session.scalars(select(PanelMember).where(PanelMember.round_id == rnd.id)):
+        panels.setdefault(m.room_id, []).append(m)
+    return panels
+
+
+def _conflicted(idea: Idea, members: Sequence[PanelMember]) -> list[PanelMember]:
+    return [m for m in members if conflict_of(idea, judge_id=m.judge_id, agency_code=m.agency_code)]
+
+
+def _log_conflicts(session: Session, idea: Idea, members: Sequence[PanelMember], actor_id: uuid.UUID) -> None:
+    """Exclude (and log) every panel member who has a conflict with the idea."""
+    for m in members:
+        reason = conflict_of(idea, judge_id=m.judge_id, agency_code=m.agency_code)
+        if reason:
+            record_exclusion(
+                session,
+                idea=idea,
+                judge_id=m.judge_id,
+                judge_name=m.name,
+                kind=ExclusionKind.CONFLICT,
+                reason=reason,
+                actor_id=actor_id,
+            )
+
+
+def assign(*, session: Session, edition_code: str, principal: Principal) -> AssignmentRead:
+    """Give each eligible idea without a slot a free slot, by group then submission time.
+
+    Ideas that advanced from screening are the ones scheduled once the committee advanced any. A slot
+    in a room whose panel has fewer conflicted judges is preferred; conflicts found are logged.
+    """
+    candidates = list(judgeable_ideas(session, edition_code))
+    if any(i.advanced for i in candidates):
+        candidates = [i for i in candidates if i.advanced]
+    placed = set(
+        session.scalars(select(Slot.idea_id).where(Slot.edition_code == edition_code, Slot.idea_id.is_not(None)))
+    )
+    group_order = {str(g): i for i, g in enumerate(PositionGroup)}
+    waiting = sorted(
+        (i for i in candidates if i.id not in placed),
+        key=lambda i: (group_order.get(i.position_group or "", 9), i.submitted_at or utcnow(), str(i.id)),
+    )
+    free = list(
+        session.scalars(
+            select(Slot)
+            .join(Room, Room.id == Slot.room_id)
+            .where(Slot.edition_code == edition_code, Slot.idea_id.is_(None))
+            .order_by(Slot.starts_at, Room.name)
+            .with_for_update(of=Slot)
+        )
+    )
+    panels = _room_panels(session, edition_code)
+    shared_members = panels.get(None, [])
+    unassigned = []
+    for idea in waiting:
+        if not free:
+            unassigned.append(idea.id)
+            continue
+        best = min(free, key=lambda s: (len(_conflicted(idea, panels.get(s.room_id, []))), s.starts_at))
+        best.idea_id = idea.id
+        free.remove(best)
+        _log_conflicts(session, idea, [*panels.get(best.room_id, []), *shared_members], principal.user_id)
+    record(
+        session,
+        edition_code=edition_code,
+        action="slots_assigned",
+        actor_id=principal.user_id,
+        data={"assigned": len(waiting) - len(unassigned), "unassigned": [str(i) for i in unassigned]},
+    )
+    session.commit()
+    return AssignmentRead(assigned=len(waiting) - len(unassigned), unassigned=unassigned)
+
+
+def _people_of(idea: Idea) -> list[Person]:
+    return [Person.model_validate(p) for p in [idea.proposer, *idea.co_proposers] if p]
+
+
+def move(*, session: Session, slot_id: uuid.UUID, body: MoveIn, principal: Principal) -> MoveRead:
+    """Move a slot's idea to another slot (swapping), notifying the teams and panels concerned."""
+    rows = {
+        s.id: s
+        for s in session.scalars(
+            select(Slot).where(Slot.id.in_([slot_id, body.to_slot_id])).order_by(Slot.id).with_for_update()
+        )
+    }
+    source, target = rows.get(slot_id), rows.get(body.to_slot_id)
+    if source is None or target is None:
+        raise not_found("Slot", "Slot", {"slot_id": str(slot_id if source is None else body.to_slot_id)})
+    if source.edition_code != target.edition_code or source.id == target.id:
+        raise conflict("invalid_move", Message("Slot tujuan tidak sah", "Invalid target slot"))
+    if source.idea_id is None:
+        raise conflict("slot_empty", Message("Slot ini belum berisi gagasan", "This slot has no idea"))
+    before = {source.id: (source.room_id, source.starts_at), target.id: (target.room_id, target.starts_at)}
+    moved_ideas = [i for i in (source.idea_id, target.idea_id) if i is not None]
+    # Two steps: the unique index on idea_id must not see the same idea in both slots at once.
+    first, second = source.idea_id, target.idea_id
+    session.execute(update(Slot).where(Slot.id.in_([source.id, target.id])).values(idea_id=None))
+    session.execute(update(Slot).where(Slot.id == target.id).values(idea_id=first))
+    session.execute(update(Slot).where(Slot.id == source.id).values(idea_id=second))
+    ideas = {i.id: i for i in session.scalars(select(Idea).where(Idea.id.in_(moved_ideas)))}
+    rooms = {r.id: r for r in session.scalars(select(Room).where(Room.id.in_([source.room_id, target.room_id])))}
+    panels = _room_panels(session, source.edition_code)
+    move_id = uuid.uuid4()
+    recipients: dict[uuid.UUID, tuple[Person, Idea, Slot, Slot]] = {}
+    for idea_id, old_slot, new_slot in ((first, source, target), (second, target, source)):
+        if idea_id is None:
+            continue
+        idea = ideas[idea_id]
+        _log_conflicts(session, idea, panels.get(new_slot.room_id, []), principal.user_id)
+        for p in _people_of(idea):
+            recipients[p.user_id] = (p, idea, old_slot, new_slot)
+        for m in [*panels.get(old_slot.room_id, []), *panels.get(new_slot.room_id, [])]:
+            judge = Person(user_id=m.judge_id, name=m.name, email=m.email, agency_code=m.agency_code)
+            recipients.setdefault(m.judge_id, (judge, idea, old_slot, new_slot))
+    events = []
+    for person, idea, old_slot, new_slot in recipients.values():
+        old_room, old_at = before[old_slot.id]
+        events.append(
+            NotificationRequested(
+                producer=PRODUCER,
+                payload=NotificationRequestedPayload(
+                    idempotency_key=f"audition-slot-moved:{move_id}:{person.user_id}",
+                    recipient=person,
+                    channels=[Channel.EMAIL, Channel.IN_APP],
+                    template="audition_slot_moved",
+                    context={
+                        "idea_id": str(idea.id),
+                        "title": idea.title,
+                        "old_room": rooms[old_room].name,
+                        "old_starts_at": old_at.astimezone(WIB).strftime("%d-%m-%Y %H:%M WIB"),
+                        "new_room": rooms[new_slot.room_id].name,
+                        "new_starts_at": before[new_slot.id][1].astimezone(WIB).strftime("%d-%m-%Y %H:%M WIB"),
+                        "reason": body.reason,
+                    },
+                ),
+            )
+        )
+    publish(session, *events)
+    record(
+        session,
+        edition_code=source.edition_code,
+        action="slot_moved",
+        actor_id=principal.user_id,
+        subject_id=source.id,
+        reason=body.reason,
+        data={
+            "from_slot": str(source.id),
+            "to_slot": str(target.id),
+            "ideas": [str(i) for i in moved_ideas],
+            "notified": len(events),
+        },
+    )
+    session.commit()
+    return MoveRead(
+        slots=list_slots(session=session, edition_code=source.edition_code, idea_ids=moved_ideas), notified=len(events)
+    )
+
+
+def set_panel(
+    *,
+    session: Session,
+    edition_code: str,
+    kind: RoundKind,
+    room_id: uuid.UUID | None,
+    body: PanelIn,
+    principal: Principal,
+) -> PanelRead:
+    """Replace a panel (a room's for auditions, the round's when room_id is None); log conflicts found."""
+    rnd = ensure_round(session, edition_code, kind)
+    if room_id is not None:
+        room = session.get(Room, room_id)
+        if room is None or room.edition_code != edition_code:
+            raise not_found("Ruang", "Room", {"room_id": str(room_id)})
+    if len({j.user_id for j in body.judges}) != len(body.judges):
+        raise conflict("duplicate_judge", Message("Juri tercantum dua kali", "A judge is listed twice"))
+    session.execute(
+        delete(PanelMember).where(
+            PanelMember.round_id == rnd.id,
+            PanelMember.room_id.is_(None) if room_id is None else PanelMember.room_id == room_id,
+        )
+    )
+    members = [
+        PanelMember(
+            round_id=rnd.id,
+            room_id=room_id,
+            judge_id=j.user_id,
+            name=j.name,
+            email=str(j.email),
+            agency_code=j.agency_code,
+        )
+        for j in body.judges
+    ]
+    session.add_all(members)
+    if room_id is not None:
+        ideas = session.scalars(select(Idea).join(Slot, Slot.idea_id == Idea.id).where(Slot.room_id == room_id)).all()
+    else:
+        ideas = judgeable_ideas(session, edition_code)
+    conflicts: dict[uuid.UUID, list[uuid.UUID]] = {}
+    for idea in ideas:
+        for m in _conflicted(idea, members):
+            conflicts.setdefault(m.judge_id, []).append(idea.id)
+        _log_conflicts(session, idea, members, principal.user_id)
+    record(
+        session,
+        edition_code=edition_code,
+        action="panel_set",
+        actor_id=principal.user_id,
+        subject_id=room_id,
+        data={"round": str(kind), "judges": [str(j.user_id) for j in body.judges]},
+    )
+    session.commit()
+    return PanelRead(
+        round=str(kind),
+        room_id=room_id,
+        judges=[
+            PanelMemberRead(
+                judge_id=m.judge_id, name=m.name, agency_code=m.agency_code, conflicts=conflicts.get(m.judge_id, [])
+            )
+            for m in members
+        ],
+    )
+
+
+def judge_slots(*, session: Session, edition_code: str, principal: Principal) -> list[SlotRead]:
+    """The slots a judge sits on (rooms of their audition panels; every slot when there are no panels)."""
+    panels = _room_panels(session, edition_code)
+    session.commit()
+    if not panels:
+        return list_slots(session=session, edition_code=edition_code)
+    if any(m.judge_id == principal.user_id for m in panels.get(None, [])):
+        return list_slots(session=session, edition_code=edition_code)
+    rooms = [room for room, members in panels.items() if room and any(m.judge_id == principal.user_id for m in members)]
+    return list_slots(session=session, edition_code=edition_code, room_ids=rooms)
+
+
+def participant_slots(*, session: Session, edition_code: str, principal: Principal) -> list[SlotRead]:
+    """The slots of the ideas the participant proposed or co-proposed."""
+    mine = session.scalars(
+        select(Idea.id).where(Idea.edition_code == edition_code, Idea.team_user_ids.contains([str(principal.user_id)]))
+    ).all()
+    return list_slots(session=session, edition_code=edition_code, idea_ids=list(mine)) if mine else []
+
+
+def advance(*, session: Session, edition_code: str, body: AdvanceIn, principal: Principal) -> AdvanceRead:
+    """Advance ideas from the screening round to the audition (the committee's call, logged)."""
+    ids = [i.id for i in judgeable_ideas(session, edition_code) if i.id in set(body.idea_ids)]
+    unknown = sorted(str(i) for i in set(body.idea_ids) - set(ids))
+    if unknown:
+        raise not_found("Gagasan", "Idea", {"idea_ids": unknown})
+    session.execute(update(Idea).where(Idea.id.in_(ids)).values(advanced=True))
+    record(
+        session,
+        edition_code=edition_code,
+        action="ideas_advanced",
+        actor_id=principal.user_id,
+        reason=body.reason,
+        data={"idea_ids": [str(i) for i in ids]},
+    )
+    session.commit()
+    return AdvanceRead(advanced=len(ids))
