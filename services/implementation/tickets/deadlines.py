@@ -51,15 +51,16 @@ def escalate_overdue(session: Session, *, today: date | None = None) -> dict[int
             select(Milestone, Ticket)
             .join(Ticket, Ticket.id == Milestone.ticket_id)
             .where(Ticket.status.in_(list(OPEN_STATUSES)), Milestone.done.is_(False), Milestone.due_date < today)
-        ).tuples()
+        ).all()
     ]
     if not overdue:
         return {AGENCY_LEVEL: 0, COMMITTEE_LEVEL: 0}
-    already = set(
-        session.execute(
+    already = {
+        (subject, level)
+        for subject, level in session.execute(
             select(Escalation.subject, Escalation.level).where(Escalation.subject.in_([o.subject for o in overdue]))
-        ).tuples()
-    )
+        )
+    }
     created = {AGENCY_LEVEL: 0, COMMITTEE_LEVEL: 0}
     for item in overdue:
         days = (today - item.due_date).days
@@ -85,7 +86,7 @@ def _escalate(session: Session, item: _Overdue, *, level: int, days: int) -> boo
             ticket_id=item.ticket.id,
             milestone_id=item.milestone.id if item.milestone else None,
         )
-        .on_conflict_do_nothing(constraint="uq_escalation_subject")
+        .on_conflict_do_nothing(index_elements=[Escalation.subject, Escalation.level])
         .returning(Escalation.id)
     ).first()
     if claimed is None:
