@@ -19,7 +19,7 @@ def test_participant_sees_only_own_and_team_ideas(client: TestClient, tokens: An
     with submission_runtime.session_factory() as session:
         make_edition(session)
         owner, owner_p = make_participant(session)
-        other, other_p = make_participant(session)
+        _, other_p = make_participant(session)
         teammate, _ = make_participant(session)
         mine = make_idea(session, owner_p, title="Gagasan saya")
         theirs = make_idea(session, other_p, title="Gagasan orang lain")
