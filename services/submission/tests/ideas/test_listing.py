@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -21,7 +20,7 @@ from shared.events import PositionGroup
 
 
 @pytest.fixture
-def ideas(db_session: Session) -> Iterator[Session]:
+def ideas(db_session: Session) -> Session:
     """Three ideas: two submitted (one screened eligible), one draft, across groups and agencies."""
     make_edition(db_session)
     _, a = make_participant(db_session, agency_code="DINKES", position_group=PositionGroup.PENGAWAS)
@@ -38,7 +37,7 @@ def ideas(db_session: Session) -> Iterator[Session]:
     )
     make_idea(db_session, c, title="Perizinan UMKM di kecamatan", service_area="Perizinan")
     screen_idea(db_session, principal=committee(), idea_id=first.id, eligible=True, reason=None)
-    yield db_session
+    return db_session
 
 
 def _titles(session: Session, **filters: Any) -> list[str]:
