@@ -76,7 +76,9 @@ class IdeaResult(BaseModel):
     score: float | None = Field(description="the score the rules rank on (raw or calibrated)")
     criteria: dict[str, float | None] = Field(description="mean score per criterion, on the criterion's own scale")
     agreement_w: float | None = Field(description="Kendall's W of the judges over the criteria")
-    spread_sd: float | None = Field(description="standard deviation of the judges' weighted scores")
+    spread_sd: float | None = Field(
+        description="standard deviation of the judges' calibrated scores (flagged above disagreement_sd)"
+    )
     flagged: bool
     rank: int | None
     proposed: bool

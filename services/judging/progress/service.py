@@ -19,6 +19,7 @@ from services.judging.results.service import judgeable_ideas
 from services.judging.rubric.models import DEFAULT_ROUND, RoundKind
 from services.judging.rubric.service import find_round
 from services.judging.schedule.models import PanelMember, Room, Slot
+from services.judging.schedule.service import WIB
 from services.judging.scoring.models import Exclusion, ScoreSet
 from services.judging.scoring.service import conflict_of
 
@@ -98,7 +99,7 @@ def _entry(
         position_group=idea.position_group,
         slot_id=slot[0].id if slot else None,
         room=slot[1] if slot else None,
-        starts_at=slot[0].starts_at if slot else None,
+        starts_at=slot[0].starts_at.astimezone(WIB) if slot else None,
         state=state,
         judges=sorted(judges, key=lambda j: j.name),
     )

@@ -109,7 +109,8 @@ def compute_results(*, session: Session, edition_code: str, kind: RoundKind = DE
         mine = by_idea.get(idea.id, [])
         raw = round(mean([s.raw for s in mine]), 4) if mine else None
         cal = round(mean([calibrated[(s.judge_id, s.idea_id)] for s in mine]), 4) if mine else None
-        spread = round(pstdev([s.raw for s in mine]), 4) if len(mine) >= 2 else None
+        # Spread of calibrated scores: a harsh and a lenient judge who rank alike do not count as disagreeing.
+        spread = round(pstdev([calibrated[(s.judge_id, s.idea_id)] for s in mine]), 4) if len(mine) >= 2 else None
         per_criterion: dict[str, float | None] = {}
         for c in criteria:
             vs = [values[(s.judge_id, idea.id)][c.key] for s in mine if c.key in values[(s.judge_id, idea.id)]]

@@ -1,0 +1,111 @@
+"""Proposed selection -> adjustments with reasons -> publication; participants' feedback afterwards."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from services.judging.audit.models import AuditEntry
+from services.judging.db import messaging
+from services.judging.tests.factories import EDITION, eligible_idea, full_scores, person, rubric
+from shared.auth import Role
+from shared.events import parse_event
+
+
+def save(client: TestClient, headers: dict[str, str], idea_id: uuid.UUID, body: dict[str, Any]) -> None:
+    r = client.put(
+        f"/api/v1/ideas/{idea_id}/scores", json=body, headers={**headers, "Idempotency-Key": uuid.uuid4().hex}
+    )
+    assert r.status_code == 200, r.text
+    assert client.post(f"/api/v1/ideas/{idea_id}/scores/submit", headers=headers).status_code == 200
+
+
+def test_adjust_then_publish_emits_one_judged_event_per_idea(client: TestClient, tokens: Any, session: Session) -> None:
+    rubric(session)
+    best, second, third = (eligible_idea(session, target_agency=a) for a in ("DINKES", "DISHUB", "DLH"))
+    committee = tokens(Role.COMMITTEE)
+    client.put(
+        f"/api/v1/editions/{EDITION}/selection-rules", json={"quota_per_group": {"pelaksana": 1}}, headers=committee
+    )
+    judge = tokens(Role.JUDGE, agency="BAPPEDA")
+    save(client, judge, best, full_scores(5, 5, 5))
+    save(client, judge, second, full_scores(4, 4, 4))
+    save(client, judge, third, full_scores(3, 3, 3))
+    adjusted = client.post(
+        f"/api/v1/editions/{EDITION}/selection/adjustments",
+        json={"idea_id": str(second), "selected": True, "implementing_agency_code": "DPUPR", "reason": "mitra siap"},
+        headers=committee,
+    )
+    assert adjusted.status_code == 200
+    assert (adjusted.json()["proposed"], adjusted.json()["selected"], adjusted.json()["adjustment_reason"]) == (
+        False,
+        True,
+        "mitra siap",
+    )
+    published = client.post(
+        f"/api/v1/editions/{EDITION}/selection/publish", json={"due_date": "2027-06-30"}, headers=committee
+    )
+    assert published.status_code == 200
+    assert (published.json()["published"], published.json()["selected"]) == (3, 2)
+    events: list[Any] = [parse_event(b) for b in session.scalars(select(messaging.outbox_event.c.body))]
+    by_idea = {e.payload.idea_id: e.payload for e in events if e.type == "idea.judged.v1"}
+    assert (by_idea[best].selected, by_idea[best].implementing_agency_code, by_idea[best].rank) == (True, "DINKES", 1)
+    assert (by_idea[second].selected, by_idea[second].implementing_agency_code, by_idea[second].rank) == (
+        True,
+        "DPUPR",
+        2,
+    )
+    assert (by_idea[third].selected, by_idea[third].implementing_agency_code, by_idea[third].due_date) == (
+        False,
+        None,
+        None,
+    )
+    again = client.post(
+        f"/api/v1/editions/{EDITION}/selection/publish", json={"due_date": "2027-06-30"}, headers=committee
+    )
+    assert again.json()["published"] == 0
+    late = client.post(
+        f"/api/v1/editions/{EDITION}/selection/adjustments",
+        json={"idea_id": str(third), "selected": True, "reason": "terlambat"},
+        headers=committee,
+    )
+    assert late.status_code == 409
+    logged = session.scalars(select(AuditEntry.action).where(AuditEntry.action == "selection_adjusted")).all()
+    assert logged == ["selection_adjusted"]
+
+
+def test_adjustment_requires_reason(client: TestClient, tokens: Any, session: Session) -> None:
+    idea = eligible_idea(session)
+    r = client.post(
+        f"/api/v1/editions/{EDITION}/selection/adjustments",
+        json={"idea_id": str(idea), "selected": True},
+        headers=tokens(Role.COMMITTEE),
+    )
+    assert r.status_code == 422
+
+
+def test_feedback_for_team_after_publication_without_judge_names(
+    client: TestClient, tokens: Any, session: Session
+) -> None:
+    rubric(session)
+    proposer = person("DINSOS")
+    idea = eligible_idea(session, proposer=proposer)
+    me = tokens(Role.PARTICIPANT, user_id=proposer.user_id)
+    assert client.get(f"/api/v1/ideas/{idea}/feedback", headers=me).status_code == 404  # not yet published
+    save(client, tokens(Role.JUDGE, agency="BAPPEDA", name="Juri Rahasia"), idea, full_scores(5, 3, 1, "Cepat sekali"))
+    save(client, tokens(Role.JUDGE, agency="DLH", name="Juri Kedua"), idea, full_scores(4, 3, 2, "Perlu data"))
+    client.post(f"/api/v1/ideas/{idea}/decision", json={"selected": False}, headers=tokens(Role.COMMITTEE))
+    r = client.get(f"/api/v1/ideas/{idea}/feedback", headers=me)
+    assert r.status_code == 200
+    body = r.json()
+    assert [(c["key"], c["mean"], c["comments"]) for c in body["criteria"]] == [
+        ("speed_of_service", 4.5, ["Cepat sekali", "Perlu data"]),
+        ("cost_saving", 3.0, []),
+        ("feasibility", 1.5, []),
+    ]
+    assert "Juri" not in r.text
+    assert client.get(f"/api/v1/ideas/{idea}/feedback", headers=tokens(Role.PARTICIPANT)).status_code == 404
