@@ -1,0 +1,126 @@
+"""Attachments: type by content, size limits, generated storage keys, downloads only for those allowed."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from services.submission.attachments.service import display_name, upload
+from services.submission.attachments.sniff import DOCX, JPEG, PDF, PNG, PPTX, sniff
+from services.submission.attachments.storage import LocalStorage
+from services.submission.tests.conftest import ATTACHMENTS_DIR
+from services.submission.tests.factories import make_edition, make_idea, make_participant
+from shared.auth import Role
+from shared.db import utcnow
+from shared.errors import AppError
+
+PDF_BYTES = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+
+
+def office_zip(member: str) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr(member, "<x/>")
+    return buffer.getvalue()
+
+
+def test_sniff_by_content_not_name() -> None:
+    assert sniff(PDF_BYTES) == PDF
+    assert sniff(b"\x89PNG\r\n\x1a\n" + b"\0" * 20) == PNG
+    assert sniff(b"\xff\xd8\xff\xe0" + b"\0" * 20) == JPEG
+    assert sniff(office_zip("ppt/presentation.xml")) == PPTX
+    assert sniff(office_zip("word/document.xml")) == DOCX
+    assert sniff(b"MZ\x90\x00 this is a windows program") is None
+    assert sniff(b"PK\x03\x04 not really a zip") is None
+    assert sniff(b"<html><script>alert(1)</script>") is None
+
+
+def test_display_name_never_keeps_a_path() -> None:
+    assert display_name("../../etc/passwd.pdf") == "passwd.pdf"
+    assert display_name("C:\\Users\\x\\deck.pptx") == "deck.pptx"
+    assert display_name("a\x00b\nc.pdf") == "abc.pdf"
+    assert display_name("") == "lampiran"
+
+
+def test_local_storage_refuses_keys_that_are_not_ours(tmp_path: Path) -> None:
+    storage = LocalStorage(tmp_path)
+    with pytest.raises(ValueError, match="invalid storage key"):
+        storage.put("../evil", b"x")
+    storage.put("a" * 32, b"isi")
+    assert storage.get("a" * 32) == b"isi"
+    assert (tmp_path / "aa" / ("a" * 32)).read_bytes() == b"isi"
+
+
+def test_upload_refuses_oversized_and_unknown_files(db_session: Session, tmp_path: Path) -> None:
+    make_edition(db_session)
+    _, me = make_participant(db_session)
+    idea = make_idea(db_session, me)
+    storage = LocalStorage(tmp_path)
+    kwargs: dict[str, Any] = {"storage": storage, "principal": me, "idea_id": idea.id, "filename": "x.pdf"}
+    with pytest.raises(AppError) as too_big:
+        upload(db_session, content=PDF_BYTES, max_bytes=10, **kwargs)
+    assert (too_big.value.status_code, too_big.value.code) == (413, "attachment_too_large")
+    with pytest.raises(AppError) as wrong_type:
+        upload(db_session, content=b"MZ\x90\x00 program", max_bytes=1000, **kwargs)
+    assert (wrong_type.value.status_code, wrong_type.value.code) == (415, "unsupported_attachment")
+    assert list(tmp_path.iterdir()) == []  # nothing stored for refused files
+
+
+def test_upload_refused_after_the_deadline(db_session: Session, tmp_path: Path) -> None:
+    make_edition(db_session)
+    _, me = make_participant(db_session)
+    idea = make_idea(db_session, me)
+    with pytest.raises(AppError) as late:
+        upload(
+            db_session,
+            storage=LocalStorage(tmp_path),
+            principal=me,
+            idea_id=idea.id,
+            filename="x.pdf",
+            content=PDF_BYTES,
+            max_bytes=1000,
+            now=utcnow() + timedelta(days=30),
+        )
+    assert late.value.code == "outside_window"
+
+
+def test_upload_and_download_over_http(client: TestClient, tokens: Any, submission_runtime: Any) -> None:
+    with submission_runtime.session_factory() as session:
+        make_edition(session)
+        owner, owner_p = make_participant(session)
+        stranger, _ = make_participant(session)
+        idea = make_idea(session, owner_p)
+    owner_h = tokens(Role.PARTICIPANT, user_id=owner.user_id)
+    uploaded = client.post(
+        "/api/v1/attachments",
+        headers=owner_h,
+        data={"idea_id": str(idea.id)},
+        files={"file": ("../../proposal final.exe", PDF_BYTES, "application/x-msdownload")},
+    )
+    assert uploaded.status_code == 201, uploaded.text
+    body = uploaded.json()
+    assert (body["filename"], body["content_type"], body["size_bytes"]) == ("proposal final.exe", PDF, len(PDF_BYTES))
+    stored = [p for p in Path(ATTACHMENTS_DIR).rglob("*") if p.is_file()]
+    assert all(p.name != "proposal final.exe" for p in stored)
+    url = f"/api/v1/attachments/{body['id']}"
+    download = client.get(url, headers=owner_h)
+    assert download.status_code == 200
+    assert download.content == PDF_BYTES
+    assert download.headers["content-type"] == PDF
+    assert download.headers["x-content-type-options"] == "nosniff"
+    assert client.get(url, headers=tokens(Role.COMMITTEE)).status_code == 200
+    assert client.get(url, headers=tokens(Role.PARTICIPANT, user_id=stranger.user_id)).status_code == 404
+    assert client.get(url, headers=tokens(Role.JUDGE)).status_code == 403
+    listed = client.get(f"/api/v1/ideas/{idea.id}", headers=owner_h).json()["attachments"]
+    assert [a["id"] for a in listed] == [body["id"]]
+    assert client.delete(url, headers=tokens(Role.PARTICIPANT, user_id=stranger.user_id)).status_code == 404
+    assert client.delete(url, headers=owner_h).status_code == 204
+    assert client.get(url, headers=owner_h).status_code == 404

@@ -1,0 +1,107 @@
+"""Editions over HTTP: committee only, WIB times, timeline order, form questions, phases."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from services.submission.editions.service import phase
+from services.submission.tests.factories import make_edition
+from shared.auth import Role
+
+BODY: dict[str, Any] = {
+    "code": "ATA-2027",
+    "name": "ASN Talent Academy 2027",
+    "year": 2027,
+    "submission_opens_at": "2027-03-01T08:00:00",
+    "submission_closes_at": "2027-03-31T23:59:00",
+}
+
+
+def test_create_edition_reads_naive_times_as_wib(client: TestClient, tokens: Any) -> None:
+    response = client.post("/api/v1/editions", headers=tokens(Role.COMMITTEE), json=BODY)
+    assert response.status_code == 201
+    body = response.json()
+    assert datetime.fromisoformat(body["submission_opens_at"]) == datetime(2027, 3, 1, 1, 0, tzinfo=UTC)
+    assert body["timeline_wib"]["submission_closes"] == "31-03-2027 23:59 WIB"
+    assert body["position_groups"] == ["pengawas", "fungsional_penyetaraan", "fungsional_ahli", "pelaksana"]
+    assert client.get("/api/v1/editions/ATA-2027").json()["code"] == "ATA-2027"
+
+
+def test_create_edition_committee_only_and_unique(client: TestClient, tokens: Any) -> None:
+    assert client.post("/api/v1/editions", headers=tokens(Role.PARTICIPANT), json=BODY).status_code == 403
+    assert client.post("/api/v1/editions", headers=tokens(Role.JUDGE), json=BODY).status_code == 403
+    assert client.post("/api/v1/editions", headers=tokens(Role.COMMITTEE), json=BODY).status_code == 201
+    again = client.post("/api/v1/editions", headers=tokens(Role.COMMITTEE), json=BODY)
+    assert (again.status_code, again.json()["error"]["code"]) == (409, "edition_exists")
+
+
+def test_timeline_out_of_order_reports_every_problem(client: TestClient, tokens: Any) -> None:
+    body = BODY | {
+        "submission_opens_at": "2027-04-01T08:00:00",
+        "auditions_start_at": "2027-03-15T08:00:00",
+        "auditions_end_at": "2027-03-10T08:00:00",
+    }
+    response = client.post("/api/v1/editions", headers=tokens(Role.COMMITTEE), json=body)
+    assert response.status_code == 422
+    assert [p["rule"] for p in response.json()["error"]["details"]] == [
+        "submission opens before it closes",
+        "auditions start after submission closes",
+        "auditions start before they end",
+    ]
+
+
+def test_extra_questions_validated(client: TestClient, tokens: Any) -> None:
+    choice_without_choices = [{"key": "uji", "label": "Uji coba?", "kind": "choice"}]
+    duplicate = [{"key": "a", "label": "Satu", "kind": "text"}, {"key": "a", "label": "Dua", "kind": "number"}]
+    for questions in (choice_without_choices, duplicate):
+        response = client.post(
+            "/api/v1/editions", headers=tokens(Role.COMMITTEE), json=BODY | {"extra_questions": questions}
+        )
+        assert response.status_code == 422
+
+
+def test_update_edition_limit_groups_and_form(client: TestClient, tokens: Any) -> None:
+    client.post("/api/v1/editions", headers=tokens(Role.COMMITTEE), json=BODY)
+    response = client.patch(
+        "/api/v1/editions/ATA-2027",
+        headers=tokens(Role.COMMITTEE),
+        json={
+            "max_ideas_per_participant": 1,
+            "position_groups": ["pengawas"],
+            "grace_period_minutes": 30,
+            "extra_questions": [{"key": "mitra", "label": "Mitra utama", "kind": "text", "required": True}],
+        },
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["max_ideas_per_participant"], body["position_groups"], body["grace_period_minutes"]) == (
+        1,
+        ["pengawas"],
+        30,
+    )
+    assert body["extra_questions"][0]["key"] == "mitra"
+    assert client.patch("/api/v1/editions/ATA-2027", headers=tokens(Role.PARTICIPANT), json={}).status_code == 403
+
+
+def test_phase_follows_the_timeline(db_session: Session) -> None:
+    start = datetime(2027, 3, 1, 1, 0, tzinfo=UTC)
+    edition = make_edition(
+        db_session,
+        submission_opens_at=start,
+        submission_closes_at=start + timedelta(days=30),
+        grace_period_minutes=60,
+        auditions_start_at=start + timedelta(days=40),
+        auditions_end_at=start + timedelta(days=42),
+        decisions_at=start + timedelta(days=45),
+    )
+    assert phase(edition, start - timedelta(seconds=1)) == "before_submission"
+    assert phase(edition, start + timedelta(days=1)) == "submission_open"
+    assert phase(edition, start + timedelta(days=30, minutes=30)) == "grace_period"
+    assert phase(edition, start + timedelta(days=31)) == "screening"
+    assert phase(edition, start + timedelta(days=41)) == "auditions"
+    assert phase(edition, start + timedelta(days=43)) == "deliberation"
+    assert phase(edition, start + timedelta(days=46)) == "decided"
