@@ -615,7 +615,7 @@ class IdeaFilters:
     q: str | None = None
 
 
-def _filtered(session: Session, principal: Principal, filters: IdeaFilters) -> AnySelect:
+def _filtered(principal: Principal, filters: IdeaFilters) -> AnySelect:
     """The list query: ideas with edition code and proposer, narrowed by filters and by who asks."""
     query: AnySelect = (
         select(Idea, Edition.code, Participant.name, Participant.nip)
@@ -623,11 +623,12 @@ def _filtered(session: Session, principal: Principal, filters: IdeaFilters) -> A
         .join(Participant, Participant.id == Idea.proposer_id)
     )
     if not principal.has_role(Role.COMMITTEE):
-        me = participant_of(session, principal)
+        # A subquery, not a lookup first: a participant's page is still one round trip.
+        me = select(Participant.id).where(Participant.user_id == principal.user_id).scalar_subquery()
         team_ideas = select(IdeaMember.idea_id).where(
-            IdeaMember.participant_id == me.id, IdeaMember.status != MemberStatus.DECLINED
+            IdeaMember.participant_id == me, IdeaMember.status != MemberStatus.DECLINED
         )
-        query = query.where(or_(Idea.proposer_id == me.id, Idea.id.in_(team_ideas)))
+        query = query.where(or_(Idea.proposer_id == me, Idea.id.in_(team_ideas)))
     if filters.edition_code:
         query = query.where(Edition.code == filters.edition_code)
     if filters.status:
@@ -652,7 +653,7 @@ def _filtered(session: Session, principal: Principal, filters: IdeaFilters) -> A
 
 def list_ideas(session: Session, *, principal: Principal, filters: IdeaFilters, page: Page) -> IdeaPage:
     """One page of the ideas the caller may see, with the total, in one query."""
-    query = _filtered(session, principal, filters).add_columns(func.count().over().label("total"))
+    query = _filtered(principal, filters).add_columns(func.count().over().label("total"))
     rows = session.execute(query.limit(page.page_size).offset(page.offset)).all()
     items = [
         IdeaSummary(
@@ -680,7 +681,7 @@ def list_ideas(session: Session, *, principal: Principal, filters: IdeaFilters, 
 
 def export_rows(session: Session, *, principal: Principal, filters: IdeaFilters, limit: int = 100_000) -> list[Any]:
     """Every matching idea for an export (committee), in one query."""
-    return list(session.execute(_filtered(session, principal, filters).limit(limit)).all())
+    return list(session.execute(_filtered(principal, filters).limit(limit)).all())
 
 
 def _text(idea: Idea) -> str:

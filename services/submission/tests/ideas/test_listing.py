@@ -76,13 +76,17 @@ def test_list_page_is_one_query(ideas: Session) -> None:
         if not statement.startswith(("SAVEPOINT", "RELEASE SAVEPOINT")):  # the test's own transaction handling
             statements.append(statement)
 
+    _, participant = make_participant(ideas)
+    make_idea(ideas, participant, title="Gagasan peserta")
     engine = ideas.get_bind()
     event.listen(engine, "before_cursor_execute", count)
     try:
         list_ideas(ideas, principal=committee(), filters=IdeaFilters(status="submitted"), page=Page(page_size=50))
+        own = list_ideas(ideas, principal=participant, filters=IdeaFilters(), page=Page(page_size=50))
     finally:
         event.remove(engine, "before_cursor_execute", count)
-    assert len(statements) == 1
+    assert [i.title for i in own.items] == ["Gagasan peserta"]
+    assert len(statements) == 2  # one per page, for the committee and for a participant
     assert statements[0].startswith("SELECT idea.id")
 
 
