@@ -14,24 +14,25 @@ from services.submission.editions.schemas import EditionCreate, EditionRead, Edi
 from shared.db import utcnow
 from shared.errors import AppError, Message, conflict, invalid, not_found
 
-# (earlier, later, rule) pairs checked whenever both are set; every broken rule is reported at once.
+# (earlier, later, strict, rule): checked whenever both are set; every broken rule is reported at once.
+# Windows must have length (strict); one phase may begin the moment the previous one does or ends.
 _ORDER = (
-    ("submission_opens_at", "submission_closes_at", "submission opens before it closes"),
-    ("screening_opens_at", "screening_closes_at", "screening opens before it closes"),
-    ("submission_opens_at", "screening_opens_at", "screening starts after submission opens"),
-    ("submission_closes_at", "auditions_start_at", "auditions start after submission closes"),
-    ("auditions_start_at", "auditions_end_at", "auditions start before they end"),
-    ("screening_closes_at", "auditions_start_at", "screening ends before auditions start"),
-    ("auditions_end_at", "decisions_at", "decisions come after the auditions"),
-    ("submission_closes_at", "decisions_at", "decisions come after submission closes"),
+    ("submission_opens_at", "submission_closes_at", True, "submission opens before it closes"),
+    ("screening_opens_at", "screening_closes_at", True, "screening opens before it closes"),
+    ("submission_opens_at", "screening_opens_at", False, "screening starts after submission opens"),
+    ("submission_closes_at", "auditions_start_at", False, "auditions start after submission closes"),
+    ("auditions_start_at", "auditions_end_at", True, "auditions start before they end"),
+    ("screening_closes_at", "auditions_start_at", False, "screening ends before auditions start"),
+    ("auditions_end_at", "decisions_at", False, "decisions come after the auditions"),
+    ("submission_closes_at", "decisions_at", True, "decisions come after submission closes"),
 )
 
 
 def _check_timeline(edition: Edition) -> None:
     problems = []
-    for earlier, later, rule in _ORDER:
+    for earlier, later, strict, rule in _ORDER:
         a, b = getattr(edition, earlier), getattr(edition, later)
-        if a is not None and b is not None and not a < b:
+        if a is not None and b is not None and (a >= b if strict else a > b):
             problems.append({"fields": [earlier, later], "rule": rule})
     if problems:
         raise invalid(
