@@ -52,6 +52,29 @@ log = get_logger(__name__)
 PRODUCER = "implementation"
 
 
+def notification_event(
+    *,
+    key: str,
+    recipient: Person,
+    channels: list[Channel],
+    template: str,
+    context: dict[str, Any],
+    link: str | None = None,
+) -> NotificationRequested:
+    """A notification job as an event (publish it with the state change that causes it)."""
+    return NotificationRequested(
+        producer=PRODUCER,
+        payload=NotificationRequestedPayload(
+            idempotency_key=key,
+            recipient=recipient,
+            channels=channels,
+            template=template,
+            context=context,
+            link=link,
+        ),
+    )
+
+
 def request_notification(
     session: Session,
     *,
@@ -65,16 +88,8 @@ def request_notification(
     """Publish a notification job through the outbox, in the caller's transaction."""
     publish(
         session,
-        NotificationRequested(
-            producer=PRODUCER,
-            payload=NotificationRequestedPayload(
-                idempotency_key=key,
-                recipient=recipient,
-                channels=channels,
-                template=template,
-                context=context,
-                link=link,
-            ),
+        notification_event(
+            key=key, recipient=recipient, channels=channels, template=template, context=context, link=link
         ),
     )
 

@@ -17,9 +17,10 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
+from services.implementation.agencies.models import AgencyContact
 from services.implementation.agencies.service import agency_name, agency_recipient, committee_recipient
 from services.implementation.db import runtime
-from services.implementation.notifications.service import request_notification
+from services.implementation.notifications.service import notification_event, request_notification
 from services.implementation.tickets.feed import record_change
 from services.implementation.tickets.models import (
     OPEN_STATUSES,
@@ -50,6 +51,7 @@ from shared.db import utcnow
 from shared.errors import AppError, Message, conflict, forbidden, invalid, not_found
 from shared.events import (
     Channel,
+    Event,
     IdeaJudged,
     IdeaWithdrawn,
     Person,
@@ -86,14 +88,14 @@ def _proposer(ticket: Ticket) -> Person:
     )
 
 
-def _base_context(session: Session, ticket: Ticket) -> dict[str, Any]:
+def _base_context(session: Session, ticket: Ticket, contact: AgencyContact | None = None) -> dict[str, Any]:
     return {
         "ticket_id": str(ticket.id),
         "idea_id": str(ticket.idea_id),
         "title": ticket.title,
         "edition_code": ticket.edition_code,
         "agency_code": ticket.agency_code,
-        "agency_name": agency_name(session, ticket.agency_code),
+        "agency_name": agency_name(session, ticket.agency_code, contact),
         "due_date": ticket.due_date.isoformat() if ticket.due_date else None,
     }
 
@@ -108,22 +110,20 @@ def handle_idea_judged(session: Session, event: IdeaJudged) -> None:
     if state.last_decided_at is not None and state.last_decided_at > p.decided_at:
         log.info("stale decision ignored", idea_id=str(p.idea_id))
         return
-    ticket = session.scalars(select(Ticket).where(Ticket.idea_id == p.idea_id).with_for_update()).first()
-    if state.withdrawn_at is not None:
+    if state.withdrawn_at is not None or not p.selected:
+        ticket = session.scalars(select(Ticket).where(Ticket.idea_id == p.idea_id).with_for_update()).first()
         if ticket is not None and ticket.is_open:
-            _system_cancel(session, ticket, Message("Gagasan telah ditarik", "The idea was withdrawn"))
-        return
-    if not p.selected:
-        if ticket is not None and ticket.is_open:
-            _system_cancel(
-                session, ticket, Message("Keputusan diubah: tidak terpilih", "Decision changed: not selected")
+            reason = (
+                Message("Gagasan telah ditarik", "The idea was withdrawn")
+                if state.withdrawn_at is not None
+                else Message("Keputusan diubah: tidak terpilih", "Decision changed: not selected")
             )
+            _system_cancel(session, ticket, reason)
         return
-    if ticket is not None:
-        return  # one ticket per idea: a redelivered or repeated decision changes nothing
+    # Selected: insert, and let the unique idea_id make a redelivered or repeated decision a no-op.
     agency = p.implementing_agency_code or p.idea.target_agency_code
     ticket_id = uuid.uuid4()
-    inserted = session.execute(
+    created = session.scalars(
         pg_insert(Ticket)
         .values(
             id=ticket_id,
@@ -153,12 +153,10 @@ def handle_idea_judged(session: Session, event: IdeaJudged) -> None:
             partners=[],
         )
         .on_conflict_do_nothing(index_elements=[Ticket.idea_id])
-        .returning(Ticket.id)
+        .returning(Ticket),
     ).first()
-    if inserted is None:
-        return
-    created = session.get(Ticket, ticket_id)
-    assert created is not None
+    if created is None:
+        return  # a concurrent delivery of the same decision created it
     _announce_created(session, created)
 
 
@@ -201,8 +199,10 @@ def _idea_state(session: Session, idea_id: uuid.UUID, *, decided_at: datetime, s
 
 def _announce_created(session: Session, ticket: Ticket) -> None:
     record_change(session, ticket=ticket, kind="created", data={"due_date": _iso(ticket.due_date)}, actor_id=None)
-    publish(
-        session,
+    contact = session.get(AgencyContact, ticket.agency_code)
+    context = _base_context(session, ticket, contact)
+    link = _link(ticket.id)
+    events: list[Event] = [
         TicketCreated(
             producer=PRODUCER,
             payload=TicketCreatedPayload(
@@ -213,24 +213,24 @@ def _announce_created(session: Session, ticket: Ticket) -> None:
                 due_date=ticket.due_date,
                 title=ticket.title,
             ),
-        ),
-    )
-    context = _base_context(session, ticket)
-    link = _link(ticket.id)
+        )
+    ]
     for audience, recipient, channels in (
         ("proposer", _proposer(ticket), [Channel.EMAIL, Channel.IN_APP]),
-        ("agency", agency_recipient(session, ticket.agency_code), [Channel.EMAIL]),
+        ("agency", agency_recipient(session, ticket.agency_code, contact), [Channel.EMAIL]),
         ("committee", committee_recipient(), [Channel.EMAIL]),
     ):
-        request_notification(
-            session,
-            key=f"ticket.created:{ticket.id}:{audience}",
-            recipient=recipient,
-            channels=channels,
-            template="ticket_created",
-            context={**context, "audience": audience},
-            link=link,
+        events.append(
+            notification_event(
+                key=f"ticket.created:{ticket.id}:{audience}",
+                recipient=recipient,
+                channels=channels,
+                template="ticket_created",
+                context={**context, "audience": audience},
+                link=link,
+            )
         )
+    publish(session, *events)  # one round of statements for the four events
 
 
 def _iso(value: date | None) -> str | None:
@@ -264,6 +264,8 @@ def _set_status(
         data={"old_status": old, "new_status": str(to), "reason": reason},
         actor_id=actor_id,
     )
+    context = {**_base_context(session, ticket), "old_status": old, "new_status": str(to), "reason": reason}
+    link = _link(ticket.id)
     publish(
         session,
         TicketStatusChanged(
@@ -279,26 +281,22 @@ def _set_status(
                 changed_at=now,
             ),
         ),
-    )
-    context = {**_base_context(session, ticket), "old_status": old, "new_status": str(to), "reason": reason}
-    link = _link(ticket.id)
-    request_notification(
-        session,
-        key=f"ticket.change:{seq}:proposer",
-        recipient=_proposer(ticket),
-        channels=[Channel.EMAIL, Channel.IN_APP],
-        template="ticket_status_changed",
-        context=context,
-        link=link,
-    )
-    request_notification(
-        session,
-        key=f"ticket.change:{seq}:committee",
-        recipient=committee_recipient(),
-        channels=[Channel.EMAIL],
-        template="ticket_status_changed",
-        context=context,
-        link=link,
+        notification_event(
+            key=f"ticket.change:{seq}:proposer",
+            recipient=_proposer(ticket),
+            channels=[Channel.EMAIL, Channel.IN_APP],
+            template="ticket_status_changed",
+            context=context,
+            link=link,
+        ),
+        notification_event(
+            key=f"ticket.change:{seq}:committee",
+            recipient=committee_recipient(),
+            channels=[Channel.EMAIL],
+            template="ticket_status_changed",
+            context=context,
+            link=link,
+        ),
     )
 
 
