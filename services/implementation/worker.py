@@ -13,6 +13,7 @@ from typing import Any
 from celery.schedules import crontab
 from celery.signals import worker_process_init
 
+import services.implementation.models  # noqa: F401 - map every table before the first flush (foreign keys resolve)
 from services.implementation.db import messaging, runtime
 from services.implementation.notifications import service as notifications
 from services.implementation.notifications import tasks as notification_tasks

@@ -6,6 +6,7 @@ from typing import Any
 
 from celery.signals import worker_process_init
 
+import services.judging.models  # noqa: F401 - map every table before the first flush (foreign keys resolve)
 from services.judging.db import messaging, runtime
 from services.judging.ideas.tasks import on_idea_screened, on_idea_submitted, on_idea_withdrawn
 from shared.celery_app import make_celery

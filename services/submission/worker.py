@@ -6,6 +6,7 @@ from typing import Any
 
 from celery.signals import worker_process_init
 
+import services.submission.models  # noqa: F401 - map every table before the first flush (foreign keys resolve)
 from services.submission.db import messaging, runtime
 from services.submission.ideas.tasks import on_idea_judged, on_ticket_created, on_ticket_status_changed
 from shared.celery_app import make_celery
