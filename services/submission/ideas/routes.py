@@ -151,3 +151,11 @@ def accept(idea_id: uuid.UUID, principal: Participant, session: SessionDep) -> I
 def decline(idea_id: uuid.UUID, principal: Participant, session: SessionDep) -> IdeaRead:
     idea = service.respond_to_invitation(session, principal=principal, idea_id=idea_id, accept=False)
     return service.read_idea(session, idea)
+
+
+@router.delete("/{idea_id}/co-proposers/{participant_id}", summary="Remove a co-proposer or invitation (proposer)")
+def remove_co_proposer(
+    idea_id: uuid.UUID, participant_id: uuid.UUID, principal: Participant, session: SessionDep
+) -> IdeaRead:
+    idea = service.remove_co_proposer(session, principal=principal, idea_id=idea_id, participant_id=participant_id)
+    return service.read_idea(session, idea)

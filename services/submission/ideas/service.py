@@ -507,6 +507,36 @@ def respond_to_invitation(
     return idea
 
 
+def remove_co_proposer(
+    session: Session,
+    *,
+    principal: Principal,
+    idea_id: uuid.UUID,
+    participant_id: uuid.UUID,
+    now: datetime | None = None,
+) -> Idea:
+    """The proposer removes a team member (or a pending invitation); a submitted idea gets a new revision."""
+    now = now or utcnow()
+    idea, access = _viewable(session, idea_id, principal, lock=True)
+    if not access.proposer:
+        raise forbidden({"reason": "only the proposer changes the team"})
+    if idea.status not in EDITABLE:
+        raise conflict("idea_frozen", FROZEN, {"status": idea.status})
+    edition = session.get_one(Edition, idea.edition_id)
+    require_before_deadline(edition, now)
+    member = session.get(IdeaMember, (idea.id, participant_id))
+    if member is None:
+        raise not_found("Anggota tim", "Team member")
+    was_accepted = member.status == MemberStatus.ACCEPTED
+    session.delete(member)
+    session.flush()
+    if was_accepted and idea.status == IdeaStatus.SUBMITTED:
+        idea.revision += 1
+        _record_revision(session, idea, edition, principal.user_id)
+    session.commit()
+    return idea
+
+
 # ---------------------------------------------------------------------------------------------- reading
 
 

@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.orm import Session
 
-from services.submission.ideas.service import get_idea, invite_co_proposer, read_idea, respond_to_invitation
+from services.submission.ideas.service import (
+    get_idea,
+    invite_co_proposer,
+    read_idea,
+    remove_co_proposer,
+    respond_to_invitation,
+    submit_idea,
+)
 from services.submission.tests.factories import make_edition, make_idea, make_participant
 from services.submission.tests.ideas.helpers import published
 from shared.errors import AppError
@@ -78,3 +85,20 @@ def test_team_limited_to_four_co_proposers(db_session: Session) -> None:
     with pytest.raises(AppError) as full:
         invite_co_proposer(db_session, principal=owner, idea_id=idea.id, nip=fifth.nip)
     assert full.value.code == "team_full"
+
+
+def test_proposer_removes_member_and_submitted_idea_is_republished(db_session: Session) -> None:
+    make_edition(db_session)
+    _, owner = make_participant(db_session)
+    mate, mate_p = make_participant(db_session)
+    idea = make_idea(db_session, owner)
+    invite_co_proposer(db_session, principal=owner, idea_id=idea.id, nip=mate.nip)
+    respond_to_invitation(db_session, principal=mate_p, idea_id=idea.id, accept=True)
+    submit_idea(db_session, principal=owner, idea_id=idea.id)
+    with pytest.raises(AppError) as not_proposer:
+        remove_co_proposer(db_session, principal=mate_p, idea_id=idea.id, participant_id=mate.id)
+    assert not_proposer.value.status_code == 403
+    remove_co_proposer(db_session, principal=owner, idea_id=idea.id, participant_id=mate.id)
+    events = published(db_session, "idea.submitted.v1")
+    assert [(e["payload"]["revision"], len(e["payload"]["co_proposers"])) for e in events] == [(1, 1), (2, 0)]
+    assert read_idea(db_session, idea).team == []
