@@ -15,10 +15,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound, UndefinedError, select_autoescape
 
 from services.implementation.settings import ImplementationSettings
 from shared.db import utcnow
+from shared.logging import get_logger
+
+log = get_logger(__name__)
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -77,7 +80,21 @@ def environment() -> Environment:
 
 
 def render(template: str, context: dict[str, Any]) -> RenderedMessage:
-    """Render a notification template: subject and summary come from the text template's `set` blocks."""
+    """Render a notification template; subject and summary come from the text template's `set` blocks.
+
+    A template this build does not know (a newer producer's), or one whose context lacks a field, falls
+    back to the generic template: the person still hears that something happened, and the job never
+    fails on a wording problem.
+    """
+    try:
+        return _render(template, context)
+    except (TemplateNotFound, UndefinedError) as exc:
+        log.warning("notification template fallback", template=template, error=str(exc))
+        details = sorted((k, v) for k, v in context.items() if isinstance(v, str | int | float) and k != "link")
+        return _render("generic", {**context, "details": details})
+
+
+def _render(template: str, context: dict[str, Any]) -> RenderedMessage:
     text_module = environment().get_template(f"{template}.txt").make_module(context)
     html = environment().get_template(f"{template}.html").render(context)
     subject = " ".join(str(getattr(text_module, "subject", template)).split())

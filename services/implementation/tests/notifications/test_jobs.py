@@ -216,3 +216,43 @@ def _closed_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def test_judging_slot_moved_template_renders() -> None:
+    from services.implementation.notifications.mailer import render
+
+    rendered = render(
+        "audition_slot_moved",
+        {
+            "recipient_name": "Sri",
+            "link": None,
+            "idea_id": "i1",
+            "title": "Posyandu digital",
+            "old_room": "Ruang A",
+            "old_starts_at": "01-12-2026 09:00 WIB",
+            "new_room": "Ruang B",
+            "new_starts_at": "01-12-2026 10:00 WIB",
+            "reason": None,
+        },
+    )
+    assert rendered.summary == 'Jadwal audisi "Posyandu digital" pindah ke Ruang B, 01-12-2026 10:00 WIB.'
+    assert "Semula: Ruang A, 01-12-2026 09:00 WIB" in rendered.text
+
+
+def test_unknown_template_falls_back_to_generic(db_session: Session) -> None:
+    event = NotificationRequested(
+        producer="judging",
+        payload=NotificationRequestedPayload(
+            idempotency_key="future:1",
+            recipient=Person(user_id=USER, name="Siti", email="siti@example.go.id"),
+            channels=[Channel.IN_APP],
+            template="something_new_v9",
+            context={"title": "Gagasan X", "room": "Pendopo"},
+        ),
+    )
+    assert record_job(db_session, event) is not None
+    item = db_session.scalars(select(InAppNotification)).one()
+    assert (item.title, item.body) == (
+        "[Audisi] Pemberitahuan / Notification: Gagasan X",
+        'Pemberitahuan baru tentang "Gagasan X".',
+    )
