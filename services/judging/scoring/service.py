@@ -10,7 +10,7 @@ import hashlib
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
@@ -148,6 +148,47 @@ def _request_hash(idea_id: uuid.UUID, kind: RoundKind, body: ScoresIn) -> str:
     return hashlib.sha256(f"{idea_id}|{kind}|{body.model_dump_json()}".encode()).hexdigest()
 
 
+_insert_score = pg_insert(Score)
+#: One cached statement, sent as a single multi-row INSERT (executemany with insertmanyvalues).
+_UPSERT_SCORE = _insert_score.on_conflict_do_update(
+    index_elements=[Score.score_set_id, Score.criterion_key],
+    set_={
+        "value": _insert_score.excluded.value,
+        "comment": _insert_score.excluded.comment,
+        "updated_at": _insert_score.excluded.updated_at,
+    },
+)
+
+
+def _replay(stored: ScoreRequest, request_hash: str) -> ScoreSetRead:
+    """The answer first given for this Idempotency-Key; 422 if the key came with another body."""
+    if stored.request_hash != request_hash or stored.response is None:
+        raise invalid(
+            "idempotency_key_reused",
+            Message(
+                "Kunci idempoten sudah dipakai untuk isian lain", "Idempotency-Key already used for another request"
+            ),
+        )
+    return ScoreSetRead.model_validate(stored.response)
+
+
+def _round_with_criteria(session: Session, edition_code: str, kind: RoundKind) -> tuple[Round, list[Criterion]]:
+    """The round and its criteria in one query; 409 when the round has no rubric."""
+    rows = session.execute(
+        select(Round, Criterion)
+        .join(Criterion, Criterion.round_id == Round.id)
+        .where(Round.edition_code == edition_code, Round.kind == str(kind))
+        .order_by(Criterion.position)
+    ).all()
+    if not rows:
+        raise conflict(
+            "rubric_missing",
+            Message("Rubrik babak ini belum ditetapkan", "This round has no rubric yet"),
+            {"round": str(kind)},
+        )
+    return rows[0][0], [r[1] for r in rows]
+
+
 def save_scores(
     *,
     session: Session,
@@ -157,31 +198,21 @@ def save_scores(
     idempotency_key: str,
     kind: RoundKind = DEFAULT_ROUND,
 ) -> ScoreSetRead:
-    """Autosave some of a judge's scores of an idea; a repeated Idempotency-Key replays the first answer."""
-    idea = get_known_idea(session=session, idea_id=idea_id)
-    rnd = _round(session, idea.edition_code, kind)
-    _authorise_judge(session, idea, rnd, principal)
-    request_hash = _request_hash(idea_id, kind, body)
-    claimed = session.execute(
-        pg_insert(ScoreRequest)
-        .values(judge_id=principal.user_id, key=idempotency_key, request_hash=request_hash, created_at=utcnow())
-        .on_conflict_do_nothing(index_elements=[ScoreRequest.judge_id, ScoreRequest.key])
-        .returning(ScoreRequest.key)
-    ).first()
-    if claimed is None:  # a retry: the first request committed (a concurrent one waited for it above)
-        stored = session.get(ScoreRequest, (principal.user_id, idempotency_key))
-        assert stored is not None
-        if stored.request_hash != request_hash or stored.response is None:
-            raise invalid(
-                "idempotency_key_reused",
-                Message(
-                    "Kunci idempoten sudah dipakai untuk isian lain", "Idempotency-Key already used for another request"
-                ),
-            )
-        session.rollback()
-        return ScoreSetRead.model_validate(stored.response)
+    """Autosave some of a judge's scores of an idea; a repeated Idempotency-Key replays the first answer.
 
-    criteria = {c.key: c for c in criteria_of(session, rnd.id)}
+    The key is recorded with the answer at the end of the save's own transaction. Two copies of one
+    request racing each other both do the work, but only one can insert the key: the other rolls
+    back everything it did and replays the winner's answer, so a score is never applied twice.
+    """
+    request_hash = _request_hash(idea_id, kind, body)
+    stored = session.get(ScoreRequest, (principal.user_id, idempotency_key))
+    if stored is not None:  # a retry after the first answer was lost: one primary-key lookup
+        session.rollback()
+        return _replay(stored, request_hash)
+    idea = get_known_idea(session=session, idea_id=idea_id)
+    rnd, criteria_list = _round_with_criteria(session, idea.edition_code, kind)
+    _authorise_judge(session, idea, rnd, principal)
+    criteria = {c.key: c for c in criteria_list}
     errors = []
     for s in body.scores:
         c = criteria.get(s.criterion)
@@ -199,7 +230,8 @@ def save_scores(
             Message("Nilai sudah dikirim dan terkunci", "The scores were submitted and are locked"),
         )
     now = utcnow()
-    stmt = pg_insert(Score).values(
+    session.execute(
+        _UPSERT_SCORE,
         [
             {
                 "score_set_id": score_set.id,
@@ -209,47 +241,49 @@ def save_scores(
                 "updated_at": now,
             }
             for s in body.scores
-        ]
+        ],
     )
-    session.execute(
-        stmt.on_conflict_do_update(
-            index_elements=[Score.score_set_id, Score.criterion_key],
-            set_={"value": stmt.excluded.value, "comment": stmt.excluded.comment, "updated_at": now},
+    result = read_set(session, score_set, criteria_list, kind)
+    claimed = session.execute(
+        pg_insert(ScoreRequest)
+        .values(
+            judge_id=principal.user_id,
+            key=idempotency_key,
+            request_hash=request_hash,
+            response=result.model_dump(mode="json"),
+            created_at=now,
         )
-    )
-    score_set.updated_at = now
-    result = read_set(session, score_set, list(criteria.values()), kind)
-    session.execute(
-        update(ScoreRequest)
-        .where(ScoreRequest.judge_id == principal.user_id, ScoreRequest.key == idempotency_key)
-        .values(response=result.model_dump(mode="json"))
-    )
+        .on_conflict_do_nothing(index_elements=[ScoreRequest.judge_id, ScoreRequest.key])
+        .returning(ScoreRequest.key)
+    ).first()
+    if claimed is None:  # a copy of this request committed first: undo ours, answer as it did
+        session.rollback()
+        winner = session.get(ScoreRequest, (principal.user_id, idempotency_key), populate_existing=True)
+        assert winner is not None
+        session.rollback()
+        return _replay(winner, request_hash)
     session.commit()
     return result
 
 
 def _lock_set(session: Session, rnd: Round, idea: Idea, principal: Principal) -> ScoreSet:
-    session.execute(
-        pg_insert(ScoreSet)
-        .values(
-            id=uuid.uuid4(),
-            round_id=rnd.id,
-            idea_id=idea.id,
-            judge_id=principal.user_id,
-            judge_name=principal.name,
-            judge_agency_code=principal.agency_code,
-            status=str(SetStatus.DRAFT),
-            created_at=utcnow(),
-            updated_at=utcnow(),
-        )
-        .on_conflict_do_nothing(index_elements=[ScoreSet.round_id, ScoreSet.idea_id, ScoreSet.judge_id])
+    """The judge's set for the idea, created if new, row-locked until commit (one statement)."""
+    now = utcnow()
+    stmt = pg_insert(ScoreSet).values(
+        id=uuid.uuid4(),
+        round_id=rnd.id,
+        idea_id=idea.id,
+        judge_id=principal.user_id,
+        judge_name=principal.name,
+        judge_agency_code=principal.agency_code,
+        status=str(SetStatus.DRAFT),
+        created_at=now,
+        updated_at=now,
     )
-    return session.execute(
-        select(ScoreSet)
-        .where(ScoreSet.round_id == rnd.id, ScoreSet.idea_id == idea.id, ScoreSet.judge_id == principal.user_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).scalar_one()
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[ScoreSet.round_id, ScoreSet.idea_id, ScoreSet.judge_id], set_={"updated_at": now}
+    )
+    return session.scalars(stmt.returning(ScoreSet), execution_options={"populate_existing": True}).one()
 
 
 def read_set(

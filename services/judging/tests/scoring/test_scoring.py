@@ -215,3 +215,27 @@ def test_get_idea_before_event_404_then_200(client: TestClient, tokens: Any, ses
     idea_id = eligible_idea(session, proposer=person("DINKES"))
     body = client.get(f"/api/v1/ideas/{idea_id}", headers=tokens(Role.JUDGE, agency="DINKES")).json()
     assert (body["id"], body["eligible"], body["conflict"]) == (str(idea_id), True, "same_agency")
+
+
+def test_save_scores_concurrent_copies_of_one_request_apply_once(
+    judging_runtime: Any, idea_id: uuid.UUID, session: Session
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from services.judging.scoring.models import ScoreRequest
+    from services.judging.scoring.schemas import ScoresIn
+    from services.judging.scoring.service import save_scores
+    from shared.auth import Principal
+
+    judge = Principal(user_id=uuid.uuid4(), role=Role.JUDGE, agency_code="BAPPEDA", name="Juri", email=None)
+    body = ScoresIn.model_validate(full_scores(4, 4, 4))
+
+    def attempt(_: int) -> Any:
+        with judging_runtime.session_factory() as s:
+            return save_scores(session=s, idea_id=idea_id, principal=judge, body=body, idempotency_key="same")
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        answers = list(pool.map(attempt, range(6)))
+    assert len({a.model_dump_json() for a in answers}) == 1
+    assert session.scalar(select(func.count()).select_from(ScoreRequest)) == 1
+    assert sorted(session.scalars(select(Score.value))) == [4.0, 4.0, 4.0]
