@@ -1,4 +1,8 @@
-"""Login rate limit: failed attempts per username and client address, counted in Redis for a minute."""
+"""Login rate limit: failed attempts counted in Redis for a minute, per username and address, and per address.
+
+The first counter stops guessing one account's password; the second, ten times larger, stops one
+address from trying a common password against many accounts (password spraying).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from shared.logging import get_logger
 log = get_logger(__name__)
 
 WINDOW_SECONDS = 60
+PER_ADDRESS_FACTOR = 10
 
 
 class LoginLimiter:
@@ -25,25 +30,29 @@ class LoginLimiter:
         digest = hashlib.sha256(f"{username.strip().lower()}|{ip}".encode()).hexdigest()[:32]
         return f"audisi:login:fail:{digest}"
 
+    @staticmethod
+    def _address_key(ip: str) -> str:
+        return f"audisi:login:fail-ip:{hashlib.sha256(ip.encode()).hexdigest()[:32]}"
+
     def retry_after(self, username: str, ip: str) -> int:
         """Seconds to wait before trying again, 0 when allowed. Fails open if Redis is down (logged)."""
-        key = self._key(username, ip)
+        checks = ((self._key(username, ip), self.limit), (self._address_key(ip), self.limit * PER_ADDRESS_FACTOR))
         try:
-            count = self.client.get(key)
-            if count is not None and int(count) >= self.limit:
-                ttl = int(self.client.ttl(key))
-                return max(ttl, 1)
+            counts = self.client.mget([key for key, _ in checks])
+            for (key, limit), count in zip(checks, counts, strict=True):
+                if count is not None and int(count) >= limit:
+                    return max(int(self.client.ttl(key)), 1)
         except redis.RedisError as exc:
             log.warning("login rate limit unavailable", error=str(exc))
         return 0
 
     def record_failure(self, username: str, ip: str) -> None:
-        """Count one failed attempt; the window starts at the first failure."""
-        key = self._key(username, ip)
+        """Count one failed attempt on both counters; each window starts at its first failure."""
         try:
             with self.client.pipeline() as pipe:
-                pipe.incr(key)
-                pipe.expire(key, WINDOW_SECONDS, nx=True)
+                for key in (self._key(username, ip), self._address_key(ip)):
+                    pipe.incr(key)
+                    pipe.expire(key, WINDOW_SECONDS, nx=True)
                 pipe.execute()
         except redis.RedisError as exc:
             log.warning("login rate limit unavailable", error=str(exc))

@@ -6,6 +6,7 @@ import tempfile
 from typing import Any
 
 import pytest
+import redis
 
 from audisi.testing.service import service_fixtures
 from services.submission.agencies.service import sync_agencies
@@ -23,4 +24,13 @@ def agencies(submission_runtime: Any) -> None:
     """The agency list (tables are emptied after each test, the migration's rows with them)."""
     with unit_of_work(submission_runtime.session_factory) as session:
         sync_agencies(session)
-    return
+
+
+@pytest.fixture(autouse=True)
+def fresh_login_limits(submission_runtime: Any) -> None:
+    """Every test starts with no failed logins counted (all test clients share one address)."""
+    client = redis.Redis.from_url(submission_runtime.settings.redis_url)
+    keys = list(client.scan_iter("audisi:login:*"))
+    if keys:
+        client.delete(*keys)
+    client.close()

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from services.submission.accounts.commands import create_user
 from services.submission.accounts.models import User
 from services.submission.accounts.passwords import verify_password
+from services.submission.accounts.routes import get_login_limiter
 from services.submission.tests.factories import make_participant
 from shared.auth import Role
 
@@ -57,6 +58,15 @@ def test_login_rate_limited_after_failures_even_with_right_password(client: Test
     assert limited.json()["error"]["code"] == "too_many_attempts"
     assert 1 <= int(limited.headers["Retry-After"]) <= 60
     assert _login(client, "other@x.go.id", "salah").status_code == 401  # other usernames are not blocked
+
+
+def test_login_rate_limited_per_address_across_usernames(client: TestClient) -> None:
+    create_user(role="judge", email="juri3@x.go.id", password="benar-sekali", name="J", agency_code="DINKES")
+    limiter = get_login_limiter()
+    for i in range(29):  # 10 x the per-account limit, spread over many usernames (password spraying)
+        limiter.record_failure(f"user{i}@x.go.id", "testclient")
+    assert _login(client, "user99@x.go.id", "Password1").status_code == 401  # the 30th failure from this address
+    assert _login(client, "juri3@x.go.id", "benar-sekali").status_code == 429
 
 
 def test_login_success_resets_failure_count(client: TestClient) -> None:
