@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Path
 
 from services.submission.agencies import service
-from services.submission.agencies.schemas import AgencyRead
+from services.submission.agencies.schemas import AgencyRead, AgencyUpsert
 from services.submission.db import SessionDep
+from shared.auth import Principal, Role, require_roles
 
 router = APIRouter(prefix="/api/v1/agencies", tags=["agencies"])
 
@@ -14,3 +17,14 @@ router = APIRouter(prefix="/api/v1/agencies", tags=["agencies"])
 @router.get("", summary="The agencies (OPD) of the regency")
 def list_agencies(session: SessionDep) -> list[AgencyRead]:
     return [AgencyRead.model_validate(a) for a in service.list_agencies(session)]
+
+
+@router.put("/{code}", summary="Add or change an agency of the managed list (admin)")
+def upsert_agency(
+    code: Annotated[str, Path(pattern=r"^[A-Z0-9][A-Z0-9-]{1,39}$")],
+    body: AgencyUpsert,
+    _: Annotated[Principal, require_roles(Role.ADMIN)],
+    session: SessionDep,
+) -> AgencyRead:
+    agency = service.upsert_agency(session, code=code, name=body.name, email=body.email, active=body.active)
+    return AgencyRead.model_validate(agency)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
+
+from services.submission.common import Email
 
 
 class AgencyRead(BaseModel):
@@ -13,3 +15,11 @@ class AgencyRead(BaseModel):
     code: str
     name: str
     email: str
+
+
+class AgencyUpsert(BaseModel):
+    """An agency added to or changed in the managed list (a new OPD after a reorganisation, a new address)."""
+
+    name: str = Field(min_length=3, max_length=200)
+    email: Email
+    active: bool = True

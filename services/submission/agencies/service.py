@@ -44,3 +44,15 @@ def require_agency(session: Session, code: str, field: str = "agency_code") -> N
     found = session.scalar(select(Agency.code).where(Agency.code == code, Agency.active))
     if found is None:
         raise unknown_agency(code, field)
+
+
+def upsert_agency(session: Session, *, code: str, name: str, email: str, active: bool) -> Agency:
+    """Add an agency or change it; deactivating keeps history but refuses the code for new records."""
+    agency = session.get(Agency, code)
+    if agency is None:
+        agency = Agency(code=code, name=name, email=email, active=active)
+        session.add(agency)
+    else:
+        agency.name, agency.email, agency.active = name, email, active
+    session.commit()
+    return agency
