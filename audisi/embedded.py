@@ -322,7 +322,6 @@ class EmbeddedPostgres(_ChildServer):
     def _initdb(self, run_as: dict[str, Any]) -> None:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         if run_as:
-            _let_others_traverse(self.data_dir.parent)
             os.chown(self.data_dir, run_as["user"], run_as["group"])
         self.data_dir.chmod(0o700)
         argv = [
@@ -351,6 +350,10 @@ class EmbeddedPostgres(_ChildServer):
         if self.running:
             return
         run_as = self._run_as()
+        if run_as:
+            # checked at every start: something may have closed a folder on the way since (pytest, for
+            # one, resets /tmp/pytest-of-<user> to 0700 when a session begins)
+            _let_others_traverse(self.data_dir.parent)
         if not self.initialised():
             self._initdb(run_as)
         elif run_as and self.data_dir.stat().st_uid != run_as["user"]:

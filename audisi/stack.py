@@ -291,7 +291,7 @@ def run_stack(*, seed: bool = True) -> int:
             "\nAudisi is running:\n"
             + "".join(f"  {n:<15} http://localhost:{p}/docs\n" for n, p in config.api_ports.items())
             + _describe(servers)
-            + (f"\nDemo logins:\n{logins.rstrip()}\n" if logins.strip() else "")
+            + (f"\n{logins.rstrip()}\n" if logins.strip() else "")
             + "\nCtrl-C stops everything.\n",
             flush=True,
         )

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -19,6 +21,15 @@ from audisi.testing.infra import embedded_infra, local_or_embedded
 
 def pg_connect(url: str) -> psycopg.Connection[tuple[object, ...]]:
     return psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True, connect_timeout=5)
+
+
+@pytest.fixture
+def scratch() -> Iterator[Path]:
+    """A scratch folder outside /tmp/pytest-of-<user>, which every new pytest session closes to 0700
+    (and other sessions may start while ours runs): PostgreSQL's own account must keep reaching it."""
+    folder = Path(tempfile.mkdtemp(prefix="audisi-test-"))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture
@@ -144,8 +155,8 @@ def test_listen_resumes_after_postgres_restart(servers: EmbeddedServers) -> None
     assert received == ["again"]
 
 
-def test_persistent_servers_keep_data_and_ports_across_runs(tmp_path: Path) -> None:
-    root = tmp_path / "data"
+def test_persistent_servers_keep_data_and_ports_across_runs(scratch: Path) -> None:
+    root = scratch / "data"
     with EmbeddedServers.persistent(root) as first:
         with pg_connect(first.postgres.url) as conn:
             conn.execute("CREATE TABLE demo (n int); INSERT INTO demo VALUES (42)")
@@ -160,8 +171,8 @@ def test_persistent_servers_keep_data_and_ports_across_runs(tmp_path: Path) -> N
         assert redis.Redis.from_url(f"{second.redis.url}/0").get("seeded") == b"yes"  # append-only file
 
 
-def test_persistent_folder_in_use_by_live_owner_is_refused(tmp_path: Path) -> None:
-    root = tmp_path / "data"
+def test_persistent_folder_in_use_by_live_owner_is_refused(scratch: Path) -> None:
+    root = scratch / "data"
     root.mkdir()
     sleeper = subprocess.Popen(["sleep", "30"])
     try:
@@ -173,8 +184,8 @@ def test_persistent_folder_in_use_by_live_owner_is_refused(tmp_path: Path) -> No
         sleeper.wait()
 
 
-def test_orphaned_server_of_dead_owner_is_stopped_before_start(tmp_path: Path) -> None:
-    root = tmp_path / "data"
+def test_orphaned_server_of_dead_owner_is_stopped_before_start(scratch: Path) -> None:
+    root = scratch / "data"
     with EmbeddedServers.persistent(root) as first:
         orphan_pg = first.postgres.process
         orphan_redis = first.redis.process
@@ -192,8 +203,8 @@ def test_orphaned_server_of_dead_owner_is_stopped_before_start(tmp_path: Path) -
             assert conn.execute("SELECT 1").fetchone() == (1,)
 
 
-def test_stale_pid_files_of_other_processes_are_removed(tmp_path: Path) -> None:
-    root = tmp_path / "data"
+def test_stale_pid_files_of_other_processes_are_removed(scratch: Path) -> None:
+    root = scratch / "data"
     EmbeddedServers.persistent(root).start().stop()
     (root / "postgres" / "postmaster.pid").write_text(f"{os.getpid()}\n{root}\n", encoding="utf-8")
     (root / "redis" / "redis.pid").write_text("1\n", encoding="utf-8")
@@ -201,13 +212,13 @@ def test_stale_pid_files_of_other_processes_are_removed(tmp_path: Path) -> None:
         assert conn.execute("SELECT 1").fetchone() == (1,)
 
 
-def test_temporary_folder_of_killed_run_is_reaped(tmp_path: Path) -> None:
-    root = tmp_path / "audisi-servers-killed"
+def test_temporary_folder_of_killed_run_is_reaped(scratch: Path) -> None:
+    root = scratch / "audisi-servers-killed"
     servers = EmbeddedServers(root, durable=False, temporary=True).start(postgres=False)
     orphan = servers.redis.process
     assert orphan is not None
     (root / "owner.pid").write_text("999999999\n", encoding="utf-8")
-    assert reap_orphaned_temporaries(tmp_path) == [root]
+    assert reap_orphaned_temporaries(scratch) == [root]
     assert orphan.wait(timeout=5) == 0
     assert not root.exists()
     servers.redis.process = None
