@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from services.judging.audit.routes import router as audit_router
 from services.judging.db import runtime
 from services.judging.decisions.routes import router as decisions_router
 from services.judging.exports.routes import router as exports_router
@@ -26,5 +27,6 @@ app = create_app(
         progress_router,
         decisions_router,
         exports_router,
+        audit_router,
     ],
 )

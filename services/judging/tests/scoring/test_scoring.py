@@ -239,3 +239,12 @@ def test_save_scores_concurrent_copies_of_one_request_apply_once(
     assert len({a.model_dump_json() for a in answers}) == 1
     assert session.scalar(select(func.count()).select_from(ScoreRequest)) == 1
     assert sorted(session.scalars(select(Score.value))) == [4.0, 4.0, 4.0]
+
+
+def test_audit_log_lists_exclusions_for_committee(client: TestClient, tokens: Any, idea_id: uuid.UUID) -> None:
+    put(client, idea_id, tokens(Role.JUDGE, agency="DISDUKCAPIL"), full_scores(3, 3, 3), "k")
+    r = client.get(f"/api/v1/editions/{EDITION}/audit?action=judge_excluded_conflict", headers=tokens(Role.COMMITTEE))
+    assert [(e["action"], e["reason"], e["subject_id"]) for e in r.json()] == [
+        ("judge_excluded_conflict", "same_agency", str(idea_id))
+    ]
+    assert client.get(f"/api/v1/editions/{EDITION}/audit", headers=tokens(Role.JUDGE)).status_code == 403

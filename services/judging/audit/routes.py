@@ -1,0 +1,28 @@
+"""HTTP routes of the audit log."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from services.judging.audit import service
+from services.judging.audit.schemas import AuditEntryRead
+from services.judging.db import SessionDep
+from shared.auth import Committee
+
+router = APIRouter(prefix="/api/v1", tags=["audit"])
+
+
+@router.get("/editions/{edition_code}/audit", response_model=list[AuditEntryRead])
+def audit_log(
+    edition_code: str,
+    session: SessionDep,
+    _principal: Committee,
+    action: Annotated[str | None, Query(max_length=60)] = None,
+) -> list[AuditEntryRead]:
+    """The edition's audit log, oldest first (optionally one action, e.g. judge_excluded_conflict)."""
+    return [
+        AuditEntryRead.model_validate(e)
+        for e in service.list_entries(session=session, edition_code=edition_code, action=action)
+    ]
