@@ -238,7 +238,8 @@ def _seed(config: StackConfig, servers: StackServers) -> str:
     marker = None if embedded is None else embedded.root / "seeded"
     logins = None if embedded is None else embedded.root / "demo-logins.txt"
     if marker is not None and marker.exists():
-        return logins.read_text(encoding="utf-8") if logins is not None and logins.exists() else ""
+        saved = logins.read_text(encoding="utf-8") if logins is not None and logins.exists() else ""
+        return f"(demo data loaded on the first start; delete {marker} to load it again)\n{saved}"
     output = []
     for name in SERVICES:
         seed_env = config.env_for(Process(f"{name}-seed", name, ()))
