@@ -16,6 +16,9 @@ from shared.logging import get_logger
 
 log = get_logger(__name__)
 
+#: What a ticket is when it has just been opened (the implementation service's first workflow state).
+INITIAL_TICKET_STATUS = "new"
+
 
 def _idea(session: Session, idea_id: object, event_type: str) -> Idea | None:
     idea = session.scalar(select(Idea).where(Idea.id == idea_id).with_for_update())
@@ -42,8 +45,7 @@ def on_ticket_created(session: Session, event: TicketCreated) -> None:
         return
     idea.ticket_id = p.ticket_id
     if idea.ticket_status is None:
-        idea.ticket_status = "open"
-        idea.ticket_status_at = event.occurred_at
+        idea.ticket_status = INITIAL_TICKET_STATUS  # no timestamp: any status event, older or newer, wins
 
 
 def on_ticket_status_changed(session: Session, event: TicketStatusChanged) -> None:
@@ -53,5 +55,5 @@ def on_ticket_status_changed(session: Session, event: TicketStatusChanged) -> No
     if idea is None:
         return
     idea.ticket_id = idea.ticket_id or p.ticket_id
-    if idea.ticket_status_at is None or idea.ticket_status_at <= p.changed_at or idea.ticket_status == "open":
+    if idea.ticket_status_at is None or idea.ticket_status_at <= p.changed_at:
         idea.ticket_status, idea.ticket_status_at = p.new_status, p.changed_at

@@ -124,3 +124,16 @@ def test_redelivered_event_is_handled_once(submission_runtime: Any) -> None:
     assert handle_event.apply(kwargs={"event": event}).get() == "duplicate"
     with submission_runtime.session_factory() as session:
         assert session.scalar(select(func.count()).select_from(messaging.inbox_event)) == 1
+
+
+def test_new_ticket_shows_status_new_until_a_change_arrives(db_session: Session) -> None:
+    make_edition(db_session)
+    _, owner_p = make_participant(db_session)
+    idea = make_idea(db_session, owner_p, submit=True)
+    ticket = uuid.uuid4()
+    on_ticket_created(db_session, created(idea.id, ticket))
+    db_session.flush()
+    assert (idea.ticket_id, idea.ticket_status) == (ticket, "new")
+    on_ticket_status_changed(db_session, status_changed(idea.id, ticket, "accepted", minutes_ago=60))
+    db_session.flush()
+    assert idea.ticket_status == "accepted"
