@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
 from services.judging.ideas.models import Idea
+from services.judging.schedule.models import Slot
 from shared.auth import Principal, Role
 from shared.errors import not_found
 from shared.events import IdeaScreenedPayload, IdeaSubmittedPayload, IdeaWithdrawnPayload
@@ -60,12 +61,14 @@ def apply_screened(session: Session, payload: IdeaScreenedPayload) -> bool:
 
 
 def apply_withdrawn(session: Session, payload: IdeaWithdrawnPayload) -> bool:
-    """Take the idea out of judging for good; True if this changed anything."""
+    """Take the idea out of judging for good (and free its slot); True if this changed anything."""
     idea = _row_for_update(session, payload.idea_id, payload.edition_code)
     if idea.withdrawn_at is not None:
         return False
     idea.withdrawn_at = payload.withdrawn_at
     idea.withdrawal_reason = payload.reason
+    # Its audition slot goes back to the pool for another idea.
+    session.execute(update(Slot).where(Slot.idea_id == idea.id).values(idea_id=None))
     return True
 
 

@@ -175,3 +175,45 @@ def test_with_panels_only_panel_judges_score_and_scores_reveal_when_panel_done(
     # C is conflicted (excluded), so A and B are the whole panel
     seen = client.get(f"/api/v1/ideas/{idea_id}/scores", headers=ta).json()
     assert (seen["revealed"], len(seen["others"])) == (True, 1)
+
+
+def test_withdrawn_idea_frees_its_slot(client: TestClient, tokens: Any, session: Session) -> None:
+    from services.judging.ideas.tasks import on_idea_withdrawn
+    from shared.events import IdeaWithdrawn, IdeaWithdrawnPayload
+
+    make_day(client, tokens)
+    idea_id = eligible_idea(session)
+    client.post(f"/api/v1/editions/{EDITION}/schedule/assign", headers=tokens(Role.COMMITTEE))
+    payload = IdeaWithdrawnPayload(idea_id=idea_id, edition_code=EDITION, reason="mutasi", withdrawn_at=T0)
+    on_idea_withdrawn(session, IdeaWithdrawn(producer="submission", payload=payload))
+    session.commit()
+    slots = client.get(f"/api/v1/editions/{EDITION}/schedule", headers=tokens(Role.COMMITTEE)).json()
+    assert [s["idea_id"] for s in slots] == [None] * 6
+
+
+def test_screening_round_scored_on_its_own_rubric_and_panel(client: TestClient, tokens: Any, session: Session) -> None:
+    committee = tokens(Role.COMMITTEE)
+    rubric(session)
+    screening = {"criteria": [{"key": "problem_understanding", "name": "Pemahaman masalah", "weight": 100}]}
+    client.put(f"/api/v1/editions/{EDITION}/rounds/screening/rubric", json=screening, headers=committee)
+    idea_id = eligible_idea(session)
+    reviewer = judge("BAPPEDA", "Penelaah")
+    client.put(f"/api/v1/editions/{EDITION}/rounds/screening/panel", json={"judges": [reviewer]}, headers=committee)
+    mine = tokens(Role.JUDGE, agency="BAPPEDA", user_id=uuid.UUID(reviewer["user_id"]))
+    body = {"scores": [{"criterion": "problem_understanding", "value": 4}]}
+    r = client.put(
+        f"/api/v1/ideas/{idea_id}/scores?round=screening", json=body, headers={**mine, "Idempotency-Key": "s"}
+    )
+    assert (r.status_code, r.json()["round"], r.json()["weighted_score"]) == (200, "screening", 75.0)
+    other = tokens(Role.JUDGE, agency="DLH")
+    r = client.put(
+        f"/api/v1/ideas/{idea_id}/scores?round=screening", json=body, headers={**other, "Idempotency-Key": "o"}
+    )
+    assert r.status_code == 403  # the screening round has a panel; the audition round (no panels) is open
+    r = client.put(
+        f"/api/v1/ideas/{idea_id}/scores", json=full_scores(3, 3, 3), headers={**other, "Idempotency-Key": "a"}
+    )
+    assert (r.status_code, r.json()["round"]) == (200, "audition")
+    client.post(f"/api/v1/ideas/{idea_id}/scores/submit?round=screening", headers=mine)
+    results = client.get(f"/api/v1/editions/{EDITION}/results?round=screening", headers=committee).json()
+    assert [(i["raw_score"], i["rank"]) for i in results["ideas"]] == [(75.0, 1)]
