@@ -38,6 +38,11 @@ OUTBOX_ACKED = Counter("audisi_outbox_acked_total", "Deliveries acknowledged by 
 OUTBOX_PENDING = Gauge("audisi_outbox_pending", "Unacknowledged deliveries at the last relay pass", ["producer"])
 
 
+def broker_marker_key(producer: str) -> str:
+    """A Redis key the relay sets; finding it missing means Redis lost its data (restart, failover)."""
+    return f"audisi:outbox:broker-alive:{producer}"
+
+
 def ack_list_key(producer: str) -> str:
     """The Redis list where consumers acknowledge deliveries of `producer`'s events."""
     return f"audisi:outbox:acks:{producer}"
@@ -99,6 +104,26 @@ class OutboxRelay:
                 )
             OUTBOX_ACKED.labels(self.producer).inc(len(pairs))
             applied += len(pairs)
+
+    def recover_lost_messages(self) -> int:
+        """After Redis lost its data, make every unacknowledged delivery due now; returns how many.
+
+        Redis keeps nothing on disk, so a restart empties every queue. Rather than wait for each
+        delivery's redelivery timer, the relay notices its marker key is gone and sends them all again
+        at once (consumers that already handled one dedupe it through their inbox).
+        """
+        if self.redis.set(broker_marker_key(self.producer), "1", nx=True) is None:
+            return 0  # the marker survived: nothing was lost
+        with self.engine.begin() as conn:
+            result = conn.execute(
+                text(
+                    "UPDATE outbox_delivery SET next_attempt_at = now() "
+                    "WHERE acked_at IS NULL AND published_at IS NOT NULL AND next_attempt_at > now()"
+                )
+            )
+        if result.rowcount:
+            log.warning("broker lost its data: resending unacknowledged deliveries", count=result.rowcount)
+        return int(result.rowcount)
 
     def publish_due(self) -> int:
         """Send every due, unacknowledged delivery (one batch); returns how many were sent."""
@@ -175,6 +200,7 @@ class OutboxRelay:
         failures = 0
         while not self._stop.is_set():
             try:
+                self.recover_lost_messages()
                 self.apply_acks()
                 sent = self.publish_due()
                 failures = 0

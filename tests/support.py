@@ -125,7 +125,7 @@ def start_stack(
             "WORKER_CONCURRENCY": "1",
             "LOG_JSON": "true",
             # Short timings so lost messages come back within the test (production values: see settings).
-            "OUTBOX_REDELIVER_AFTER_SECONDS": "3",
+            "OUTBOX_REDELIVER_AFTER_SECONDS": "20",
             "BROKER_VISIBILITY_TIMEOUT_SECONDS": "10",
             "ATTACHMENTS_DIR": str(workdir / "attachments"),
             "BEAT_SCHEDULE_FILE": str(workdir / "beat-schedule"),

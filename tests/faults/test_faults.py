@@ -1,6 +1,6 @@
 """Nothing lost, nothing duplicated: 500 selected ideas through the real stack while something breaks.
 
-Each test prints what it counted. Timings are shortened for tests (outbox redelivery 3 s, broker
+Each test prints what it counted. Timings are shortened for tests (outbox redelivery 20 s, broker
 visibility 10 s, SMTP retry 0.5 s); the production values are in ARCHITECTURE.md.
 """
 
