@@ -17,6 +17,7 @@ from services.submission.participants.schemas import ImportRowError
 from shared.events import PositionGroup
 
 MAX_ROWS = 20_000
+MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024  # a 10 MB upload must not unpack into gigabytes
 
 # Column headers as BKPSDM writes them (Indonesian) or as our template does (English).
 HEADER_ALIASES = {
@@ -126,6 +127,9 @@ def _read_csv(content: bytes) -> list[ParsedRow]:
 
 def _read_xlsx(content: bytes) -> list[ParsedRow]:
     try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            if sum(i.file_size for i in archive.infolist()) > MAX_UNCOMPRESSED_BYTES:
+                raise ImportFileError("the workbook unpacks to more than 100 MB")
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise ImportFileError("the file is not a readable XLSX workbook") from exc

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -123,3 +124,14 @@ def test_import_missing_column_is_unreadable(client: TestClient, tokens: Any) ->
 
 def test_import_refused_for_participants(client: TestClient, tokens: Any) -> None:
     assert _post(client, tokens(Role.PARTICIPANT), (HEADER + GOOD).encode(), dry_run=True).status_code == 403
+
+
+def test_import_refuses_broken_and_oversized_workbooks(client: TestClient, tokens: Any) -> None:
+    broken = _post(client, tokens(Role.COMMITTEE), b"PK\x03\x04 not a workbook", dry_run=True, name="p.xlsx")
+    assert broken.json()["error"]["details"]["reason"] == "the file is not a readable XLSX workbook"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/sharedStrings.xml", b"\0" * (101 * 1024 * 1024))
+    bomb = _post(client, tokens(Role.COMMITTEE), buffer.getvalue(), dry_run=True, name="p.xlsx")
+    assert bomb.status_code == 422
+    assert bomb.json()["error"]["details"]["reason"] == "the workbook unpacks to more than 100 MB"
