@@ -71,6 +71,7 @@ class SlotRead(BaseModel):
     idea_id: uuid.UUID | None
     title: str | None = None
     position_group: str | None = None
+    conflict: str | None = Field(default=None, description="for a judge: why they may not score this idea")
 
 
 class AuditionDayRead(BaseModel):

@@ -92,7 +92,7 @@ def create_day(*, session: Session, edition_code: str, body: AuditionDayIn, prin
     )
 
 
-def _slot_read(slot: Slot, room: str, idea: Idea | None) -> SlotRead:
+def _slot_read(slot: Slot, room: str, idea: Idea | None, judge: Principal | None = None) -> SlotRead:
     return SlotRead(
         id=slot.id,
         day=slot.starts_at.astimezone(WIB).date(),
@@ -103,6 +103,7 @@ def _slot_read(slot: Slot, room: str, idea: Idea | None) -> SlotRead:
         idea_id=slot.idea_id,
         title=idea.title if idea else None,
         position_group=idea.position_group if idea else None,
+        conflict=conflict_of(idea, judge_id=judge.user_id, agency_code=judge.agency_code) if idea and judge else None,
     )
 
 
@@ -112,6 +113,7 @@ def list_slots(
     edition_code: str,
     room_ids: Sequence[uuid.UUID] | None = None,
     idea_ids: Sequence[uuid.UUID] | None = None,
+    judge: Principal | None = None,
 ) -> list[SlotRead]:
     """The edition's slots in time order, with their ideas (one query)."""
     query = (
@@ -125,7 +127,7 @@ def list_slots(
         query = query.where(Slot.room_id.in_(room_ids))
     if idea_ids is not None:
         query = query.where(Slot.idea_id.in_(idea_ids))
-    return [_slot_read(slot, name, idea) for slot, name, idea in session.execute(query).all()]
+    return [_slot_read(slot, name, idea, judge) for slot, name, idea in session.execute(query).all()]
 
 
 def _room_panels(session: Session, edition_code: str) -> dict[uuid.UUID | None, list[PanelMember]]:
@@ -358,12 +360,10 @@ def judge_slots(*, session: Session, edition_code: str, principal: Principal) ->
     """The slots a judge sits on (rooms of their audition panels; every slot when there are no panels)."""
     panels = _room_panels(session, edition_code)
     session.commit()
-    if not panels:
-        return list_slots(session=session, edition_code=edition_code)
-    if any(m.judge_id == principal.user_id for m in panels.get(None, [])):
-        return list_slots(session=session, edition_code=edition_code)
+    if not panels or any(m.judge_id == principal.user_id for m in panels.get(None, [])):
+        return list_slots(session=session, edition_code=edition_code, judge=principal)
     rooms = [room for room, members in panels.items() if room and any(m.judge_id == principal.user_id for m in members)]
-    return list_slots(session=session, edition_code=edition_code, room_ids=rooms)
+    return list_slots(session=session, edition_code=edition_code, room_ids=rooms, judge=principal)
 
 
 def participant_slots(*, session: Session, edition_code: str, principal: Principal) -> list[SlotRead]:

@@ -217,3 +217,40 @@ def test_screening_round_scored_on_its_own_rubric_and_panel(client: TestClient, 
     client.post(f"/api/v1/ideas/{idea_id}/scores/submit?round=screening", headers=mine)
     results = client.get(f"/api/v1/editions/{EDITION}/results?round=screening", headers=committee).json()
     assert [(i["raw_score"], i["rank"]) for i in results["ideas"]] == [(75.0, 1)]
+
+
+def test_judge_sees_own_room_slots_with_conflict_flags(client: TestClient, tokens: Any, session: Session) -> None:
+    day = make_day(client, tokens)
+    clash = eligible_idea(session, proposer=person("BAPPEDA"), submitted_at=T0)
+    fine = eligible_idea(session, proposer=person("DINSOS"), submitted_at=T0 + timedelta(minutes=1))
+    client.post(f"/api/v1/editions/{EDITION}/schedule/assign", headers=tokens(Role.COMMITTEE))
+    me = judge("BAPPEDA", "Pak Joko")
+    room_a = next(s["room_id"] for s in day["slots"] if s["room"] == "Ruang A")
+    client.put(
+        f"/api/v1/editions/{EDITION}/rooms/{room_a}/panel", json={"judges": [me]}, headers=tokens(Role.COMMITTEE)
+    )
+    mine = tokens(Role.JUDGE, agency="BAPPEDA", user_id=uuid.UUID(me["user_id"]))
+    slots = client.get(f"/api/v1/editions/{EDITION}/schedule", headers=mine).json()
+    assert {s["room"] for s in slots} == {"Ruang A"}
+    placed = {s["idea_id"]: s["conflict"] for s in slots if s["idea_id"]}
+    assert placed == {str(clash): "same_agency"}  # the earlier idea got Ruang A 08:00 (no panel then)
+    assert str(fine) not in placed
+
+
+def test_assign_avoids_rooms_whose_panel_is_conflicted(client: TestClient, tokens: Any, session: Session) -> None:
+    day = make_day(client, tokens)
+    room_a = next(s["room_id"] for s in day["slots"] if s["room"] == "Ruang A")
+    client.put(
+        f"/api/v1/editions/{EDITION}/rooms/{room_a}/panel",
+        json={"judges": [judge("BAPPEDA", "Pak Joko")]},
+        headers=tokens(Role.COMMITTEE),
+    )
+    clash = eligible_idea(session, proposer=person("BAPPEDA"), submitted_at=T0)
+    fine = eligible_idea(session, proposer=person("DINSOS"), submitted_at=T0 + timedelta(minutes=1))
+    client.post(f"/api/v1/editions/{EDITION}/schedule/assign", headers=tokens(Role.COMMITTEE))
+    slots = client.get(f"/api/v1/editions/{EDITION}/schedule", headers=tokens(Role.COMMITTEE)).json()
+    placed = {s["idea_id"]: (s["room"], s["starts_at"]) for s in slots if s["idea_id"]}
+    assert placed == {
+        str(clash): ("Ruang B", "2026-08-10T08:00:00+07:00"),
+        str(fine): ("Ruang A", "2026-08-10T08:00:00+07:00"),
+    }
