@@ -485,7 +485,7 @@ class EmbeddedServers:
             data = json.loads((self.root / "servers.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return {}
-        return {k: int(v) for k, v in data.items() if k in ("postgres_port", "redis_port")}
+        return {k: int(v) for k, v in data.items() if k in ("postgres_port", "redis_port") and v is not None}
 
     def _save_state(self) -> None:
         state = {"postgres_port": self.postgres.port, "redis_port": self.redis.port}
@@ -533,7 +533,10 @@ class EmbeddedServers:
         self.redis.restart()
 
     def __enter__(self) -> EmbeddedServers:
-        return self.start()
+        """Start both servers, unless `start(...)` already chose which: `with servers.start(redis=False):`."""
+        if not (self.postgres.running or self.redis.running):
+            self.start()
+        return self
 
     def __exit__(self, *exc: object) -> None:
         self.stop()

@@ -171,6 +171,17 @@ def test_persistent_servers_keep_data_and_ports_across_runs(scratch: Path) -> No
         assert redis.Redis.from_url(f"{second.redis.url}/0").get("seeded") == b"yes"  # append-only file
 
 
+def test_persistent_redis_alone_keeps_remembered_postgres_port(scratch: Path) -> None:
+    root = scratch / "data"
+    with EmbeddedServers.persistent(root) as both:
+        pg_port = both.postgres.port
+    with EmbeddedServers.persistent(root).start(postgres=False) as redis_only:
+        assert redis_only.postgres.running is False
+        assert redis_only.redis.running is True
+    with EmbeddedServers.persistent(root).start(redis=False) as postgres_only:
+        assert postgres_only.postgres.port == pg_port
+
+
 def test_persistent_folder_in_use_by_live_owner_is_refused(scratch: Path) -> None:
     root = scratch / "data"
     root.mkdir()
