@@ -32,7 +32,16 @@ from services.submission.ideas.service import (
     withdraw_idea,
 )
 from services.submission.participants.models import Participant
-from services.submission.seed_data import FAMILY, FEMALE, MALE, TEMPLATES, VILLAGES
+from services.submission.seed_data import (
+    FAMILY,
+    FEMALE,
+    MALE,
+    PROBLEM_DETAILS,
+    SOLUTION_DETAILS,
+    TEMPLATES,
+    TITLE_SUFFIXES,
+    VILLAGES,
+)
 from shared.agencies import AGENCIES
 from shared.auth import Principal, Role
 from shared.db import utcnow
@@ -207,15 +216,19 @@ def _ideas(
         if target.startswith("KEC-") and person.agency_code.startswith("KEC-"):
             target = person.agency_code
         me = _principal(person)
+        numbers = {"n": rng.randrange(40, 900, 10), "h": rng.randint(4, 12), "rp": rng.randrange(25, 150, 5)}
+        problem_extra = rng.choice(PROBLEM_DETAILS).format(village=village, **numbers)
+        solution_extra = rng.choice(SOLUTION_DETAILS).format(village=village)
+        title = (t.title + rng.choice(TITLE_SUFFIXES)).format(village=village)[:200]
         idea = create_idea(
             session,
             principal=me,
             now=now,
             data=IdeaCreate(
                 edition_code=edition.code,
-                title=t.title.format(village=village),
-                problem=t.problem.format(village=village),
-                solution=t.solution.format(village=village),
+                title=title,
+                problem=f"{t.problem.format(village=village)} {problem_extra}",
+                solution=f"{t.solution.format(village=village)} {solution_extra}",
                 beneficiaries=t.beneficiaries,
                 time_saved_minutes_per_case=t.minutes_saved,
                 cost_saved_per_year_rp=t.cost_saved_rp + rng.randrange(0, 20) * 1_000_000,

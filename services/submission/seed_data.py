@@ -247,3 +247,23 @@ TEMPLATES = (
         ("Forum Desa Trenggalek", "community"),
     ),
 )
+
+# Details that make ideas from one template read like different people wrote them.
+PROBLEM_DETAILS = (
+    "Dalam sebulan tercatat sekitar {n} warga mengalami hal ini.",
+    "Keluhan ini paling sering datang dari Desa {village} dan sekitarnya.",
+    "Petugas harus lembur rata-rata {h} jam per minggu untuk mengejar pekerjaan yang menumpuk.",
+    "Survei kepuasan masyarakat tahun lalu menempatkan layanan ini di urutan terbawah.",
+    "Lansia dan penyandang disabilitas paling dirugikan karena harus didampingi keluarga.",
+    "Biaya transportasi warga untuk satu kali urusan bisa mencapai Rp{rp} ribu.",
+    "Musim hujan memperburuk keadaan karena akses jalan ke pusat layanan sering terputus.",
+)
+SOLUTION_DETAILS = (
+    "Uji coba dimulai di Desa {village} selama tiga bulan sebelum diperluas ke kecamatan lain.",
+    "Petugas dilatih dua hari bersama Diskominfo sehingga tidak perlu tenaga tambahan.",
+    "Memanfaatkan perangkat dan aplikasi yang sudah dimiliki daerah sehingga anggarannya kecil.",
+    "Capaian dipantau lewat dasbor bulanan yang dibagikan kepada camat dan kepala OPD.",
+    "Mitra membantu sosialisasi kepada warga melalui pertemuan RT dan grup WhatsApp desa.",
+    "Standar operasional prosedur baru disusun bersama Bagian Organisasi agar berkelanjutan.",
+)
+TITLE_SUFFIXES = ("", "", " untuk warga {village}", " berbasis WhatsApp", " dengan pendampingan mitra", " (uji coba)")
