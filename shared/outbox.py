@@ -23,7 +23,7 @@ import psycopg
 import redis
 from celery import Celery
 from prometheus_client import Counter, Gauge
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, Engine, text
 from sqlalchemy.orm import Session
 
 from shared.events import Event, handle_event_task_name
@@ -126,13 +126,13 @@ class OutboxRelay:
         return int(result.rowcount)
 
     def publish_due(self) -> int:
-        """Send every due, unacknowledged delivery (one batch); returns how many were sent."""
+        """Send every due, unacknowledged delivery (one batch); returns how many were handled."""
         s = self.settings
         with self.engine.begin() as conn:
             rows = conn.execute(
                 text(
-                    "SELECT d.event_id, d.subscriber, e.body FROM outbox_delivery d "
-                    "JOIN outbox_event e ON e.event_id = d.event_id "
+                    "SELECT d.event_id, d.subscriber, d.published_at IS NOT NULL AS resend, e.body "
+                    "FROM outbox_delivery d JOIN outbox_event e ON e.event_id = d.event_id "
                     "WHERE d.acked_at IS NULL AND d.next_attempt_at <= now() AND d.attempts < :max_attempts "
                     "ORDER BY d.next_attempt_at LIMIT :batch FOR UPDATE OF d SKIP LOCKED"
                 ),
@@ -140,24 +140,35 @@ class OutboxRelay:
             ).all()
             if not rows:
                 return 0
-            due = [_Due(r.event_id, r.subscriber, r.body) for r in rows]
+            # A resend is only needed if the first copy is gone. While the consumer's queue still holds
+            # messages, the copy is most likely waiting in it: sending again would double a backlog.
+            busy = {q for q in {r.subscriber for r in rows if r.resend} if self.redis.llen(q) > 0}
+            due = [_Due(r.event_id, r.subscriber, r.body) for r in rows if not (r.resend and r.subscriber in busy)]
+            postponed = [r for r in rows if r.resend and r.subscriber in busy]
             self._send(due)
             # Marked only after every send returned: a crash in between sends again (consumers dedupe).
-            conn.execute(
-                text(
-                    "UPDATE outbox_delivery d SET attempts = d.attempts + 1, published_at = now(), "
-                    "last_error = NULL, next_attempt_at = now() + make_interval("
-                    "secs => :base * power(2, least(d.attempts, 6))) "
-                    "FROM unnest(CAST(:ids AS uuid[]), CAST(:subs AS text[])) AS a(event_id, subscriber) "
-                    "WHERE d.event_id = a.event_id AND d.subscriber = a.subscriber"
-                ),
-                {
-                    "base": s.outbox_redeliver_after_seconds,
-                    "ids": [d.event_id for d in due],
-                    "subs": [d.subscriber for d in due],
-                },
-            )
-        return len(due)
+            self._mark(conn, due, sql_attempts="d.attempts + 1", published=True)
+            self._mark(conn, postponed, sql_attempts="d.attempts", published=False)
+        return len(rows)
+
+    def _mark(self, conn: Connection, rows: Sequence[Any], *, sql_attempts: str, published: bool) -> None:
+        """Schedule the next attempt of deliveries: base * 2^attempts from now."""
+        if not rows:
+            return
+        conn.execute(
+            text(
+                f"UPDATE outbox_delivery d SET attempts = {sql_attempts}, "  # noqa: S608 - two fixed fragments
+                + ("published_at = now(), last_error = NULL, " if published else "")
+                + "next_attempt_at = now() + make_interval(secs => :base * power(2, least(d.attempts, 6))) "
+                "FROM unnest(CAST(:ids AS uuid[]), CAST(:subs AS text[])) AS a(event_id, subscriber) "
+                "WHERE d.event_id = a.event_id AND d.subscriber = a.subscriber"
+            ),
+            {
+                "base": self.settings.outbox_redeliver_after_seconds,
+                "ids": [r.event_id for r in rows],
+                "subs": [r.subscriber for r in rows],
+            },
+        )
 
     def _send(self, due: Sequence[_Due]) -> None:
         with self.celery_app.producer_or_acquire() as producer:

@@ -93,11 +93,28 @@ def test_relay_redelivers_until_acknowledged(
     redis_client.rpush(ack_list_key("submission"), f"{event.event_id}:implementation")
 
     assert relay.apply_acks() == 1
+    redis_client.delete("judging")  # the judging worker took its copy, then died without acknowledging
     time.sleep(0.3)  # past outbox_redeliver_after_seconds
     assert relay.publish_due() == 1  # only the unacknowledged judging delivery
-    assert len(queued_bodies(redis_client, "judging")) == 2
+    assert len(queued_bodies(redis_client, "judging")) == 1
     assert len(queued_bodies(redis_client, "implementation")) == 1
     assert relay.pending() == 1
+
+
+def test_relay_does_not_resend_while_the_first_copy_may_still_be_queued(
+    kernel_settings: ServiceSettings, kernel_engine: Engine, redis_client: redis.Redis
+) -> None:
+    with Session(kernel_engine) as session:
+        publish(session, withdrawn_event())
+        session.commit()
+    relay = make_relay(kernel_settings, kernel_engine)
+    relay.publish_due()
+    time.sleep(0.3)  # due again, but both queues still hold their first copy (a busy consumer)
+
+    relay.publish_due()
+
+    assert len(queued_bodies(redis_client, "judging")) == 1
+    assert len(queued_bodies(redis_client, "implementation")) == 1
 
 
 def test_relay_resends_at_once_what_a_redis_restart_lost(
