@@ -10,7 +10,6 @@ p50/p95 latency and the ratio of saves to the floor. No assertions: it reports n
     .venv/bin/python bench/bench_scoring.py --judges 60 --saves 10
 """
 
-
 import argparse
 import os
 import statistics
@@ -160,7 +159,13 @@ def main() -> None:
     BASE = f"http://127.0.0.1:{args.port}"
 
     ideas = prepare(args.judges * args.saves)
-    env = {**os.environ, "DATABASE_URL": DATABASE_URL, "LOG_LEVEL": "WARNING", "LOG_JSON": "true", "ENVIRONMENT": "development"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": DATABASE_URL,
+        "LOG_LEVEL": "WARNING",
+        "LOG_JSON": "true",
+        "ENVIRONMENT": "development",
+    }
     server = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
         [
             sys.executable, "-m", "uvicorn", "bench_scoring:build_app", "--factory", "--app-dir", str(ROOT / "bench"),

@@ -133,7 +133,12 @@ def _authorise_judge(session: Session, idea: Idea, rnd: Round, principal: Princi
     )
     if recused is not None:
         raise AppError(
-            403, "judge_excluded", Message("Anda sudah mundur dari gagasan ini", "You have recused from this idea")
+            403,
+            "judge_excluded",
+            Message(
+                "Anda dikecualikan dari gagasan ini (mundur atau konflik)",
+                "You are excluded from this idea (recusal or conflict)",
+            ),
         )
     panel = panel_for(session, rnd, idea.id)
     if panel is not None and principal.user_id not in {m.judge_id for m in panel}:
