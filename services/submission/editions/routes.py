@@ -6,7 +6,7 @@ from fastapi import APIRouter
 
 from services.submission.db import SessionDep
 from services.submission.editions import service
-from services.submission.editions.schemas import EditionCreate, EditionRead, EditionUpdate
+from services.submission.editions.schemas import EditionCreate, EditionRead, EditionSummary, EditionUpdate
 from shared.auth import Committee
 
 router = APIRouter(prefix="/api/v1/editions", tags=["editions"])
@@ -30,3 +30,8 @@ def get_edition(code: str, session: SessionDep) -> EditionRead:
 @router.patch("/{code}", summary="Change an edition's timeline, groups, limit or idea form (committee)")
 def update_edition(code: str, body: EditionUpdate, _: Committee, session: SessionDep) -> EditionRead:
     return service.describe(service.update_edition(session, code=code, data=body))
+
+
+@router.get("/{code}/summary", summary="Ideas by status and position group (committee)")
+def summarise(code: str, _: Committee, session: SessionDep) -> EditionSummary:
+    return service.summarise(session, code=code)

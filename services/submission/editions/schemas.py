@@ -119,3 +119,13 @@ class EditionRead(BaseModel):
     extra_questions: list[dict[str, Any]]
     phase: str = ""
     timeline_wib: dict[str, str | None] = Field(default_factory=dict)
+
+
+class EditionSummary(BaseModel):
+    """How many ideas an edition has, by status and by position group (the committee's dashboard)."""
+
+    code: str
+    phase: str
+    participants_with_ideas: int
+    ideas_by_status: dict[str, int]
+    ideas_by_group_and_status: dict[str, dict[str, int]]

@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from services.submission.common import wib
 from services.submission.editions.models import Edition
-from services.submission.editions.schemas import EditionCreate, EditionRead, EditionUpdate
+from services.submission.editions.schemas import EditionCreate, EditionRead, EditionSummary, EditionUpdate
+from services.submission.ideas.models import Idea
 from shared.db import utcnow
 from shared.errors import AppError, Message, conflict, invalid, not_found
 
@@ -198,3 +199,26 @@ def require_withdrawal_open(edition: Edition, now: datetime) -> None:
     """Withdrawing: possible until decisions are published."""
     if edition.decisions_at and now >= edition.decisions_at:
         raise outside_window("withdrawal", edition.submission_opens_at, edition.decisions_at, now)
+
+
+def summarise(session: Session, *, code: str) -> EditionSummary:
+    """Counts of the edition's ideas by position group and status (one grouped query and one count)."""
+    edition = get_edition(session, code=code)
+    rows = session.execute(
+        select(Idea.position_group, Idea.status, func.count())
+        .where(Idea.edition_id == edition.id)
+        .group_by(Idea.position_group, Idea.status)
+    ).all()
+    by_status: dict[str, int] = {}
+    by_group: dict[str, dict[str, int]] = {g: {} for g in edition.position_groups}
+    for group, status, count in rows:
+        by_status[status] = by_status.get(status, 0) + count
+        by_group.setdefault(group, {})[status] = count
+    proposers = session.scalar(select(func.count(func.distinct(Idea.proposer_id))).where(Idea.edition_id == edition.id))
+    return EditionSummary(
+        code=edition.code,
+        phase=phase(edition),
+        participants_with_ideas=proposers or 0,
+        ideas_by_status=by_status,
+        ideas_by_group_and_status=by_group,
+    )

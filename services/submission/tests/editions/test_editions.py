@@ -105,3 +105,27 @@ def test_phase_follows_the_timeline(db_session: Session) -> None:
     assert phase(edition, start + timedelta(days=41)) == "auditions"
     assert phase(edition, start + timedelta(days=43)) == "deliberation"
     assert phase(edition, start + timedelta(days=46)) == "decided"
+
+
+def test_summary_counts_ideas_by_group_and_status(client: TestClient, tokens: Any, submission_runtime: Any) -> None:
+    from services.submission.tests.factories import make_idea, make_participant
+    from shared.events import PositionGroup
+
+    with submission_runtime.session_factory() as session:
+        make_edition(session)
+        _, a = make_participant(session, position_group=PositionGroup.PENGAWAS)
+        _, b = make_participant(session, position_group=PositionGroup.PELAKSANA)
+        make_idea(session, a, submit=True)
+        make_idea(session, a, title="Gagasan kedua")
+        make_idea(session, b, submit=True)
+    assert client.get("/api/v1/editions/ATA-2026/summary", headers=tokens(Role.JUDGE)).status_code == 403
+    summary = client.get("/api/v1/editions/ATA-2026/summary", headers=tokens(Role.COMMITTEE)).json()
+    assert summary["participants_with_ideas"] == 2
+    assert summary["ideas_by_status"] == {"draft": 1, "submitted": 2}
+    assert summary["ideas_by_group_and_status"] == {
+        "pengawas": {"draft": 1, "submitted": 1},
+        "fungsional_penyetaraan": {},
+        "fungsional_ahli": {},
+        "pelaksana": {"submitted": 1},
+    }
+    assert summary["phase"] == "submission_open"
