@@ -497,3 +497,27 @@ def panel_complete(session: Session, rnd: Round, idea: Idea, sets: Sequence[Scor
         if m.judge_id not in excluded and conflict_of(idea, judge_id=m.judge_id, agency_code=m.agency_code) is None
     }
     return bool(expected) and expected <= submitted
+
+
+def exclude_conflicted_scorers(session: Session, idea_id: uuid.UUID) -> int:
+    """After an idea's team changed, exclude (and log) judges who scored it and now have a conflict.
+
+    Their scores stop counting in results; runs inside the caller's transaction (an event handler).
+    """
+    idea = session.get(Idea, idea_id)
+    if idea is None:
+        return 0
+    excluded = 0
+    for score_set in session.scalars(select(ScoreSet).where(ScoreSet.idea_id == idea_id)):
+        reason = conflict_of(idea, judge_id=score_set.judge_id, agency_code=score_set.judge_agency_code)
+        if reason and record_exclusion(
+            session,
+            idea=idea,
+            judge_id=score_set.judge_id,
+            judge_name=score_set.judge_name,
+            kind=ExclusionKind.CONFLICT,
+            reason=reason,
+            actor_id=None,
+        ):
+            excluded += 1
+    return excluded

@@ -248,3 +248,24 @@ def test_audit_log_lists_exclusions_for_committee(client: TestClient, tokens: An
         ("judge_excluded_conflict", "same_agency", str(idea_id))
     ]
     assert client.get(f"/api/v1/editions/{EDITION}/audit", headers=tokens(Role.JUDGE)).status_code == 403
+
+
+def test_new_revision_adding_judges_agency_excludes_their_scores(
+    client: TestClient, tokens: Any, session: Session
+) -> None:
+    from services.judging.ideas.tasks import on_idea_submitted
+
+    rubric(session)
+    proposer = person("DINSOS")
+    idea_id = eligible_idea(session, proposer=proposer)
+    judge = tokens(Role.JUDGE, agency="BAPPEDA")
+    assert put(client, idea_id, judge, full_scores(5, 5, 5), "k").status_code == 200
+    client.post(f"/api/v1/ideas/{idea_id}/scores/submit", headers=judge)
+    on_idea_submitted(
+        session, submitted(idea_id=idea_id, revision=2, proposer=proposer, co_proposers=[person("BAPPEDA")])
+    )
+    session.commit()
+    exclusion = session.execute(select(Exclusion)).scalar_one()
+    assert (exclusion.kind, exclusion.reason) == ("conflict", "same_agency")
+    results = client.get(f"/api/v1/editions/{EDITION}/results", headers=tokens(Role.COMMITTEE)).json()
+    assert [(i["judges"], i["raw_score"]) for i in results["ideas"]] == [(0, None)]
