@@ -207,8 +207,11 @@ def test_orphaned_server_of_dead_owner_is_stopped_before_start(scratch: Path) ->
     assert orphan_pg.poll() is None
     assert orphan_redis.poll() is None
     with EmbeddedServers.persistent(root) as second:
-        assert orphan_pg.wait(timeout=5) == 0  # a clean fast shutdown, not a kill
-        assert orphan_redis.wait(timeout=5) == 0
+        orphan_pg.wait(timeout=5)
+        orphan_redis.wait(timeout=5)
+        # a clean shutdown, not a kill
+        assert "received fast shutdown request" in (root / "postgres.log").read_text(encoding="utf-8")
+        assert "User requested shutdown" in (root / "redis" / "redis.log").read_text(encoding="utf-8")
         with pg_connect(second.postgres.url) as conn:
             assert conn.execute("SELECT 1").fetchone() == (1,)
 
