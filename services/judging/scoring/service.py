@@ -10,7 +10,7 @@ import hashlib
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, exists, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
@@ -84,13 +84,13 @@ def panel_for(session: Session, rnd: Round, idea_id: uuid.UUID) -> list[PanelMem
     """The judges who may score the idea in this round; None when the round has no panels at all.
 
     Members without a room sit on every idea of the round; members of a room judge the ideas whose
-    audition slot is in that room.
+    audition slot is in that room. One query: the round's members with the idea's room alongside.
     """
-    members = session.scalars(select(PanelMember).where(PanelMember.round_id == rnd.id)).all()
-    if not members:
+    idea_room = select(Slot.room_id).where(Slot.idea_id == idea_id).scalar_subquery()
+    rows = session.execute(select(PanelMember, idea_room).where(PanelMember.round_id == rnd.id)).all()
+    if not rows:
         return None
-    room_id = session.scalar(select(Slot.room_id).where(Slot.idea_id == idea_id))
-    return [m for m in members if m.room_id is None or m.room_id == room_id]
+    return [m for m, room_id in rows if m.room_id is None or m.room_id == room_id]
 
 
 def _round(session: Session, edition_code: str, kind: RoundKind) -> Round:
@@ -104,7 +104,18 @@ def _round(session: Session, edition_code: str, kind: RoundKind) -> Round:
     return rnd
 
 
-def _authorise_judge(session: Session, idea: Idea, rnd: Round, principal: Principal) -> None:
+def _idea_for_judge(session: Session, idea_id: uuid.UUID, judge_id: uuid.UUID) -> tuple[Idea, bool]:
+    """The known idea and whether the judge is excluded from it (one query); 404 before it is known."""
+    excluded = exists().where(Exclusion.idea_id == Idea.id, Exclusion.judge_id == judge_id)
+    row = session.execute(select(Idea, excluded).where(Idea.id == idea_id)).first()
+    if row is None or not row[0].known:
+        raise not_found("Gagasan", "Idea", {"idea_id": str(idea_id)})
+    return row[0], bool(row[1])
+
+
+def _authorise_judge(
+    session: Session, idea: Idea, rnd: Round, principal: Principal, *, excluded: bool | None = None
+) -> None:
     """Refuse a judge who is excluded, conflicted (logging it) or not on the idea's panel."""
     if not idea.judgeable:
         raise conflict(
@@ -128,10 +139,14 @@ def _authorise_judge(session: Session, idea: Idea, rnd: Round, principal: Princi
         ):
             session.commit()  # the refusal is logged even though the request fails
         raise AppError(403, "conflict_of_interest", CONFLICT_MESSAGE, {"reason": reason})
-    recused = session.scalar(
-        select(Exclusion.id).where(Exclusion.idea_id == idea.id, Exclusion.judge_id == principal.user_id)
-    )
-    if recused is not None:
+    if excluded is None:
+        excluded = (
+            session.scalar(
+                select(Exclusion.id).where(Exclusion.idea_id == idea.id, Exclusion.judge_id == principal.user_id)
+            )
+            is not None
+        )
+    if excluded:
         raise AppError(
             403,
             "judge_excluded",
@@ -214,9 +229,9 @@ def save_scores(
     if stored is not None:  # a retry after the first answer was lost: one primary-key lookup
         session.rollback()
         return _replay(stored, request_hash)
-    idea = get_known_idea(session=session, idea_id=idea_id)
+    idea, excluded = _idea_for_judge(session, idea_id, principal.user_id)
     rnd, criteria_list = _round_with_criteria(session, idea.edition_code, kind)
-    _authorise_judge(session, idea, rnd, principal)
+    _authorise_judge(session, idea, rnd, principal, excluded=excluded)
     criteria = {c.key: c for c in criteria_list}
     errors = []
     for s in body.scores:
