@@ -23,6 +23,10 @@ class ImplementationSettings(ServiceSettings):
     smtp_max_attempts: int = 15
     smtp_retry_base_seconds: float = 5.0
     smtp_retry_max_seconds: float = 600.0
+    # The sweep queues due email jobs (retries after a backoff, jobs of a killed worker) this often; a job
+    # queued but not sent within `smtp_requeue_after_seconds` (its task was lost) is queued again.
+    smtp_sweep_seconds: float = 5.0
+    smtp_requeue_after_seconds: float = 120.0
     # Webhooks: receivers that are down get the delivery again after base * 2**attempt, then a dead letter.
     webhook_max_attempts: int = 8
     webhook_retry_base_seconds: float = 10.0

@@ -67,8 +67,8 @@ celery_app.conf.beat_schedule = {
     },
     "sweep-emails": {
         "task": notification_tasks.SWEEP_TASK,
-        "schedule": 60.0,
-        "options": {"queue": str(Queue.NOTIFICATIONS), "expires": 60.0},
+        "schedule": settings.smtp_sweep_seconds,
+        "options": {"queue": str(Queue.IMPLEMENTATION), "expires": settings.smtp_sweep_seconds * 2},
     },
     "daily-digest": {
         "task": notification_tasks.DIGEST_TASK,

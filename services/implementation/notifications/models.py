@@ -45,6 +45,8 @@ class NotificationJob(Base):
     email_status: Mapped[str] = mapped_column(String(20), default=EmailStatus.NONE)
     attempts: Mapped[int] = mapped_column(default=0, server_default="0")
     next_attempt_at: Mapped[datetime | None]
+    # When a send task was last queued for it; the sweep queues only jobs nobody queued lately.
+    enqueued_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
     message_id: Mapped[str | None] = mapped_column(String(200))
     sent_at: Mapped[datetime | None]

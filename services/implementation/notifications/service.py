@@ -8,9 +8,13 @@ The flow of one notification:
    in the transaction that records the event in the inbox.
 3. After that commit, `send_email_job` claims the job's email (pending -> sending, with a lease), sends
    it with a Message-ID derived from the key, and marks it sent. Transient failures put it back to
-   pending with an exponential backoff; permanent ones mark it failed. A periodic sweep re-sends jobs
-   whose task was lost. A crash between the SMTP send and the commit of "sent" can send it twice; the
-   deterministic Message-ID lets mail clients fold the duplicate.
+   pending with an exponential backoff (`next_attempt_at`); permanent ones mark it failed.
+4. `queue_due_email_jobs` (beat, every few seconds) queues the jobs that are due and that nobody queued
+   lately: retries whose backoff elapsed, and jobs whose worker was killed mid-send (lease expired).
+   Retries are deliberately not Celery countdown tasks: with a Redis broker a task waiting longer than the
+   visibility timeout is handed out again, and a long backoff would multiply into a storm of copies.
+A crash between the SMTP send and the commit of "sent" can send it twice; the deterministic Message-ID
+lets mail clients fold the duplicate.
 """
 
 from __future__ import annotations
@@ -158,6 +162,7 @@ def record_job(session: Session, event: NotificationRequested) -> uuid.UUID | No
             link=p.link,
             email_status=email_status,
             next_attempt_at=utcnow() if email_status == EmailStatus.PENDING else None,
+            enqueued_at=utcnow() if email_status == EmailStatus.PENDING and _enqueuers else None,
         )
         .on_conflict_do_nothing(index_elements=[NotificationJob.idempotency_key])
         .returning(NotificationJob.id)
@@ -235,7 +240,7 @@ def send_email_job(
                     and_(NotificationJob.email_status == EmailStatus.SENDING, NotificationJob.next_attempt_at <= now),
                 ),
             )
-            .values(email_status=EmailStatus.SENDING, next_attempt_at=now + send_lease(settings))
+            .values(email_status=EmailStatus.SENDING, next_attempt_at=now + send_lease(settings), enqueued_at=None)
             .returning(NotificationJob)
         ).scalar_one_or_none()
         if job is None:
@@ -245,8 +250,8 @@ def send_email_job(
                 )
             ).first()
             if held is not None and held[0] == EmailStatus.SENDING and held[1] is not None:
-                # Another worker holds it (or held it and died): look again when its lease ends.
-                return SendOutcome("busy", max((held[1] - now).total_seconds(), 0.0) + 1.0)
+                # Another worker holds it (or held it and died: the sweep queues it when the lease ends).
+                return SendOutcome("busy", max((held[1] - now).total_seconds(), 0.0))
             return SendOutcome("not_due")
         template, context = job.template, _render_context(job.context, job.recipient_name, job.link)
         to_name, to_email, key, attempts = job.recipient_name, job.recipient_email, job.idempotency_key, job.attempts
@@ -300,19 +305,32 @@ def _finish(session: Session, job_id: uuid.UUID, *, status: EmailStatus, attempt
     )
 
 
-def due_email_jobs(session: Session, *, now: datetime, limit: int = 200) -> list[uuid.UUID]:
-    """Jobs whose email is due (a lost task, an expired lease, a backoff that elapsed)."""
-    return list(
+def queue_due_email_jobs(
+    session: Session, *, now: datetime, settings: ImplementationSettings, limit: int = 500
+) -> list[uuid.UUID]:
+    """Mark as queued, and return, the jobs whose email is due and that nobody queued lately. Commits."""
+    requeue_before = now - timedelta(seconds=settings.smtp_requeue_after_seconds)
+    due = (
+        select(NotificationJob.id)
+        .where(
+            NotificationJob.email_status.in_([EmailStatus.PENDING, EmailStatus.SENDING]),
+            NotificationJob.next_attempt_at <= now,
+            or_(NotificationJob.enqueued_at.is_(None), NotificationJob.enqueued_at < requeue_before),
+        )
+        .order_by(NotificationJob.next_attempt_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    ids = list(
         session.scalars(
-            select(NotificationJob.id)
-            .where(
-                NotificationJob.email_status.in_([EmailStatus.PENDING, EmailStatus.SENDING]),
-                NotificationJob.next_attempt_at <= now,
-            )
-            .order_by(NotificationJob.next_attempt_at)
-            .limit(limit)
+            update(NotificationJob)
+            .where(NotificationJob.id.in_(due.scalar_subquery()))
+            .values(enqueued_at=now)
+            .returning(NotificationJob.id)
         )
     )
+    session.commit()
+    return ids
 
 
 # ------------------------------------------------------------------------------------------ reading

@@ -27,23 +27,21 @@ def on_notification_requested(session: Session, event: NotificationRequested) ->
 def register(app: Celery) -> Task[Any, Any]:
     """Register the notification tasks; returns the email sender (the worker enqueues it after commit)."""
 
-    @app.task(name=SEND_EMAIL_TASK, bind=True, ignore_result=True, max_retries=None, acks_late=True)
-    def send_email(self: Task[Any, Any], *, job_id: str) -> str:
+    @app.task(name=SEND_EMAIL_TASK, ignore_result=True, acks_late=True)
+    def send_email(*, job_id: str) -> str:
+        # A transient failure leaves the job pending with its backoff; the sweep queues it when due.
         outcome = service.send_email_job(
             session_factory=runtime.session_factory,
             job_id=uuid.UUID(job_id),
             mailer=SmtpMailer(runtime.settings),
             settings=runtime.settings,
         )
-        if outcome.retry_in is not None:
-            # Only transient failures come back here; the job row keeps the attempt count and error.
-            raise self.retry(countdown=outcome.retry_in)
         return outcome.status
 
     @app.task(name=SWEEP_TASK, ignore_result=True)
     def sweep_emails() -> int:
         with runtime.session_factory() as session:
-            due = service.due_email_jobs(session, now=utcnow())
+            due = service.queue_due_email_jobs(session, now=utcnow(), settings=runtime.settings)
         for job_id in due:
             send_email.apply_async(kwargs={"job_id": str(job_id)}, queue=Queue.NOTIFICATIONS)
         return len(due)

@@ -51,3 +51,15 @@ def smtp_sink() -> Iterator[tuple[Inbox, int]]:
     controller.start()
     yield inbox, port
     controller.stop()
+
+
+@pytest.fixture(autouse=True)
+def _no_email_enqueuer() -> Iterator[None]:
+    """Tests decide themselves whether recorded email jobs are sent on their way (importing the worker installs
+    the Celery enqueuer for the whole process)."""
+    from services.implementation.notifications import service
+
+    saved = list(service._enqueuers)
+    service.set_email_enqueuer(None)
+    yield
+    service._enqueuers[:] = saved

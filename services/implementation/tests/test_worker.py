@@ -29,21 +29,16 @@ def test_notifications_consumer_records_one_job_per_event(implementation_runtime
 
     enqueued: list[Any] = []
     notifications.set_email_enqueuer(enqueued.append)
-    try:
-        handle_implementation_event.run(event=judged().model_dump(mode="json"))
-        with implementation_runtime.session_factory() as session:
-            requests = outbox(session, "notification.requested.v1")
-        for body in requests + requests:  # every event delivered twice
-            handle_notification_event.run(event=body)
-        with implementation_runtime.session_factory() as session:
-            assert session.scalar(select(func.count()).select_from(NotificationJob)) == 3
-            assert session.scalar(select(func.count()).select_from(InAppNotification)) == 1
-        assert len(enqueued) == 3  # each email job sent on its way once, after its commit
-        assert all(isinstance(parse_event(b), NotificationRequested) for b in requests)
-    finally:
-        from services.implementation.worker import _enqueue_email
-
-        notifications.set_email_enqueuer(_enqueue_email)
+    handle_implementation_event.run(event=judged().model_dump(mode="json"))
+    with implementation_runtime.session_factory() as session:
+        requests = outbox(session, "notification.requested.v1")
+    for body in requests + requests:  # every event delivered twice
+        handle_notification_event.run(event=body)
+    with implementation_runtime.session_factory() as session:
+        assert session.scalar(select(func.count()).select_from(NotificationJob)) == 3
+        assert session.scalar(select(func.count()).select_from(InAppNotification)) == 1
+    assert len(enqueued) == 3  # each email job sent on its way once, after its commit
+    assert all(isinstance(parse_event(b), NotificationRequested) for b in requests)
 
 
 def test_beat_schedule_names_registered_tasks(implementation_runtime: Any) -> None:

@@ -198,7 +198,7 @@ def test_email_held_by_another_worker_is_retried_after_its_lease(implementation_
     outcome = send_email_job(session_factory=factory, job_id=job_id, mailer=SmtpMailer(settings), settings=settings)
     assert outcome.status == "busy"
     assert outcome.retry_in is not None
-    assert 19 <= outcome.retry_in <= 21
+    assert 18 <= outcome.retry_in <= 20
     taken_over = send_email_job(
         session_factory=factory,
         job_id=job_id,
@@ -256,3 +256,45 @@ def test_unknown_template_falls_back_to_generic(db_session: Session) -> None:
         "[Audisi] Pemberitahuan / Notification: Gagasan X",
         'Pemberitahuan baru tentang "Gagasan X".',
     )
+
+
+def test_sweep_queues_due_jobs_once(implementation_runtime: Any) -> None:
+    from services.implementation.notifications.service import queue_due_email_jobs
+
+    factory = implementation_runtime.session_factory
+    settings = settings_for(implementation_runtime, _closed_port())
+    job_id = record(implementation_runtime, requested())  # no enqueuer in tests: the sweep's to queue
+    assert job_id is not None
+    now = utcnow()
+    with factory() as session:
+        assert queue_due_email_jobs(session, now=now, settings=settings) == [job_id]
+    with factory() as session:
+        assert queue_due_email_jobs(session, now=now, settings=settings) == []  # queued already
+    failed = send_email_job(
+        session_factory=factory, job_id=job_id, mailer=SmtpMailer(settings), settings=settings, now=now
+    )
+    assert (failed.status, failed.retry_in) == ("retry", 2.0)
+    with factory() as session:
+        assert queue_due_email_jobs(session, now=now + timedelta(seconds=1), settings=settings) == []  # backing off
+    with factory() as session:
+        assert queue_due_email_jobs(session, now=now + timedelta(seconds=2), settings=settings) == [job_id]
+
+
+def test_sweep_requeues_job_whose_task_was_lost(implementation_runtime: Any) -> None:
+    from services.implementation.notifications import service as notifications
+    from services.implementation.notifications.service import queue_due_email_jobs
+
+    enqueued: list[uuid.UUID] = []
+    notifications.set_email_enqueuer(enqueued.append)
+    try:
+        job_id = record(implementation_runtime, requested())
+    finally:
+        notifications.set_email_enqueuer(None)
+    assert enqueued == [job_id]
+    settings = settings_for(implementation_runtime, _closed_port())
+    now = utcnow()
+    with implementation_runtime.session_factory() as session:
+        assert queue_due_email_jobs(session, now=now, settings=settings) == []  # its task is on its way
+    with implementation_runtime.session_factory() as session:
+        later = now + timedelta(seconds=settings.smtp_requeue_after_seconds + 1)
+        assert queue_due_email_jobs(session, now=later, settings=settings) == [job_id]
