@@ -10,7 +10,14 @@ from fastapi import APIRouter, Header, Query
 from services.judging.db import SessionDep
 from services.judging.rubric.models import DEFAULT_ROUND, RoundKind
 from services.judging.scoring import service
-from services.judging.scoring.schemas import ExclusionRead, IdeaScoresRead, ReasonIn, ScoreSetRead, ScoresIn
+from services.judging.scoring.schemas import (
+    ExclusionRead,
+    IdeaScoresRead,
+    IdeaToJudgeRead,
+    ReasonIn,
+    ScoreSetRead,
+    ScoresIn,
+)
 from shared.auth import Committee, Judge, Principal, Role, require_roles
 from shared.errors import Message, invalid
 
@@ -88,3 +95,14 @@ def recuse(idea_id: uuid.UUID, body: ReasonIn, session: SessionDep, principal: J
 def exclusions(edition_code: str, session: SessionDep, _principal: Committee) -> list[ExclusionRead]:
     """Every conflict and recusal logged in the edition."""
     return service.list_exclusions(session=session, edition_code=edition_code)
+
+
+@router.get("/editions/{edition_code}/ideas", response_model=list[IdeaToJudgeRead])
+def ideas_to_judge(
+    edition_code: str,
+    session: SessionDep,
+    principal: Principal = require_roles(Role.JUDGE, Role.COMMITTEE),
+    round_kind: RoundQuery = DEFAULT_ROUND,
+) -> list[IdeaToJudgeRead]:
+    """The ideas to judge in a round: a judge sees their panels' ideas with conflicts and own progress."""
+    return service.ideas_to_judge(session=session, edition_code=edition_code, principal=principal, kind=round_kind)

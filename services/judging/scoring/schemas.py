@@ -80,3 +80,17 @@ class ExclusionRead(BaseModel):
     kind: str
     reason: str
     created_at: datetime
+
+
+class IdeaToJudgeRead(BaseModel):
+    """An idea in a judge's (or the committee's) list for a round, with the caller's own progress."""
+
+    idea_id: uuid.UUID
+    title: str | None
+    position_group: str | None
+    submitted_at: datetime | None
+    slot_starts_at: datetime | None
+    room_id: uuid.UUID | None
+    conflict: str | None = Field(description="for a judge: why they may not score it")
+    excluded: bool
+    my_status: str | None = Field(description="draft or submitted, for a judge who started a set")

@@ -17,11 +17,19 @@ from sqlalchemy.orm import Session
 from services.judging.audit.service import record
 from services.judging.ideas.models import Idea
 from services.judging.ideas.service import get_known_idea
+from services.judging.results.service import judgeable_ideas
 from services.judging.rubric.models import DEFAULT_ROUND, Criterion, Round, RoundKind
 from services.judging.rubric.service import criteria_of, find_round, weighted_score
 from services.judging.schedule.models import PanelMember, Slot
 from services.judging.scoring.models import Exclusion, ExclusionKind, Score, ScoreRequest, ScoreSet, SetStatus
-from services.judging.scoring.schemas import ExclusionRead, IdeaScoresRead, ScoreRead, ScoreSetRead, ScoresIn
+from services.judging.scoring.schemas import (
+    ExclusionRead,
+    IdeaScoresRead,
+    IdeaToJudgeRead,
+    ScoreRead,
+    ScoreSetRead,
+    ScoresIn,
+)
 from shared.auth import Principal, Role
 from shared.db import utcnow
 from shared.errors import AppError, Message, conflict, invalid, not_found
@@ -536,3 +544,49 @@ def exclude_conflicted_scorers(session: Session, idea_id: uuid.UUID) -> int:
         ):
             excluded += 1
     return excluded
+
+
+def ideas_to_judge(
+    *, session: Session, edition_code: str, principal: Principal, kind: RoundKind = DEFAULT_ROUND
+) -> list[IdeaToJudgeRead]:
+    """The round's judgeable ideas: all for the committee; for a judge, those of their panels (all without
+    panels), each with the judge's conflict, exclusion and own set status. Four queries in all."""
+    ideas = judgeable_ideas(session, edition_code)
+    rnd = find_round(session, edition_code, kind)
+    slots = {
+        s.idea_id: s
+        for s in session.scalars(select(Slot).where(Slot.edition_code == edition_code, Slot.idea_id.is_not(None)))
+    }
+    is_judge = principal.role == Role.JUDGE
+    mine: dict[uuid.UUID, str] = {}
+    excluded: set[uuid.UUID] = set()
+    visible = ideas
+    if is_judge:
+        excluded = set(session.scalars(select(Exclusion.idea_id).where(Exclusion.judge_id == principal.user_id)))
+        if rnd is not None:
+            mine = {
+                s.idea_id: s.status
+                for s in session.scalars(
+                    select(ScoreSet).where(ScoreSet.round_id == rnd.id, ScoreSet.judge_id == principal.user_id)
+                )
+            }
+            members = session.scalars(select(PanelMember).where(PanelMember.round_id == rnd.id)).all()
+            if members:
+                seats = {m.room_id for m in members if m.judge_id == principal.user_id}
+                visible = [i for i in ideas if None in seats or (i.id in slots and slots[i.id].room_id in seats)]
+    return [
+        IdeaToJudgeRead(
+            idea_id=i.id,
+            title=i.title,
+            position_group=i.position_group,
+            submitted_at=i.submitted_at,
+            slot_starts_at=slots[i.id].starts_at if i.id in slots else None,
+            room_id=slots[i.id].room_id if i.id in slots else None,
+            conflict=conflict_of(i, judge_id=principal.user_id, agency_code=principal.agency_code)
+            if is_judge
+            else None,
+            excluded=i.id in excluded,
+            my_status=mine.get(i.id),
+        )
+        for i in visible
+    ]

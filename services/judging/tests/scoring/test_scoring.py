@@ -269,3 +269,17 @@ def test_new_revision_adding_judges_agency_excludes_their_scores(
     assert (exclusion.kind, exclusion.reason) == ("conflict", "same_agency")
     results = client.get(f"/api/v1/editions/{EDITION}/results", headers=tokens(Role.COMMITTEE)).json()
     assert [(i["judges"], i["raw_score"]) for i in results["ideas"]] == [(0, None)]
+
+
+def test_ideas_to_judge_lists_conflicts_and_own_progress(client: TestClient, tokens: Any, session: Session) -> None:
+    rubric(session)
+    mine = eligible_idea(session, proposer=person("BAPPEDA"), submitted_at=T0)
+    other = eligible_idea(session, proposer=person("DINSOS"), submitted_at=T0.replace(hour=3))
+    judge = tokens(Role.JUDGE, agency="BAPPEDA")
+    put(client, other, judge, {"scores": [{"criterion": "cost_saving", "value": 4}]}, "k")
+    listed = client.get(f"/api/v1/editions/{EDITION}/ideas", headers=judge).json()
+    assert [(i["idea_id"], i["conflict"], i["my_status"]) for i in listed] == [
+        (str(mine), "same_agency", None),
+        (str(other), None, "draft"),
+    ]
+    assert client.get(f"/api/v1/editions/{EDITION}/ideas", headers=tokens(Role.PARTICIPANT)).status_code == 403
