@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select, text, update
 from sqlalchemy.orm import Session
 
 from services.judging.audit.service import record
@@ -164,6 +164,8 @@ def assign(*, session: Session, edition_code: str, principal: Principal) -> Assi
     Ideas that advanced from screening are the ones scheduled once the committee advanced any. A slot
     in a room whose panel has fewer conflicted judges is preferred; conflicts found are logged.
     """
+    # One assignment per edition at a time (two committee clicks must not give an idea two slots).
+    session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"judging:assign:{edition_code}"})
     candidates = list(judgeable_ideas(session, edition_code))
     if any(i.advanced for i in candidates):
         candidates = [i for i in candidates if i.advanced]
