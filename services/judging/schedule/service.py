@@ -50,6 +50,14 @@ def create_day(*, session: Session, edition_code: str, body: AuditionDayIn, prin
             "day_exists", Message("Hari audisi ini sudah dijadwalkan", "This audition day is already scheduled")
         )
     ensure_round(session, edition_code, RoundKind.AUDITION)
+    # Serialised per edition: a double click creates the day once and answers 409 the second time.
+    session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"judging:day:{edition_code}"})
+    if session.scalar(
+        select(AuditionDay.id).where(AuditionDay.edition_code == edition_code, AuditionDay.day == body.day)
+    ):
+        raise conflict(
+            "day_exists", Message("Hari audisi ini sudah dijadwalkan", "This audition day is already scheduled")
+        )
     day = AuditionDay(edition_code=edition_code, day=body.day, slot_minutes=body.slot_minutes)
     session.add(day)
     existing = {r.name: r for r in session.scalars(select(Room).where(Room.edition_code == edition_code))}
@@ -304,6 +312,7 @@ def set_panel(
 ) -> PanelRead:
     """Replace a panel (a room's for auditions, the round's when room_id is None); log conflicts found."""
     rnd = ensure_round(session, edition_code, kind)
+    session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"judging:panel:{rnd.id}:{room_id}"})
     if room_id is not None:
         room = session.get(Room, room_id)
         if room is None or room.edition_code != edition_code:
