@@ -5,10 +5,11 @@ from __future__ import annotations
 from services.submission.accounts.routes import router as accounts_router
 from services.submission.agencies.routes import router as agencies_router
 from services.submission.attachments.routes import router as attachments_router
-from services.submission.db import runtime
+from services.submission.db import audit_log, runtime
 from services.submission.editions.routes import router as editions_router
 from services.submission.ideas.routes import router as ideas_router
 from services.submission.participants.routes import router as participants_router
+from shared.audit import AuditOriginMiddleware, audit_router
 from shared.http import create_app
 
 _settings = runtime.settings
@@ -26,6 +27,7 @@ app = create_app(
         participants_router,
         ideas_router,
         attachments_router,
+        audit_router(table=audit_log, get_session=runtime.get_session),
     ],
     # Uploads carry files: their own limit (plus room for the multipart envelope); JSON stays at 1 MiB.
     body_limit_overrides={
@@ -33,3 +35,5 @@ app = create_app(
         "/api/v1/participants/import": _settings.import_max_bytes,
     },
 )
+# Outermost: the audit log records each request's client address and user agent.
+app.add_middleware(AuditOriginMiddleware)

@@ -59,8 +59,14 @@ def me(principal: CurrentPrincipal, session: SessionDep) -> UserRead:
 
 
 @router.post("/accounts", status_code=201, summary="Create a staff account (admin)")
-def create_account(body: UserCreate, _: Admin, session: SessionDep) -> UserRead:
+def create_account(body: UserCreate, admin: Admin, session: SessionDep) -> UserRead:
     user = service.create_account(
-        session, role=body.role, email=body.email, password=body.password, name=body.name, agency_code=body.agency_code
+        session,
+        role=body.role,
+        email=body.email,
+        password=body.password,
+        name=body.name,
+        agency_code=body.agency_code,
+        actor=admin,
     )
     return UserRead.model_validate(user)

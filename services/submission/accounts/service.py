@@ -13,6 +13,8 @@ from services.submission.accounts.passwords import hash_password, needs_rehash, 
 from services.submission.accounts.ratelimit import LoginLimiter
 from services.submission.accounts.schemas import LoginResponse, UserRead
 from services.submission.agencies.service import require_agency
+from services.submission.db import audit_log
+from shared.audit import record_audit
 from shared.auth import Principal, Role, TokenService
 from shared.errors import AppError, Message, conflict, invalid, not_found
 
@@ -35,8 +37,13 @@ def upsert_user(
     name: str,
     agency_code: str | None,
     nip: str | None = None,
+    actor: Principal | None = None,
 ) -> User:
-    """Create a user, or reset name, password, role and agency of the one with this email (no commit)."""
+    """Create a user, or reset name, password, role and agency of the one with this email (no commit).
+
+    Audited: `account.created`, or `account.changed` naming the fields that changed (never the password)
+    and, when the role changed, `account.role_changed` with the old and new role. `actor` None is the system.
+    """
     if agency_code is not None:
         require_agency(session, agency_code)
     if role == Role.AGENCY and agency_code is None:
@@ -52,17 +59,59 @@ def upsert_user(
     if user is None:
         user = User(email=email, nip=nip, name=name, role=str(role), agency_code=agency_code)
         session.add(user)
-    else:
-        user.name, user.role, user.agency_code, user.is_active = name, str(role), agency_code, True
-        if nip is not None:
-            user.nip = nip
-    user.password_hash = hash_password(password) if password is not None else user.password_hash
+        user.password_hash = hash_password(password) if password is not None else None
+        session.flush()
+        details: dict[str, object] = {"role": str(role), "agency_code": agency_code, "email": email}
+        record_audit(
+            session,
+            table=audit_log,
+            actor=actor,
+            action="account.created",
+            object_type="user",
+            object_id=user.id,
+            details=details,
+        )
+        return user
+    before = {"name": user.name, "role": user.role, "agency_code": user.agency_code, "is_active": user.is_active}
+    user.name, user.role, user.agency_code, user.is_active = name, str(role), agency_code, True
+    if nip is not None:
+        user.nip = nip
+    if password is not None:
+        user.password_hash = hash_password(password)
     session.flush()
+    after = {"name": user.name, "role": user.role, "agency_code": user.agency_code, "is_active": user.is_active}
+    changed = sorted(k for k in before if before[k] != after[k]) + (["password"] if password is not None else [])
+    record_audit(
+        session,
+        table=audit_log,
+        actor=actor,
+        action="account.changed",
+        object_type="user",
+        object_id=user.id,
+        details={"changed": changed, "role": user.role, "agency_code": user.agency_code},
+    )
+    if before["role"] != after["role"]:
+        record_audit(
+            session,
+            table=audit_log,
+            actor=actor,
+            action="account.role_changed",
+            object_type="user",
+            object_id=user.id,
+            details={"from": before["role"], "to": after["role"]},
+        )
     return user
 
 
 def create_account(
-    session: Session, *, role: Role, email: str, password: str, name: str, agency_code: str | None
+    session: Session,
+    *,
+    role: Role,
+    email: str,
+    password: str,
+    name: str,
+    agency_code: str | None,
+    actor: Principal | None = None,
 ) -> User:
     """An admin creates a staff account (participants register themselves or are imported)."""
     if role == Role.PARTICIPANT:
@@ -78,7 +127,9 @@ def create_account(
         raise conflict(
             "email_taken", Message("Email sudah dipakai akun lain", "This email is already used"), {"field": "email"}
         )
-    user = upsert_user(session, role=role, email=email, password=password, name=name, agency_code=agency_code)
+    user = upsert_user(
+        session, role=role, email=email, password=password, name=name, agency_code=agency_code, actor=actor
+    )
     session.commit()
     return user
 

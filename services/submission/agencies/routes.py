@@ -23,8 +23,10 @@ def list_agencies(session: SessionDep) -> list[AgencyRead]:
 def upsert_agency(
     code: Annotated[str, Path(pattern=r"^[A-Z0-9][A-Z0-9-]{1,39}$")],
     body: AgencyUpsert,
-    _: Annotated[Principal, require_roles(Role.ADMIN)],
+    admin: Annotated[Principal, require_roles(Role.ADMIN)],
     session: SessionDep,
 ) -> AgencyRead:
-    agency = service.upsert_agency(session, code=code, name=body.name, email=body.email, active=body.active)
+    agency = service.upsert_agency(
+        session, code=code, name=body.name, email=body.email, active=body.active, actor=admin
+    )
     return AgencyRead.model_validate(agency)

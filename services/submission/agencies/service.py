@@ -7,7 +7,10 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
 from services.submission.agencies.models import Agency
+from services.submission.db import audit_log
 from shared.agencies import AGENCIES
+from shared.audit import record_audit
+from shared.auth import Principal
 from shared.errors import Message, invalid
 
 
@@ -46,13 +49,23 @@ def require_agency(session: Session, code: str, field: str = "agency_code") -> N
         raise unknown_agency(code, field)
 
 
-def upsert_agency(session: Session, *, code: str, name: str, email: str, active: bool) -> Agency:
-    """Add an agency or change it; deactivating keeps history but refuses the code for new records."""
+def upsert_agency(
+    session: Session, *, code: str, name: str, email: str, active: bool, actor: Principal | None = None
+) -> Agency:
+    """Add an agency or change it; deactivating keeps history but refuses the code for new records (audited)."""
     agency = session.get(Agency, code)
+    after = {"name": name, "email": email, "active": active}
     if agency is None:
         agency = Agency(code=code, name=name, email=email, active=active)
         session.add(agency)
+        action, details = "agency.created", after
     else:
+        before = {"name": agency.name, "email": agency.email, "active": agency.active}
         agency.name, agency.email, agency.active = name, email, active
+        changes = {k: {"from": before[k], "to": after[k]} for k in after if before[k] != after[k]}
+        action, details = "agency.changed", {"changes": changes}
+    record_audit(
+        session, table=audit_log, actor=actor, action=action, object_type="agency", object_id=code, details=details
+    )
     session.commit()
     return agency

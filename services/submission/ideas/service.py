@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from services.submission.agencies.service import require_agency
 from services.submission.attachments.models import Attachment
 from services.submission.common import Page
+from services.submission.db import audit_log
 from services.submission.editions.models import Edition
 from services.submission.editions.service import (
     get_edition,
@@ -45,6 +46,7 @@ from services.submission.ideas.schemas import (
 )
 from services.submission.participants.models import Participant
 from services.submission.participants.service import participant_of
+from shared.audit import record_audit
 from shared.auth import Principal, Role
 from shared.db import utcnow
 from shared.errors import AppError, Message, conflict, forbidden, invalid, not_found
@@ -399,6 +401,15 @@ def withdraw_idea(
             idea_id=idea.id, edition_code=edition.code, reason=idea.withdraw_reason, withdrawn_at=now
         )
         publish(session, IdeaWithdrawn(producer=PRODUCER, payload=payload))
+    record_audit(
+        session,
+        table=audit_log,
+        actor=principal,
+        action="idea.withdrawn",
+        object_type="idea",
+        object_id=idea.id,
+        details={"edition_code": edition.code, "reason": idea.withdraw_reason, "by_committee": access.committee},
+    )
     session.commit()
     return idea
 
@@ -421,6 +432,7 @@ def screen_idea(
             Message("Hanya gagasan yang sudah diajukan dapat diseleksi", "Only submitted ideas can be screened"),
             {"status": idea.status},
         )
+    previous = str(idea.status)
     reason = (reason or "").strip() or None
     if not eligible and reason is None:
         raise invalid(
@@ -437,6 +449,15 @@ def screen_idea(
         idea_id=idea.id, edition_code=edition.code, eligible=eligible, reason=reason, screened_at=now
     )
     publish(session, IdeaScreened(producer=PRODUCER, payload=payload))
+    record_audit(
+        session,
+        table=audit_log,
+        actor=principal,
+        action="idea.screened",
+        object_type="idea",
+        object_id=idea.id,
+        details={"edition_code": edition.code, "eligible": eligible, "reason": reason, "previous_status": previous},
+    )
     session.commit()
     return idea
 

@@ -33,12 +33,12 @@ def me(principal: Participant, session: SessionDep) -> ParticipantRead:
 
 @router.post("/import", summary="Bulk import from CSV or XLSX (committee); dry_run=true only reports")
 def import_participants(
-    _: Committee,
+    committee: Committee,
     session: SessionDep,
     file: Annotated[UploadFile, File(description="CSV (comma or semicolon, UTF-8) or XLSX")],
     dry_run: bool = False,
 ) -> ImportReport:
-    return service.import_participants(session, content=file.file.read(), dry_run=dry_run)
+    return service.import_participants(session, content=file.file.read(), dry_run=dry_run, actor=committee)
 
 
 @router.get("", summary="List participants (committee)")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 
 from sqlalchemy import func, or_, select
@@ -12,6 +13,7 @@ from services.submission.accounts.passwords import hash_password
 from services.submission.accounts.service import normalise_email
 from services.submission.agencies.service import active_codes, require_agency
 from services.submission.common import Page
+from services.submission.db import audit_log
 from services.submission.participants.importer import CleanRow, ImportFileError, clean, read_rows
 from services.submission.participants.models import Participant
 from services.submission.participants.nip import nip_problems
@@ -22,6 +24,7 @@ from services.submission.participants.schemas import (
     ParticipantRead,
     ParticipantRegister,
 )
+from shared.audit import record_audit
 from shared.auth import Principal, Role
 from shared.errors import Message, conflict, forbidden, invalid, not_found
 
@@ -47,6 +50,15 @@ def register(session: Session, *, data: ParticipantRegister) -> Participant:
         user.password_hash = hash_password(data.password)
         existing.name = user.name = data.name
         existing.phone = data.phone or existing.phone
+        record_audit(
+            session,
+            table=audit_log,
+            actor=_self(user),
+            action="participant.claimed",
+            object_type="user",
+            object_id=user.id,
+            details={"participant_id": str(existing.id)},
+        )
         session.commit()
         return existing
     if session.scalar(select(User.id).where(User.email == email)) is not None:
@@ -73,8 +85,23 @@ def register(session: Session, *, data: ParticipantRegister) -> Participant:
         agency_code=data.agency_code,
     )
     session.add(participant)
+    session.flush()
+    record_audit(
+        session,
+        table=audit_log,
+        actor=_self(user),
+        action="participant.registered",
+        object_type="user",
+        object_id=user.id,
+        details={"participant_id": str(participant.id), "role": user.role, "agency_code": user.agency_code},
+    )
     session.commit()
     return participant
+
+
+def _self(user: User) -> Principal:
+    """A person registering is the actor of their own registration."""
+    return Principal(user_id=user.id, role=Role(user.role), agency_code=user.agency_code, name=user.name, email=None)
 
 
 def participant_of(session: Session, principal: Principal) -> Participant:
@@ -118,7 +145,9 @@ def list_participants(
 # ---------------------------------------------------------------------------------------------- import
 
 
-def import_participants(session: Session, *, content: bytes, dry_run: bool) -> ImportReport:
+def import_participants(
+    session: Session, *, content: bytes, dry_run: bool, actor: Principal | None = None
+) -> ImportReport:
     """Import participants from CSV/XLSX: every bad row reported; nothing written unless the file is clean.
 
     Rows are matched by NIP, so importing the same file again changes nothing, and a corrected file
@@ -197,6 +226,20 @@ def import_participants(session: Session, *, content: bytes, dry_run: bool) -> I
     if dry_run:
         return report
     _apply(session, created, updated)
+    record_audit(
+        session,
+        table=audit_log,
+        actor=actor,
+        action="participants.imported",
+        object_type="participant_import",
+        details={
+            "total_rows": report.total_rows,
+            "created_nips": [r.nip for r in created],
+            "updated_nips": [row.nip for _, row in updated],
+            "unchanged": unchanged,
+            "sha256": hashlib.sha256(content).hexdigest(),
+        },
+    )
     session.commit()
     report.imported = True
     return report

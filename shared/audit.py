@@ -1,0 +1,395 @@
+"""The append-only audit log every service keeps in its own database: who did what, when, from where.
+
+A service adds the table to its MetaData (`audit_log = define_audit_table(metadata)` in its db.py),
+creates it in a migration followed by `create_append_only_trigger(op)` (UPDATE, DELETE and TRUNCATE
+then fail inside PostgreSQL, whatever code runs), writes entries with `record_audit(...)` in the same
+transaction as the change it records (so a rolled-back change leaves no entry and a committed change
+always has one), and mounts `audit_router(...)` for admins: `GET /api/v1/audit` (filters, pages) and
+`GET /api/v1/audit/export?format=csv`.
+
+Where a request came from (client address, user agent, correlation id) is captured by
+`AuditOriginMiddleware` into a context variable, so service functions record it without taking HTTP
+objects; outside a request (CLI, worker) the origin is empty and the correlation id is the event's.
+
+The table refuses TRUNCATE too, except in a transaction that first runs
+`SET LOCAL audisi.allow_audit_truncate = 'on'`: only the test suite's reset between tests does that.
+The trigger protects the log from the application and from mistakes; against a database owner who
+drops triggers, deploy the API with a role that is not the table's owner.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import uuid
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Response
+from pydantic import BaseModel
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Identity,
+    Index,
+    MetaData,
+    String,
+    Table,
+    Uuid,
+    func,
+    insert,
+    select,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from shared.auth import Principal, Role, require_roles
+from shared.logging import get_correlation_id
+
+AUDIT_TABLE = "audit_log"
+TRUNCATE_SETTING = "audisi.allow_audit_truncate"
+
+
+def define_audit_table(metadata: MetaData) -> Table:
+    """Add the audit table to a service's MetaData."""
+    return Table(
+        AUDIT_TABLE,
+        metadata,
+        # A sequence, not a random id: the order entries were written in, and a gap shows a lost write.
+        Column("id", BigInteger, Identity(always=True), primary_key=True),
+        Column("at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        Column("actor_id", Uuid),
+        Column("actor_role", String(20)),
+        Column("actor_name", String(200)),
+        Column("action", String(80), nullable=False),
+        Column("object_type", String(60), nullable=False),
+        Column("object_id", String(100)),
+        Column("details", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
+        Column("client_ip", String(64)),
+        Column("user_agent", String(300)),
+        Column("correlation_id", String(64)),
+        Index("ix_audit_log_at", "at"),
+        Index("ix_audit_log_object", "object_type", "object_id"),
+        Index("ix_audit_log_actor_id", "actor_id"),
+        Index("ix_audit_log_action", "action"),
+    )
+
+
+# ---------------------------------------------------------------------------------------------- origin
+
+
+@dataclass(frozen=True)
+class AuditOrigin:
+    """Where a request came from."""
+
+    client_ip: str | None
+    user_agent: str | None
+
+
+_origin: ContextVar[AuditOrigin | None] = ContextVar("audit_origin", default=None)
+
+
+def current_origin() -> AuditOrigin | None:
+    """The origin of the request being handled, None outside a request."""
+    return _origin.get()
+
+
+class AuditOriginMiddleware:
+    """Captures the client address and user agent of each HTTP request for `record_audit`.
+
+    Pure ASGI (no task switch), so the context variable reaches the thread pool that runs sync routes.
+    The address is the peer's: behind a proxy, run uvicorn with --proxy-headers so that is the client's.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        client = scope.get("client")
+        agent = dict(scope.get("headers") or []).get(b"user-agent")
+        origin = AuditOrigin(
+            client_ip=str(client[0])[:64] if client else None,
+            user_agent=agent.decode("latin-1")[:300] if agent else None,
+        )
+        token = _origin.set(origin)
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            _origin.reset(token)
+
+
+# ---------------------------------------------------------------------------------------------- writing
+
+
+def record_audit(
+    session: Session,
+    *,
+    table: Table,
+    actor: Principal | None,
+    action: str,
+    object_type: str,
+    object_id: object | None = None,
+    details: dict[str, Any] | None = None,
+    origin: AuditOrigin | None = None,
+    correlation_id: str | None = None,
+) -> None:
+    """Write one entry in the session's transaction (the caller commits it with the change it records).
+
+    `actor` is None for the system (CLI, an event handler); `origin` and `correlation_id` default to the
+    current request's. `details` is JSON: never put secrets (passwords, tokens) in it.
+    """
+    origin = origin or current_origin()
+    session.execute(
+        insert(table).values(
+            actor_id=actor.user_id if actor else None,
+            actor_role=str(actor.role) if actor else None,
+            actor_name=actor.name[:200] if actor else None,
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id)[:100] if object_id is not None else None,
+            details=details or {},
+            client_ip=origin.client_ip if origin else None,
+            user_agent=origin.user_agent if origin else None,
+            correlation_id=(correlation_id or get_correlation_id() or None),
+        )
+    )
+
+
+# ---------------------------------------------------------------------------------------------- migration
+
+
+def append_only_sql(table_name: str = AUDIT_TABLE) -> list[str]:
+    """SQL that makes `table_name` append-only (a trigger function and two triggers)."""
+    function = f"{table_name}_append_only"
+    return [
+        f"""
+        CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF TG_OP = 'TRUNCATE' AND current_setting('{TRUNCATE_SETTING}', true) = 'on' THEN
+                RETURN NULL;
+            END IF;
+            RAISE EXCEPTION 'audit log % is append-only: % refused', TG_TABLE_NAME, TG_OP
+                USING ERRCODE = 'insufficient_privilege';
+        END
+        $$
+        """,
+        f"CREATE TRIGGER {table_name}_no_change BEFORE UPDATE OR DELETE ON {table_name} "
+        f"FOR EACH ROW EXECUTE FUNCTION {function}()",
+        f"CREATE TRIGGER {table_name}_no_truncate BEFORE TRUNCATE ON {table_name} "
+        f"FOR EACH STATEMENT EXECUTE FUNCTION {function}()",
+    ]
+
+
+def drop_append_only_sql(table_name: str = AUDIT_TABLE) -> list[str]:
+    """SQL that removes what `append_only_sql` created."""
+    return [
+        f"DROP TRIGGER IF EXISTS {table_name}_no_truncate ON {table_name}",
+        f"DROP TRIGGER IF EXISTS {table_name}_no_change ON {table_name}",
+        f"DROP FUNCTION IF EXISTS {table_name}_append_only()",
+    ]
+
+
+def create_append_only_trigger(op: Any, table_name: str = AUDIT_TABLE) -> None:
+    """In an Alembic migration, after creating the table: `create_append_only_trigger(op)`."""
+    for statement in append_only_sql(table_name):
+        op.execute(statement)
+
+
+def drop_append_only_trigger(op: Any, table_name: str = AUDIT_TABLE) -> None:
+    """In a migration's downgrade, before dropping the table."""
+    for statement in drop_append_only_sql(table_name):
+        op.execute(statement)
+
+
+# ---------------------------------------------------------------------------------------------- reading
+
+
+class AuditEntryRead(BaseModel):
+    """One audit entry as admins read it."""
+
+    id: int
+    at: datetime
+    actor_id: uuid.UUID | None
+    actor_role: str | None
+    actor_name: str | None
+    action: str
+    object_type: str
+    object_id: str | None
+    details: dict[str, Any]
+    client_ip: str | None
+    user_agent: str | None
+    correlation_id: str | None
+
+
+class AuditPage(BaseModel):
+    """One page of audit entries, newest first."""
+
+    items: list[AuditEntryRead]
+    total: int
+    page: int
+    page_size: int
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    """What an audit listing or export is narrowed to."""
+
+    action: str | None = None
+    object_type: str | None = None
+    object_id: str | None = None
+    actor_id: uuid.UUID | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+def audit_filters(
+    action: Annotated[str | None, Query(max_length=80)] = None,
+    object_type: Annotated[str | None, Query(max_length=60)] = None,
+    object_id: Annotated[str | None, Query(max_length=100)] = None,
+    actor_id: uuid.UUID | None = None,
+    since: Annotated[datetime | None, Query(description="entries at or after (ISO 8601 with offset)")] = None,
+    until: Annotated[datetime | None, Query(description="entries before (ISO 8601 with offset)")] = None,
+) -> AuditFilters:
+    """Query parameters shared by the listing and the export."""
+    return AuditFilters(action, object_type, object_id, actor_id, since, until)
+
+
+def _conditions(table: Table, filters: AuditFilters) -> list[ColumnElement[bool]]:
+    c = table.c
+    conditions: list[ColumnElement[bool]] = []
+    if filters.action:
+        conditions.append(c.action == filters.action)
+    if filters.object_type:
+        conditions.append(c.object_type == filters.object_type)
+    if filters.object_id:
+        conditions.append(c.object_id == filters.object_id)
+    if filters.actor_id:
+        conditions.append(c.actor_id == filters.actor_id)
+    if filters.since:
+        conditions.append(c.at >= filters.since)
+    if filters.until:
+        conditions.append(c.at < filters.until)
+    return conditions
+
+
+def list_audit(session: Session, *, table: Table, filters: AuditFilters, page: int, page_size: int) -> AuditPage:
+    """One page of entries, newest first, with the total (one query)."""
+    query = (
+        select(table, func.count().over().label("total"))
+        .where(*_conditions(table, filters))
+        .order_by(table.c.id.desc())
+        .limit(page_size)
+        .offset((page - 1) * page_size)
+    )
+    rows = session.execute(query).mappings().all()
+    items = [AuditEntryRead.model_validate({k: v for k, v in row.items() if k != "total"}) for row in rows]
+    return AuditPage(items=items, total=rows[0]["total"] if rows else 0, page=page, page_size=page_size)
+
+
+EXPORT_COLUMNS = (
+    "id",
+    "at",
+    "actor_id",
+    "actor_role",
+    "actor_name",
+    "action",
+    "object_type",
+    "object_id",
+    "details",
+    "client_ip",
+    "user_agent",
+    "correlation_id",
+)
+EXPORT_LIMIT = 100_000
+
+
+def _csv_cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dict):
+        text_value = json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    elif isinstance(value, datetime):
+        text_value = value.isoformat()
+    else:
+        text_value = str(value)
+    # A cell starting with = + - @ is a formula to spreadsheet software: never let logged input run as one.
+    return "'" + text_value if text_value[:1] in ("=", "+", "-", "@", "\t", "\r") else text_value
+
+
+def export_audit_csv(session: Session, *, table: Table, filters: AuditFilters) -> str:
+    """Every matching entry (oldest first, up to EXPORT_LIMIT) as CSV with a header row."""
+    query = (
+        select(*(table.c[name] for name in EXPORT_COLUMNS))
+        .where(*_conditions(table, filters))
+        .order_by(table.c.id)
+        .limit(EXPORT_LIMIT)
+    )
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(EXPORT_COLUMNS)
+    for row in session.execute(query):
+        writer.writerow([_csv_cell(v) for v in row])
+    return out.getvalue()
+
+
+class ExportFormat(StrEnum):
+    """Audit export formats."""
+
+    CSV = "csv"
+
+
+Admin = Annotated[Principal, require_roles(Role.ADMIN)]
+
+
+def audit_router(*, table: Table, get_session: Callable[[], Iterator[Session]]) -> APIRouter:
+    """Admin routes of a service's audit log: the listing and the CSV export."""
+    router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
+    # Dependencies as defaults, not local Annotated aliases: this module's annotations are strings that
+    # FastAPI resolves in module globals, where a local alias does not exist.
+    session_dependency = Depends(get_session)
+    filters_dependency = Depends(audit_filters)
+
+    @router.get("", summary="The audit log, newest first (admin)")
+    def list_entries(
+        _: Admin,
+        page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+        page_size: Annotated[int, Query(ge=1, le=200)] = 50,
+        session: Session = session_dependency,
+        filters: AuditFilters = filters_dependency,
+    ) -> AuditPage:
+        return list_audit(session, table=table, filters=filters, page=page, page_size=page_size)
+
+    @router.get(
+        "/export",
+        summary="The audit log as CSV, oldest first (admin)",
+        response_class=Response,
+        responses={200: {"content": {"text/csv": {}}}},
+    )
+    def export(
+        _: Admin,
+        format: ExportFormat = ExportFormat.CSV,
+        session: Session = session_dependency,
+        filters: AuditFilters = filters_dependency,
+    ) -> Response:
+        # One format today; the parameter is validated so a client asking for another gets a 422, not CSV.
+        assert format == ExportFormat.CSV
+        body = export_audit_csv(session, table=table, filters=filters)
+        return Response(
+            body.encode("utf-8"),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": 'attachment; filename="audit-log.csv"'},
+        )
+
+    return router
