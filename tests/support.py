@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import redis
 from aiosmtpd.controller import Controller
 
 from audisi.processes import Process
@@ -111,9 +112,12 @@ def start_stack(
     """Every process of the compose file, started with its compose command on fresh databases; stopped after."""
     ports = {name: free_port() for name in SERVICES}
     (workdir / "attachments").mkdir(parents=True, exist_ok=True)
+    # A Redis database of its own: the stack's workers must not consume other tests' queues.
+    redis_url = f"{infra.redis_base_url.rstrip('/')}/{infra.redis_db % 15 + 1}"
+    redis.Redis.from_url(redis_url).flushdb()
     config = StackConfig(
         postgres_url=infra.postgres_url,
-        redis_url=infra.redis_url,
+        redis_url=redis_url,
         database_prefix=prefix,
         api_ports=ports,
         extra_env={

@@ -10,7 +10,7 @@ from audisi.testing.infra import Infra
 from tests.support import RunningStack, SmtpSink, start_stack
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def running_stack(infra: Infra, test_run_id: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
     """Every process of the compose file, started with its compose command; stopped at the end."""
     sink = SmtpSink()
