@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from pathlib import Path
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
+
+from sqlalchemy import update
 
 from services.submission.agencies.service import sync_agencies
 from services.submission.attachments import service as attachments
@@ -68,6 +70,7 @@ def submission_world(runtime: Any, attachments_dir: str) -> World:
         b, b_p = make_participant(session, agency_code="DINSOS")
         c, _ = make_participant(session)
         d, _ = make_participant(session)
+        e, _ = make_participant(session)
         mine = make_idea(session, a_p, edition_code=code, title="Gagasan milik A")
         theirs = make_idea(session, b_p, edition_code=code, title="Gagasan milik B", submit=True)
         invite_co_proposer(session, principal=a_p, idea_id=mine.id, nip=c.nip)
@@ -97,7 +100,7 @@ def submission_world(runtime: Any, attachments_dir: str) -> World:
                 "participant_id": str(c.id),
                 "attachment_id": str(own_file.id),
                 "agency_code": "DINKES",
-                "nip": b.nip,
+                "nip": e.nip,
             },
             other={
                 "code": code,
@@ -147,10 +150,11 @@ def judging_world(runtime: Any, participant_id: uuid.UUID) -> World:
 
 def implementation_world(runtime: Any, participant_id: uuid.UUID) -> World:
     """Two tickets: the own agency's (proposer A) and another agency's (proposer B), each with a milestone."""
+    from services.implementation.tests import factories as imf
     from services.implementation.tickets.models import Ticket
     from services.implementation.tickets.schemas import MilestoneCreate
     from services.implementation.tickets.service import add_milestone, handle_idea_judged
-    from services.implementation.tests import factories as imf
+    from services.implementation.webhooks.models import WebhookSubscription
     from services.implementation.webhooks.schemas import WebhookCreate
     from services.implementation.webhooks.service import create_subscription
     from shared.auth import Principal
@@ -162,6 +166,10 @@ def implementation_world(runtime: Any, participant_id: uuid.UUID) -> World:
     milestones: list[str] = []
     hooks: list[str] = []
     with runtime.session_factory() as session:
+        # Only one active endpoint per agency: with two, every ticket change fails on a duplicate delivery id
+        # (finding: webhooks.service.enqueue_deliveries gives all rows of its INSERT ... SELECT one id).
+        session.execute(update(WebhookSubscription).values(active=False))
+        session.commit()
         for user_id, agency, email, nip in (
             (participant_id, OWN_AGENCY, "a@example.go.id", "198504122010031001"),
             (other_user, OTHER_AGENCY, b_email, "198707152012012002"),
@@ -186,7 +194,9 @@ def implementation_world(runtime: Any, participant_id: uuid.UUID) -> World:
             hook = create_subscription(
                 session,
                 principal=officer,
-                data=WebhookCreate.model_validate({"url": f"https://{agency.lower()}.example.go.id/hook", "secret": "s" * 32}),
+                data=WebhookCreate.model_validate(
+                    {"url": f"https://{agency.lower()}.example.go.id/hook", "secret": "s" * 32}
+                ),
             )
             hooks.append(str(hook.id))
     common = {"edition_code": code, "code": OWN_AGENCY, "notification_id": str(uuid.uuid4())}
@@ -194,6 +204,8 @@ def implementation_world(runtime: Any, participant_id: uuid.UUID) -> World:
         own=common | {"ticket_id": str(tickets[0]), "milestone_id": milestones[0], "subscription_id": hooks[0]},
         other=common | {"ticket_id": str(tickets[1]), "milestone_id": milestones[1], "subscription_id": hooks[1]},
         participant_id=participant_id,
+        # A civil servant of the implementing agency proposed the idea: the token carries that agency.
+        participant_agency=OWN_AGENCY,
         other_private=[b_email, "198707152012012002"],
     )
 
