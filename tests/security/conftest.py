@@ -17,7 +17,9 @@ from fastapi.testclient import TestClient
 
 from audisi.services import SERVICES, load
 from audisi.testing.service import service_fixtures
+from services.submission.agencies.service import sync_agencies
 from shared.auth import Role, TokenService
+from shared.db import unit_of_work
 
 ATTACHMENTS_DIR = tempfile.mkdtemp(prefix="audisi-security-attachments-")
 
@@ -64,7 +66,14 @@ def service_client(request: pytest.FixtureRequest) -> Iterator[Callable[[str], T
         client.__exit__(None, None, None)
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
+def agencies(submission_runtime: Any) -> None:
+    """The submission service's agency list (emptied with every table after each test)."""
+    with unit_of_work(submission_runtime.session_factory) as session:
+        sync_agencies(session)
+
+
+@pytest.fixture(autouse=True)
 def fresh_login_limits(submission_runtime: Any) -> None:
     """No failed logins counted before the test (all test clients share one address)."""
     client = redis.Redis.from_url(submission_runtime.settings.redis_url)

@@ -45,7 +45,7 @@ class _IdeaFields(BaseModel):
 class IdeaCreate(_IdeaFields):
     """A new draft; only the edition and a title are needed to start, the rest is checked on submit."""
 
-    edition_code: str
+    edition_code: str = Field(min_length=1, max_length=40)
     title: str = Field(min_length=3, max_length=200)
 
 
