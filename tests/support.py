@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email import message_from_bytes
 from email.message import Message
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -173,3 +174,52 @@ def login(client: httpx.Client, submission_url: str, username: str, password: st
     response = client.post(f"{submission_url}/api/v1/auth/login", json={"username": username, "password": password})
     assert response.status_code == 200, response.text
     return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+class WebhookReceiver:
+    """An agency's webhook endpoint on a fixed local port, that can be down for a while."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.received: list[tuple[str, str, bytes]] = []  # (delivery id, event type, body)
+        self.lock = threading.Lock()
+        self._server: ThreadingHTTPServer | None = None
+
+    @property
+    def url(self) -> str:
+        """Where the agency's system listens."""
+        return f"http://127.0.0.1:{self.port}/audisi-webhook"
+
+    def start(self) -> None:
+        """Accept deliveries (again)."""
+        if self._server is not None:
+            return
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                with receiver.lock:
+                    receiver.received.append(
+                        (self.headers.get("X-Audisi-Delivery", ""), self.headers.get("X-Audisi-Event", ""), body)
+                    )
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        """Refuse connections, as an endpoint that is down."""
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    def deliveries(self) -> list[str]:
+        """Delivery ids received so far (a redelivered one appears twice)."""
+        with self.lock:
+            return [delivery for delivery, _event, _body in self.received]

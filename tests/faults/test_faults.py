@@ -15,7 +15,7 @@ import pytest
 from shared.auth import Role, TokenService
 from shared.settings import ServiceSettings
 from tests.faults.burst import EMAILS_PER_TICKET, Burst, Counts
-from tests.support import JWT_SECRET
+from tests.support import JWT_SECRET, WebhookReceiver
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -39,6 +39,15 @@ def assert_exact(counts: Counts, *, allowed_duplicates: int = 0) -> None:
         expected,
     )
     assert counts.duplicate_emails <= allowed_duplicates
+
+
+def token(role: Role, *, agency: str) -> dict[str, str]:
+    """Bearer headers signed with the stack's secret (as the submission service's login would issue)."""
+    settings = ServiceSettings(environment="test", database_url="postgresql+psycopg://unused/x", jwt_secret=JWT_SECRET)
+    value, _ = TokenService(settings).issue(
+        user_id=uuid.uuid4(), role=role, name="Fault test", email=None, agency_code=agency
+    )
+    return {"Authorization": f"Bearer {value}"}
 
 
 @pytest.fixture(autouse=True)
@@ -88,11 +97,7 @@ def test_redis_restarted_mid_flow_outbox_makes_up_for_lost_messages(burst: Burst
 
 
 def test_postgres_restarted_mid_flow_apis_answer_503_then_recover(burst: Burst) -> None:
-    settings = ServiceSettings(environment="test", database_url="postgresql+psycopg://unused/x", jwt_secret=JWT_SECRET)
-    token, _ = TokenService(settings).issue(
-        user_id=uuid.uuid4(), role=Role.COMMITTEE, name="Panitia", email=None, agency_code="BKPSDM"
-    )
-    headers = {"Authorization": f"Bearer {token}"}
+    headers = token(Role.COMMITTEE, agency="BKPSDM")
     tickets_url = f"{burst.stack.urls['implementation']}/api/v1/tickets"
     ids = burst.publish("postgres", BURST)
     burst.wait_until(lambda: burst.tickets(ids) >= 100, 120, "100 tickets")
@@ -112,13 +117,34 @@ def test_postgres_restarted_mid_flow_apis_answer_503_then_recover(burst: Burst) 
     assert_exact(counts)
 
 
-def test_smtp_server_down_for_a_while_then_every_email_arrives_once(burst: Burst) -> None:
-    burst.smtp.stop()
-    ids = burst.publish("smtp", BURST)
-    burst.wait_until(lambda: burst.tickets(ids) == BURST, 180, "every ticket while mail is down")
-    time.sleep(3)
-    assert burst.emails_sent() == 0
-    burst.smtp.start()
-    counts = burst.drain(ids)
-    report("SMTP down, then back", counts)
-    assert_exact(counts)
+def test_smtp_server_and_webhook_endpoint_down_for_a_while_then_everything_arrives_once(burst: Burst) -> None:
+    officer = token(Role.AGENCY, agency="DISDUKCAPIL")
+    receiver = WebhookReceiver()
+    hook = httpx.post(
+        f"{burst.stack.urls['implementation']}/api/v1/webhooks",
+        headers=officer,
+        json={"url": receiver.url, "secret": "rahasia-webhook-disdukcapil-2026"},
+        timeout=15,
+    )
+    assert hook.status_code == 201, hook.text
+    burst.smtp.stop()  # receiver not started yet: the agency's endpoint is down too
+    try:
+        ids = burst.publish("smtp", BURST)
+        burst.wait_until(lambda: burst.tickets(ids) == BURST, 180, "every ticket while mail and webhook are down")
+        time.sleep(3)
+        assert (burst.emails_sent(), len(receiver.deliveries())) == (0, 0)
+        burst.smtp.start()
+        receiver.start()
+        counts = burst.drain(ids)
+        burst.wait_until(lambda: len(set(receiver.deliveries())) >= BURST, 240, f"{BURST} webhook deliveries")
+        time.sleep(2)
+        deliveries = receiver.deliveries()
+        report("SMTP and webhook endpoint down, then back", counts)
+        print(f"[webhook down, then back] deliveries={len(deliveries)} distinct={len(set(deliveries))}")
+        assert_exact(counts)
+        assert (len(deliveries), len(set(deliveries))) == (BURST, BURST)
+    finally:
+        receiver.stop()
+        httpx.delete(
+            f"{burst.stack.urls['implementation']}/api/v1/webhooks/{hook.json()['id']}", headers=officer, timeout=15
+        )
