@@ -8,12 +8,14 @@ from fastapi import Depends
 from sqlalchemy.orm import Session
 
 from services.implementation.settings import ImplementationSettings
+from shared.audit import define_audit_table
 from shared.db import ServiceBase, new_metadata
 from shared.messaging import define_messaging_tables
 from shared.runtime import ServiceRuntime
 
 metadata = new_metadata()
 messaging = define_messaging_tables(metadata)
+audit_log = define_audit_table(metadata)
 runtime = ServiceRuntime("implementation", ImplementationSettings)
 SessionDep = Annotated[Session, Depends(runtime.get_session)]
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from services.implementation.accountability.routes import router as public_router
 from services.implementation.agencies.routes import router as agencies_router
-from services.implementation.db import runtime
+from services.implementation.db import audit_log, runtime
 from services.implementation.notifications.routes import router as notifications_router
 from services.implementation.tickets.routes import router as tickets_router
 from services.implementation.webhooks.routes import router as webhooks_router
+from shared.audit import AuditOriginMiddleware, audit_router
 from shared.http import create_app
 
 app = create_app(
@@ -19,5 +20,14 @@ app = create_app(
     ),
     settings=runtime.settings,
     engine_provider=lambda: runtime.engine,
-    routers=[tickets_router, notifications_router, webhooks_router, agencies_router, public_router],
+    routers=[
+        tickets_router,
+        notifications_router,
+        webhooks_router,
+        agencies_router,
+        public_router,
+        audit_router(table=audit_log, get_session=runtime.get_session),
+    ],
 )
+# Outermost: the audit log records each request's client address and user agent.
+app.add_middleware(AuditOriginMiddleware)
