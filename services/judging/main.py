@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from services.judging.audit.routes import router as audit_router
-from services.judging.db import runtime
+from services.judging.audit.routes import router as committee_audit_router
+from services.judging.db import audit_log, runtime
 from services.judging.decisions.routes import router as decisions_router
 from services.judging.exports.routes import router as exports_router
 from services.judging.ideas.routes import router as ideas_router
@@ -11,6 +11,7 @@ from services.judging.progress.routes import router as progress_router
 from services.judging.rubric.routes import router as rubric_router
 from services.judging.schedule.routes import router as schedule_router
 from services.judging.scoring.routes import router as scoring_router
+from shared.audit import AuditOriginMiddleware, audit_router
 from shared.http import create_app
 
 app = create_app(
@@ -27,6 +28,9 @@ app = create_app(
         progress_router,
         decisions_router,
         exports_router,
-        audit_router,
+        committee_audit_router,
+        audit_router(table=audit_log, get_session=runtime.get_session),
     ],
 )
+# Outermost: the audit log records each request's client address and user agent.
+app.add_middleware(AuditOriginMiddleware)

@@ -1,7 +1,6 @@
 """Every table of the judging service (Alembic's env imports this module)."""
 
-from services.judging.audit.models import AuditEntry
-from services.judging.db import messaging, metadata
+from services.judging.db import audit_log, messaging, metadata
 from services.judging.decisions.models import Decision, SelectionAdjustment
 from services.judging.ideas.models import Idea
 from services.judging.rubric.models import Criterion, Edition, Round
@@ -9,7 +8,6 @@ from services.judging.schedule.models import AuditionDay, PanelMember, Room, Slo
 from services.judging.scoring.models import Exclusion, Score, ScoreRequest, ScoreSet
 
 __all__ = [
-    "AuditEntry",
     "AuditionDay",
     "Criterion",
     "Decision",
@@ -24,6 +22,7 @@ __all__ = [
     "ScoreSet",
     "SelectionAdjustment",
     "Slot",
+    "audit_log",
     "messaging",
     "metadata",
 ]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-
 from services.judging.db import runtime
 from services.judging.decisions.schemas import SelectionRules
 from services.judging.results.service import load_rules
@@ -14,7 +12,6 @@ from shared.db import utcnow
 from shared.events import PositionGroup
 
 EDITION = "ATA-2026"
-SYSTEM_ACTOR = uuid.UUID(int=0)
 
 
 def _levels(*texts: str) -> list[ScoreLevel]:
@@ -159,7 +156,7 @@ def seed() -> None:
             rnd = find_round(session, EDITION, kind)
             if rnd is not None and criteria_of(session, rnd.id):
                 continue  # the committee's own rubric is never overwritten by the demo one
-            put_rubric(session=session, edition_code=EDITION, rubric=rubric, actor_id=SYSTEM_ACTOR, kind=kind)
+            put_rubric(session=session, edition_code=EDITION, rubric=rubric, actor=None, kind=kind)
     with factory() as session:
         _, declared = load_rules(session, EDITION)
         if not declared:

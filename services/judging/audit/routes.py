@@ -1,4 +1,4 @@
-"""HTTP routes of the audit log."""
+"""HTTP routes of the committee's view of the audit log (admins: shared.audit's /api/v1/audit)."""
 
 from __future__ import annotations
 
@@ -19,10 +19,7 @@ def audit_log(
     edition_code: str,
     session: SessionDep,
     _principal: Committee,
-    action: Annotated[str | None, Query(max_length=60)] = None,
+    action: Annotated[str | None, Query(max_length=80)] = None,
 ) -> list[AuditEntryRead]:
     """The edition's audit log, oldest first (optionally one action, e.g. judge_excluded_conflict)."""
-    return [
-        AuditEntryRead.model_validate(e)
-        for e in service.list_entries(session=session, edition_code=edition_code, action=action)
-    ]
+    return service.list_entries(session=session, edition_code=edition_code, action=action)

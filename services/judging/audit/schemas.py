@@ -1,4 +1,4 @@
-"""API models of the audit log."""
+"""API models of the committee's view of the audit log."""
 
 from __future__ import annotations
 
@@ -6,18 +6,20 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 
 
 class AuditEntryRead(BaseModel):
-    """One logged act: exclusions, reopened sets, rule changes, adjustments, moves, publications."""
+    """One logged act: scores saved and submitted, exclusions, reopened sets, rule changes, adjustments,
+    moves, panels, publications. Where it came from (address, user agent) is for admins only."""
 
-    model_config = ConfigDict(from_attributes=True)
-
-    id: uuid.UUID
+    id: int
+    at: datetime
     action: str
     actor_id: uuid.UUID | None
-    subject_id: uuid.UUID | None
+    actor_role: str | None
+    actor_name: str | None
+    object_type: str
+    object_id: str | None
     reason: str | None
-    data: dict[str, Any]
-    at: datetime
+    details: dict[str, Any]

@@ -1,15 +1,21 @@
-"""Writing and reading the audit log (in the caller's transaction)."""
+"""Writing and reading the judging service's audit log (the shared append-only `audit_log` table).
+
+One table serves both readers: admins list and export it (shared.audit, GET /api/v1/audit), the committee
+reads one edition's entries (GET /editions/{code}/audit). Every judging entry carries `edition_code`
+(and `reason` when there is one) in its details, so the same fact is written once.
+"""
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.judging.audit.models import AuditEntry
+from services.judging.audit.schemas import AuditEntryRead
+from services.judging.db import audit_log
+from shared.audit import record_audit
+from shared.auth import Principal
 
 
 def record(
@@ -17,27 +23,50 @@ def record(
     *,
     edition_code: str,
     action: str,
-    actor_id: uuid.UUID | None,
-    subject_id: uuid.UUID | None = None,
+    actor: Principal | None,
+    object_type: str,
+    object_id: object | None = None,
     reason: str | None = None,
     data: dict[str, Any] | None = None,
-) -> AuditEntry:
-    """Add an audit entry to the current transaction (the caller commits)."""
-    entry = AuditEntry(
-        edition_code=edition_code,
+) -> None:
+    """Add an audit entry to the current transaction (the caller commits it with the change it records).
+
+    `actor` is None for the system (an event handler, the seed); who, when and from where are filled in
+    by `shared.audit.record_audit`.
+    """
+    details: dict[str, Any] = {"edition_code": edition_code, **(data or {})}
+    if reason is not None:
+        details["reason"] = reason
+    record_audit(
+        session,
+        table=audit_log,
+        actor=actor,
         action=action,
-        actor_id=actor_id,
-        subject_id=subject_id,
-        reason=reason,
-        data=data or {},
+        object_type=object_type,
+        object_id=object_id,
+        details=details,
     )
-    session.add(entry)
-    return entry
 
 
-def list_entries(*, session: Session, edition_code: str, action: str | None = None) -> Sequence[AuditEntry]:
-    """The edition's audit log, oldest first."""
-    query = select(AuditEntry).where(AuditEntry.edition_code == edition_code)
+def list_entries(*, session: Session, edition_code: str, action: str | None = None) -> list[AuditEntryRead]:
+    """The edition's audit log, oldest first (one query on the edition index)."""
+    c = audit_log.c
+    query = select(audit_log).where(c.details["edition_code"].astext == edition_code)
     if action is not None:
-        query = query.where(AuditEntry.action == action)
-    return session.scalars(query.order_by(AuditEntry.at, AuditEntry.id)).all()
+        query = query.where(c.action == action)
+    rows = session.execute(query.order_by(c.id)).mappings().all()
+    return [
+        AuditEntryRead(
+            id=row["id"],
+            at=row["at"],
+            action=row["action"],
+            actor_id=row["actor_id"],
+            actor_role=row["actor_role"],
+            actor_name=row["actor_name"],
+            object_type=row["object_type"],
+            object_id=row["object_id"],
+            reason=row["details"].get("reason"),
+            details={k: v for k, v in row["details"].items() if k not in ("edition_code", "reason")},
+        )
+        for row in rows
+    ]

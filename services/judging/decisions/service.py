@@ -69,7 +69,9 @@ def put_rules(
         session,
         edition_code=edition_code,
         action="selection_rules_changed" if edition.rules is not None else "selection_rules_declared",
-        actor_id=principal.user_id,
+        actor=principal,
+        object_type="edition",
+        object_id=edition_code,
         reason=body.reason,
         data={"before": edition.rules, "after": rules.model_dump(mode="json"), "scoring_begun": locked},
     )
@@ -160,10 +162,19 @@ def _record_decision(
         session,
         edition_code=idea.edition_code,
         action="decision_published",
-        actor_id=principal.user_id,
-        subject_id=idea.id,
+        actor=principal,
+        object_type="idea",
+        object_id=idea.id,
         reason=reason,
-        data={"selected": selected, "score": decision.score, "rank": decision.rank, "agency": agency_code},
+        data={
+            "selected": decision.selected,
+            "score": decision.score,
+            "rank": decision.rank,
+            "agency": decision.implementing_agency_code,
+            "due_date": decision.due_date.isoformat() if decision.due_date else None,
+            "position_group": idea.position_group,
+            "event_id": str(decision.event_id),
+        },
     )
     return decision
 
@@ -249,8 +260,9 @@ def adjust(*, session: Session, edition_code: str, body: AdjustmentIn, principal
         session,
         edition_code=edition_code,
         action="selection_adjusted",
-        actor_id=principal.user_id,
-        subject_id=idea.id,
+        actor=principal,
+        object_type="idea",
+        object_id=idea.id,
         reason=body.reason,
         data={"selected": body.selected, "implementing_agency_code": body.implementing_agency_code},
     )

@@ -17,7 +17,7 @@ router = APIRouter(prefix="/api/v1", tags=["rubric"])
 @router.put("/editions/{edition_code}/rubric", response_model=RubricRead)
 def put_default_rubric(edition_code: str, body: RubricIn, session: SessionDep, principal: Committee) -> RubricRead:
     """Declare the rubric of the edition's default round (the audition)."""
-    return service.put_rubric(session=session, edition_code=edition_code, rubric=body, actor_id=principal.user_id)
+    return service.put_rubric(session=session, edition_code=edition_code, rubric=body, actor=principal)
 
 
 @router.put("/editions/{edition_code}/rounds/{kind}/rubric", response_model=RubricRead)
@@ -25,9 +25,7 @@ def put_round_rubric(
     edition_code: str, kind: RoundKind, body: RubricIn, session: SessionDep, principal: Committee
 ) -> RubricRead:
     """Declare the rubric of one round (screening or audition)."""
-    return service.put_rubric(
-        session=session, edition_code=edition_code, rubric=body, actor_id=principal.user_id, kind=kind
-    )
+    return service.put_rubric(session=session, edition_code=edition_code, rubric=body, actor=principal, kind=kind)
 
 
 @router.get("/editions/{edition_code}/rubric", response_model=RubricRead)

@@ -13,6 +13,7 @@ from services.judging.audit.service import record
 from services.judging.rubric.models import DEFAULT_ROUND, Criterion, Edition, Round, RoundKind
 from services.judging.rubric.schemas import CriterionRead, RubricIn, RubricRead, ScoreLevel
 from services.judging.scoring.models import ScoreSet
+from shared.auth import Principal
 from shared.errors import Message, conflict, not_found
 
 
@@ -53,12 +54,16 @@ def _same(current: Sequence[Criterion], rubric: RubricIn) -> bool:
     return as_stored == declared
 
 
+def _criterion_summary(key: str, weight: int, min_score: int, max_score: int, counted: bool) -> dict[str, object]:
+    return {"key": key, "weight": weight, "min_score": min_score, "max_score": max_score, "counted": counted}
+
+
 def put_rubric(
     *,
     session: Session,
     edition_code: str,
     rubric: RubricIn,
-    actor_id: uuid.UUID,
+    actor: Principal | None,
     kind: RoundKind = DEFAULT_ROUND,
 ) -> RubricRead:
     """Declare (or replace) a round's rubric; refused once anyone has scored in that round."""
@@ -94,10 +99,17 @@ def put_rubric(
     record(
         session,
         edition_code=edition_code,
-        action="rubric_declared",
-        actor_id=actor_id,
-        subject_id=rnd.id,
-        data={"round": str(kind), "criteria": [c.key for c in rubric.criteria]},
+        action="rubric_changed" if current else "rubric_declared",
+        actor=actor,
+        object_type="round",
+        object_id=rnd.id,
+        data={
+            "round": str(kind),
+            "before": [_criterion_summary(c.key, c.weight, c.min_score, c.max_score, c.counted) for c in current],
+            "after": [
+                _criterion_summary(c.key, c.weight, c.min_score, c.max_score, c.counted) for c in rubric.criteria
+            ],
+        },
     )
     session.commit()
     return _read(rnd, rows)

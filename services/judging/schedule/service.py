@@ -83,8 +83,9 @@ def create_day(*, session: Session, edition_code: str, body: AuditionDayIn, prin
         session,
         edition_code=edition_code,
         action="audition_day_created",
-        actor_id=principal.user_id,
-        subject_id=day.id,
+        actor=principal,
+        object_type="audition_day",
+        object_id=day.id,
         data={"day": body.day.isoformat(), "rooms": [r.name for r in rooms], "slots": len(slots)},
     )
     session.commit()
@@ -150,7 +151,7 @@ def _conflicted(idea: Idea, members: Sequence[PanelMember]) -> list[PanelMember]
     return [m for m in members if conflict_of(idea, judge_id=m.judge_id, agency_code=m.agency_code)]
 
 
-def _log_conflicts(session: Session, idea: Idea, members: Sequence[PanelMember], actor_id: uuid.UUID) -> None:
+def _log_conflicts(session: Session, idea: Idea, members: Sequence[PanelMember], actor: Principal) -> None:
     """Exclude (and log) every panel member who has a conflict with the idea."""
     for m in members:
         reason = conflict_of(idea, judge_id=m.judge_id, agency_code=m.agency_code)
@@ -162,7 +163,7 @@ def _log_conflicts(session: Session, idea: Idea, members: Sequence[PanelMember],
                 judge_name=m.name,
                 kind=ExclusionKind.CONFLICT,
                 reason=reason,
-                actor_id=actor_id,
+                actor=actor,
             )
 
 
@@ -204,12 +205,14 @@ def assign(*, session: Session, edition_code: str, principal: Principal) -> Assi
         best = min(free, key=lambda s: (len(_conflicted(idea, panels.get(s.room_id, []))), s.starts_at))
         best.idea_id = idea.id
         free.remove(best)
-        _log_conflicts(session, idea, [*panels.get(best.room_id, []), *shared_members], principal.user_id)
+        _log_conflicts(session, idea, [*panels.get(best.room_id, []), *shared_members], principal)
     record(
         session,
         edition_code=edition_code,
         action="slots_assigned",
-        actor_id=principal.user_id,
+        actor=principal,
+        object_type="edition",
+        object_id=edition_code,
         data={"assigned": len(waiting) - len(unassigned), "unassigned": [str(i) for i in unassigned]},
     )
     session.commit()
@@ -251,7 +254,7 @@ def move(*, session: Session, slot_id: uuid.UUID, body: MoveIn, principal: Princ
         if idea_id is None:
             continue
         idea = ideas[idea_id]
-        _log_conflicts(session, idea, panels.get(new_slot.room_id, []), principal.user_id)
+        _log_conflicts(session, idea, panels.get(new_slot.room_id, []), principal)
         for p in _people_of(idea):
             recipients[p.user_id] = (p, idea, old_slot, new_slot)
         for m in [*panels.get(old_slot.room_id, []), *panels.get(new_slot.room_id, [])]:
@@ -285,8 +288,9 @@ def move(*, session: Session, slot_id: uuid.UUID, body: MoveIn, principal: Princ
         session,
         edition_code=source.edition_code,
         action="slot_moved",
-        actor_id=principal.user_id,
-        subject_id=source.id,
+        actor=principal,
+        object_type="slot",
+        object_id=source.id,
         reason=body.reason,
         data={
             "from_slot": str(source.id),
@@ -319,12 +323,14 @@ def set_panel(
             raise not_found("Ruang", "Room", {"room_id": str(room_id)})
     if len({j.user_id for j in body.judges}) != len(body.judges):
         raise conflict("duplicate_judge", Message("Juri tercantum dua kali", "A judge is listed twice"))
-    session.execute(
-        delete(PanelMember).where(
+    before = session.scalars(
+        delete(PanelMember)
+        .where(
             PanelMember.round_id == rnd.id,
             PanelMember.room_id.is_(None) if room_id is None else PanelMember.room_id == room_id,
         )
-    )
+        .returning(PanelMember.judge_id)
+    ).all()
     members = [
         PanelMember(
             round_id=rnd.id,
@@ -345,14 +351,20 @@ def set_panel(
     for idea in ideas:
         for m in _conflicted(idea, members):
             conflicts.setdefault(m.judge_id, []).append(idea.id)
-        _log_conflicts(session, idea, members, principal.user_id)
+        _log_conflicts(session, idea, members, principal)
     record(
         session,
         edition_code=edition_code,
         action="panel_set",
-        actor_id=principal.user_id,
-        subject_id=room_id,
-        data={"round": str(kind), "judges": [str(j.user_id) for j in body.judges]},
+        actor=principal,
+        object_type="panel",
+        object_id=room_id or rnd.id,
+        data={
+            "round": str(kind),
+            "room_id": str(room_id) if room_id else None,
+            "before": sorted(str(j) for j in before),
+            "judges": [str(j.user_id) for j in body.judges],
+        },
     )
     session.commit()
     return PanelRead(
@@ -396,7 +408,9 @@ def advance(*, session: Session, edition_code: str, body: AdvanceIn, principal: 
         session,
         edition_code=edition_code,
         action="ideas_advanced",
-        actor_id=principal.user_id,
+        actor=principal,
+        object_type="edition",
+        object_id=edition_code,
         reason=body.reason,
         data={"idea_ids": [str(i) for i in ids]},
     )

@@ -56,7 +56,7 @@ def record_exclusion(
     judge_name: str,
     kind: ExclusionKind,
     reason: str,
-    actor_id: uuid.UUID | None,
+    actor: Principal | None,
 ) -> bool:
     """Log an exclusion once (and in the audit log); True if it is new."""
     inserted = session.execute(
@@ -80,8 +80,9 @@ def record_exclusion(
         session,
         edition_code=idea.edition_code,
         action=f"judge_excluded_{kind}",
-        actor_id=actor_id,
-        subject_id=idea.id,
+        actor=actor,
+        object_type="idea",
+        object_id=idea.id,
         reason=reason,
         data={"judge_id": str(judge_id), "judge_name": judge_name},
     )
@@ -143,7 +144,7 @@ def _authorise_judge(
             judge_name=principal.name,
             kind=ExclusionKind.CONFLICT,
             reason=reason,
-            actor_id=principal.user_id,
+            actor=principal,
         ):
             session.commit()  # the refusal is logged even though the request fails
         raise AppError(403, "conflict_of_interest", CONFLICT_MESSAGE, {"reason": reason})
@@ -272,6 +273,22 @@ def save_scores(
         ],
     )
     result = read_set(session, score_set, criteria_list, kind)
+    # In the save's transaction: a replayed key rolls back with the rest and answers without a new entry.
+    record(
+        session,
+        edition_code=idea.edition_code,
+        action="scores_saved",
+        actor=principal,
+        object_type="idea",
+        object_id=idea.id,
+        data={
+            "round": str(kind),
+            "score_set_id": str(score_set.id),
+            "scores": {s.criterion: s.value for s in body.scores},
+            "commented": sorted(s.criterion for s in body.scores if s.comment),
+            "idempotency_key": idempotency_key,
+        },
+    )
     claimed = session.execute(
         pg_insert(ScoreRequest)
         .values(
@@ -378,6 +395,20 @@ def submit_scores(
         )
     score_set.status = str(SetStatus.SUBMITTED)
     score_set.submitted_at = utcnow()
+    record(
+        session,
+        edition_code=idea.edition_code,
+        action="scores_submitted",
+        actor=principal,
+        object_type="idea",
+        object_id=idea.id,
+        data={
+            "round": str(kind),
+            "score_set_id": str(score_set.id),
+            "scores": {s.criterion: s.value for s in result.scores},
+            "weighted_score": result.weighted_score,
+        },
+    )
     session.commit()
     return result.model_copy(update={"status": score_set.status, "submitted_at": score_set.submitted_at})
 
@@ -409,10 +440,11 @@ def reopen_set(
         session,
         edition_code=idea.edition_code,
         action="score_set_reopened",
-        actor_id=principal.user_id,
-        subject_id=idea.id,
+        actor=principal,
+        object_type="idea",
+        object_id=idea.id,
         reason=reason,
-        data={"judge_id": str(judge_id), "round": str(kind)},
+        data={"judge_id": str(judge_id), "round": str(kind), "score_set_id": str(score_set.id)},
     )
     session.commit()
     return read_set(session, score_set, criteria_of(session, rnd.id), kind)
@@ -428,7 +460,7 @@ def recuse(*, session: Session, idea_id: uuid.UUID, principal: Principal, reason
         judge_name=principal.name,
         kind=ExclusionKind.RECUSAL,
         reason=reason,
-        actor_id=principal.user_id,
+        actor=principal,
     )
     session.execute(
         delete(ScoreSet).where(
@@ -540,7 +572,7 @@ def exclude_conflicted_scorers(session: Session, idea_id: uuid.UUID) -> int:
             judge_name=score_set.judge_name,
             kind=ExclusionKind.CONFLICT,
             reason=reason,
-            actor_id=None,
+            actor=None,
         ):
             excluded += 1
     return excluded

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from services.judging.ideas import service as ideas
 from services.judging.rubric.schemas import RubricIn
 from services.judging.rubric.service import put_rubric
+from shared.auth import Principal, Role
 from shared.events import (
     IdeaScreened,
     IdeaScreenedPayload,
@@ -24,7 +25,7 @@ from shared.events import (
 
 EDITION = "ATA-2026"
 T0 = datetime(2026, 5, 1, 2, 0, tzinfo=UTC)
-ACTOR = uuid.UUID(int=1)
+ACTOR = Principal(user_id=uuid.UUID(int=1), role=Role.COMMITTEE, agency_code=None, name="Panitia Uji", email=None)
 
 
 def person(agency: str = "DINKES", **kw: Any) -> Person:
@@ -109,9 +110,7 @@ RUBRIC: dict[str, Any] = {
 
 def rubric(session: Session, body: dict[str, Any] | None = None, **kw: Any) -> None:
     """Declare the default round's rubric (committed)."""
-    put_rubric(
-        session=session, edition_code=EDITION, rubric=RubricIn.model_validate(body or RUBRIC), actor_id=ACTOR, **kw
-    )
+    put_rubric(session=session, edition_code=EDITION, rubric=RubricIn.model_validate(body or RUBRIC), actor=ACTOR, **kw)
 
 
 def full_scores(speed: float, cost: float, feasibility: float, comment: str | None = None) -> dict[str, Any]:

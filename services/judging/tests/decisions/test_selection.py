@@ -9,8 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.judging.audit.models import AuditEntry
-from services.judging.db import messaging
+from services.judging.db import audit_log, messaging
 from services.judging.tests.factories import EDITION, eligible_idea, full_scores, person, rubric
 from shared.auth import Role
 from shared.events import parse_event
@@ -74,7 +73,7 @@ def test_adjust_then_publish_emits_one_judged_event_per_idea(client: TestClient,
         headers=committee,
     )
     assert late.status_code == 409
-    logged = session.scalars(select(AuditEntry.action).where(AuditEntry.action == "selection_adjusted")).all()
+    logged = session.scalars(select(audit_log.c.action).where(audit_log.c.action == "selection_adjusted")).all()
     assert logged == ["selection_adjusted"]
 
 

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.judging.audit.models import AuditEntry
+from services.judging.db import audit_log
 from services.judging.tests.factories import EDITION, T0, eligible_idea, full_scores, rubric
 from shared.auth import Role
 from shared.events import PositionGroup
@@ -145,9 +145,10 @@ def test_rules_locked_once_scoring_began_unless_reason_logged(
         {"pelaksana": 3},
         True,
     )
-    entry = session.execute(select(AuditEntry).where(AuditEntry.action == "selection_rules_changed")).scalar_one()
-    assert entry.reason == "anggaran hanya cukup untuk tiga"
-    assert (entry.data["before"]["quota_per_group"], entry.data["after"]["quota_per_group"]) == (
+    entry = session.execute(select(audit_log).where(audit_log.c.action == "selection_rules_changed")).one()
+    assert (entry.object_type, entry.object_id) == ("edition", EDITION)
+    assert entry.details["reason"] == "anggaran hanya cukup untuk tiga"
+    assert (entry.details["before"]["quota_per_group"], entry.details["after"]["quota_per_group"]) == (
         {"pelaksana": 5},
         {"pelaksana": 3},
     )

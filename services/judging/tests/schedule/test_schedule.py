@@ -10,8 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.judging.audit.models import AuditEntry
-from services.judging.db import messaging
+from services.judging.db import audit_log, messaging
 from services.judging.scoring.models import Exclusion
 from services.judging.tests.factories import EDITION, T0, eligible_idea, full_scores, person, rubric
 from shared.auth import Role
@@ -121,8 +120,8 @@ def test_move_slot_swaps_and_notifies_team_and_panels(client: TestClient, tokens
     assert first.payload.context["old_starts_at"] == "10-08-2026 08:00 WIB"
     assert first.payload.context["new_starts_at"] == "10-08-2026 08:40 WIB"
     assert (first.payload.context["old_room"], first.payload.context["new_room"]) == ("Ruang A", "Ruang B")
-    entry = session.execute(select(AuditEntry).where(AuditEntry.action == "slot_moved")).scalar_one()
-    assert entry.reason == "pengusul bertugas pagi"
+    entry = session.execute(select(audit_log).where(audit_log.c.action == "slot_moved")).one()
+    assert (entry.object_type, entry.details["reason"]) == ("slot", "pengusul bertugas pagi")
 
 
 def test_panel_conflicts_found_automatically_and_logged(client: TestClient, tokens: Any, session: Session) -> None:

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from services.judging.audit.models import AuditEntry
+from services.judging.db import audit_log
 from services.judging.ideas import service as ideas
 from services.judging.scoring.models import Exclusion, Score
 from services.judging.tests.factories import EDITION, T0, eligible_idea, full_scores, person, rubric, submitted
@@ -91,7 +91,7 @@ def test_save_scores_conflicted_judge_forbidden_and_logged(
     assert response.json()["error"]["details"] == {"reason": reason}
     exclusion = session.execute(select(Exclusion)).scalar_one()
     assert (exclusion.judge_id, exclusion.kind, exclusion.reason) == (judge_id, "conflict", reason)
-    assert session.scalars(select(AuditEntry.action)).all().count("judge_excluded_conflict") == 1
+    assert session.scalars(select(audit_log.c.action)).all().count("judge_excluded_conflict") == 1
     # a second attempt is refused again but logged only once
     assert (
         put(
@@ -166,8 +166,12 @@ def test_submit_locks_set_then_committee_reopens_with_logged_reason(
     assert reopened.status_code == 200
     assert reopened.json()["status"] == "draft"
     assert put(client, idea_id, judge, full_scores(4, 3, 3), "k3").status_code == 200
-    entry = session.execute(select(AuditEntry).where(AuditEntry.action == "score_set_reopened")).scalar_one()
-    assert (entry.reason, entry.data["judge_id"]) == ("juri salah memasukkan nilai", str(judge_id))
+    entry = session.execute(select(audit_log).where(audit_log.c.action == "score_set_reopened")).one()
+    assert (entry.object_id, entry.details["reason"], entry.details["judge_id"]) == (
+        str(idea_id),
+        "juri salah memasukkan nilai",
+        str(judge_id),
+    )
 
 
 def test_reopen_requires_reason(client: TestClient, tokens: Any, idea_id: uuid.UUID) -> None:
@@ -244,8 +248,8 @@ def test_save_scores_concurrent_copies_of_one_request_apply_once(
 def test_audit_log_lists_exclusions_for_committee(client: TestClient, tokens: Any, idea_id: uuid.UUID) -> None:
     put(client, idea_id, tokens(Role.JUDGE, agency="DISDUKCAPIL"), full_scores(3, 3, 3), "k")
     r = client.get(f"/api/v1/editions/{EDITION}/audit?action=judge_excluded_conflict", headers=tokens(Role.COMMITTEE))
-    assert [(e["action"], e["reason"], e["subject_id"]) for e in r.json()] == [
-        ("judge_excluded_conflict", "same_agency", str(idea_id))
+    assert [(e["action"], e["reason"], e["object_type"], e["object_id"]) for e in r.json()] == [
+        ("judge_excluded_conflict", "same_agency", "idea", str(idea_id))
     ]
     assert client.get(f"/api/v1/editions/{EDITION}/audit", headers=tokens(Role.JUDGE)).status_code == 403
 
