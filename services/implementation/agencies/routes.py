@@ -18,7 +18,5 @@ def list_agencies(session: SessionDep, _principal: CurrentPrincipal) -> list[Age
 
 
 @router.patch("/{code}", summary="Change an agency's contact (committee)")
-def update_agency(
-    code: str, data: AgencyContactUpdate, session: SessionDep, _committee: Committee
-) -> AgencyContactRead:
-    return AgencyContactRead.model_validate(service.update_contact(session, code=code, data=data))
+def update_agency(code: str, data: AgencyContactUpdate, session: SessionDep, committee: Committee) -> AgencyContactRead:
+    return AgencyContactRead.model_validate(service.update_contact(session, actor=committee, code=code, data=data))

@@ -10,8 +10,10 @@ from sqlalchemy.orm import Session
 
 from services.implementation.agencies.models import AgencyContact
 from services.implementation.agencies.schemas import AgencyContactUpdate
-from services.implementation.db import runtime
+from services.implementation.db import audit_log, runtime
 from shared.agencies import AGENCIES, AGENCY_BY_CODE
+from shared.audit import record_audit
+from shared.auth import Principal
 from shared.errors import not_found
 from shared.events import Person
 
@@ -56,8 +58,8 @@ def list_contacts(session: Session) -> list[AgencyContact]:
     return list(session.scalars(select(AgencyContact).order_by(AgencyContact.code)))
 
 
-def update_contact(session: Session, *, code: str, data: AgencyContactUpdate) -> AgencyContact:
-    """Change an agency's contact (committee); unknown codes are 404."""
+def update_contact(session: Session, *, actor: Principal, code: str, data: AgencyContactUpdate) -> AgencyContact:
+    """Change an agency's contact (committee); unknown codes are 404. The change is audited (before/after)."""
     contact = session.get(AgencyContact, code, with_for_update=True)
     if contact is None:
         known = AGENCY_BY_CODE.get(code)
@@ -65,12 +67,25 @@ def update_contact(session: Session, *, code: str, data: AgencyContactUpdate) ->
             raise not_found("Instansi", "Agency", {"code": code})
         contact = AgencyContact(code=code, name=known.name, email=known.email, active=True)
         session.add(contact)
+    before = {"name": contact.name, "email": contact.email, "active": contact.active}
     if data.name is not None:
         contact.name = data.name
     if data.email is not None:
         contact.email = str(data.email)
     if data.active is not None:
         contact.active = data.active
+    after = {"name": contact.name, "email": contact.email, "active": contact.active}
+    changes = {k: {"from": before[k], "to": after[k]} for k in before if before[k] != after[k]}
+    if changes:
+        record_audit(
+            session,
+            table=audit_log,
+            actor=actor,
+            action="agency.contact_changed",
+            object_type="agency",
+            object_id=code,
+            details={"changes": changes},
+        )
     session.commit()
     return contact
 

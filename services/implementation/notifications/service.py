@@ -29,6 +29,7 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session, sessionmaker
 
+from services.implementation.db import audit_log
 from services.implementation.notifications.mailer import (
     PermanentMailError,
     TransientMailError,
@@ -44,6 +45,7 @@ from services.implementation.notifications.models import (
 )
 from services.implementation.notifications.schemas import PreferenceUpdate
 from services.implementation.settings import ImplementationSettings
+from shared.audit import record_audit
 from shared.auth import Principal, Role
 from shared.db import unit_of_work, utcnow
 from shared.errors import Message, invalid, not_found
@@ -419,9 +421,21 @@ def update_preference(session: Session, *, principal: Principal, data: Preferenc
         principal.name,
         principal.email,
     )
+    changes: dict[str, dict[str, bool]] = {}
     for field in ("email_enabled", "in_app_enabled", "daily_digest"):
         value = getattr(data, field)
-        if value is not None:
+        if value is not None and value != getattr(pref, field):
+            changes[field] = {"from": getattr(pref, field), "to": value}
             setattr(pref, field, value)
+    if changes:
+        record_audit(
+            session,
+            table=audit_log,
+            actor=principal,
+            action="notification.preferences_changed",
+            object_type="notification_preference",
+            object_id=principal.user_id,
+            details={"changes": changes},
+        )
     session.commit()
     return pref

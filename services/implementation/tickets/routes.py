@@ -55,7 +55,7 @@ def list_tickets(
         cursor=cursor,
         limit=limit,
     )
-    return TicketPage(items=[service.to_read(t) for t in rows], next_cursor=next_cursor, limit=limit)
+    return TicketPage(items=[service.to_read(t, principal) for t in rows], next_cursor=next_cursor, limit=limit)
 
 
 @router.get("/tickets/{ticket_id}", summary="One ticket with its milestones and progress updates")
@@ -68,14 +68,15 @@ def transition(
     ticket_id: uuid.UUID, body: TransitionRequest, session: SessionDep, principal: CurrentPrincipal
 ) -> TicketRead:
     ticket = service.transition(session, principal=principal, ticket_id=ticket_id, to=body.to, reason=body.reason)
-    return service.to_read(ticket)
+    return service.to_read(ticket, principal)
 
 
 @router.patch("/tickets/{ticket_id}", summary="Set the person in charge, partners, percent (agency)")
 def update_ticket(
     ticket_id: uuid.UUID, body: TicketUpdate, session: SessionDep, principal: CurrentPrincipal
 ) -> TicketRead:
-    return service.to_read(service.update_ticket(session, principal=principal, ticket_id=ticket_id, data=body))
+    ticket = service.update_ticket(session, principal=principal, ticket_id=ticket_id, data=body)
+    return service.to_read(ticket, principal)
 
 
 @router.post("/tickets/{ticket_id}/milestones", status_code=status.HTTP_201_CREATED, summary="Add a milestone")
@@ -112,12 +113,14 @@ def add_progress(
 def set_impact(
     ticket_id: uuid.UUID, body: ImpactUpdate, session: SessionDep, principal: CurrentPrincipal
 ) -> TicketRead:
-    return service.to_read(service.set_impact(session, principal=principal, ticket_id=ticket_id, data=body))
+    ticket = service.set_impact(session, principal=principal, ticket_id=ticket_id, data=body)
+    return service.to_read(ticket, principal)
 
 
 @router.post("/tickets/{ticket_id}/reassign", summary="Move a ticket to another agency (committee)")
 def reassign(ticket_id: uuid.UUID, body: ReassignRequest, session: SessionDep, principal: Committee) -> TicketRead:
-    return service.to_read(service.reassign(session, principal=principal, ticket_id=ticket_id, data=body))
+    ticket = service.reassign(session, principal=principal, ticket_id=ticket_id, data=body)
+    return service.to_read(ticket, principal)
 
 
 @router.get("/feed", summary="Change feed: changes after a cursor, oldest first (agency: its own)")

@@ -1,7 +1,8 @@
 """Tickets: created from judged ideas (one per selected idea), moved along the workflow by agencies.
 
-Every change goes through `_changed`: one change-feed row (which also queues the agency's webhooks), the
-public event where there is one, and the notifications, all in the transaction of the change.
+Every change writes, in the transaction of the change: one change-feed row (which also queues the agency's
+webhooks), the public event where there is one, the notifications, and an entry in the append-only audit
+log (who, from where; the system, with the event id, for changes that come from events).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from services.implementation.agencies.models import AgencyContact
 from services.implementation.agencies.service import agency_name, agency_recipient, committee_recipient
-from services.implementation.db import runtime
+from services.implementation.db import audit_log, runtime
 from services.implementation.notifications.service import notification_event, request_notification
 from services.implementation.tickets.feed import record_change
 from services.implementation.tickets.models import (
@@ -44,8 +45,10 @@ from services.implementation.tickets.schemas import (
     TicketRead,
     TicketUpdate,
 )
-from services.implementation.tickets.workflow import COMMITTEE_ONLY, REASON_REQUIRED, allowed_transitions
+from services.implementation.tickets.workflow import COMMITTEE_ONLY, REASON_REQUIRED
+from services.implementation.tickets.workflow import allowed_transitions as workflow_transitions
 from shared.agencies import is_agency_code
+from shared.audit import record_audit
 from shared.auth import Principal, Role
 from shared.db import utcnow
 from shared.errors import AppError, Message, conflict, forbidden, invalid, not_found
@@ -100,6 +103,19 @@ def _base_context(session: Session, ticket: Ticket, contact: AgencyContact | Non
     }
 
 
+def _audit(session: Session, *, ticket: Ticket, actor: Principal | None, action: str, details: dict[str, Any]) -> None:
+    """One audit entry about a ticket, in the caller's transaction (the agency is always in the details)."""
+    record_audit(
+        session,
+        table=audit_log,
+        actor=actor,
+        action=action,
+        object_type="ticket",
+        object_id=ticket.id,
+        details={"agency_code": ticket.agency_code, **details},
+    )
+
+
 # ---------------------------------------------------------------------------------------------- events in
 
 
@@ -118,7 +134,7 @@ def handle_idea_judged(session: Session, event: IdeaJudged) -> None:
                 if state.withdrawn_at is not None
                 else Message("Keputusan diubah: tidak terpilih", "Decision changed: not selected")
             )
-            _system_cancel(session, ticket, reason)
+            _system_cancel(session, ticket, reason, event=event)
         return
     # Selected: insert, and let the unique idea_id make a redelivered or repeated decision a no-op.
     agency = p.implementing_agency_code or p.idea.target_agency_code
@@ -158,6 +174,19 @@ def handle_idea_judged(session: Session, event: IdeaJudged) -> None:
     if created is None:
         return  # a concurrent delivery of the same decision created it
     _announce_created(session, created)
+    _audit(
+        session,
+        ticket=created,
+        actor=None,
+        action="ticket.created",
+        details={
+            "event_id": str(event.event_id),
+            "event_type": event.type,
+            "idea_id": str(created.idea_id),
+            "edition_code": created.edition_code,
+            "due_date": _iso(created.due_date),
+        },
+    )
 
 
 def handle_idea_withdrawn(session: Session, event: IdeaWithdrawn) -> None:
@@ -175,7 +204,7 @@ def handle_idea_withdrawn(session: Session, event: IdeaWithdrawn) -> None:
     ticket = session.scalars(select(Ticket).where(Ticket.idea_id == p.idea_id).with_for_update()).first()
     if ticket is not None and ticket.is_open:
         reason = Message(f"Gagasan ditarik oleh pengusul: {p.reason}", f"The proposer withdrew the idea: {p.reason}")
-        _system_cancel(session, ticket, reason)
+        _system_cancel(session, ticket, reason, event=event)
 
 
 def _idea_state(session: Session, idea_id: uuid.UUID, *, decided_at: datetime, selected: bool) -> IdeaState:
@@ -240,8 +269,23 @@ def _iso(value: date | None) -> str | None:
 # ---------------------------------------------------------------------------------------------- workflow
 
 
-def _system_cancel(session: Session, ticket: Ticket, reason: Message) -> None:
-    _set_status(session, ticket, TicketStatus.CANCELLED, reason=f"{reason.id} / {reason.en}", actor_id=None)
+def _system_cancel(session: Session, ticket: Ticket, reason: Message, *, event: Event) -> None:
+    old = ticket.status
+    why = f"{reason.id} / {reason.en}"
+    _set_status(session, ticket, TicketStatus.CANCELLED, reason=why, actor_id=None)
+    _audit(
+        session,
+        ticket=ticket,
+        actor=None,
+        action="ticket.status_changed",
+        details={
+            "old_status": old,
+            "new_status": str(TicketStatus.CANCELLED),
+            "reason": why,
+            "event_id": str(event.event_id),
+            "event_type": event.type,
+        },
+    )
 
 
 def _set_status(
@@ -319,14 +363,13 @@ def transition(session: Session, *, principal: Principal, ticket_id: uuid.UUID, 
     try:
         target = TicketStatus(to)
     except ValueError:
-        allowed = allowed_transitions(ticket.status, ticket.status_before_block)
-        raise _transition_refused(ticket, to, allowed) from None
+        raise _transition_refused(ticket, to, allowed_transitions(principal, ticket)) from None
     if target in COMMITTEE_ONLY:
         if not principal.has_role(Role.COMMITTEE):
             raise forbidden({"reason": "only the committee may cancel a ticket"})
     elif not _is_ticket_agency(principal, ticket) and principal.role != Role.ADMIN:
         raise forbidden({"reason": "only the implementing agency moves a ticket"})
-    allowed = allowed_transitions(ticket.status, ticket.status_before_block)
+    allowed = allowed_transitions(principal, ticket)
     if target not in allowed:
         raise _transition_refused(ticket, target, allowed)
     if target in REASON_REQUIRED and not reason:
@@ -335,9 +378,29 @@ def transition(session: Session, *, principal: Principal, ticket_id: uuid.UUID, 
             Message(f"Alasan wajib diisi untuk status '{target}'", f"A reason is required for '{target}'"),
             {"to": str(target)},
         )
+    old = ticket.status
     _set_status(session, ticket, target, reason=reason, actor_id=principal.user_id)
+    _audit(
+        session,
+        ticket=ticket,
+        actor=principal,
+        action="ticket.status_changed",
+        details={"old_status": old, "new_status": str(target), "reason": reason},
+    )
     session.commit()
     return ticket
+
+
+def allowed_transitions(principal: Principal, ticket: Ticket) -> list[str]:
+    """The statuses the caller may move the ticket to now: the workflow's next steps, narrowed to the caller's
+    powers (the implementing agency moves it along and blocks it, only the committee cancels; an admin both)."""
+    agency = _is_ticket_agency(principal, ticket) or principal.role == Role.ADMIN
+    committee = principal.has_role(Role.COMMITTEE)
+    return [
+        status
+        for status in workflow_transitions(ticket.status, ticket.status_before_block)
+        if (committee if status in COMMITTEE_ONLY else agency)
+    ]
 
 
 # ---------------------------------------------------------------------------------------------- access
@@ -402,7 +465,7 @@ def get_ticket(session: Session, *, principal: Principal, ticket_id: uuid.UUID) 
     )
     today = today_wib()
     return TicketDetail(
-        **to_read(ticket).model_dump(),
+        **to_read(ticket, principal).model_dump(),
         milestones=[milestone_read(m, today, ticket.is_open) for m in milestones],
         updates=[ProgressUpdateRead.model_validate(u) for u in updates],
     )
@@ -452,8 +515,8 @@ def is_overdue(ticket: Ticket, today: date) -> bool:
     return ticket.is_open and ticket.due_date is not None and ticket.due_date < today
 
 
-def to_read(ticket: Ticket) -> TicketRead:
-    """A ticket as the API shows it to those who may see it."""
+def to_read(ticket: Ticket, principal: Principal) -> TicketRead:
+    """A ticket as the API shows it to those who may see it (the moves offered are the caller's)."""
     return TicketRead(
         id=ticket.id,
         idea_id=ticket.idea_id,
@@ -461,7 +524,7 @@ def to_read(ticket: Ticket) -> TicketRead:
         agency_code=ticket.agency_code,
         status=ticket.status,
         status_reason=ticket.status_reason,
-        allowed_transitions=allowed_transitions(ticket.status, ticket.status_before_block),
+        allowed_transitions=allowed_transitions(principal, ticket),
         due_date=ticket.due_date,
         overdue=is_overdue(ticket, today_wib()),
         position_group=ticket.position_group,
@@ -565,13 +628,22 @@ def update_ticket(session: Session, *, principal: Principal, ticket_id: uuid.UUI
     if "proposer_public" in fields and not principal.has_role(Role.COMMITTEE):
         raise forbidden({"fields": ["proposer_public"]})
     changed: dict[str, Any] = {}
+    before: dict[str, Any] = {}
     for name, value in fields.items():
         if name == "partners":
             value = [p.model_dump() for p in data.partners or []]
+        before[name] = getattr(ticket, name)
         setattr(ticket, name, value)
         changed[name] = value
     ticket.updated_at = utcnow()
     record_change(session, ticket=ticket, kind="updated", data={"changed": changed}, actor_id=principal.user_id)
+    _audit(
+        session,
+        ticket=ticket,
+        actor=principal,
+        action="ticket.updated",
+        details={"changes": {name: {"from": before[name], "to": changed[name]} for name in changed}},
+    )
     session.commit()
     return ticket
 
@@ -616,18 +688,14 @@ def _milestone_changed(
     session: Session, ticket: Ticket, milestone: Milestone, principal: Principal, *, action: str
 ) -> None:
     ticket.updated_at = utcnow()
-    seq = record_change(
-        session,
-        ticket=ticket,
-        kind=action,
-        data={
-            "milestone_id": str(milestone.id),
-            "milestone_title": milestone.title,
-            "milestone_due_date": milestone.due_date.isoformat(),
-            "done": milestone.done,
-        },
-        actor_id=principal.user_id,
-    )
+    data = {
+        "milestone_id": str(milestone.id),
+        "milestone_title": milestone.title,
+        "milestone_due_date": milestone.due_date.isoformat(),
+        "done": milestone.done,
+    }
+    seq = record_change(session, ticket=ticket, kind=action, data=data, actor_id=principal.user_id)
+    _audit(session, ticket=ticket, actor=principal, action=f"ticket.{action}", details=data)
     if action == "milestone_updated":
         return
     request_notification(
@@ -672,6 +740,17 @@ def add_progress(
         data={"update_id": str(update.id), "percent_complete": ticket.percent_complete, "links": update.evidence_links},
         actor_id=principal.user_id,
     )
+    _audit(
+        session,
+        ticket=ticket,
+        actor=principal,
+        action="ticket.progress_added",
+        details={
+            "update_id": str(update.id),
+            "percent_complete": ticket.percent_complete,
+            "evidence_links": update.evidence_links,
+        },
+    )
     session.commit()
     return update
 
@@ -690,12 +769,14 @@ def set_impact(session: Session, *, principal: Principal, ticket_id: uuid.UUID, 
         setattr(ticket, "impact_note" if name == "note" else name, value)
     ticket.impact_measured_at = utcnow()
     ticket.updated_at = ticket.impact_measured_at
-    record_change(
+    impact = impact_of(ticket).model_dump(mode="json")
+    record_change(session, ticket=ticket, kind="impact_measured", data=impact, actor_id=principal.user_id)
+    _audit(
         session,
         ticket=ticket,
-        kind="impact_measured",
-        data=impact_of(ticket).model_dump(mode="json"),
-        actor_id=principal.user_id,
+        actor=principal,
+        action="ticket.impact_recorded",
+        details={"fields": sorted(fields), "impact": impact},
     )
     session.commit()
     return ticket
@@ -735,6 +816,13 @@ def reassign(session: Session, *, principal: Principal, ticket_id: uuid.UUID, da
         "reason": data.reason,
     }
     link = _link(ticket.id)
+    _audit(
+        session,
+        ticket=ticket,
+        actor=principal,
+        action="ticket.reassigned",
+        details={"from_agency_code": old, "to_agency_code": data.agency_code, "reason": data.reason},
+    )
     for audience, recipient, channels in (
         ("old_agency", agency_recipient(session, old), [Channel.EMAIL]),
         ("new_agency", agency_recipient(session, data.agency_code), [Channel.EMAIL]),

@@ -64,8 +64,8 @@ def list_dead_letters(
 @router.post("/ops/webhooks/dead-letters/replay", tags=["ops"], summary="Send dead letters again (admin)")
 def replay_dead_letters(
     session: SessionDep,
-    _ops: Ops,
+    ops: Ops,
     ids: Annotated[list[uuid.UUID] | None, Body(embed=True)] = None,
     agency_code: Annotated[str | None, Body(embed=True)] = None,
 ) -> ReplayResult:
-    return ReplayResult(replayed=service.replay_dead_letters(session, ids=ids, agency_code=agency_code))
+    return ReplayResult(replayed=service.replay_dead_letters(session, ids=ids, agency_code=agency_code, actor=ops))

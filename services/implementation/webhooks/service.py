@@ -12,12 +12,14 @@ import time
 import uuid
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 from sqlalchemy import cast, insert, literal, select, update
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session, sessionmaker
 
+from services.implementation.db import audit_log
 from services.implementation.settings import ImplementationSettings
 from services.implementation.webhooks.models import (
     DeliveryStatus,
@@ -34,6 +36,7 @@ from services.implementation.webhooks.signing import (
     sign,
 )
 from shared.agencies import is_agency_code
+from shared.audit import record_audit
 from shared.auth import Principal, Role
 from shared.db import unit_of_work, utcnow
 from shared.errors import Message, forbidden, invalid, not_found
@@ -181,8 +184,14 @@ def _dead(session: Session, delivery_id: uuid.UUID, *, attempts: int, error: str
     )
 
 
-def replay_dead_letters(session: Session, *, ids: list[uuid.UUID] | None = None, agency_code: str | None = None) -> int:
-    """Put dead deliveries back in the queue with fresh attempts (all unreplayed, or the given ones)."""
+def replay_dead_letters(
+    session: Session,
+    *,
+    ids: list[uuid.UUID] | None = None,
+    agency_code: str | None = None,
+    actor: Principal | None = None,
+) -> int:
+    """Put dead deliveries back in the queue with fresh attempts (all unreplayed, or the given ones); audited."""
     now = utcnow()
     query = select(WebhookDeadLetter).where(WebhookDeadLetter.replayed_at.is_(None)).with_for_update()
     if ids:
@@ -197,6 +206,20 @@ def replay_dead_letters(session: Session, *, ids: list[uuid.UUID] | None = None,
             update(WebhookDelivery)
             .where(WebhookDelivery.id.in_([letter.delivery_id for letter in letters]))
             .values(status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=now, last_error=None)
+        )
+        record_audit(
+            session,
+            table=audit_log,
+            actor=actor,
+            action="webhook.dead_letters_replayed",
+            object_type="webhook_dead_letter",
+            details={
+                "count": len(letters),
+                "dead_letter_ids": [str(letter.id) for letter in letters],
+                "agency_codes": sorted({letter.agency_code for letter in letters}),
+                "requested_ids": [str(i) for i in ids] if ids else None,
+                "requested_agency_code": agency_code,
+            },
         )
     session.commit()
     return len(letters)
@@ -228,8 +251,28 @@ def create_subscription(session: Session, *, principal: Principal, data: Webhook
         agency_code=code, url=str(data.url), secret=data.secret, active=True, created_by=principal.user_id
     )
     session.add(subscription)
+    session.flush()
+    _audit_subscription(session, principal, subscription, "webhook.registered")
     session.commit()
     return subscription
+
+
+def _endpoint(url: str) -> str:
+    """An endpoint without credentials or query string (either may carry a token; the log must not)."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.hostname or ''}{f':{parts.port}' if parts.port else ''}{parts.path}"
+
+
+def _audit_subscription(session: Session, actor: Principal, subscription: WebhookSubscription, action: str) -> None:
+    record_audit(
+        session,
+        table=audit_log,
+        actor=actor,
+        action=action,
+        object_type="webhook",
+        object_id=subscription.id,
+        details={"agency_code": subscription.agency_code, "endpoint": _endpoint(subscription.url)},
+    )
 
 
 def _visible(principal: Principal) -> Any:
@@ -252,7 +295,9 @@ def delete_subscription(session: Session, *, principal: Principal, subscription_
     ).first()
     if subscription is None:
         raise not_found("Webhook", "Webhook")
-    subscription.active = False
+    if subscription.active:
+        subscription.active = False
+        _audit_subscription(session, principal, subscription, "webhook.removed")
     session.commit()
 
 

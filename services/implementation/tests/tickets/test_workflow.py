@@ -51,17 +51,15 @@ def test_skipping_a_step_is_refused_naming_allowed(
     assert response.status_code == 409
     error = response.json()["error"]
     assert error["code"] == "invalid_transition"
-    assert error["details"] == {"from": "new", "to": "implemented", "allowed": ["accepted", "blocked", "cancelled"]}
-    assert "accepted, blocked, cancelled" in error["message"]
+    # The agency is offered only what it may do: cancelling is the committee's.
+    assert error["details"] == {"from": "new", "to": "implemented", "allowed": ["accepted", "blocked"]}
+    assert error["message"].endswith("Yang diizinkan: accepted, blocked")
 
 
 def test_unknown_status_is_refused_naming_allowed(implementation_runtime: Any, client: TestClient, tokens: Any) -> None:
     ticket_id, _ = open_ticket(implementation_runtime.session_factory)
     response = move(client, tokens(Role.AGENCY, agency="DISDUKCAPIL"), ticket_id, "done")
-    assert (response.status_code, response.json()["error"]["details"]["allowed"]) == (
-        409,
-        ["accepted", "blocked", "cancelled"],
-    )
+    assert (response.status_code, response.json()["error"]["details"]["allowed"]) == (409, ["accepted", "blocked"])
 
 
 def test_blocked_requires_reason(implementation_runtime: Any, client: TestClient, tokens: Any) -> None:
@@ -77,7 +75,7 @@ def test_blocked_ticket_resumes_where_it_was(implementation_runtime: Any, client
     move(client, officer, ticket_id, "in_progress")
     blocked = move(client, officer, ticket_id, "blocked", "Anggaran belum turun")
     assert (blocked.json()["status"], blocked.json()["status_reason"]) == ("blocked", "Anggaran belum turun")
-    assert blocked.json()["allowed_transitions"] == ["in_progress", "cancelled"]
+    assert blocked.json()["allowed_transitions"] == ["in_progress"]
     assert move(client, officer, ticket_id, "piloting").status_code == 409
     assert move(client, officer, ticket_id, "in_progress").json()["status"] == "in_progress"
 
@@ -106,3 +104,27 @@ def test_other_agency_cannot_move_ticket(implementation_runtime: Any, client: Te
     ticket_id, _ = open_ticket(implementation_runtime.session_factory)
     response = move(client, tokens(Role.AGENCY, agency="DINKES"), ticket_id, "accepted")
     assert response.status_code == 404
+
+
+def test_allowed_transitions_are_the_callers_own(implementation_runtime: Any, client: TestClient, tokens: Any) -> None:
+    ticket_id, event = open_ticket(implementation_runtime.session_factory)
+    proposer_id = event.payload.proposer.user_id  # type: ignore[attr-defined]
+
+    def offered(headers: dict[str, str]) -> tuple[list[str], list[list[str]]]:
+        one = client.get(f"/api/v1/tickets/{ticket_id}", headers=headers).json()["allowed_transitions"]
+        listed = client.get("/api/v1/tickets", headers=headers).json()["items"]
+        return one, [t["allowed_transitions"] for t in listed]
+
+    officer = tokens(Role.AGENCY, agency="DISDUKCAPIL")
+    assert offered(officer) == (["accepted", "blocked"], [["accepted", "blocked"]])
+    assert offered(tokens(Role.COMMITTEE)) == (["cancelled"], [["cancelled"]])
+    assert offered(tokens(Role.ADMIN)) == (["accepted", "blocked", "cancelled"], [["accepted", "blocked", "cancelled"]])
+    assert offered(tokens(Role.PARTICIPANT, user_id=proposer_id)) == ([], [[]])
+    # The answer to a move is read for the mover too.
+    accepted = move(client, officer, ticket_id, "accepted").json()
+    assert accepted["allowed_transitions"] == ["in_progress", "blocked"]
+    blocked = move(client, officer, ticket_id, "blocked", "Menunggu anggaran").json()
+    assert blocked["allowed_transitions"] == ["accepted"]
+    assert offered(tokens(Role.COMMITTEE))[0] == ["cancelled"]
+    # What the committee is offered it can do.
+    assert move(client, tokens(Role.COMMITTEE), ticket_id, "cancelled", "Program digabung").status_code == 200
