@@ -49,8 +49,12 @@ def test_compose_redis_refuses_eviction() -> None:
     assert command[command.index("--maxmemory-policy") + 1] == "noeviction"
 
 
-def test_compose_judging_api_scales_without_fixed_host_port() -> None:
-    assert compose_services()["judging-api"]["ports"] == ["8002"]
+def test_compose_judging_api_scales_behind_its_gateway() -> None:
+    services = compose_services()
+    assert "ports" not in services["judging-api"]  # a fixed host port would forbid --scale
+    assert services["judging-gateway"]["ports"] == ["8002:8002"]
+    config = (ROOT / "deploy" / "judging-gateway.conf").read_text(encoding="utf-8")
+    assert "proxy_pass http://$judging:8002;" in config
 
 
 @pytest.mark.skipif(shutil.which("docker-compose") is None, reason="Debian package docker-compose not installed")
