@@ -63,10 +63,15 @@ def put_rubric(
     session: Session,
     edition_code: str,
     rubric: RubricIn,
-    actor: Principal | None,
+    actor: Principal | None = None,
     kind: RoundKind = DEFAULT_ROUND,
+    actor_id: uuid.UUID | None = None,
 ) -> RubricRead:
-    """Declare (or replace) a round's rubric; refused once anyone has scored in that round."""
+    """Declare (or replace) a round's rubric; refused once anyone has scored in that round.
+
+    `actor` is the signed-in caller; a caller without one (a script, a test fixture) may name the user
+    it acts for with `actor_id`, kept in the audit entry's details (the entry's actor is then the system).
+    """
     rnd = ensure_round(session, edition_code, kind)
     current = criteria_of(session, rnd.id)
     if current and _same(current, rubric):
@@ -105,6 +110,7 @@ def put_rubric(
         object_id=rnd.id,
         data={
             "round": str(kind),
+            **({"on_behalf_of": str(actor_id)} if actor_id is not None and actor is None else {}),
             "before": [_criterion_summary(c.key, c.weight, c.min_score, c.max_score, c.counted) for c in current],
             "after": [
                 _criterion_summary(c.key, c.weight, c.min_score, c.max_score, c.counted) for c in rubric.criteria

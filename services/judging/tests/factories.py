@@ -25,7 +25,8 @@ from shared.events import (
 
 EDITION = "ATA-2026"
 T0 = datetime(2026, 5, 1, 2, 0, tzinfo=UTC)
-ACTOR = Principal(user_id=uuid.UUID(int=1), role=Role.COMMITTEE, agency_code=None, name="Panitia Uji", email=None)
+ACTOR = uuid.UUID(int=1)
+COMMITTEE = Principal(user_id=ACTOR, role=Role.COMMITTEE, agency_code=None, name="Panitia Uji", email=None)
 
 
 def person(agency: str = "DINKES", **kw: Any) -> Person:
@@ -110,7 +111,9 @@ RUBRIC: dict[str, Any] = {
 
 def rubric(session: Session, body: dict[str, Any] | None = None, **kw: Any) -> None:
     """Declare the default round's rubric (committed)."""
-    put_rubric(session=session, edition_code=EDITION, rubric=RubricIn.model_validate(body or RUBRIC), actor=ACTOR, **kw)
+    put_rubric(
+        session=session, edition_code=EDITION, rubric=RubricIn.model_validate(body or RUBRIC), actor=COMMITTEE, **kw
+    )
 
 
 def full_scores(speed: float, cost: float, feasibility: float, comment: str | None = None) -> dict[str, Any]:
