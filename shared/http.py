@@ -12,7 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
 from sqlalchemy import Engine, text
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -200,6 +200,21 @@ def create_app(
         response = error_response(request, 503, "service_unavailable", SERVICE_UNAVAILABLE)
         response.headers["Retry-After"] = "2"
         return response
+
+    @app.exception_handler(DataError)
+    async def _unstorable_input(request: Request, exc: DataError) -> JSONResponse:
+        # Input the schema let through but PostgreSQL cannot store (a NUL character in text, a number out of
+        # range): the caller's mistake, so a 422; the request's transaction is rolled back with its session.
+        log.warning("input refused by the database", error=str(exc.orig).splitlines()[0] if exc.orig else "")
+        return error_response(
+            request,
+            422,
+            "unstorable_input",
+            Text(
+                "Isian mengandung karakter atau nilai yang tidak dapat disimpan",
+                "The input contains characters or values that cannot be stored",
+            ),
+        )
 
     @app.exception_handler(DBAPIError)
     async def _database_error(request: Request, exc: DBAPIError) -> JSONResponse:

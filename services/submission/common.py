@@ -19,7 +19,7 @@ def wib(moment: datetime) -> str:
 class Page(BaseModel):
     """Page-number pagination (committee screens and exports want totals and page jumps)."""
 
-    page: int = Field(default=1, ge=1)
+    page: int = Field(default=1, ge=1, le=100_000)  # bounded: a huge page number would overflow OFFSET
     page_size: int = Field(default=20, ge=1, le=200)
 
     @property

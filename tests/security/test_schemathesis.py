@@ -1,0 +1,176 @@
+"""Schemathesis against each service's OpenAPI schema, through the ASGI app, on the test databases.
+
+Every operation is called with generated valid and invalid input and a valid token (an admin's, who holds
+every role; a participant's with a real profile for participant-only submission routes). Checked: no 5xx,
+successful responses conform to the schema, and input the schema forbids is refused with a 4xx.
+
+Error responses (4xx) are not checked against the schema: every service documents 422 as FastAPI's
+`{"detail": [...]}` while the app factory answers `{"error": {...}}` (reported to the lead; see
+`test_documented_422_is_not_what_the_app_returns`). Bounded for CI: 12 examples per operation, derandomised.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis.errors import Unsatisfiable
+from schemathesis.checks import not_a_server_error
+from schemathesis.generation.modes import GenerationMode
+from schemathesis.specs.openapi.checks import negative_data_rejection, response_schema_conformance
+
+from audisi.services import SERVICES, load
+from services.submission.tests.factories import make_edition, make_participant
+from shared.auth import Role
+from tests.security.conftest import make_tokens
+
+pytestmark = pytest.mark.slow
+
+EXAMPLES = 12
+# Server-sent events never end unless the client asks for a number of events: not a request/response operation.
+STREAMS = ("/api/v1/editions/{edition_code}/progress/stream",)
+# Participant-only routes of the submission service (an admin passes the role check but has no profile).
+PARTICIPANT_ROUTES = {
+    ("POST", "/api/v1/ideas"),
+    ("PATCH", "/api/v1/ideas/{idea_id}"),
+    ("POST", "/api/v1/ideas/{idea_id}/submit"),
+    ("POST", "/api/v1/ideas/{idea_id}/co-proposers"),
+    ("POST", "/api/v1/ideas/{idea_id}/co-proposers/accept"),
+    ("POST", "/api/v1/ideas/{idea_id}/co-proposers/decline"),
+    ("DELETE", "/api/v1/ideas/{idea_id}/co-proposers/{participant_id}"),
+    ("GET", "/api/v1/participants/me"),
+    ("POST", "/api/v1/attachments"),
+}
+
+
+def success_schema_conformance(ctx: Any, response: Any, case: Any) -> bool | None:
+    """Response schema conformance for successful answers (see the module docstring for 4xx)."""
+    if response.status_code >= 400:
+        return None
+    return response_schema_conformance(ctx, response, case)
+
+
+CHECKS = [not_a_server_error, success_schema_conformance, negative_data_rejection]
+
+
+@pytest.fixture
+def participant_headers(submission_runtime: Any) -> dict[str, str]:
+    """A participant with a profile, in an open edition."""
+    with submission_runtime.session_factory() as session:
+        make_edition(session)
+        person, _ = make_participant(session)
+    return make_tokens(submission_runtime)(Role.PARTICIPANT, user_id=person.user_id, agency=person.agency_code)
+
+
+HYPOTHESIS = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=list(HealthCheck),
+)
+
+
+def fuzz(schema: Any, headers_for: Any) -> list[str]:
+    """Every operation, positive and negative cases; the failures found, one line per operation and mode.
+
+    `schemathesis.pytest.from_fixture` would be the idiom, but with pytest 9 it fails on `Function._nodeid`
+    (schemathesis 4.32.5), so each operation runs as a Hypothesis test here, inside the fixtures' test.
+    """
+    failures: list[str] = []
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+
+            @HYPOTHESIS
+            @given(case=operation.as_strategy(generation_mode=mode))
+            def run(case: Any) -> None:
+                case.call_and_validate(headers=headers_for(case), checks=CHECKS)
+
+            try:
+                run()
+            except Unsatisfiable:
+                continue  # nothing in the schema can be violated (no parameters, or free-form strings only)
+            except (Exception, BaseExceptionGroup) as exc:  # every failure is collected and reported
+                failures.append(f"{operation.method.upper()} {operation.path} [{mode}]: {str(exc)[:1500]}")
+    return failures
+
+
+def _schema(request: pytest.FixtureRequest, name: str) -> Any:
+    request.getfixturevalue(f"{name}_runtime")
+    schema: Any = schemathesis.openapi.from_asgi("/openapi.json", load(SERVICES[name].app_path))
+    # The token is sent with every case, so generating cases without it would be wrong, not negative; unknown
+    # query parameters are ignored by design (FastAPI), so they are not "bad input" either.
+    schema.config.generation.update(with_security_parameters=False, allow_extra_parameters=False)
+    for path in STREAMS:
+        schema = schema.exclude(path=path)
+    return schema
+
+
+def test_submission_api(
+    request: pytest.FixtureRequest, submission_runtime: Any, participant_headers: dict[str, str]
+) -> None:
+    admin = make_tokens(submission_runtime)(Role.ADMIN)
+
+    def headers_for(case: Any) -> dict[str, str]:
+        return participant_headers if (case.method.upper(), case.path) in PARTICIPANT_ROUTES else admin
+
+    failures = fuzz(_schema(request, "submission"), headers_for)
+    assert failures == [], "\n\n".join(failures)
+
+
+#: Operations with a finding reported to their owner (reproduced exactly by the strict xfail tests below);
+#: left out of the fuzzing run so that it keeps guarding everything else.
+KNOWN = {
+    "judging": (
+        "/api/v1/editions/{edition_code}/exports/recap.xlsx",
+        "/api/v1/editions/{edition_code}/exports/recap.csv",
+    ),
+    "implementation": (),
+}
+
+
+@pytest.mark.parametrize("service", ["judging", "implementation"])
+def test_other_service_api(request: pytest.FixtureRequest, service: str) -> None:
+    admin = make_tokens(request.getfixturevalue(f"{service}_runtime"))(Role.ADMIN)
+    schema = _schema(request, service)
+    for path in KNOWN[service]:
+        schema = schema.exclude(path=path)
+    failures = fuzz(schema, lambda _case: admin)
+    assert failures == [], "\n\n".join(failures)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="finding for judging: exports/recap.* put the edition code into Content-Disposition unencoded; a code "
+    "outside Latin-1 raises UnicodeEncodeError (500) instead of 404",
+    raises=(UnicodeEncodeError, AssertionError),
+)
+@pytest.mark.parametrize("extension", ["csv", "xlsx"])
+def test_judging_recap_export_with_non_latin_edition_code_is_not_a_server_error(
+    service_client: Any, judging_runtime: Any, extension: str
+) -> None:
+    client = service_client("judging")
+    response = client.get(
+        f"/api/v1/editions/%E2%82%AC/exports/recap.{extension}", headers=make_tokens(judging_runtime)(Role.COMMITTEE)
+    )
+    assert response.status_code < 500
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="finding for shared/http.py: OpenAPI documents 422 as FastAPI's HTTPValidationError {detail: [...]}, "
+    "the app answers {error: {code, message, details}}; clients generated from the schema misread every 422",
+)
+def test_documented_422_is_what_the_app_returns(service_client: Any, submission_runtime: Any) -> None:
+    client = service_client("submission")
+    documented = client.get("/openapi.json").json()["paths"]["/api/v1/ideas"]["post"]["responses"]["422"]
+    response = client.post("/api/v1/ideas", headers=make_tokens(submission_runtime)(Role.PARTICIPANT), json={})
+    assert response.status_code == 422
+    schema_ref = documented["content"]["application/json"]["schema"]["$ref"]
+    assert set(response.json()) == set(
+        client.get("/openapi.json").json()["components"]["schemas"][schema_ref.rsplit("/", 1)[1]]["properties"]
+    )
