@@ -297,3 +297,13 @@ def test_password_spraying_from_one_address_is_limited(
     ]
     assert [a.status_code for a in answers] == [401] * per_address + [429]
     assert "Retry-After" in answers[-1].headers
+
+
+def test_text_the_database_cannot_store_is_422_and_nothing_is_written(
+    service_client: Any, participant: Any, submission_runtime: Any
+) -> None:
+    client: TestClient = service_client("submission")
+    _, headers, idea = participant
+    response = client.patch(f"/api/v1/ideas/{idea.id}", headers=headers, json={"problem": "antre\x00lama"})
+    assert _error(response) == (422, "unstorable_input")
+    assert client.get(f"/api/v1/ideas/{idea.id}", headers=headers).json()["problem"] == idea.problem
