@@ -239,6 +239,8 @@ JUDGING: dict[tuple[str, str], Rule] = OPS | {
     ("GET", "/api/v1/editions/{edition_code}/exports/recap.xlsx"): committee_only(status=200),
     ("GET", "/api/v1/editions/{edition_code}/exports/recap.csv"): committee_only(status=200),
     ("GET", "/api/v1/editions/{edition_code}/audit"): committee_only(status=200),
+    ("GET", "/api/v1/audit"): admin_only(status=200),
+    ("GET", "/api/v1/audit/export"): admin_only(status=200),
 }
 
 IMPLEMENTATION: dict[tuple[str, str], Rule] = OPS | {
@@ -302,6 +304,8 @@ IMPLEMENTATION: dict[tuple[str, str], Rule] = OPS | {
     ("GET", "/api/v1/public/editions/{edition_code}/export.json"): public(),
     ("GET", "/api/v1/public/editions/{edition_code}/export.csv"): public(),
     ("GET", "/public/editions/{edition_code}"): public(),
+    ("GET", "/api/v1/audit"): admin_only(status=200),
+    ("GET", "/api/v1/audit/export"): admin_only(status=200),
 }
 
 #: Routes whose current answers break the table, found by this test in services it may not change; each is
