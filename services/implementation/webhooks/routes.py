@@ -16,25 +16,30 @@ from services.implementation.webhooks.schemas import (
     WebhookCreate,
     WebhookRead,
 )
-from shared.auth import CurrentPrincipal, Principal, Role, require_roles
+from shared.auth import Principal, Role, require_roles
 
 router = APIRouter(prefix="/api/v1", tags=["webhooks"])
 
 Ops = Annotated[Principal, require_roles(Role.ADMIN)]
 
 
+#: Webhooks belong to an agency's systems: its officers (and the committee) manage them; a participant or a
+#: judge whose token names the same agency does not.
+IntegrationUser = Annotated[Principal, require_roles(Role.AGENCY, Role.COMMITTEE)]
+
+
 @router.post("/webhooks", status_code=status.HTTP_201_CREATED, summary="Register an endpoint for ticket events")
-def create_webhook(body: WebhookCreate, session: SessionDep, principal: CurrentPrincipal) -> WebhookRead:
+def create_webhook(body: WebhookCreate, session: SessionDep, principal: IntegrationUser) -> WebhookRead:
     return WebhookRead.model_validate(service.create_subscription(session, principal=principal, data=body))
 
 
 @router.get("/webhooks", summary="The caller's agency's endpoints")
-def list_webhooks(session: SessionDep, principal: CurrentPrincipal) -> list[WebhookRead]:
+def list_webhooks(session: SessionDep, principal: IntegrationUser) -> list[WebhookRead]:
     return [WebhookRead.model_validate(s) for s in service.list_subscriptions(session, principal=principal)]
 
 
 @router.delete("/webhooks/{subscription_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Stop an endpoint")
-def delete_webhook(subscription_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal) -> Response:
+def delete_webhook(subscription_id: uuid.UUID, session: SessionDep, principal: IntegrationUser) -> Response:
     service.delete_subscription(session, principal=principal, subscription_id=subscription_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
@@ -43,7 +48,7 @@ def delete_webhook(subscription_id: uuid.UUID, session: SessionDep, principal: C
 def list_deliveries(
     subscription_id: uuid.UUID,
     session: SessionDep,
-    principal: CurrentPrincipal,
+    principal: IntegrationUser,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[DeliveryRead]:
     rows = service.list_deliveries(session, principal=principal, subscription_id=subscription_id, limit=limit)

@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
-from sqlalchemy import cast, insert, literal, select, update
+from sqlalchemy import cast, false, func, insert, literal, select, update
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -50,11 +50,18 @@ DELIVERY_LEASE = timedelta(minutes=2)
 
 def enqueue_deliveries(session: Session, *, agency_code: str, seq: int, event_type: str, body: dict[str, Any]) -> None:
     """One pending delivery per active subscription of the agency, in the caller's transaction."""
+    # The id is generated per row in SQL: a Python-side default would give every selected row the same one.
     subscriptions = select(
-        WebhookSubscription.id, literal(seq), literal(event_type), cast(literal(json.dumps(body)), JSONB)
+        func.gen_random_uuid(),
+        WebhookSubscription.id,
+        literal(seq),
+        literal(event_type),
+        cast(literal(json.dumps(body)), JSONB),
     ).where(WebhookSubscription.agency_code == agency_code, WebhookSubscription.active.is_(True))
     session.execute(
-        insert(WebhookDelivery).from_select(["subscription_id", "change_seq", "event_type", "body"], subscriptions)
+        insert(WebhookDelivery).from_select(
+            ["id", "subscription_id", "change_seq", "event_type", "body"], subscriptions
+        )
     )
 
 
@@ -276,9 +283,15 @@ def _audit_subscription(session: Session, actor: Principal, subscription: Webhoo
 
 
 def _visible(principal: Principal) -> Any:
+    """The subscriptions a caller may see: the committee all, an agency officer their agency's, nobody else any.
+
+    The agency code alone is not enough: participants and judges carry their own agency in their token.
+    """
     if principal.has_role(Role.COMMITTEE):
         return True
-    return WebhookSubscription.agency_code == (principal.agency_code or "")
+    if principal.role != Role.AGENCY or not principal.agency_code:
+        return false()
+    return WebhookSubscription.agency_code == principal.agency_code
 
 
 def list_subscriptions(session: Session, *, principal: Principal) -> list[WebhookSubscription]:
