@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Response
 
 from services.judging.db import SessionDep
 from services.judging.exports import service
@@ -11,10 +13,12 @@ from shared.auth import Committee
 router = APIRouter(prefix="/api/v1", tags=["exports"])
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# The code goes into the download's file name (a header): only characters a header carries as they are.
+EditionCode = Annotated[str, Path(pattern=r"^[A-Za-z0-9._-]{1,40}$")]
 
 
 @router.get("/editions/{edition_code}/exports/recap.xlsx", response_class=Response)
-def recap_xlsx(edition_code: str, session: SessionDep, _principal: Committee) -> Response:
+def recap_xlsx(edition_code: EditionCode, session: SessionDep, _principal: Committee) -> Response:
     """Rekap nilai as XLSX, one sheet per position group."""
     body = service.recap_xlsx(session=session, edition_code=edition_code)
     filename = f"rekap-nilai-{edition_code}.xlsx"
@@ -22,7 +26,7 @@ def recap_xlsx(edition_code: str, session: SessionDep, _principal: Committee) ->
 
 
 @router.get("/editions/{edition_code}/exports/recap.csv", response_class=Response)
-def recap_csv(edition_code: str, session: SessionDep, _principal: Committee) -> Response:
+def recap_csv(edition_code: EditionCode, session: SessionDep, _principal: Committee) -> Response:
     """Rekap nilai as CSV (UTF-8 with BOM so spreadsheet software reads Indonesian text right)."""
     body = "\ufeff" + service.recap_csv(session=session, edition_code=edition_code)
     filename = f"rekap-nilai-{edition_code}.csv"
