@@ -9,8 +9,10 @@ from typing import Any
 import redis
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+from pydantic import BaseModel
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
@@ -93,6 +95,45 @@ def _validation_details(exc: RequestValidationError, language: str) -> list[dict
     return details
 
 
+class ErrorDetail(BaseModel):
+    """What went wrong, in the caller's language."""
+
+    code: str
+    message: str
+    details: Any = None
+
+
+class ErrorResponse(BaseModel):
+    """The one error body of every service."""
+
+    error: ErrorDetail
+
+
+def _document_error_format(app: FastAPI) -> Callable[[], dict[str, Any]]:
+    """An OpenAPI generator that documents 422s (and the other errors) with the body the app really sends."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        error_schema = ErrorResponse.model_json_schema(ref_template="#/components/schemas/{model}")
+        components.update(error_schema.pop("$defs", {}))
+        components["ErrorResponse"] = error_schema
+        reference = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}}
+        for path_item in schema.get("paths", {}).values():
+            for operation in path_item.values():
+                responses = operation.get("responses", {})
+                if "422" in responses:
+                    responses["422"] = {"description": "Invalid input / Isian tidak valid", "content": reference}
+        for unused in ("HTTPValidationError", "ValidationError"):
+            components.pop(unused, None)
+        app.openapi_schema = schema
+        return schema
+
+    return openapi
+
+
 class BodySizeLimit:
     """Refuses request bodies over a limit with 413, before the app reads them into memory."""
 
@@ -111,21 +152,29 @@ class BodySizeLimit:
         if declared is not None and declared.isdigit() and int(declared) > limit:
             await self._refuse(scope, receive, send, limit)
             return
-        received = 0
+        if declared is None:
+            # A streamed (chunked) body: read it up to the limit first, so an oversized one is a clean 413
+            # rather than an error half-way through the app's body parser.
+            buffered: list[Message] = []
+            size = 0
+            while True:
+                message = await receive()
+                if message["type"] != "http.request":
+                    return  # the client went away
+                size += len(message.get("body", b""))
+                if size > limit:
+                    await self._refuse(scope, receive, send, limit)
+                    return
+                buffered.append(message)
+                if not message.get("more_body", False):
+                    break
 
-        async def limited_receive() -> Message:
-            nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > limit:
-                    raise _BodyTooLargeError(limit)
-            return message
+            async def replay() -> Message:
+                return buffered.pop(0) if buffered else await receive()
 
-        try:
-            await self.app(scope, limited_receive, send)
-        except _BodyTooLargeError:
-            await self._refuse(scope, receive, send, limit)
+            await self.app(scope, replay, send)
+            return
+        await self.app(scope, receive, send)
 
     @staticmethod
     async def _refuse(scope: Scope, receive: Receive, send: Send, limit: int) -> None:
@@ -137,11 +186,6 @@ class BodySizeLimit:
             {"max_bytes": limit},
         )
         await response(scope, receive, send)
-
-
-class _BodyTooLargeError(Exception):
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
 
 
 def create_app(
@@ -282,5 +326,6 @@ def create_app(
             )
         return response
 
+    app.openapi = _document_error_format(app)  # type: ignore[method-assign]
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_body_bytes, overrides=body_limit_overrides)
     return app
