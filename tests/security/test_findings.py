@@ -1,21 +1,11 @@
-"""Findings in services this suite may not change, reproduced exactly (strict xfail: once fixed, remove the mark)."""
+"""Findings of the security suite, kept as regression tests once fixed."""
 
 from __future__ import annotations
 
 import uuid
 from typing import Any
 
-import pytest
-from sqlalchemy.exc import IntegrityError
 
-
-@pytest.mark.xfail(
-    strict=True,
-    raises=IntegrityError,
-    reason="finding for implementation: webhooks.service.enqueue_deliveries inserts one row per active endpoint "
-    "with INSERT ... SELECT, and the Python-side default gives every row the same id: with two endpoints of one "
-    "agency, every ticket event of that agency fails on pk_webhook_delivery",
-)
 def test_two_endpoints_of_one_agency_do_not_break_ticket_creation(implementation_runtime: Any) -> None:
     from services.implementation.tests import factories as imf
     from services.implementation.tickets.service import handle_idea_judged

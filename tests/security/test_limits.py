@@ -52,11 +52,6 @@ def test_json_body_over_the_limit_is_413_before_parsing(service_client: Any, par
     assert response.json()["error"]["details"] == {"max_bytes": 1_048_576}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="finding for shared/http.py: BodySizeLimit raises inside receive(); FastAPI's body parser turns that "
-    "into 400 http_error, so a chunked body over the limit is 400, not 413 (it is still cut off at the limit)",
-)
 def test_streamed_body_without_length_over_the_limit_is_413(service_client: Any, participant: Any) -> None:
     client: TestClient = service_client("submission")
     _, headers, _ = participant

@@ -122,33 +122,13 @@ def test_submission_api(
     assert failures == [], "\n\n".join(failures)
 
 
-#: Operations with a finding reported to their owner (reproduced exactly by the strict xfail tests below);
-#: left out of the fuzzing run so that it keeps guarding everything else.
-KNOWN = {
-    "judging": (
-        "/api/v1/editions/{edition_code}/exports/recap.xlsx",
-        "/api/v1/editions/{edition_code}/exports/recap.csv",
-    ),
-    "implementation": (),
-}
-
-
 @pytest.mark.parametrize("service", ["judging", "implementation"])
 def test_other_service_api(request: pytest.FixtureRequest, service: str) -> None:
     admin = make_tokens(request.getfixturevalue(f"{service}_runtime"))(Role.ADMIN)
-    schema = _schema(request, service)
-    for path in KNOWN[service]:
-        schema = schema.exclude(path=path)
-    failures = fuzz(schema, lambda _case: admin)
+    failures = fuzz(_schema(request, service), lambda _case: admin)
     assert failures == [], "\n\n".join(failures)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="finding for judging: exports/recap.* put the edition code into Content-Disposition unencoded; a code "
-    "outside Latin-1 raises UnicodeEncodeError (500) instead of 404",
-    raises=(UnicodeEncodeError, AssertionError),
-)
 @pytest.mark.parametrize("extension", ["csv", "xlsx"])
 def test_judging_recap_export_with_non_latin_edition_code_is_not_a_server_error(
     service_client: Any, judging_runtime: Any, extension: str
@@ -160,11 +140,6 @@ def test_judging_recap_export_with_non_latin_edition_code_is_not_a_server_error(
     assert response.status_code < 500
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="finding for shared/http.py: OpenAPI documents 422 as FastAPI's HTTPValidationError {detail: [...]}, "
-    "the app answers {error: {code, message, details}}; clients generated from the schema misread every 422",
-)
 def test_documented_422_is_what_the_app_returns(service_client: Any, submission_runtime: Any) -> None:
     client = service_client("submission")
     documented = client.get("/openapi.json").json()["paths"]["/api/v1/ideas"]["post"]["responses"]["422"]
