@@ -201,6 +201,50 @@ def drop_append_only_sql(table_name: str = AUDIT_TABLE) -> list[str]:
     ]
 
 
+def create_audit_log_v1(op: Any) -> None:
+    """In a service's migration: the audit table (version 1), its indexes and its append-only trigger.
+
+    Frozen as migration operations: a later change to `define_audit_table` comes as a new migration in each
+    service, never as an edit here (that would change what old migrations create).
+    """
+    import sqlalchemy as sa
+    from sqlalchemy.dialects import postgresql
+
+    op.create_table(
+        AUDIT_TABLE,
+        sa.Column("id", sa.BigInteger(), sa.Identity(always=True), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        sa.Column("actor_id", sa.Uuid(), nullable=True),
+        sa.Column("actor_role", sa.String(length=20), nullable=True),
+        sa.Column("actor_name", sa.String(length=200), nullable=True),
+        sa.Column("action", sa.String(length=80), nullable=False),
+        sa.Column("object_type", sa.String(length=60), nullable=False),
+        sa.Column("object_id", sa.String(length=100), nullable=True),
+        sa.Column(
+            "details", postgresql.JSONB(astext_type=sa.Text()), server_default=sa.text("'{}'::jsonb"), nullable=False
+        ),
+        sa.Column("client_ip", sa.String(length=64), nullable=True),
+        sa.Column("user_agent", sa.String(length=300), nullable=True),
+        sa.Column("correlation_id", sa.String(length=64), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_log")),
+    )
+    op.create_index("ix_audit_log_action", AUDIT_TABLE, ["action"], unique=False)
+    op.create_index("ix_audit_log_actor_id", AUDIT_TABLE, ["actor_id"], unique=False)
+    op.create_index("ix_audit_log_at", AUDIT_TABLE, ["at"], unique=False)
+    op.create_index("ix_audit_log_object", AUDIT_TABLE, ["object_type", "object_id"], unique=False)
+    create_append_only_trigger(op)
+
+
+def drop_audit_log_v1(op: Any) -> None:
+    """Undo `create_audit_log_v1` (a migration's downgrade)."""
+    drop_append_only_trigger(op)
+    op.drop_index("ix_audit_log_object", table_name=AUDIT_TABLE)
+    op.drop_index("ix_audit_log_at", table_name=AUDIT_TABLE)
+    op.drop_index("ix_audit_log_actor_id", table_name=AUDIT_TABLE)
+    op.drop_index("ix_audit_log_action", table_name=AUDIT_TABLE)
+    op.drop_table(AUDIT_TABLE)
+
+
 def create_append_only_trigger(op: Any, table_name: str = AUDIT_TABLE) -> None:
     """In an Alembic migration, after creating the table: `create_append_only_trigger(op)`."""
     for statement in append_only_sql(table_name):

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+import sqlalchemy as sa
 from alembic import command, context
 from alembic.config import Config
 from sqlalchemy import MetaData, create_engine, make_url, pool, text
+from sqlalchemy.dialects import postgresql
 
 
 def alembic_config(migrations_dir: Path, database_url: str) -> Config:
@@ -48,3 +51,60 @@ def run_migrations(target_metadata: MetaData) -> None:
         with context.begin_transaction():
             context.run_migrations()
     engine.dispose()
+
+
+# The shared tables' first shape, frozen here as migration operations. Every service's first migration
+# calls these; a later change to the tables in shared.messaging must come as a new migration in each
+# service, never as an edit here (that would change what old migrations create).
+
+
+def create_messaging_tables_v1(op: Any) -> None:
+    """Create the outbox and inbox tables (shared.messaging, version 1) in a service's first migration."""
+    op.create_table(
+        "inbox_event",
+        sa.Column("event_id", sa.Uuid(), nullable=False),
+        sa.Column("consumer", sa.String(length=40), nullable=False),
+        sa.Column("event_type", sa.String(length=80), nullable=False),
+        sa.Column("handled_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        sa.PrimaryKeyConstraint("event_id", "consumer", name=op.f("pk_inbox_event")),
+    )
+    op.create_table(
+        "outbox_event",
+        sa.Column("event_id", sa.Uuid(), nullable=False),
+        sa.Column("event_type", sa.String(length=80), nullable=False),
+        sa.Column("body", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        sa.PrimaryKeyConstraint("event_id", name=op.f("pk_outbox_event")),
+    )
+    op.create_table(
+        "outbox_delivery",
+        sa.Column("event_id", sa.Uuid(), nullable=False),
+        sa.Column("subscriber", sa.String(length=40), nullable=False),
+        sa.Column("attempts", sa.Integer(), server_default="0", nullable=False),
+        sa.Column("next_attempt_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        sa.Column("published_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("acked_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("last_error", sa.Text(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["event_id"],
+            ["outbox_event.event_id"],
+            name=op.f("fk_outbox_delivery_event_id_outbox_event"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("event_id", "subscriber", name=op.f("pk_outbox_delivery")),
+    )
+    op.create_index(
+        "ix_outbox_delivery_due",
+        "outbox_delivery",
+        ["next_attempt_at"],
+        unique=False,
+        postgresql_where=sa.text("acked_at IS NULL"),
+    )
+
+
+def drop_messaging_tables_v1(op: Any) -> None:
+    """Drop what `create_messaging_tables_v1` created (a service's first migration's downgrade)."""
+    op.drop_index("ix_outbox_delivery_due", table_name="outbox_delivery", postgresql_where=sa.text("acked_at IS NULL"))
+    op.drop_table("outbox_delivery")
+    op.drop_table("outbox_event")
+    op.drop_table("inbox_event")
