@@ -27,7 +27,9 @@ from typing import Any
 
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from tenacity import Retrying, retry_if_exception_type, stop_after_delay, wait_exponential
 
 from services.implementation.db import audit_log
 from services.implementation.notifications.mailer import (
@@ -287,8 +289,16 @@ def send_email_job(
             _finish(session, job_id, status=EmailStatus.FAILED, attempts=attempts + 1, error=str(exc))
         log.error("email failed", job_id=str(job_id), error=str(exc))
         return SendOutcome("failed")
-    with unit_of_work(session_factory) as session:
-        _finish(session, job_id, status=EmailStatus.SENT, attempts=attempts + 1, message_id=message_id, sent_at=now)
+    # The server has the email now: recording that must not fail over a database blip, or the job would be
+    # sent again once its lease ends. Keep trying within the lease (after it, another worker may take the job).
+    for attempt in Retrying(
+        retry=retry_if_exception_type(OperationalError),
+        stop=stop_after_delay(max(send_lease(settings).total_seconds() - 5, 1)),
+        wait=wait_exponential(multiplier=0.2, max=2),
+        reraise=True,
+    ):
+        with attempt, unit_of_work(session_factory) as session:
+            _finish(session, job_id, status=EmailStatus.SENT, attempts=attempts + 1, message_id=message_id, sent_at=now)
     return SendOutcome("sent")
 
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from services.implementation.notifications.mailer import SmtpMailer, message_id_for
@@ -104,6 +105,33 @@ def test_email_sent_once_with_deterministic_message_id(implementation_runtime: A
         job = session.get(NotificationJob, job_id)
         assert job is not None
         assert (job.email_status, job.attempts, job.message_id) == ("sent", 1, message["Message-ID"])
+
+
+def test_email_sent_is_recorded_through_a_database_blip_not_sent_again(
+    implementation_runtime: Any, smtp_sink: Any
+) -> None:
+    inbox, port = smtp_sink
+    settings = settings_for(implementation_runtime, port)
+    job_id = record(implementation_runtime, requested())
+    assert job_id is not None
+    real = implementation_runtime.session_factory
+    calls: list[int] = []
+
+    def flaky_factory() -> Session:
+        calls.append(1)
+        if len(calls) == 2:  # the database restarts right after the SMTP server accepted the email
+            raise OperationalError("UPDATE notification_job", {}, Exception("server closed the connection"))
+        return real()  # type: ignore[no-any-return]
+
+    outcome = send_email_job(
+        session_factory=flaky_factory,  # type: ignore[arg-type]
+        job_id=job_id,
+        mailer=SmtpMailer(settings),
+        settings=settings,
+    )
+    again = send_email_job(session_factory=real, job_id=job_id, mailer=SmtpMailer(settings), settings=settings)
+
+    assert (outcome.status, again.status, len(calls), len(inbox.messages)) == ("sent", "not_due", 3, 1)
 
 
 def test_email_retried_with_backoff_when_server_down(implementation_runtime: Any, smtp_sink: Any) -> None:
