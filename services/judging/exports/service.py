@@ -56,7 +56,8 @@ def recap_rows(
         "Perlu dibahas",
         "Usulan terpilih",
         "Terpilih",
-        "Alasan penyesuaian",
+        "Pengecualian aturan",
+        "Alasan pengecualian",
         "Instansi pelaksana",
         "Keputusan diterbitkan",
     ]
@@ -84,7 +85,8 @@ def _row(r: IdeaResult, idea: Idea | None, decision: Decision | None, criteria: 
         "ya" if r.flagged else "",
         "ya" if r.proposed else "",
         "ya" if (decision.selected if decision else r.selected) else "",
-        r.adjustment_reason or "",
+        "ya" if r.exception else "",
+        (decision.reason if decision else None) or r.adjustment_reason or "",
         decision.implementing_agency_code if decision else "",
         decision.decided_at.date().isoformat() if decision else "",
     ]
