@@ -53,6 +53,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from shared.auth import Principal, Role, require_roles
+from shared.cells import safe_cell
 from shared.logging import get_correlation_id
 
 AUDIT_TABLE = "audit_log"
@@ -359,17 +360,15 @@ EXPORT_COLUMNS = (
 EXPORT_LIMIT = 100_000
 
 
-def _csv_cell(value: object) -> str:
+def _csv_cell(value: object) -> object:
     if value is None:
         return ""
     if isinstance(value, dict):
-        text_value = json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+        value = json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
     elif isinstance(value, datetime):
-        text_value = value.isoformat()
-    else:
-        text_value = str(value)
-    # A cell starting with = + - @ is a formula to spreadsheet software: never let logged input run as one.
-    return "'" + text_value if text_value[:1] in ("=", "+", "-", "@", "\t", "\r") else text_value
+        value = value.isoformat()
+    # Logged input (a name, a reason) must never run as a formula in the admin's spreadsheet.
+    return safe_cell(value)
 
 
 def export_audit_csv(session: Session, *, table: Table, filters: AuditFilters) -> str:

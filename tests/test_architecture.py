@@ -46,3 +46,27 @@ def test_every_service_has_its_own_migrations_and_tests() -> None:
         assert (base / "migrations" / "env.py").is_file(), name
         assert any((base / "migrations" / "versions").glob("0001_*.py")), name
         assert any((base / "tests").glob("test_*.py")) or any((base / "tests").rglob("test_*.py")), name
+
+
+def _writes_spreadsheets(tree: ast.AST) -> bool:
+    """Whether a module builds CSV (csv.writer, csv.DictWriter) or XLSX (openpyxl's Workbook) output."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+            if name in ("writer", "DictWriter", "Workbook"):
+                return True
+    return False
+
+
+def test_every_spreadsheet_writer_uses_the_shared_safe_cell() -> None:
+    """A CSV or XLSX writer without shared.cells would let `=HYPERLINK(...)` in a title run as a formula."""
+    offences = []
+    sources = [*(ROOT / "shared").rglob("*.py"), *(ROOT / "services").rglob("*.py"), *(ROOT / "audisi").rglob("*.py")]
+    for path in sources:
+        if "tests" in path.relative_to(ROOT).parts:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        if _writes_spreadsheets(tree) and "shared.cells" not in imported_modules(path):
+            offences.append(str(path.relative_to(ROOT)))
+    assert offences == []

@@ -139,7 +139,12 @@ def test_selected_idea_becomes_one_ticket_and_notifies_everyone(
     response = http.post(
         f"{j}/api/v1/ideas/{idea_id}/decision",
         headers=committee,
-        json={"selected": True, "implementing_agency_code": "DISDUKCAPIL", "due_date": "2027-06-30"},
+        json={
+            "selected": True,
+            "implementing_agency_code": "DISDUKCAPIL",
+            "due_date": "2027-06-30",
+            "reason": "Dipilih rapat panitia",  # no quota declared here: selecting is an exception
+        },
     )
     assert response.status_code == 200, response.text
 

@@ -137,6 +137,7 @@ SUBMISSION: dict[tuple[str, str], Rule] = OPS | {
     ("POST", "/api/v1/ideas/{idea_id}/screening"): Rule(
         401, (403, 403), 403, OK, 403, OK, lambda _w, _v: Call(json={"eligible": True, "reason": None})
     ),
+    # The participant's 200 says only whether look-alikes exist; which ones is the committee's (test_properties).
     ("GET", "/api/v1/ideas/{idea_id}/similar"): Rule(401, (200, 404), 403, 200, 403, 200),
     ("GET", "/api/v1/ideas/{idea_id}/versions"): Rule(401, (200, 404), 403, 200, 403, 200),
     ("POST", "/api/v1/ideas/{idea_id}/co-proposers"): Rule(

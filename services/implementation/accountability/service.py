@@ -13,6 +13,7 @@ from services.implementation.accountability.schemas import PublicEdition, Public
 from services.implementation.agencies.models import AgencyContact
 from services.implementation.tickets.models import Milestone, Ticket
 from shared.agencies import AGENCY_BY_CODE
+from shared.cells import safe_cell
 
 CSV_COLUMNS = [
     "idea_id", "edition_code", "title", "service_area", "position_group", "agency_code", "agency_name",
@@ -78,5 +79,5 @@ def to_csv(view: PublicEdition) -> str:
         row = item.model_dump(mode="json", exclude={"milestones"})
         row["milestones_done"] = sum(1 for m in item.milestones if m.done)
         row["milestones_total"] = len(item.milestones)
-        writer.writerow({k: "" if row.get(k) is None else row[k] for k in CSV_COLUMNS})
+        writer.writerow({k: "" if row.get(k) is None else safe_cell(row[k]) for k in CSV_COLUMNS})
     return out.getvalue()

@@ -85,6 +85,10 @@ class IdeaResult(BaseModel):
     selected: bool = Field(description="the proposal, or the committee's adjustment")
     adjustment_reason: str | None = None
     decision_published: bool = False
+    exception: bool = Field(
+        default=False,
+        description="the selection (the published decision, else the adjustment) departs from the proposal",
+    )
 
 
 class CriterionAgreement(BaseModel):

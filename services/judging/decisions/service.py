@@ -201,7 +201,7 @@ def decide(*, session: Session, idea_id: uuid.UUID, body: DecisionIn, principal:
             selected=body.selected,
             agency_code=body.implementing_agency_code,
             due_date=body.due_date,
-            reason=body.reason,
+            reason=_exception_reason(session, idea=idea, result=result, body=body),
             principal=principal,
         )
         session.commit()
@@ -218,6 +218,30 @@ def decide(*, session: Session, idea_id: uuid.UUID, body: DecisionIn, principal:
             {"decision": _decision_read(existing).model_dump(mode="json")},
         )
     return _decision_read(existing)
+
+
+def _exception_reason(session: Session, *, idea: Idea, result: IdeaResult | None, body: DecisionIn) -> str | None:
+    """The reason recorded with a decision; 422 when the decision departs from the rules without one.
+
+    Within the rules the decision follows the proposal (the declared quota and threshold). Selecting an
+    idea the rules do not propose, or passing over one they do, is an exception: it needs a reason,
+    given here or earlier in the committee's adjustment to the same choice.
+    """
+    reason = body.reason.strip() if body.reason and body.reason.strip() else None
+    proposed = result.proposed if result else False
+    if body.selected == proposed or reason:
+        return reason
+    adjustment = session.get(SelectionAdjustment, idea.id)
+    if adjustment is not None and adjustment.selected == body.selected:
+        return adjustment.reason
+    raise invalid(
+        "decision_reason_required",
+        Message(
+            "Keputusan ini di luar aturan seleksi (kuota dan ambang batas); sertakan alasan",
+            "This decision departs from the selection rules (quota and threshold); give a reason",
+        ),
+        {"proposed": proposed, "selected": body.selected, "rank": result.rank if result else None},
+    )
 
 
 def get_decision(*, session: Session, idea_id: uuid.UUID) -> DecisionRead:

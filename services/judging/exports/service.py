@@ -19,6 +19,7 @@ from services.judging.ideas.models import Idea
 from services.judging.results.service import compute_results
 from services.judging.rubric.models import DEFAULT_ROUND, RoundKind
 from services.judging.rubric.service import criteria_of, find_round
+from shared.cells import safe_row
 from shared.events import PositionGroup
 
 GROUP_TITLES = {
@@ -55,7 +56,8 @@ def recap_rows(
         "Perlu dibahas",
         "Usulan terpilih",
         "Terpilih",
-        "Alasan penyesuaian",
+        "Pengecualian aturan",
+        "Alasan pengecualian",
         "Instansi pelaksana",
         "Keputusan diterbitkan",
     ]
@@ -83,7 +85,8 @@ def _row(r: IdeaResult, idea: Idea | None, decision: Decision | None, criteria: 
         "ya" if r.flagged else "",
         "ya" if r.proposed else "",
         "ya" if (decision.selected if decision else r.selected) else "",
-        r.adjustment_reason or "",
+        "ya" if r.exception else "",
+        (decision.reason if decision else None) or r.adjustment_reason or "",
         decision.implementing_agency_code if decision else "",
         decision.decided_at.date().isoformat() if decision else "",
     ]
@@ -98,11 +101,11 @@ def recap_xlsx(*, session: Session, edition_code: str) -> bytes:
         sheet = workbook.create_sheet(GROUP_TITLES[group])
         sheet.append([f"Rekap nilai {edition_code} — kelompok {GROUP_TITLES[group]}"])
         sheet["A1"].font = Font(bold=True, size=13)
-        sheet.append(header)
+        sheet.append(safe_row(header))  # criterion names are typed by the committee
         for cell in sheet[2]:
             cell.font = Font(bold=True)
         for row in groups.get(str(group), []):
-            sheet.append(row)
+            sheet.append(safe_row(row))
         sheet.freeze_panes = "C3"
         for i, title in enumerate(header, start=1):
             sheet.column_dimensions[get_column_letter(i)].width = max(10, min(40, len(title) + 2))
@@ -116,8 +119,8 @@ def recap_csv(*, session: Session, edition_code: str) -> str:
     header, groups = recap_rows(session=session, edition_code=edition_code)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["Kelompok jabatan", *header])
+    writer.writerow(safe_row(["Kelompok jabatan", *header]))
     for group in PositionGroup:
         for row in groups.get(str(group), []):
-            writer.writerow([GROUP_TITLES[group], *["" if v is None else v for v in row]])
+            writer.writerow([GROUP_TITLES[group], *safe_row("" if v is None else v for v in row)])
     return out.getvalue()

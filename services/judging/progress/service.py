@@ -45,7 +45,13 @@ def snapshot(*, session: Session, edition_code: str, kind: RoundKind = DEFAULT_R
     sets_by_idea: dict[uuid.UUID, dict[uuid.UUID, ScoreSet]] = {}
     for s in sets:
         sets_by_idea.setdefault(s.idea_id, {})[s.judge_id] = s
-    entries = [_entry(idea, slots.get(idea.id), members, sets_by_idea.get(idea.id, {}), excluded) for idea in ideas]
+    # Without panels every judge of the round is expected on every idea (as for revealing scores).
+    judges = {m.judge_id: (m.name, m.agency_code) for m in members} or {
+        s.judge_id: (s.judge_name, s.judge_agency_code) for s in sets
+    }
+    entries = [
+        _entry(idea, slots.get(idea.id), members, judges, sets_by_idea.get(idea.id, {}), excluded) for idea in ideas
+    ]
     # Scheduled ideas in slot order, then the unscheduled ones in submission order (a stable sort keeps it).
     entries.sort(key=lambda e: (e.starts_at is None, e.starts_at or _NEVER, e.room or ""))
     return ProgressRead(
@@ -68,6 +74,7 @@ def _entry(
     idea: Idea,
     slot: tuple[Slot, str] | None,
     members: Sequence[PanelMember],
+    judges_of_round: dict[uuid.UUID, tuple[str, str | None]],
     sets: dict[uuid.UUID, ScoreSet],
     excluded: set[tuple[uuid.UUID, uuid.UUID]],
 ) -> IdeaProgress:
@@ -75,11 +82,11 @@ def _entry(
         room_id = slot[0].room_id if slot else None
         expected = {m.judge_id: m.name for m in members if m.room_id is None or m.room_id == room_id}
     else:
-        expected = {judge_id: s.judge_name for judge_id, s in sets.items()}
+        expected = {judge_id: name for judge_id, (name, _) in judges_of_round.items()}
     judges = []
     for judge_id, name in expected.items():
-        member_agency = next((m.agency_code for m in members if m.judge_id == judge_id), None)
-        if (idea.id, judge_id) in excluded or conflict_of(idea, judge_id=judge_id, agency_code=member_agency):
+        agency_code = judges_of_round[judge_id][1]
+        if (idea.id, judge_id) in excluded or conflict_of(idea, judge_id=judge_id, agency_code=agency_code):
             status = "excluded"
         elif judge_id in sets:
             status = sets[judge_id].status

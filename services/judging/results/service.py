@@ -87,7 +87,8 @@ def compute_results(*, session: Session, edition_code: str, kind: RoundKind = DE
         a.idea_id: a
         for a in session.scalars(select(SelectionAdjustment).where(SelectionAdjustment.edition_code == edition_code))
     }
-    decided = set(session.scalars(select(Decision.idea_id).where(Decision.edition_code == edition_code)))
+    decisions = select(Decision.idea_id, Decision.selected).where(Decision.edition_code == edition_code)
+    decided: dict[Any, bool] = dict(session.execute(decisions).all())
 
     values: dict[tuple[Hashable, Hashable], dict[str, float]] = {}
     for r in rows:
@@ -144,6 +145,7 @@ def compute_results(*, session: Session, edition_code: str, kind: RoundKind = DE
     for result in results:
         adjustment = adjustments.get(result.idea_id)
         result.selected = adjustment.selected if adjustment else result.proposed
+        result.exception = decided.get(result.idea_id, result.selected) != result.proposed
 
     agreement_by_criterion = [
         CriterionAgreement(

@@ -59,7 +59,7 @@ class IdeaScoresRead(BaseModel):
 
     idea_id: uuid.UUID
     round: str
-    revealed: bool = Field(description="others' scores are shown only once the whole panel submitted")
+    revealed: bool = Field(description="others' scores are shown only once every assigned judge submitted")
     mine: ScoreSetRead | None
     others: list[ScoreSetRead]
 

@@ -507,7 +507,7 @@ def excluded_judges(session: Session, idea_ids: Sequence[uuid.UUID]) -> set[tupl
 def idea_scores(
     *, session: Session, idea_id: uuid.UUID, principal: Principal, kind: RoundKind = DEFAULT_ROUND
 ) -> IdeaScoresRead:
-    """An idea's score sets: the committee sees all; a judge sees others' only once the panel all submitted."""
+    """An idea's score sets: the committee sees all; a judge sees others' once every assigned judge submitted."""
     idea = get_known_idea(session=session, idea_id=idea_id)
     rnd = _round(session, idea.edition_code, kind)
     if principal.role not in (Role.COMMITTEE, Role.ADMIN):
@@ -523,7 +523,7 @@ def idea_scores(
     reads = {
         s.id: _set_read(s, sorted(by_set.get(s.id, []), key=lambda x: x.criterion_key), criteria, kind) for s in sets
     }
-    revealed = panel_complete(session, rnd, idea, sets)
+    revealed = panel_complete(session, rnd, idea, sets, viewer=principal)
     if principal.role in (Role.COMMITTEE, Role.ADMIN):
         return IdeaScoresRead(
             idea_id=idea.id, round=str(kind), revealed=revealed, mine=None, others=list(reads.values())
@@ -535,23 +535,39 @@ def idea_scores(
     )
 
 
-def panel_complete(session: Session, rnd: Round, idea: Idea, sets: Sequence[ScoreSet]) -> bool:
-    """Whether everyone expected to score the idea has submitted.
+def panel_complete(
+    session: Session, rnd: Round, idea: Idea, sets: Sequence[ScoreSet], *, viewer: Principal | None = None
+) -> bool:
+    """Whether every judge assigned to the idea, not excluded nor conflicted, has submitted.
 
-    With panels: every panel member not excluded from the idea. Without panels: every judge who
-    started a set (at least one).
+    With panels the assigned judges are the idea's panel. Without panels every judge may score every
+    idea of the round, so every judge is assigned; judging learns who the judges are only when they
+    act, so they are the judges with a score set anywhere in the round, and the judge asking (who
+    therefore never sees others' scores before submitting their own).
     """
     submitted = {s.judge_id for s in sets if s.status == SetStatus.SUBMITTED}
     panel = panel_for(session, rnd, idea.id)
     if panel is None:
-        return bool(sets) and len(submitted) == len(sets)
+        assigned = round_judges(session, rnd)
+        if viewer is not None and viewer.role == Role.JUDGE:
+            assigned.setdefault(viewer.user_id, viewer.agency_code)
+    else:
+        assigned = {m.judge_id: m.agency_code for m in panel}
     excluded = {j for _, j in excluded_judges(session, [idea.id])}
     expected = {
-        m.judge_id
-        for m in panel
-        if m.judge_id not in excluded and conflict_of(idea, judge_id=m.judge_id, agency_code=m.agency_code) is None
+        judge_id
+        for judge_id, agency_code in assigned.items()
+        if judge_id not in excluded and conflict_of(idea, judge_id=judge_id, agency_code=agency_code) is None
     }
     return bool(expected) and expected <= submitted
+
+
+def round_judges(session: Session, rnd: Round) -> dict[uuid.UUID, str | None]:
+    """Every judge with a score set in the round (on any idea), with their agency."""
+    rows = session.execute(
+        select(ScoreSet.judge_id, ScoreSet.judge_agency_code).where(ScoreSet.round_id == rnd.id).distinct()
+    )
+    return dict(rows.all())
 
 
 def exclude_conflicted_scorers(session: Session, idea_id: uuid.UUID) -> int:

@@ -11,6 +11,7 @@ from openpyxl import Workbook
 
 from services.submission.common import wib
 from services.submission.ideas.models import Idea
+from shared.cells import safe_row
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -23,13 +24,6 @@ COLUMNS = (
 )  # fmt: skip
 
 
-def _safe(value: Any) -> Any:
-    # A cell starting with = + - @ would run as a formula in Excel (CSV injection).
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def _row(idea: Idea, edition_code: str, proposer_name: str, proposer_nip: str, questions: Sequence[str]) -> list[Any]:
     values = [
         str(idea.id), edition_code, idea.status, idea.title, proposer_name, proposer_nip, idea.position_group,
@@ -40,7 +34,7 @@ def _row(idea: Idea, edition_code: str, proposer_name: str, proposer_nip: str, q
         idea.screening_reason, idea.decision_selected, idea.decision_score, idea.decision_rank, idea.ticket_status,
     ]  # fmt: skip
     values += [idea.extra_answers.get(key) for key in questions]
-    return [_safe(v) for v in values]
+    return safe_row(values)
 
 
 def to_table(rows: Sequence[Any], questions: Sequence[str]) -> tuple[list[str], list[list[Any]]]:

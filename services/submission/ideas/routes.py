@@ -20,7 +20,7 @@ from services.submission.ideas.schemas import (
     IdeaUpdate,
     InviteRequest,
     ScreeningRequest,
-    SimilarIdea,
+    SimilarIdeasRead,
     VersionRead,
     WithdrawRequest,
 )
@@ -123,10 +123,13 @@ def screen_idea(idea_id: uuid.UUID, body: ScreeningRequest, principal: Committee
     return service.read_idea(session, idea)
 
 
-@router.get("/{idea_id}/similar", summary="Submitted ideas of the same edition that read most alike")
+@router.get(
+    "/{idea_id}/similar",
+    summary="Whether submitted ideas of the same edition read alike; which ones for the committee only",
+)
 def similar_ideas(
     idea_id: uuid.UUID, principal: IdeaUser, session: SessionDep, limit: Annotated[int, Query(ge=1, le=20)] = 5
-) -> list[SimilarIdea]:
+) -> SimilarIdeasRead:
     return service.similar_ideas(session, principal=principal, idea_id=idea_id, limit=limit)
 
 

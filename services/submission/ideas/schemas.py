@@ -193,6 +193,17 @@ class SimilarIdea(BaseModel):
     score: float
 
 
+class SimilarIdeasRead(BaseModel):
+    """Whether submitted ideas of the same edition read like this one, and (committee only) which.
+
+    A participant learns only `similar_exist`: others' ideas are 404 to them, so listing their ids,
+    titles, screening status or agencies here would leak what the rest of the edition proposed.
+    """
+
+    similar_exist: bool
+    ideas: list[SimilarIdea]
+
+
 class VersionRead(BaseModel):
     """What the idea said at one revision."""
 

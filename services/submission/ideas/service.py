@@ -42,6 +42,7 @@ from services.submission.ideas.schemas import (
     PersonRead,
     ScreeningRead,
     SimilarIdea,
+    SimilarIdeasRead,
     VersionRead,
 )
 from services.submission.participants.models import Participant
@@ -739,9 +740,12 @@ def _text(idea: Idea) -> str:
     return " ".join(x for x in (idea.title, idea.problem, idea.solution, idea.beneficiaries, idea.service_area) if x)
 
 
-def similar_ideas(session: Session, *, principal: Principal, idea_id: uuid.UUID, limit: int = 5) -> list[SimilarIdea]:
-    """The submitted ideas of the same edition that read most like this one (drafting and screening)."""
-    idea, _ = _viewable(session, idea_id, principal)
+def similar_ideas(session: Session, *, principal: Principal, idea_id: uuid.UUID, limit: int = 5) -> SimilarIdeasRead:
+    """The submitted ideas of the same edition that read most like this one (drafting and screening).
+
+    The committee gets the ideas; a participant only whether any reads alike (at least NOTICE_SCORE).
+    """
+    idea, access = _viewable(session, idea_id, principal)
     candidates = session.execute(
         select(
             Idea.id,
@@ -764,13 +768,19 @@ def similar_ideas(session: Session, *, principal: Principal, idea_id: uuid.UUID,
         for c in candidates
     ]
     ranked = similarity.most_similar(_text(idea), texts, limit=limit)
-    return [
-        SimilarIdea(
-            id=by_id[key].id,
-            title=by_id[key].title,
-            status=by_id[key].status,
-            proposer_agency_code=by_id[key].proposer_agency_code,
-            score=score,
-        )
-        for key, score in ranked
-    ]
+    similar_exist = bool(ranked) and ranked[0][1] >= similarity.NOTICE_SCORE
+    if not access.committee:
+        return SimilarIdeasRead(similar_exist=similar_exist, ideas=[])
+    return SimilarIdeasRead(
+        similar_exist=similar_exist,
+        ideas=[
+            SimilarIdea(
+                id=by_id[key].id,
+                title=by_id[key].title,
+                status=by_id[key].status,
+                proposer_agency_code=by_id[key].proposer_agency_code,
+                score=score,
+            )
+            for key, score in ranked
+        ],
+    )

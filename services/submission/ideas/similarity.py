@@ -26,6 +26,9 @@ STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 _WORD = re.compile(r"[a-z0-9]+")
 NGRAM = 4
+#: The cosine from which a participant is told that submitted ideas read like their draft. Higher than
+#: `most_similar`'s floor, so the yes/no answer marks near duplicates and not a shared word or two.
+NOTICE_SCORE = 0.25
 
 
 def features(text: str) -> Counter[str]:

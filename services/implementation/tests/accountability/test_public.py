@@ -105,3 +105,10 @@ def test_public_page_escapes_html(implementation_runtime: Any, client: TestClien
 def test_other_edition_is_empty(implementation_runtime: Any, client: TestClient) -> None:
     open_ticket(implementation_runtime.session_factory)
     assert client.get("/api/v1/public/editions/ATA-2027/ideas").json() == {"edition_code": "ATA-2027", "items": []}
+
+
+def test_csv_export_formula_title_is_inert_text(implementation_runtime: Any, client: TestClient) -> None:
+    title = '=HYPERLINK("http://penipu.example/x","Unduh data")'
+    open_ticket(implementation_runtime.session_factory, title=title)
+    [row] = list(csv.DictReader(io.StringIO(client.get("/api/v1/public/editions/ATA-2026/export.csv").text)))
+    assert (row["title"], row["milestones_total"], row["estimated_budget_rp"]) == ("'" + title, "0", "8000000")

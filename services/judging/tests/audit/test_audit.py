@@ -102,7 +102,8 @@ def test_decision_recorded_with_selection_score_rank_and_agency(
     assert client.post(f"/api/v1/ideas/{idea_id}/scores/submit", headers=judge).status_code == 200
     committee_id = uuid.uuid4()
     committee = tokens(Role.COMMITTEE, user_id=committee_id, name="Bu Panitia")
-    body = {"selected": True, "implementing_agency_code": "DISDUKCAPIL", "due_date": "2027-06-30"}
+    # No quota or threshold declared: nothing is proposed, so selecting is an exception with a reason.
+    body = {"selected": True, "implementing_agency_code": "DISDUKCAPIL", "due_date": "2027-06-30", "reason": "Rapat"}
     for _ in range(2):  # repeating the same decision is harmless: one entry
         assert client.post(f"/api/v1/ideas/{idea_id}/decision", headers=committee, json=body).status_code == 200
     [entry] = _entries(session, "decision_published")

@@ -44,7 +44,7 @@ def test_decision_selected_publishes_idea_judged_with_score_and_rank(
     score(client, judge, other_group, (1, 1, 1))  # 0, rank 1 in its own group
     response = client.post(
         f"/api/v1/ideas/{first}/decision",
-        json={"selected": True, "implementing_agency_code": "DISDUKCAPIL", "due_date": "2027-06-30"},
+        json={"selected": True, "implementing_agency_code": "DISDUKCAPIL", "due_date": "2027-06-30", "reason": "Rapat"},
         headers=tokens(Role.COMMITTEE),
     )
     assert response.status_code == 200
@@ -70,7 +70,7 @@ def test_decision_repeated_same_is_idempotent_different_conflicts(
 ) -> None:
     rubric(session)
     idea_id = eligible_idea(session)
-    body = {"selected": True, "implementing_agency_code": "DISDUKCAPIL", "due_date": "2027-06-30"}
+    body = {"selected": True, "implementing_agency_code": "DISDUKCAPIL", "due_date": "2027-06-30", "reason": "Rapat"}
     committee = tokens(Role.COMMITTEE)
     assert client.post(f"/api/v1/ideas/{idea_id}/decision", json=body, headers=committee).status_code == 200
     assert client.post(f"/api/v1/ideas/{idea_id}/decision", json=body, headers=committee).status_code == 200

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import uuid
 from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from services.judging.db import audit_log, messaging
+from services.judging.decisions.models import Decision
 from services.judging.tests.factories import EDITION, eligible_idea, full_scores, person, rubric
 from shared.auth import Role
 from shared.events import parse_event
@@ -108,3 +111,83 @@ def test_feedback_for_team_after_publication_without_judge_names(
     ]
     assert "Juri" not in r.text
     assert client.get(f"/api/v1/ideas/{idea}/feedback", headers=tokens(Role.PARTICIPANT)).status_code == 404
+
+
+SELECT = {"selected": True, "implementing_agency_code": "DPUPR", "due_date": "2027-06-30"}
+
+
+def _quota_of_one(client: TestClient, tokens: Any, session: Session) -> tuple[uuid.UUID, uuid.UUID]:
+    """Two scored ideas of one group under a quota of one: the first is proposed, the second is not."""
+    rubric(session)
+    best, second = eligible_idea(session, title="Antrean KTP"), eligible_idea(session, title="Posyandu digital")
+    rules = {"quota_per_group": {"pelaksana": 1}}
+    client.put(f"/api/v1/editions/{EDITION}/selection-rules", json=rules, headers=tokens(Role.COMMITTEE))
+    judge = tokens(Role.JUDGE, agency="BAPPEDA")
+    save(client, judge, best, full_scores(5, 5, 5))
+    save(client, judge, second, full_scores(4, 4, 4))
+    return best, second
+
+
+def _judged_events(session: Session) -> list[Any]:
+    events = [parse_event(b) for b in session.scalars(select(messaging.outbox_event.c.body))]
+    return [e for e in events if e.type == "idea.judged.v1"]
+
+
+def test_decision_outside_quota_without_reason_refused(client: TestClient, tokens: Any, session: Session) -> None:
+    best, second = _quota_of_one(client, tokens, session)
+    committee = tokens(Role.COMMITTEE)
+    for body in (SELECT, {**SELECT, "reason": "   "}):
+        r = client.post(f"/api/v1/ideas/{second}/decision", json=body, headers=committee)
+        assert r.status_code == 422
+        assert r.json()["error"]["code"] == "decision_reason_required"
+        assert r.json()["error"]["details"] == {"proposed": False, "selected": True, "rank": 2}
+    passed_over = client.post(f"/api/v1/ideas/{best}/decision", json={"selected": False}, headers=committee)
+    assert passed_over.json()["error"]["code"] == "decision_reason_required"
+    assert _judged_events(session) == []
+    assert session.scalar(select(func.count()).select_from(Decision)) == 0
+
+
+def test_decision_following_the_proposal_needs_no_reason(client: TestClient, tokens: Any, session: Session) -> None:
+    best, second = _quota_of_one(client, tokens, session)
+    committee = tokens(Role.COMMITTEE)
+    assert client.post(f"/api/v1/ideas/{best}/decision", json=SELECT, headers=committee).status_code == 200
+    passed_over = client.post(f"/api/v1/ideas/{second}/decision", json={"selected": False}, headers=committee)
+    assert passed_over.status_code == 200
+    results = client.get(f"/api/v1/editions/{EDITION}/results", headers=committee).json()["ideas"]
+    assert [(r["title"], r["exception"]) for r in results] == [("Antrean KTP", False), ("Posyandu digital", False)]
+
+
+def test_decision_outside_quota_with_reason_shows_as_exception_in_recap(
+    client: TestClient, tokens: Any, session: Session
+) -> None:
+    _, second = _quota_of_one(client, tokens, session)
+    committee = tokens(Role.COMMITTEE)
+    body = {**SELECT, "reason": "Arahan Bupati: prioritas kesehatan"}
+    assert client.post(f"/api/v1/ideas/{second}/decision", json=body, headers=committee).status_code == 200
+    [event] = _judged_events(session)
+    assert (event.payload.idea_id, event.payload.selected) == (second, True)
+    [details] = session.scalars(select(audit_log.c.details).where(audit_log.c.action == "decision_published")).all()
+    assert details["reason"] == "Arahan Bupati: prioritas kesehatan"
+    results = client.get(f"/api/v1/editions/{EDITION}/results", headers=committee).json()["ideas"]
+    assert [(r["title"], r["proposed"], r["exception"]) for r in results] == [
+        ("Antrean KTP", True, False),
+        ("Posyandu digital", False, True),
+    ]
+    recap = client.get(f"/api/v1/editions/{EDITION}/exports/recap.csv", headers=committee)
+    rows = list(csv.DictReader(io.StringIO(recap.content.decode("utf-8-sig"))))
+    assert [(r["Judul gagasan"], r["Terpilih"], r["Pengecualian aturan"], r["Alasan pengecualian"]) for r in rows] == [
+        ("Antrean KTP", "ya", "", ""),
+        ("Posyandu digital", "ya", "ya", "Arahan Bupati: prioritas kesehatan"),
+    ]
+
+
+def test_decision_outside_quota_takes_the_reason_of_the_adjustment(
+    client: TestClient, tokens: Any, session: Session
+) -> None:
+    _, second = _quota_of_one(client, tokens, session)
+    committee = tokens(Role.COMMITTEE)
+    adjustment = {"idea_id": str(second), "selected": True, "reason": "Mitra sudah siap"}
+    adjusted = client.post(f"/api/v1/editions/{EDITION}/selection/adjustments", json=adjustment, headers=committee)
+    assert adjusted.status_code == 200
+    assert client.post(f"/api/v1/ideas/{second}/decision", json=SELECT, headers=committee).status_code == 200
+    assert session.scalars(select(Decision.reason)).all() == ["Mitra sudah siap"]

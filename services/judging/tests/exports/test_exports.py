@@ -65,3 +65,31 @@ def test_recap_csv_has_group_column(client: TestClient, tokens: Any, session: Se
 
 def test_recap_judge_forbidden(client: TestClient, tokens: Any) -> None:
     assert client.get(f"/api/v1/editions/{EDITION}/exports/recap.csv", headers=tokens(Role.JUDGE)).status_code == 403
+
+
+FORMULA_TITLE = '=HYPERLINK("http://penipu.example/x","Klik")'
+
+
+def _scored_with_formula_title(client: TestClient, tokens: Any, session: Session) -> None:
+    rubric(session)
+    judge = tokens(Role.JUDGE, agency="BAPPEDA")
+    idea = eligible_idea(session, group=PositionGroup.PELAKSANA, title=FORMULA_TITLE, proposer=person("DINSOS"))
+    headers = {**judge, "Idempotency-Key": uuid.uuid4().hex}
+    assert client.put(f"/api/v1/ideas/{idea}/scores", json=full_scores(5, 5, 5), headers=headers).status_code == 200
+    assert client.post(f"/api/v1/ideas/{idea}/scores/submit", headers=judge).status_code == 200
+
+
+def test_recap_xlsx_formula_title_is_inert_text(client: TestClient, tokens: Any, session: Session) -> None:
+    _scored_with_formula_title(client, tokens, session)
+    r = client.get(f"/api/v1/editions/{EDITION}/exports/recap.xlsx", headers=tokens(Role.COMMITTEE))
+    sheet = load_workbook(io.BytesIO(r.content))["Pelaksana"]
+    title, raw = sheet.cell(row=3, column=2), sheet.cell(row=3, column=7)
+    assert (title.value, title.data_type) == ("'" + FORMULA_TITLE, "s")
+    assert (raw.value, raw.data_type) == (100, "n")  # numbers stay numbers
+
+
+def test_recap_csv_formula_title_is_inert_text(client: TestClient, tokens: Any, session: Session) -> None:
+    _scored_with_formula_title(client, tokens, session)
+    r = client.get(f"/api/v1/editions/{EDITION}/exports/recap.csv", headers=tokens(Role.COMMITTEE))
+    [row] = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))[1:]
+    assert (row[0], row[1], row[2], row[7]) == ("Pelaksana", "1", "'" + FORMULA_TITLE, "100.0")

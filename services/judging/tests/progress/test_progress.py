@@ -51,6 +51,26 @@ def test_progress_shows_submitted_draft_missing_and_excluded(client: TestClient,
     ]
 
 
+def test_progress_without_panels_expects_every_judge_of_the_round(
+    client: TestClient, tokens: Any, session: Session
+) -> None:
+    rubric(session)
+    first = eligible_idea(session, title="Antrean KTP", proposer=person("DINKES"))
+    eligible_idea(session, title="Posyandu digital", proposer=person("DLH"))
+    ani = tokens(Role.JUDGE, agency="BAPPEDA", name="Ani")
+    budi = tokens(Role.JUDGE, agency="DLH", name="Budi")
+    client.put(f"/api/v1/ideas/{first}/scores", json=full_scores(3, 3, 3), headers={**ani, "Idempotency-Key": "1"})
+    client.post(f"/api/v1/ideas/{first}/scores/submit", headers=ani)
+    client.put(f"/api/v1/ideas/{first}/scores", json=full_scores(4, 4, 4), headers={**budi, "Idempotency-Key": "2"})
+    body = client.get(f"/api/v1/editions/{EDITION}/progress", headers=tokens(Role.COMMITTEE)).json()
+    states = {e["title"]: (e["state"], [(j["name"], j["status"]) for j in e["judges"]]) for e in body["ideas"]}
+    # Budi, of the proposer's agency, is conflicted on the second idea: not expected there.
+    assert states == {
+        "Antrean KTP": ("in_progress", [("Ani", "submitted"), ("Budi", "draft")]),
+        "Posyandu digital": ("not_started", [("Ani", "missing"), ("Budi", "excluded")]),
+    }
+
+
 def test_progress_stream_sends_snapshot_events(client: TestClient, tokens: Any, session: Session) -> None:
     setup_room(client, tokens, session)
     with client.stream(

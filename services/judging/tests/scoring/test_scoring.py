@@ -213,6 +213,40 @@ def test_others_scores_hidden_until_all_judges_submitted(client: TestClient, tok
     assert [o["weighted_score"] for o in seen["others"]] == [100.0]
 
 
+def test_judge_who_has_not_started_sees_no_others_scores_without_panels(
+    client: TestClient, tokens: Any, idea_id: uuid.UUID
+) -> None:
+    a = tokens(Role.JUDGE, agency="BAPPEDA")
+    b = tokens(Role.JUDGE, agency="DISHUB")
+    late = tokens(Role.JUDGE, agency="DLH")
+    for key, headers in (("a1", a), ("b1", b)):
+        put(client, idea_id, headers, full_scores(4, 4, 4), key)
+        assert client.post(f"/api/v1/ideas/{idea_id}/scores/submit", headers=headers).status_code == 200
+    # Every judge may score every idea of a round without panels, so every judge is assigned to it.
+    seen = client.get(f"/api/v1/ideas/{idea_id}/scores", headers=late).json()
+    assert (seen["revealed"], seen["mine"], seen["others"]) == (False, None, [])
+    put(client, idea_id, late, full_scores(2, 2, 2), "late1")
+    assert client.get(f"/api/v1/ideas/{idea_id}/scores", headers=late).json()["others"] == []
+    client.post(f"/api/v1/ideas/{idea_id}/scores/submit", headers=late)
+    seen = client.get(f"/api/v1/ideas/{idea_id}/scores", headers=late).json()
+    assert (seen["revealed"], sorted(o["weighted_score"] for o in seen["others"])) == (True, [75.0, 75.0])
+
+
+def test_judge_of_the_round_holds_back_the_reveal_until_scoring_this_idea(
+    client: TestClient, tokens: Any, idea_id: uuid.UUID, session: Session
+) -> None:
+    a = tokens(Role.JUDGE, agency="BAPPEDA")
+    b = tokens(Role.JUDGE, agency="DISHUB")
+    put(client, idea_id, a, full_scores(4, 4, 4), "a1")
+    client.post(f"/api/v1/ideas/{idea_id}/scores/submit", headers=a)
+    put(client, eligible_idea(session, proposer=person("DINSOS")), b, full_scores(3, 3, 3), "b-other")
+    assert client.get(f"/api/v1/ideas/{idea_id}/scores", headers=a).json()["revealed"] is False
+    put(client, idea_id, b, full_scores(5, 5, 5), "b1")
+    client.post(f"/api/v1/ideas/{idea_id}/scores/submit", headers=b)
+    seen = client.get(f"/api/v1/ideas/{idea_id}/scores", headers=a).json()
+    assert (seen["revealed"], [o["weighted_score"] for o in seen["others"]]) == (True, [100.0])
+
+
 def test_get_idea_before_event_404_then_200(client: TestClient, tokens: Any, session: Session) -> None:
     unknown = uuid.uuid4()
     assert client.get(f"/api/v1/ideas/{unknown}", headers=tokens(Role.JUDGE)).status_code == 404

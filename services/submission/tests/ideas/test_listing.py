@@ -116,3 +116,7 @@ def test_export_csv_and_xlsx_for_committee(client: TestClient, tokens: Any, subm
     values = list(sheet.iter_rows(values_only=True))
     assert values[0][:4] == ("id", "edition", "status", "title")
     assert len(values) == 2
+    title = sheet.cell(row=2, column=4)
+    assert (title.value, title.data_type) == ('\'=HYPERLINK("http://x")', "s")  # text, not a live formula
+    budget = sheet.cell(row=2, column=16)
+    assert (budget.value, budget.data_type) == (15000000, "n")

@@ -6,8 +6,9 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from services.submission.ideas.service import screen_idea
 from services.submission.ideas.similarity import features, most_similar
-from services.submission.tests.factories import make_edition, make_idea, make_participant
+from services.submission.tests.factories import committee, make_edition, make_idea, make_participant
 from shared.auth import Role
 
 
@@ -41,7 +42,7 @@ def test_similar_endpoint_on_a_draft_shows_submitted_lookalikes(
         _, c = make_participant(session)
         submitted = make_idea(session, a, title="Antrean daring KTP elektronik", submit=True)
         make_idea(session, b, title="Antrean KTP elektronik lewat WhatsApp")  # another's draft: never shown
-        me, me_p = make_participant(session)
+        _, me_p = make_participant(session)
         draft = make_idea(session, me_p, title="Antrean online perekaman KTP-el")
         make_idea(
             session,
@@ -53,9 +54,42 @@ def test_similar_endpoint_on_a_draft_shows_submitted_lookalikes(
             service_area="lingkungan",
             submit=True,
         )
-    h = tokens(Role.PARTICIPANT, user_id=me.user_id)
+    h = tokens(Role.COMMITTEE)
     similar = client.get(f"/api/v1/ideas/{draft.id}/similar", headers=h).json()
-    assert similar[0]["id"] == str(submitted.id)
-    assert all(s["status"] != "draft" for s in similar)
-    committee_view = client.get(f"/api/v1/ideas/{submitted.id}/similar", headers=tokens(Role.COMMITTEE)).json()
-    assert str(draft.id) not in [s["id"] for s in committee_view]
+    assert similar["similar_exist"] is True
+    assert similar["ideas"][0]["id"] == str(submitted.id)
+    assert all(s["status"] != "draft" for s in similar["ideas"])
+    committee_view = client.get(f"/api/v1/ideas/{submitted.id}/similar", headers=h).json()
+    assert str(draft.id) not in [s["id"] for s in committee_view["ideas"]]
+
+
+def test_participant_learns_only_that_similar_ideas_exist(
+    client: TestClient, tokens: Any, submission_runtime: Any
+) -> None:
+    with submission_runtime.session_factory() as session:
+        make_edition(session)
+        _, a = make_participant(session, agency_code="DINSOS")
+        _, b = make_participant(session, agency_code="BAPPEDA")
+        lookalike = make_idea(session, a, title="Antrean daring KTP elektronik Disdukcapil", submit=True)
+        refused = make_idea(session, b, title="Antrean KTP elektronik lewat WhatsApp", submit=True)
+        screen_idea(session, principal=committee(), idea_id=refused.id, eligible=False, reason="Duplikat")
+        me, me_p = make_participant(session)
+        draft = make_idea(session, me_p, title="Antrean online perekaman KTP-el")
+        unrelated = make_idea(
+            session,
+            me_p,
+            title="Kompos sampah pasar",
+            problem="Sampah organik menumpuk",
+            solution="Komposter komunal",
+            beneficiaries="Pedagang pasar",
+            service_area="lingkungan",
+        )
+    h = tokens(Role.PARTICIPANT, user_id=me.user_id)
+    response = client.get(f"/api/v1/ideas/{draft.id}/similar", headers=h, params={"limit": 20})
+    assert response.json() == {"similar_exist": True, "ideas": []}
+    for leak in (str(lookalike.id), str(refused.id), "WhatsApp", "Disdukcapil", "not_eligible", "DINSOS", "BAPPEDA"):
+        assert leak not in response.text
+    assert client.get(f"/api/v1/ideas/{unrelated.id}/similar", headers=h).json() == {
+        "similar_exist": False,
+        "ideas": [],
+    }
