@@ -25,12 +25,16 @@ def _runtime(spec: ServiceSpec) -> Any:
 
 
 def cmd_api(args: argparse.Namespace) -> None:
-    """Serve a service's HTTP API with uvicorn."""
+    """Serve a service's HTTP API with uvicorn, and its Prometheus metrics on a port of their own."""
     import uvicorn
+    from prometheus_client import start_http_server
 
     spec = _spec(args.service)
     _runtime(spec)
     port = args.port or int(os.environ.get("API_PORT", spec.api_port))
+    # Not on the public port: metrics tell an outsider the traffic of every route. Compose does not publish
+    # this port; Prometheus scrapes it on the internal network.
+    start_http_server(int(os.environ.get("METRICS_PORT", spec.metrics_port)), addr=args.host)
     uvicorn.run(
         spec.app_path,
         host=args.host,

@@ -36,6 +36,7 @@ class StackConfig:
     redis_url: str
     database_prefix: str = "audisi"
     api_ports: dict[str, int] = field(default_factory=lambda: {n: s.api_port for n, s in SERVICES.items()})
+    metrics_ports: dict[str, int] = field(default_factory=lambda: {n: s.metrics_port for n, s in SERVICES.items()})
     extra_env: dict[str, str] = field(default_factory=dict)
 
     def database_url(self, service: str) -> str:
@@ -55,6 +56,7 @@ class StackConfig:
         )
         if process.http_port is not None:
             env["API_PORT"] = str(self.api_ports[process.service])
+            env["METRICS_PORT"] = str(self.metrics_ports[process.service])
         env.update(self.extra_env)
         return env
 
@@ -263,9 +265,10 @@ def _describe(servers: StackServers) -> str:
     where = {"given": "given", "localhost": "on localhost", "embedded": "embedded, data in {root}/{name}"}
     root = servers.embedded.root if servers.embedded is not None else ""
     pg = make_url(servers.postgres_url).render_as_string(hide_password=True).replace("+psycopg", "")
+    redis_url = make_url(servers.redis_url).render_as_string(hide_password=True)
     return (
         f"  {'PostgreSQL':<15} {pg} ({where[servers.postgres_source].format(root=root, name='postgres')})\n"
-        f"  {'Redis':<15} {servers.redis_url} ({where[servers.redis_source].format(root=root, name='redis')})\n"
+        f"  {'Redis':<15} {redis_url} ({where[servers.redis_source].format(root=root, name='redis')})\n"
     )
 
 
@@ -282,7 +285,11 @@ def run_stack(*, seed: bool = True) -> int:
     stack: LocalStack | None = None
     try:
         servers = find_servers()
-        config = StackConfig(postgres_url=servers.postgres_url, redis_url=servers.redis_url)
+        # the local stack is development unless told otherwise (a process without ENVIRONMENT is production)
+        environment = os.environ.get("ENVIRONMENT") or "development"
+        config = StackConfig(
+            postgres_url=servers.postgres_url, redis_url=servers.redis_url, extra_env={"ENVIRONMENT": environment}
+        )
         stack = LocalStack(config, echo=True)
         stack.migrate()
         stack.start()
