@@ -41,6 +41,8 @@ def cmd_api(args: argparse.Namespace) -> None:
         port=port,
         log_config=None,  # our structlog JSON handler, not uvicorn's
         proxy_headers=True,
+        # The peers whose X-Forwarded-For is believed: compose sets the judging gateway's address.
+        forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
         timeout_graceful_shutdown=10,
         access_log=False,
     )

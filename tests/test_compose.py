@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import shutil
 import subprocess
@@ -175,3 +176,15 @@ def test_compose_test_override_publishes_database_and_broker_on_loopback_only() 
     services = yaml.safe_load(result.stdout)["services"]
     ports = {name: services[name]["ports"] for name in ("postgres", "redis")}
     assert ports == {"postgres": ["127.0.0.1::5432/tcp"], "redis": ["127.0.0.1::6379/tcp"]}
+
+
+def test_compose_judging_api_believes_forwarded_headers_from_its_gateway_only() -> None:
+    data = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
+    services = data["services"]
+    gateway = ipaddress.ip_address(services["judging-gateway"]["networks"]["default"]["ipv4_address"])
+    ipam = data["networks"]["default"]["ipam"]["config"][0]
+    assert services["judging-api"]["environment"]["FORWARDED_ALLOW_IPS"] == str(gateway)
+    assert gateway in ipaddress.ip_network(ipam["subnet"])
+    assert gateway not in ipaddress.ip_network(ipam["ip_range"])  # no other container can take its address
+    for name in ("submission-api", "implementation-api"):
+        assert services[name]["environment"]["FORWARDED_ALLOW_IPS"] == "${FORWARDED_ALLOW_IPS:-127.0.0.1}"
