@@ -123,7 +123,7 @@ def cmd_run(args: argparse.Namespace) -> None:
     """Run the whole stack locally with the same commands as docker-compose (see audisi.stack)."""
     from audisi.stack import run_stack
 
-    raise SystemExit(run_stack(seed=not args.no_seed))
+    raise SystemExit(run_stack(seed=not args.no_seed, port_offset=args.port_offset))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -170,6 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("run", help="run the whole stack locally (make run)")
     p.add_argument("--no-seed", action="store_true")
+    p.add_argument("--port-offset", type=int, default=0, help="add N to every port (a second stack on one machine)")
     p.set_defaults(func=cmd_run)
     return parser
 

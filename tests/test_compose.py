@@ -188,3 +188,9 @@ def test_compose_judging_api_believes_forwarded_headers_from_its_gateway_only() 
     assert gateway not in ipaddress.ip_network(ipam["ip_range"])  # no other container can take its address
     for name in ("submission-api", "implementation-api"):
         assert services[name]["environment"]["FORWARDED_ALLOW_IPS"] == "${FORWARDED_ALLOW_IPS:-127.0.0.1}"
+
+
+def test_compose_restarts_every_long_running_process_as_make_run_does() -> None:
+    services = compose_services()
+    restart = {p.name: services[p.name]["restart"] for p in PROCESSES}
+    assert restart == dict.fromkeys(restart, "unless-stopped")  # audisi.supervisor restarts them the same way
