@@ -23,14 +23,15 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
+# A process started without ENVIRONMENT runs as production (and refuses the development secret).
 run: venv
-	$(BIN)/audisi run
+	ENVIRONMENT=development $(BIN)/audisi run
 
 test: venv
-	$(BIN)/pytest $(PYTEST_ARGS)
+	ENVIRONMENT=test $(BIN)/pytest $(PYTEST_ARGS)
 
 test-fast: venv
-	$(BIN)/pytest -m "not e2e and not slow" $(PYTEST_ARGS)
+	ENVIRONMENT=test $(BIN)/pytest -m "not e2e and not slow" $(PYTEST_ARGS)
 
 lint: venv
 	$(BIN)/ruff check .
@@ -42,13 +43,14 @@ format: venv
 	$(BIN)/ruff check --fix .
 
 compose-check:
-	POSTGRES_PASSWORD=check JWT_SECRET=check-check-check-check-check-check docker-compose config -q
+	POSTGRES_PASSWORD=check REDIS_PASSWORD=check JWT_SECRET=check-check-check-check-check-check \
+	  FLOWER_BASIC_AUTH=ops:check SMTP_HOST=mail.example.go.id docker-compose config -q
 
 seed: venv
-	$(BIN)/audisi seed
+	ENVIRONMENT=development $(BIN)/audisi seed
 
 bench: venv
-	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python -m bench.$$(basename $$b .py) || exit 1; done
+	@for b in bench/bench_*.py; do echo "== $$b"; ENVIRONMENT=test $(BIN)/python -m bench.$$(basename $$b .py) || exit 1; done
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

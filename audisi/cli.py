@@ -25,18 +25,24 @@ def _runtime(spec: ServiceSpec) -> Any:
 
 
 def cmd_api(args: argparse.Namespace) -> None:
-    """Serve a service's HTTP API with uvicorn."""
+    """Serve a service's HTTP API with uvicorn, and its Prometheus metrics on a port of their own."""
     import uvicorn
+    from prometheus_client import start_http_server
 
     spec = _spec(args.service)
     _runtime(spec)
     port = args.port or int(os.environ.get("API_PORT", spec.api_port))
+    # Not on the public port: metrics tell an outsider the traffic of every route. Compose does not publish
+    # this port; Prometheus scrapes it on the internal network.
+    start_http_server(int(os.environ.get("METRICS_PORT", spec.metrics_port)), addr=args.host)
     uvicorn.run(
         spec.app_path,
         host=args.host,
         port=port,
         log_config=None,  # our structlog JSON handler, not uvicorn's
         proxy_headers=True,
+        # The peers whose X-Forwarded-For is believed: compose sets the judging gateway's address.
+        forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
         timeout_graceful_shutdown=10,
         access_log=False,
     )
@@ -117,7 +123,7 @@ def cmd_run(args: argparse.Namespace) -> None:
     """Run the whole stack locally with the same commands as docker-compose (see audisi.stack)."""
     from audisi.stack import run_stack
 
-    raise SystemExit(run_stack(seed=not args.no_seed))
+    raise SystemExit(run_stack(seed=not args.no_seed, port_offset=args.port_offset))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -164,6 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("run", help="run the whole stack locally (make run)")
     p.add_argument("--no-seed", action="store_true")
+    p.add_argument("--port-offset", type=int, default=0, help="add N to every port (a second stack on one machine)")
     p.set_defaults(func=cmd_run)
     return parser
 

@@ -11,7 +11,9 @@ the restart and crash controls the fault tests need.
   are root the server runs as the system user `audisi-postgres` (created on first use).
   `durable=False` (tests) turns fsync off; the persistent data of `make run` keeps it on.
 - Redis: `redis-server --save "" --appendonly no` for tests, append-only file for `make run`, and
-  `maxmemory-policy noeviction` always (a broker must never drop a task).
+  `maxmemory-policy noeviction` always (a broker must never drop a task). It asks for a password, as
+  the compose file's Redis does (kept in `<root>/redis.password`; the URL carries it), so every mode
+  runs the same authenticated broker connections.
 - A pid file left by a crashed run is recognised: if its process is still our server on the same
   data folder it is shut down cleanly before we start again; otherwise the stale file is removed.
 
@@ -26,6 +28,7 @@ import importlib.util
 import json
 import os
 import pwd
+import secrets
 import shutil
 import signal
 import socket
@@ -401,17 +404,21 @@ class EmbeddedRedis(_ChildServer):
     name = "Redis"
     stop_signal = signal.SIGTERM  # Redis flushes its append-only file and exits
 
-    def __init__(self, data_dir: Path, *, port: int | None = None, persistent: bool = False) -> None:
+    def __init__(
+        self, data_dir: Path, *, port: int | None = None, persistent: bool = False, password: str | None = None
+    ) -> None:
         super().__init__(port=port, log_path=data_dir / "redis.log")
         self.data_dir = data_dir
         self.persistent = persistent
+        self.password = password
 
     @property
     def url(self) -> str:
-        """The server's URL, without a database index."""
+        """The server's URL with its password, without a database index."""
         if self.port is None:
             raise EmbeddedServerError("the embedded Redis has not been started yet")
-        return f"redis://127.0.0.1:{self.port}"
+        auth = f":{self.password}@" if self.password else ""
+        return f"redis://{auth}127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 60.0) -> None:
         """Start redis-server and wait until it answers PING."""
@@ -436,13 +443,17 @@ class EmbeddedRedis(_ChildServer):
             *persistence,
             "--maxmemory-policy", "noeviction",
         ]  # fmt: skip
+        if self.password:
+            argv += ["--requirepass", self.password]
         self._spawn(argv)
         self._wait_ready(timeout)
 
     def _answers(self) -> bool:
         import redis
 
-        client = redis.Redis(host="127.0.0.1", port=self.port or 0, socket_connect_timeout=1, socket_timeout=2)
+        client = redis.Redis(
+            host="127.0.0.1", port=self.port or 0, password=self.password, socket_connect_timeout=1, socket_timeout=2
+        )
         try:
             return bool(client.ping())
         except redis.RedisError:
@@ -466,7 +477,9 @@ class EmbeddedServers:
         root.mkdir(parents=True, exist_ok=True)
         state = self._state()
         self.postgres = EmbeddedPostgres(root / "postgres", port=state.get("postgres_port"), durable=durable)
-        self.redis = EmbeddedRedis(root / "redis", port=state.get("redis_port"), persistent=durable)
+        self.redis = EmbeddedRedis(
+            root / "redis", port=state.get("redis_port"), persistent=durable, password=self._redis_password()
+        )
 
     @classmethod
     def temporary(cls) -> EmbeddedServers:
@@ -486,6 +499,17 @@ class EmbeddedServers:
         except (OSError, ValueError):
             return {}
         return {k: int(v) for k, v in data.items() if k in ("postgres_port", "redis_port") and v is not None}
+
+    def _redis_password(self) -> str:
+        """The Redis password of this folder: made once, kept (0600) so clients of earlier runs still fit."""
+        path = self.root / "redis.password"
+        try:
+            return path.read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            password = secrets.token_hex(16)
+            path.touch(mode=0o600)
+            path.write_text(password + "\n", encoding="utf-8")
+            return password
 
     def _save_state(self) -> None:
         state = {"postgres_port": self.postgres.port, "redis_port": self.redis.port}

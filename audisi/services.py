@@ -21,6 +21,11 @@ class ServiceSpec:
     beat: bool = False
 
     @property
+    def metrics_port(self) -> int:
+        """The default port of the API's Prometheus metrics (never the public API port)."""
+        return self.api_port + 1000
+
+    @property
     def package(self) -> str:
         """The service's Python package."""
         return f"services.{self.name}"

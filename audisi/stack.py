@@ -15,7 +15,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -26,6 +26,7 @@ from sqlalchemy import make_url
 from audisi.embedded import EmbeddedServers, tcp_answers
 from audisi.processes import MIGRATIONS, PROCESSES, Process
 from audisi.services import ROOT, SERVICES
+from audisi.supervisor import StopSignals, Supervisor
 
 
 @dataclass
@@ -36,6 +37,7 @@ class StackConfig:
     redis_url: str
     database_prefix: str = "audisi"
     api_ports: dict[str, int] = field(default_factory=lambda: {n: s.api_port for n, s in SERVICES.items()})
+    metrics_ports: dict[str, int] = field(default_factory=lambda: {n: s.metrics_port for n, s in SERVICES.items()})
     extra_env: dict[str, str] = field(default_factory=dict)
 
     def database_url(self, service: str) -> str:
@@ -55,6 +57,7 @@ class StackConfig:
         )
         if process.http_port is not None:
             env["API_PORT"] = str(self.api_ports[process.service])
+            env["METRICS_PORT"] = str(self.metrics_ports[process.service])
         env.update(self.extra_env)
         return env
 
@@ -67,27 +70,79 @@ def resolve_command(command: Iterable[str]) -> list[str]:
     return argv
 
 
-class LocalStack:
-    """Starts, watches and stops the stack's processes."""
+class StopRequested(Exception):  # noqa: N818 - a request, not an error
+    """The stack was asked to stop while it was starting."""
 
-    def __init__(self, config: StackConfig, *, log_dir: Path | None = None, echo: bool = False) -> None:
+
+class LocalStack:
+    """Starts, watches and stops the stack's processes.
+
+    `should_stop` (make run: a stop signal arrived) is looked at while one-shot jobs run and while the
+    stack starts; when it says so, the job is stopped and `StopRequested` raised.
+    """
+
+    def __init__(
+        self,
+        config: StackConfig,
+        *,
+        log_dir: Path | None = None,
+        echo: bool = False,
+        should_stop: Callable[[], bool] = lambda: False,
+    ) -> None:
         self.config = config
         self.log_dir = log_dir
         self.echo = echo
+        self.should_stop = should_stop
         self.procs: dict[str, subprocess.Popen[bytes]] = {}
+        self._started_as: dict[str, tuple[Process, Mapping[str, str] | None]] = {}
         self._threads: list[threading.Thread] = []
+
+    def _check_stop(self) -> None:
+        if self.should_stop():
+            raise StopRequested
 
     def migrate(self) -> None:
         """Run the one-shot migration jobs (creating the databases), as compose does before the APIs."""
         for job in MIGRATIONS:
-            subprocess.run(  # noqa: S603 - our own command list
-                resolve_command(job.command), env=self.config.env_for(job), cwd=ROOT, check=True
-            )
+            self.run_job(job)
+
+    def run_job(self, job: Process, *, capture: bool = False) -> str:
+        """Run a one-shot job to its end and return what it printed when `capture`; CalledProcessError if it
+        fails. In its own session, like every process of the stack: only we stop it."""
+        argv = resolve_command(job.command)
+        self._check_stop()
+        proc = subprocess.Popen(  # noqa: S603 - our own command list
+            argv,
+            env=self.config.env_for(job),
+            cwd=ROOT,
+            stdout=subprocess.PIPE if capture else None,
+            text=True,
+            start_new_session=True,
+        )
+        output: list[str] = []
+        while True:
+            try:
+                out, _ = proc.communicate(timeout=0.2)  # retried after a timeout without losing output
+                output.append(out or "")
+                break
+            except subprocess.TimeoutExpired:
+                if self.should_stop():
+                    _end_group(proc)
+                    raise StopRequested from None
+        if proc.returncode != 0:
+            raise subprocess.CalledProcessError(proc.returncode, argv)
+        return "".join(output)
 
     def start(self, processes: Iterable[Process] = PROCESSES) -> None:
         """Start processes in the background."""
         for process in processes:
+            self._check_stop()
             self.start_one(process)
+
+    def restart(self, name: str) -> subprocess.Popen[bytes]:
+        """Start a process again as it was last started (same command, same extra environment)."""
+        process, extra_env = self._started_as[name]
+        return self.start_one(process, extra_env)
 
     def start_one(self, process: Process, extra_env: Mapping[str, str] | None = None) -> subprocess.Popen[bytes]:
         """Start (or restart) one process by its compose name."""
@@ -102,6 +157,7 @@ class LocalStack:
             start_new_session=True,  # signals to the stack don't hit children twice
         )
         self.procs[process.name] = proc
+        self._started_as[process.name] = (process, extra_env)
         sink = self._sink(process.name)
         thread = threading.Thread(target=self._pump, args=(process.name, proc, sink), daemon=True)
         thread.start()
@@ -132,6 +188,7 @@ class LocalStack:
         for service, port in self.config.api_ports.items():
             url = f"http://127.0.0.1:{port}/readyz"
             while True:
+                self._check_stop()
                 dead = {n: p.returncode for n, p in self.procs.items() if p.poll() is not None}
                 if dead:
                     raise RuntimeError(f"processes exited during start-up: {dead}\n{self.log_tail()}")
@@ -178,6 +235,18 @@ class LocalStack:
                 proc.wait(timeout=5)
         for thread in self._threads:
             thread.join(timeout=2)
+
+
+def _end_group(proc: subprocess.Popen[str]) -> None:
+    """Stop a job and whatever it started: SIGTERM, SIGKILL after 30 s."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
 
 
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -228,7 +297,7 @@ def find_servers() -> StackServers:
     return StackServers(pg_url, redis_url, pg_source, redis_source, embedded)
 
 
-def _seed(config: StackConfig, servers: StackServers) -> str:
+def _seed(stack: LocalStack, servers: StackServers) -> str:
     """Load the demo data; with embedded PostgreSQL only on its first start (marker `.audisi/seeded`).
 
     Returns what the seed commands printed (the demo logins), kept in `.audisi/demo-logins.txt` so
@@ -240,19 +309,9 @@ def _seed(config: StackConfig, servers: StackServers) -> str:
     if marker is not None and marker.exists():
         saved = logins.read_text(encoding="utf-8") if logins is not None and logins.exists() else ""
         return f"(demo data loaded on the first start; delete {marker} to load it again)\n{saved}"
-    output = []
-    for name in SERVICES:
-        seed_env = config.env_for(Process(f"{name}-seed", name, ()))
-        done = subprocess.run(  # noqa: S603
-            resolve_command(("audisi", "seed", name)),
-            env=seed_env,
-            cwd=ROOT,
-            check=True,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        output.append(done.stdout)
-    text = "".join(output)
+    text = "".join(
+        stack.run_job(Process(f"{name}-seed", name, ("audisi", "seed", name)), capture=True) for name in SERVICES
+    )
     if marker is not None and logins is not None:
         logins.write_text(text, encoding="utf-8")
         marker.write_text("demo edition loaded into this PostgreSQL; delete to load it again\n", encoding="utf-8")
@@ -263,46 +322,50 @@ def _describe(servers: StackServers) -> str:
     where = {"given": "given", "localhost": "on localhost", "embedded": "embedded, data in {root}/{name}"}
     root = servers.embedded.root if servers.embedded is not None else ""
     pg = make_url(servers.postgres_url).render_as_string(hide_password=True).replace("+psycopg", "")
+    redis_url = make_url(servers.redis_url).render_as_string(hide_password=True)
     return (
         f"  {'PostgreSQL':<15} {pg} ({where[servers.postgres_source].format(root=root, name='postgres')})\n"
-        f"  {'Redis':<15} {servers.redis_url} ({where[servers.redis_source].format(root=root, name='redis')})\n"
+        f"  {'Redis':<15} {redis_url} ({where[servers.redis_source].format(root=root, name='redis')})\n"
     )
 
 
-def _raise_interrupt(*_: object) -> None:
-    raise KeyboardInterrupt
-
-
-def run_stack(*, seed: bool = True) -> int:
-    """`make run`: find or start the servers, migrate, seed, start everything; Ctrl-C stops it all."""
-    # Ctrl-C and `kill` both stop cleanly (SIGINT too: a shell starts background jobs with it ignored)
-    signal.signal(signal.SIGINT, _raise_interrupt)
-    signal.signal(signal.SIGTERM, _raise_interrupt)
+def run_stack(*, seed: bool = True, port_offset: int = 0) -> int:
+    """`make run`: find or start the servers, migrate, seed, start everything and keep it running (a
+    process that exits is started again, as compose does); any SIGINT/SIGTERM/SIGHUP stops it all."""
+    signals = StopSignals().install()
     servers: StackServers | None = None
     stack: LocalStack | None = None
     try:
         servers = find_servers()
-        config = StackConfig(postgres_url=servers.postgres_url, redis_url=servers.redis_url)
-        stack = LocalStack(config, echo=True)
+        # the local stack is development unless told otherwise (a process without ENVIRONMENT is production)
+        environment = os.environ.get("ENVIRONMENT") or "development"
+        config = StackConfig(
+            postgres_url=servers.postgres_url,
+            redis_url=servers.redis_url,
+            api_ports={n: s.api_port + port_offset for n, s in SERVICES.items()},
+            metrics_ports={n: s.metrics_port + port_offset for n, s in SERVICES.items()},
+            extra_env={"ENVIRONMENT": environment},
+        )
+        stack = LocalStack(config, echo=True, should_stop=lambda: signals.requested)
         stack.migrate()
+        # Before any API answers: whoever waits for /readyz can then sign in with a demo login at once.
+        logins = _seed(stack, servers) if seed else ""
         stack.start()
         stack.wait_healthy()
-        logins = _seed(config, servers) if seed else ""
         print(
             "\nAudisi is running:\n"
             + "".join(f"  {n:<15} http://localhost:{p}/docs\n" for n, p in config.api_ports.items())
             + _describe(servers)
             + (f"\n{logins.rstrip()}\n" if logins.strip() else "")
-            + "\nCtrl-C stops everything.\n",
+            + "\nA process that exits is started again. Ctrl-C stops everything.\n",
             flush=True,
         )
-        while True:
-            time.sleep(1.0)
-            dead = [n for n, p in stack.procs.items() if p.poll() is not None]
-            if dead:
-                print(f"stopping: {', '.join(dead)} exited", file=sys.stderr)
-                return 1
-    except KeyboardInterrupt:
+        supervisor = Supervisor(stack)
+        while not signals.requested:
+            supervisor.check()
+            time.sleep(0.2)
+        return 0
+    except StopRequested:
         return 0
     except subprocess.CalledProcessError as exc:
         print(f"\n{' '.join(exc.cmd)} failed (exit status {exc.returncode}); see its output above", file=sys.stderr)
@@ -311,12 +374,12 @@ def run_stack(*, seed: bool = True) -> int:
         print(f"\n{exc}", file=sys.stderr)
         return 1
     finally:
-        # a second Ctrl-C must not cut the orderly stop short (it takes seconds, and leaves no orphans)
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        # Further signals are only recorded: nothing cuts this stop short, and it leaves no process behind.
         print("\nstopping Audisi ...", file=sys.stderr, flush=True)
-        if stack is not None:
-            stack.stop()
-        if servers is not None:
-            servers.stop()
+        try:
+            if stack is not None:
+                stack.stop()
+        finally:
+            if servers is not None:
+                servers.stop()
         print("stopped.", file=sys.stderr, flush=True)

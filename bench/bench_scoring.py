@@ -76,7 +76,7 @@ def prepare(ideas: int) -> list[uuid.UUID]:
     drop_database(infra, DATABASE)
     create_database(infra, DATABASE)
     upgrade(SERVICES["judging"].migrations_dir, DATABASE_URL)
-    runtime.configure(JudgingSettings(database_url=DATABASE_URL, log_json=False))
+    runtime.configure(JudgingSettings(environment="development", database_url=DATABASE_URL, log_json=False))
     seed()
     made = []
     groups = list(PositionGroup)
@@ -115,7 +115,7 @@ def token(judge_id: uuid.UUID, agency: str) -> str:
     from services.judging.settings import JudgingSettings
     from shared.auth import Role, TokenService
 
-    service = TokenService(JudgingSettings(database_url=DATABASE_URL))
+    service = TokenService(JudgingSettings(environment="development", database_url=DATABASE_URL))
     issued, _ = service.issue(user_id=judge_id, role=Role.JUDGE, name="Juri", email=None, agency_code=agency)
     return issued
 

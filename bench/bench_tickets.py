@@ -115,7 +115,9 @@ def main() -> None:
     with scratch_database("tickets") as (infra, url):
         upgrade(SERVICES["implementation"].migrations_dir, url)
         runtime.configure(
-            ImplementationSettings(database_url=url, redis_url=infra.redis_url, log_json=False, log_level="WARNING")
+            ImplementationSettings(
+                environment="test", database_url=url, redis_url=infra.redis_url, log_json=False, log_level="WARNING"
+            )
         )
         try:
             events = [judged(decided_at=utcnow(), title=f"Gagasan {n}") for n in range(args.events)]

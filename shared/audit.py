@@ -108,7 +108,7 @@ class AuditOriginMiddleware:
     """Captures the client address and user agent of each HTTP request for `record_audit`.
 
     Pure ASGI (no task switch), so the context variable reaches the thread pool that runs sync routes.
-    The address is the peer's: behind a proxy, run uvicorn with --proxy-headers so that is the client's.
+    The address is the peer's, which uvicorn replaces with the client's for a proxy in FORWARDED_ALLOW_IPS.
     """
 
     def __init__(self, app: ASGIApp) -> None:

@@ -1,4 +1,7 @@
-"""The FastAPI app factory: one error format, health and metrics, correlation ids, body limits."""
+"""The FastAPI app factory: one error format, health, metrics, correlation ids, body limits.
+
+Metrics are counted here but served on a port of their own (`audisi api`, METRICS_PORT), never the public one.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +13,8 @@ import redis
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import JSONResponse, PlainTextResponse
-from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+from fastapi.responses import JSONResponse
+from prometheus_client import Counter, Histogram
 from pydantic import BaseModel
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DataError, DBAPIError, OperationalError
@@ -300,10 +303,6 @@ def create_app(
         response.status_code = 200 if ready else 503
         return {"status": "ready" if ready else "not ready", "checks": checks}
 
-    @app.get("/metrics", tags=["ops"], summary="Prometheus metrics", response_class=PlainTextResponse)
-    def metrics() -> Response:
-        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
-
     @app.middleware("http")
     async def _observe(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         correlation_id = request.headers.get(CORRELATION_HEADER) or new_correlation_id()
@@ -316,7 +315,7 @@ def create_app(
         REQUESTS.labels(service, request.method, template, str(response.status_code)).inc()
         LATENCY.labels(service, request.method, template).observe(elapsed)
         response.headers[CORRELATION_HEADER] = correlation_id[:64]
-        if template not in ("/healthz", "/readyz", "/metrics"):
+        if template not in ("/healthz", "/readyz"):
             log.info(
                 "request",
                 method=request.method,

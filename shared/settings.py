@@ -9,11 +9,11 @@ from typing import Self, TypeVar
 from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEVELOPMENT_SECRET = "audisi-development-secret-change-me-0123456789"  # noqa: S105 - refused outside development
+DEVELOPMENT_SECRET = "audisi-development-secret-change-me-0123456789"  # noqa: S105 - refused in production
 
 
 class Environment(StrEnum):
-    """Where a process runs; production refuses development defaults."""
+    """Where a process runs; production (the default) refuses development defaults."""
 
     DEVELOPMENT = "development"
     TEST = "test"
@@ -25,7 +25,9 @@ class ServiceSettings(BaseSettings):
 
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
-    environment: Environment = Environment.DEVELOPMENT
+    # Production unless said otherwise: a process started without ENVIRONMENT must never accept the
+    # development secret that is in the repository. `make run` says development, the tests say test.
+    environment: Environment = Environment.PRODUCTION
     database_url: str = Field(description="SQLAlchemy URL of this service's own database")
     redis_url: str = Field(default="redis://127.0.0.1:6379/0", description="Celery broker and ack lists")
 
@@ -67,7 +69,10 @@ class ServiceSettings(BaseSettings):
         if self.environment == Environment.PRODUCTION and (
             self.jwt_secret.get_secret_value() == DEVELOPMENT_SECRET or len(self.jwt_secret.get_secret_value()) < 32
         ):
-            raise ValueError("JWT_SECRET must be set to a random value of at least 32 characters in production")
+            raise ValueError(
+                "JWT_SECRET must be set to a random value of at least 32 characters in production "
+                "(ENVIRONMENT=development or test for a local run)"
+            )
         if bool(self.oidc_jwks_url) != bool(self.oidc_issuer):
             raise ValueError("OIDC_ISSUER and OIDC_JWKS_URL must be set together")
         return self

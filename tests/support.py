@@ -121,6 +121,7 @@ def start_stack(
         redis_url=redis_url,
         database_prefix=prefix,
         api_ports=ports,
+        metrics_ports={name: free_port() for name in SERVICES},
         extra_env={
             "ENVIRONMENT": "test",
             "JWT_SECRET": JWT_SECRET,

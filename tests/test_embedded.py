@@ -76,6 +76,27 @@ def test_redis_round_trip_with_production_flags(servers: EmbeddedServers) -> Non
         client.close()
 
 
+def test_redis_refuses_clients_without_the_password_as_compose_does(servers: EmbeddedServers) -> None:
+    anonymous = redis.Redis(host="127.0.0.1", port=servers.redis.port or 0, socket_timeout=5)
+    try:
+        with pytest.raises(redis.AuthenticationError):
+            anonymous.rpush("audisi:test", "forged")
+    finally:
+        anonymous.close()
+    assert servers.redis.password is not None
+    assert servers.redis.url == f"redis://:{servers.redis.password}@127.0.0.1:{servers.redis.port}"
+
+
+def test_persistent_redis_keeps_its_password_across_runs(scratch: Path) -> None:
+    root = scratch / "data"
+    with EmbeddedServers.persistent(root).start(postgres=False) as first:
+        url = first.redis.url
+    assert oct((root / "redis.password").stat().st_mode & 0o777) == "0o600"
+    with EmbeddedServers.persistent(root).start(postgres=False) as second:
+        assert second.redis.url == url
+        assert redis.Redis.from_url(f"{url}/0").ping() is True
+
+
 def test_postgres_restart_keeps_port_and_data(servers: EmbeddedServers) -> None:
     url = servers.postgres.url
     with pg_connect(url) as conn:

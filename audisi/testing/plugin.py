@@ -26,6 +26,11 @@ from audisi.testing.infra import (
 )
 
 
+def pytest_configure(config: pytest.Config) -> None:  # noqa: ARG001 - pytest's hook signature
+    """Tests run as ENVIRONMENT=test, whatever the shell says: a process without it would be production."""
+    os.environ["ENVIRONMENT"] = "test"
+
+
 @pytest.fixture(scope="session")
 def infra(request: pytest.FixtureRequest) -> Iterator[Infra]:
     """PostgreSQL and Redis for this test session (see audisi.testing.infra for the order)."""
@@ -40,7 +45,8 @@ def infra(request: pytest.FixtureRequest) -> Iterator[Infra]:
         password = os.environ[COMPOSE_PASSWORD_ENV]
         pg_url = f"postgresql+psycopg://audisi:{password}@{docker_ip}:{pg_port}/postgres"
         docker_services.wait_until_responsive(timeout=60, pause=0.5, check=lambda: _pg_ready(pg_url))
-        found = (pg_url, f"redis://{docker_ip}:{redis_port}", "docker")
+        redis_password = os.environ[COMPOSE_REDIS_PASSWORD_ENV]
+        found = (pg_url, f"redis://:{redis_password}@{docker_ip}:{redis_port}", "docker")
     if found is None and mode == "external":
         found = local_only()
     if found is None:
@@ -95,12 +101,14 @@ def _pg_ready(url: str) -> bool:
 
 
 @pytest.fixture(scope="session")
-def docker_compose_file() -> str:
-    """pytest-docker: the project's own compose file (postgres and redis services)."""
-    return str(ROOT / "docker-compose.yml")
+def docker_compose_file() -> list[str]:
+    """pytest-docker: the project's own compose file (postgres and redis services), with their ports
+    published on the loopback for the tests (the deployment publishes neither)."""
+    return [str(ROOT / "docker-compose.yml"), str(ROOT / "deploy" / "docker-compose.test.yml")]
 
 
 COMPOSE_PASSWORD_ENV = "POSTGRES_PASSWORD"  # noqa: S105 - the name of a variable, not a password
+COMPOSE_REDIS_PASSWORD_ENV = "REDIS_PASSWORD"  # noqa: S105 - the name of a variable, not a password
 
 
 @pytest.fixture(scope="session")
@@ -108,7 +116,10 @@ def docker_setup() -> list[str]:
     """pytest-docker: start only the data services the tests need (no image build)."""
     # The compose file refuses to load without its required secrets; the test containers get throwaway ones.
     os.environ.setdefault(COMPOSE_PASSWORD_ENV, "audisi-test")
+    os.environ.setdefault(COMPOSE_REDIS_PASSWORD_ENV, "audisi-test-redis")
     os.environ.setdefault("JWT_SECRET", "audisi-test-secret-0123456789-0123456789")
+    os.environ.setdefault("FLOWER_BASIC_AUTH", "ops:audisi-test")
+    os.environ.setdefault("SMTP_HOST", "mailcatcher")
     return ["up -d postgres redis"]
 
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from shared.settings import ServiceSettings
+from typing import Self
+
+from pydantic import model_validator
+
+from shared.settings import Environment, ServiceSettings
 
 
 class ImplementationSettings(ServiceSettings):
     """Implementation service settings (environment variables, case-insensitive)."""
 
     api_port: int = 8003
-    smtp_host: str = "127.0.0.1"
+    smtp_host: str = "127.0.0.1"  # a local mail catcher: development and tests only; production must say
     smtp_port: int = 1025
     smtp_username: str | None = None
     smtp_password: str | None = None
@@ -37,3 +41,10 @@ class ImplementationSettings(ServiceSettings):
     escalation_interval_seconds: float = 3600.0
     # Daily digest for agency and committee users who chose it, sent at this hour, Asia/Jakarta.
     digest_hour_wib: int = 7
+
+    @model_validator(mode="after")
+    def _refuse_the_mail_catcher_in_production(self) -> Self:
+        # The default is a local mail catcher: in production, official email would vanish into it.
+        if self.environment == Environment.PRODUCTION and "smtp_host" not in self.model_fields_set:
+            raise ValueError("SMTP_HOST must name the mail server in production")
+        return self

@@ -47,7 +47,6 @@ pytestmark = pytest.mark.slow
 OPS = {
     ("GET", "/healthz"): public(),
     ("GET", "/readyz"): public(),
-    ("GET", "/metrics"): public(),
 }
 
 

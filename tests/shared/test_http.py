@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi import APIRouter
 from fastapi.testclient import TestClient
+from prometheus_client import generate_latest
 from pydantic import BaseModel, Field
 from sqlalchemy import Engine, create_engine, text
 
@@ -121,8 +122,12 @@ def test_health_ready_and_metrics(client: TestClient) -> None:
     ready = client.get("/readyz")
     assert (ready.status_code, ready.json()["checks"]) == (200, {"database": "ok", "broker": "ok"})
     client.post("/things", json={"title": "abc", "budget_rp": 1})
-    metrics = client.get("/metrics").text
+    metrics = generate_latest().decode()
     assert 'audisi_http_requests_total{method="POST",route="/things",service="test",status="200"}' in metrics
+
+
+def test_metrics_not_served_on_the_public_port(client: TestClient) -> None:
+    assert client.get("/metrics").status_code == 404
 
 
 def test_ready_reports_503_when_database_down() -> None:
