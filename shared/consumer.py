@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from shared.db import unit_of_work
 from shared.events import Event, Queue, handle_event_task_name, is_known_event_type, parse_event
 from shared.logging import get_logger, new_correlation_id, set_correlation_id
-from shared.messaging import MessagingTables
+from shared.messaging import MessagingTables, tries_key
 from shared.outbox import ack_list_key
 
 log = get_logger(__name__)
@@ -45,11 +45,6 @@ EVENTS_PARKED = Counter("audisi_events_parked_total", "Poison messages parked as
 #: How long Redis remembers a message's tries: longer than the outbox's whole redelivery schedule.
 TRIES_TTL_SECONDS = 7 * 86400
 WORKER_DIED = "the worker process died while handling it (killed, out of memory or crashed)"
-
-
-def tries_key(queue: str, event_id: str) -> str:
-    """The Redis hash counting a message's tries on `queue` (`tries`) and keeping its last error (`error`)."""
-    return f"audisi:inbox:tries:{queue}:{event_id}"
 
 
 def is_transient(exc: BaseException) -> bool:

@@ -9,17 +9,13 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Annotated
 
-import redis
-from celery import Celery
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
-from sqlalchemy import Engine, Table
+from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
 from shared.audit import Admin, record_audit
-from shared.celery_app import make_celery
-from shared.dead_letters import DeadLetterKind, list_dead_letters, replay_inbox, replay_outbox
-from shared.settings import ServiceSettings
+from shared.dead_letters import DeadLetterKind, list_dead_letters, replay_outbox, request_inbox_replay
 
 EventId = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=r"^[0-9A-Za-z:._-]+$")]
 
@@ -54,13 +50,10 @@ class ReplayCounts(BaseModel):
     inbox: int
 
 
-def dead_letters_router(
-    *, settings: ServiceSettings, audit_table: Table, get_session: Callable[[], Iterator[Session]]
-) -> APIRouter:
+def dead_letters_router(*, audit_table: Table, get_session: Callable[[], Iterator[Session]]) -> APIRouter:
     """`GET /api/v1/ops/dead-letters` and `POST /api/v1/ops/dead-letters/replay`, for admins only."""
     router = APIRouter(prefix="/api/v1/ops/dead-letters", tags=["ops"])
     session_dependency = Depends(get_session)
-    sender: list[Celery] = []
 
     @router.get("", summary="Messages parked as dead letters, oldest first (admin)")
     def list_parked(
@@ -70,21 +63,13 @@ def dead_letters_router(
     ) -> list[DeadLetterRead]:
         return [DeadLetterRead.model_validate(d) for d in list_dead_letters(session.connection(), limit=limit)]
 
-    @router.post("/replay", summary="Send dead letters again (admin)")
+    @router.post("/replay", summary="Send dead letters again (admin); the relay sends inbox ones on its next pass")
     def replay(admin: Admin, body: DeadLetterReplay, session: Session = session_dependency) -> ReplayCounts:
         counts = ReplayCounts(outbox=0, inbox=0)
         if body.kind in (None, DeadLetterKind.OUTBOX):
             counts.outbox = replay_outbox(session.connection(), event_ids=body.event_ids)
         if body.kind in (None, DeadLetterKind.INBOX):
-            if not sender:
-                sender.append(make_celery("dead-letter-replay", settings))
-            client = redis.Redis.from_url(settings.redis_url, socket_timeout=5, socket_connect_timeout=5)
-            try:
-                engine = session.get_bind()
-                assert isinstance(engine, Engine)
-                counts.inbox = replay_inbox(engine, celery_app=sender[0], redis_client=client, event_ids=body.event_ids)
-            finally:
-                client.close()
+            counts.inbox = request_inbox_replay(session.connection(), event_ids=body.event_ids)
         if counts.outbox or counts.inbox:
             record_audit(
                 session,

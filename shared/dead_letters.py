@@ -25,10 +25,9 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 from sqlalchemy import Connection, Engine, text
 
-from shared.consumer import tries_key
 from shared.events import handle_event_task_name
 from shared.logging import get_logger
-from shared.messaging import OUTBOX_CHANNEL
+from shared.messaging import OUTBOX_CHANNEL, tries_key
 
 log = get_logger(__name__)
 
@@ -101,10 +100,33 @@ def replay_outbox(conn: Connection, *, event_ids: Sequence[str] | None = None) -
     return int(result.rowcount)
 
 
+def request_inbox_replay(conn: Connection, *, event_ids: Sequence[str] | None = None) -> int:
+    """Mark parked poison messages (all, or those of `event_ids`) for the relay to replay; returns how many.
+
+    For the admin route: a request never calls Celery, so the relay sends them on its next pass (it is
+    woken when the caller's transaction commits).
+    """
+    result = conn.execute(
+        text(
+            "UPDATE inbox_dead_letter SET replay_requested_at = now() "
+            "WHERE CAST(:ids AS text[]) IS NULL OR event_id = ANY(CAST(:ids AS text[]))"
+        ),
+        {"ids": list(event_ids) if event_ids is not None else None},
+    )
+    conn.execute(text("SELECT pg_notify(:channel, '')"), {"channel": OUTBOX_CHANNEL})
+    return int(result.rowcount)
+
+
 def replay_inbox(
-    engine: Engine, *, celery_app: Celery, redis_client: redis.Redis, event_ids: Sequence[str] | None = None
+    engine: Engine,
+    *,
+    celery_app: Celery,
+    redis_client: redis.Redis,
+    event_ids: Sequence[str] | None = None,
+    requested_only: bool = False,
 ) -> int:
-    """Send parked poison messages (all, or those of `event_ids`) to their queue again; returns how many.
+    """Send parked poison messages (all, those of `event_ids`, or those an admin asked for with
+    `requested_only`) to their queue again; returns how many.
 
     Each is sent first and its dead letter deleted after: a crash in between leaves the dead letter, and
     replaying it again is harmless (the inbox dedupes a message that was handled).
@@ -113,9 +135,10 @@ def replay_inbox(
         rows = conn.execute(
             text(
                 "SELECT id, event_id, consumer, body FROM inbox_dead_letter "
-                "WHERE CAST(:ids AS text[]) IS NULL OR event_id = ANY(CAST(:ids AS text[])) ORDER BY parked_at"
+                "WHERE (CAST(:ids AS text[]) IS NULL OR event_id = ANY(CAST(:ids AS text[]))) "
+                "AND (NOT :requested_only OR replay_requested_at IS NOT NULL) ORDER BY parked_at"
             ),
-            {"ids": list(event_ids) if event_ids is not None else None},
+            {"ids": list(event_ids) if event_ids is not None else None, "requested_only": requested_only},
         ).all()
     for row in rows:
         redis_client.delete(tries_key(row.consumer, row.event_id))

@@ -22,6 +22,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
+
+def tries_key(queue: str, event_id: str) -> str:
+    """The Redis hash counting a message's tries on `queue` (`tries`) and keeping its last error (`error`)."""
+    return f"audisi:inbox:tries:{queue}:{event_id}"
+
+
 #: Channel the relay LISTENs on; `publish` NOTIFYs it in the same transaction, so it fires on commit.
 OUTBOX_CHANNEL = "audisi_outbox"
 
@@ -88,6 +94,8 @@ def define_messaging_tables(metadata: MetaData) -> MessagingTables:
         Column("tries", Integer, nullable=False),
         Column("last_error", Text, nullable=False),
         Column("parked_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        # An admin asked for a replay over HTTP; the relay sends it (requests never call Celery).
+        Column("replay_requested_at", DateTime(timezone=True)),
         UniqueConstraint("event_id", "consumer"),
     )
     return MessagingTables(outbox_event, outbox_delivery, inbox_event, inbox_dead_letter)

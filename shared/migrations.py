@@ -130,6 +130,7 @@ def add_dead_letters_v2(op: Any) -> None:
         sa.Column("tries", sa.Integer(), nullable=False),
         sa.Column("last_error", sa.Text(), nullable=False),
         sa.Column("parked_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        sa.Column("replay_requested_at", sa.DateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_inbox_dead_letter")),
         sa.UniqueConstraint("event_id", "consumer", name=op.f("uq_inbox_dead_letter_event_id_consumer")),
     )

@@ -253,6 +253,12 @@ class OutboxRelay:
             log.info("old messaging rows pruned", producer=self.producer, **pruned)
         return pruned
 
+    def replay_requested(self) -> int:
+        """Send the poison messages an admin asked to replay over HTTP (shared.dead_letters); returns how many."""
+        from shared.dead_letters import replay_inbox  # the dead letters build on this module
+
+        return replay_inbox(self.engine, celery_app=self.celery_app, redis_client=self.redis, requested_only=True)
+
     def _prune_when_due(self) -> None:
         if time.monotonic() - self._pruned_at >= self.settings.outbox_prune_every_seconds:
             self.prune()
@@ -324,6 +330,7 @@ class OutboxRelay:
                 self.apply_acks()
                 sent = self.publish_due()
                 self.park_exhausted()
+                self.replay_requested()
                 self._prune_when_due()
                 failures = 0
                 if sent >= self.settings.outbox_batch_size:

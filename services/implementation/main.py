@@ -28,7 +28,7 @@ app = create_app(
         agencies_router,
         public_router,
         audit_router(table=audit_log, get_session=runtime.get_session),
-        dead_letters_router(settings=runtime.settings, audit_table=audit_log, get_session=runtime.get_session),
+        dead_letters_router(audit_table=audit_log, get_session=runtime.get_session),
     ],
 )
 # Outermost: the audit log records each request's client address and user agent.

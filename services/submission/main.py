@@ -29,7 +29,7 @@ app = create_app(
         ideas_router,
         attachments_router,
         audit_router(table=audit_log, get_session=runtime.get_session),
-        dead_letters_router(settings=_settings, audit_table=audit_log, get_session=runtime.get_session),
+        dead_letters_router(audit_table=audit_log, get_session=runtime.get_session),
     ],
     # Uploads carry files: their own limit (plus room for the multipart envelope); JSON stays at 1 MiB.
     body_limit_overrides={

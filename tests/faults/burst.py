@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+import redis
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
@@ -171,6 +172,16 @@ class Burst:
         """SIGKILL a process of the stack (if it still runs) and start it again with the same command."""
         self.stack.stack.kill(name)
         return self.stack.stack.start_one(PROCESS[name], extra_env=extra_env)
+
+    def queued(self, queue: str) -> int:
+        """Messages waiting in one of the stack's Celery queues (0 while Redis is down)."""
+        client = redis.Redis.from_url(self.stack.env_for(queue)["REDIS_URL"])
+        try:
+            return int(client.llen(queue))
+        except redis.RedisError:
+            return 0
+        finally:
+            client.close()
 
     def deliveries(self, ids: list[uuid.UUID], subscriber: str) -> Deliveries:
         """The judging outbox's deliveries of these ideas' decisions to one subscriber, by state."""

@@ -14,10 +14,10 @@ from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from shared.celery_app import make_celery
-from shared.consumer import WORKER_DIED, register_event_consumer, tries_key
+from shared.consumer import WORKER_DIED, register_event_consumer
 from shared.dead_letters import replay_inbox
 from shared.events import IdeaWithdrawn, IdeaWithdrawnPayload, Queue
-from shared.messaging import MessagingTables
+from shared.messaging import MessagingTables, tries_key
 from shared.outbox import ack_list_key
 from shared.settings import ServiceSettings
 from tests.shared.test_outbox import queued_bodies

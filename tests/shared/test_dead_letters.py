@@ -21,7 +21,7 @@ from audisi.services import SERVICES, load
 from audisi.testing.service import service_fixtures
 from shared.auth import Role, TokenService
 from shared.events import handle_event_task_name
-from shared.outbox import ack_list_key
+from shared.outbox import OutboxRelay, ack_list_key
 
 submission_runtime = service_fixtures("submission", attachments_dir=tempfile.mkdtemp(prefix="audisi-dl-"))[0]
 judging_runtime = service_fixtures("judging")[0]
@@ -148,6 +148,14 @@ def test_admin_lists_and_replays_dead_letters_over_http_and_the_replay_is_audite
         listed = client.get("/api/v1/ops/dead-letters", headers=admin)
         refused = client.post("/api/v1/ops/dead-letters/replay", headers=admin, json={"event_ids": ["a\u0000b"]})
         replayed = client.post("/api/v1/ops/dead-letters/replay", headers=admin, json={"event_ids": [body["event_id"]]})
+        assert sent == []  # a request never calls Celery: the relay sends it on its next pass
+        relay = OutboxRelay(
+            producer="judging",
+            engine=judging_runtime.engine,
+            celery_app=celery_app,
+            settings=judging_runtime.settings,
+        )
+        assert relay.replay_requested() == 1
         after = client.get("/api/v1/ops/dead-letters", headers=admin)
 
     assert listed.status_code == 200
