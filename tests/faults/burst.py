@@ -3,6 +3,7 @@ or duplicated: tickets, notification jobs, and emails (by their deterministic Me
 
 from __future__ import annotations
 
+import json
 import subprocess
 import time
 import uuid
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from audisi.embedded import EmbeddedServers
 from audisi.processes import PROCESSES
-from shared.events import IdeaJudged, IdeaJudgedPayload, IdeaSnapshot, Person, PositionGroup
+from shared.events import IdeaJudged, IdeaJudgedPayload, IdeaSnapshot, Person, PositionGroup, handle_event_task_name
 from shared.outbox import publish
 from tests.support import RunningStack, SmtpSink
 
@@ -174,14 +175,16 @@ class Burst:
         return self.stack.stack.start_one(PROCESS[name], extra_env=extra_env)
 
     def queued(self, queue: str) -> int:
-        """Messages waiting in one of the stack's Celery queues (0 while Redis is down)."""
-        client = redis.Redis.from_url(self.stack.env_for(queue)["REDIS_URL"])
+        """Events waiting in one of the stack's Celery queues (0 while Redis is down); beat's jobs not counted."""
+        client = redis.Redis.from_url(self.stack.env_for("implementation")["REDIS_URL"])
         try:
-            return int(client.llen(queue))
+            raw: list[bytes] = client.lrange(queue, 0, -1)  # type: ignore[assignment]
         except redis.RedisError:
             return 0
         finally:
             client.close()
+        task = handle_event_task_name(queue)
+        return sum(1 for message in raw if json.loads(message)["headers"]["task"] == task)
 
     def deliveries(self, ids: list[uuid.UUID], subscriber: str) -> Deliveries:
         """The judging outbox's deliveries of these ideas' decisions to one subscriber, by state."""
