@@ -27,13 +27,15 @@ def _runtime(spec: ServiceSpec) -> Any:
 def cmd_api(args: argparse.Namespace) -> None:
     """Serve a service's HTTP API with uvicorn, and its Prometheus metrics on a port of their own."""
     import uvicorn
-    from prometheus_client import start_http_server
+    from prometheus_client import REGISTRY, start_http_server
 
     spec = _spec(args.service)
     _runtime(spec)
     port = args.port or int(os.environ.get("API_PORT", spec.api_port))
     # Not on the public port: metrics tell an outsider the traffic of every route. Compose does not publish
     # this port; Prometheus scrapes it on the internal network.
+    app: Any = load(spec.app_path)
+    REGISTRY.register(app.state.dead_letter_collector)
     start_http_server(int(os.environ.get("METRICS_PORT", spec.metrics_port)), addr=args.host)
     uvicorn.run(
         spec.app_path,
@@ -87,6 +89,49 @@ def cmd_relay(args: argparse.Namespace) -> None:
     relay = OutboxRelay(producer=spec.name, engine=runtime.engine, celery_app=celery_app, settings=runtime.settings)
     relay.install_signal_handlers()
     relay.run_forever()
+
+
+def cmd_dead_letters(args: argparse.Namespace) -> None:
+    """List or replay a service's dead letters (parked messages; see shared.dead_letters)."""
+    import redis
+
+    from shared.dead_letters import DeadLetterKind, list_dead_letters, replay_inbox, replay_outbox
+
+    spec = _spec(args.service)
+    runtime = _runtime(spec)
+    if args.action == "list":
+        with runtime.engine.connect() as conn:
+            letters = list_dead_letters(conn, limit=args.limit)
+        print(f"{'kind':<7} {'parked at (UTC)':<20} {'event id':<36} {'queue':<15} {'type':<28} tries  last error")
+        for d in letters:
+            parked = d.parked_at.strftime("%Y-%m-%d %H:%M:%S")
+            print(
+                f"{d.kind:<7} {parked:<20} {d.event_id:<36} {d.queue:<15} {d.event_type:<28} "
+                f"{d.tries:>5}  {d.last_error}"
+            )
+        print(f"{len(letters)} dead letter(s) in {spec.name}", file=sys.stderr)
+        return
+    if not args.all and not args.event_id:
+        raise SystemExit("replay what? give --event-id ID (repeatable) or --all")
+    ids = None if args.all else list(args.event_id)
+    replayed = {DeadLetterKind.OUTBOX: 0, DeadLetterKind.INBOX: 0}
+    if args.kind in (None, DeadLetterKind.OUTBOX):
+        with runtime.engine.begin() as conn:
+            replayed[DeadLetterKind.OUTBOX] = replay_outbox(conn, event_ids=ids)
+    if args.kind in (None, DeadLetterKind.INBOX):
+        celery_app: Any = load(spec.celery_path)
+        client = redis.Redis.from_url(runtime.settings.redis_url, socket_timeout=5, socket_connect_timeout=5)
+        try:
+            replayed[DeadLetterKind.INBOX] = replay_inbox(
+                runtime.engine, celery_app=celery_app, redis_client=client, event_ids=ids
+            )
+        finally:
+            client.close()
+    print(
+        f"{spec.name}: replayed {replayed[DeadLetterKind.OUTBOX]} outbox and "
+        f"{replayed[DeadLetterKind.INBOX]} inbox dead letter(s)",
+        file=sys.stderr,
+    )
 
 
 def cmd_migrate(args: argparse.Namespace) -> None:
@@ -151,6 +196,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("relay", help="relay a service's outbox to Celery")
     p.add_argument("service", choices=names)
     p.set_defaults(func=cmd_relay)
+
+    p = sub.add_parser("dead-letters", help="list or replay a service's parked (dead-letter) messages")
+    p.add_argument("action", choices=["list", "replay"])
+    p.add_argument("service", choices=names)
+    p.add_argument("--limit", type=int, default=1000, help="list: at most this many, oldest first")
+    p.add_argument("--event-id", action="append", default=[], help="replay: this event (repeatable)")
+    p.add_argument("--all", action="store_true", help="replay: every dead letter of the service")
+    p.add_argument("--kind", choices=["outbox", "inbox"], default=None, help="replay: only this kind")
+    p.set_defaults(func=cmd_dead_letters)
 
     p = sub.add_parser("migrate", help="create and migrate databases (all services by default)")
     p.add_argument("service", nargs="*", help="default: all services")

@@ -23,6 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.auth import TokenService
+from shared.dead_letters import DeadLetterCollector
 from shared.errors import SERVICE_UNAVAILABLE, AppError
 from shared.errors import Message as Text
 from shared.logging import get_logger, new_correlation_id, set_correlation_id
@@ -302,6 +303,10 @@ def create_app(
         ready = all(v == "ok" for v in checks.values())
         response.status_code = 200 if ready else 503
         return {"status": "ready" if ready else "not ready", "checks": checks}
+
+    # Counted in this service's database at each scrape; `audisi api` registers it with the metrics port's
+    # registry once per process (an app built in a test registers nothing global).
+    app.state.dead_letter_collector = DeadLetterCollector(service, engine_provider)
 
     @app.middleware("http")
     async def _observe(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:

@@ -15,11 +15,18 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
     Uuid,
     func,
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
+
+
+def tries_key(queue: str, event_id: str) -> str:
+    """The Redis hash counting a message's tries on `queue` (`tries`) and keeping its last error (`error`)."""
+    return f"audisi:inbox:tries:{queue}:{event_id}"
+
 
 #: Channel the relay LISTENs on; `publish` NOTIFYs it in the same transaction, so it fires on commit.
 OUTBOX_CHANNEL = "audisi_outbox"
@@ -27,11 +34,13 @@ OUTBOX_CHANNEL = "audisi_outbox"
 
 @dataclass(frozen=True)
 class MessagingTables:
-    """The outbox (events to deliver, one delivery per subscriber) and the inbox (events handled)."""
+    """The outbox (events to deliver, one delivery per subscriber), the inbox (events handled) and the
+    inbox's dead letters (poison messages a consumer parked instead of trying them forever)."""
 
     outbox_event: Table
     outbox_delivery: Table
     inbox_event: Table
+    inbox_dead_letter: Table
 
 
 def define_messaging_tables(metadata: MetaData) -> MessagingTables:
@@ -43,6 +52,8 @@ def define_messaging_tables(metadata: MetaData) -> MessagingTables:
         Column("event_type", String(80), nullable=False),
         Column("body", JSONB, nullable=False),
         Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        # Pruning finds old events by age.
+        Index("ix_outbox_event_created_at", "created_at"),
     )
     outbox_delivery = Table(
         "outbox_delivery",
@@ -54,6 +65,8 @@ def define_messaging_tables(metadata: MetaData) -> MessagingTables:
         Column("published_at", DateTime(timezone=True)),
         Column("acked_at", DateTime(timezone=True)),
         Column("last_error", Text),
+        # Set when the relay gave up (every attempt sent, none acknowledged): a dead letter until replayed.
+        Column("dead_at", DateTime(timezone=True)),
         PrimaryKeyConstraint("event_id", "subscriber"),
         # The relay's only query: due, unacknowledged deliveries in order. A partial index stays small.
         Index("ix_outbox_delivery_due", "next_attempt_at", postgresql_where=text("acked_at IS NULL")),
@@ -66,5 +79,23 @@ def define_messaging_tables(metadata: MetaData) -> MessagingTables:
         Column("event_type", String(80), nullable=False),
         Column("handled_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
         PrimaryKeyConstraint("event_id", "consumer"),
+        # Pruning finds old rows by age.
+        Index("ix_inbox_event_handled_at", "handled_at"),
     )
-    return MessagingTables(outbox_event, outbox_delivery, inbox_event)
+    inbox_dead_letter = Table(
+        "inbox_dead_letter",
+        metadata,
+        Column("id", Uuid, primary_key=True),
+        # As the message carried it: a malformed message may not even have a valid UUID.
+        Column("event_id", Text, nullable=False),
+        Column("consumer", String(40), nullable=False),
+        Column("event_type", Text, nullable=False),
+        Column("body", JSONB, nullable=False),
+        Column("tries", Integer, nullable=False),
+        Column("last_error", Text, nullable=False),
+        Column("parked_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        # An admin asked for a replay over HTTP; the relay sends it (requests never call Celery).
+        Column("replay_requested_at", DateTime(timezone=True)),
+        UniqueConstraint("event_id", "consumer"),
+    )
+    return MessagingTables(outbox_event, outbox_delivery, inbox_event, inbox_dead_letter)

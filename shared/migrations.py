@@ -108,3 +108,37 @@ def drop_messaging_tables_v1(op: Any) -> None:
     op.drop_table("outbox_delivery")
     op.drop_table("outbox_event")
     op.drop_table("inbox_event")
+
+
+def add_dead_letters_v2(op: Any) -> None:
+    """Messaging tables version 2: dead letters on both sides, and the indexes pruning needs.
+
+    `outbox_delivery.dead_at` parks a delivery no consumer acknowledged after its last attempt;
+    `inbox_dead_letter` keeps a poison message a consumer gave up on; `created_at`/`handled_at` indexes let
+    the relay prune acknowledged rows after their retention period.
+    """
+    op.add_column("outbox_delivery", sa.Column("dead_at", sa.DateTime(timezone=True), nullable=True))
+    op.create_index("ix_outbox_event_created_at", "outbox_event", ["created_at"], unique=False)
+    op.create_index("ix_inbox_event_handled_at", "inbox_event", ["handled_at"], unique=False)
+    op.create_table(
+        "inbox_dead_letter",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("event_id", sa.Text(), nullable=False),
+        sa.Column("consumer", sa.String(length=40), nullable=False),
+        sa.Column("event_type", sa.Text(), nullable=False),
+        sa.Column("body", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
+        sa.Column("tries", sa.Integer(), nullable=False),
+        sa.Column("last_error", sa.Text(), nullable=False),
+        sa.Column("parked_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        sa.Column("replay_requested_at", sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_inbox_dead_letter")),
+        sa.UniqueConstraint("event_id", "consumer", name=op.f("uq_inbox_dead_letter_event_id_consumer")),
+    )
+
+
+def drop_dead_letters_v2(op: Any) -> None:
+    """Undo `add_dead_letters_v2`."""
+    op.drop_table("inbox_dead_letter")
+    op.drop_index("ix_inbox_event_handled_at", table_name="inbox_event")
+    op.drop_index("ix_outbox_event_created_at", table_name="outbox_event")
+    op.drop_column("outbox_delivery", "dead_at")

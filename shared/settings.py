@@ -59,6 +59,14 @@ class ServiceSettings(BaseSettings):
     # The relay wakes on PostgreSQL NOTIFY at once; this poll only catches what a lost notification missed.
     outbox_poll_seconds: float = 2.0
     outbox_batch_size: int = 500
+    # Dead letters and retention (ARCHITECTURE.md, "Delivery"). A consumer parks a message it failed on (or
+    # whose worker died under it) this many times, instead of trying it forever.
+    consumer_max_tries: int = 5
+    # Acknowledged outbox rows are deleted after this long; inbox rows (the dedupe record) after the longer
+    # period, which exceeds the outbox's whole redelivery schedule (~37 h with the defaults) by far.
+    outbox_retention_days: float = 7.0
+    inbox_retention_days: float = 30.0
+    outbox_prune_every_seconds: float = 3600.0
 
     max_request_body_bytes: int = 1_048_576
     log_level: str = "INFO"

@@ -9,6 +9,7 @@ from services.implementation.notifications.routes import router as notifications
 from services.implementation.tickets.routes import router as tickets_router
 from services.implementation.webhooks.routes import router as webhooks_router
 from shared.audit import AuditOriginMiddleware, audit_router
+from shared.dead_letter_routes import dead_letters_router
 from shared.http import create_app
 
 app = create_app(
@@ -27,6 +28,7 @@ app = create_app(
         agencies_router,
         public_router,
         audit_router(table=audit_log, get_session=runtime.get_session),
+        dead_letters_router(audit_table=audit_log, get_session=runtime.get_session),
     ],
 )
 # Outermost: the audit log records each request's client address and user agent.

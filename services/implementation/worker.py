@@ -34,6 +34,7 @@ handle_implementation_event = register_event_consumer(
     tables=messaging,
     handlers={IdeaJudged: ticket_tasks.on_idea_judged, IdeaWithdrawn: ticket_tasks.on_idea_withdrawn},
     redis_url=settings.redis_url,
+    max_tries=settings.consumer_max_tries,
 )
 handle_notification_event = register_event_consumer(
     celery_app,
@@ -42,6 +43,7 @@ handle_notification_event = register_event_consumer(
     tables=messaging,
     handlers={NotificationRequested: notification_tasks.on_notification_requested},
     redis_url=settings.redis_url,
+    max_tries=settings.consumer_max_tries,
 )
 ticket_tasks.register(celery_app)
 webhook_tasks.register(celery_app)

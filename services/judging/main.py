@@ -12,6 +12,7 @@ from services.judging.rubric.routes import router as rubric_router
 from services.judging.schedule.routes import router as schedule_router
 from services.judging.scoring.routes import router as scoring_router
 from shared.audit import AuditOriginMiddleware, audit_router
+from shared.dead_letter_routes import dead_letters_router
 from shared.http import create_app
 
 app = create_app(
@@ -30,6 +31,7 @@ app = create_app(
         exports_router,
         committee_audit_router,
         audit_router(table=audit_log, get_session=runtime.get_session),
+        dead_letters_router(audit_table=audit_log, get_session=runtime.get_session),
     ],
 )
 # Outermost: the audit log records each request's client address and user agent.

@@ -26,6 +26,7 @@ handle_event = register_event_consumer(
         IdeaWithdrawn: on_idea_withdrawn,
     },
     redis_url=runtime.settings.redis_url,
+    max_tries=runtime.settings.consumer_max_tries,
 )
 
 

@@ -10,6 +10,7 @@ from services.submission.editions.routes import router as editions_router
 from services.submission.ideas.routes import router as ideas_router
 from services.submission.participants.routes import router as participants_router
 from shared.audit import AuditOriginMiddleware, audit_router
+from shared.dead_letter_routes import dead_letters_router
 from shared.http import create_app
 
 _settings = runtime.settings
@@ -28,6 +29,7 @@ app = create_app(
         ideas_router,
         attachments_router,
         audit_router(table=audit_log, get_session=runtime.get_session),
+        dead_letters_router(audit_table=audit_log, get_session=runtime.get_session),
     ],
     # Uploads carry files: their own limit (plus room for the multipart envelope); JSON stays at 1 MiB.
     body_limit_overrides={

@@ -28,6 +28,7 @@ handle_event = register_event_consumer(
     tables=messaging,
     handlers=HANDLERS,
     redis_url=runtime.settings.redis_url,
+    max_tries=runtime.settings.consumer_max_tries,
 )
 
 

@@ -3,6 +3,8 @@ or duplicated: tickets, notification jobs, and emails (by their deterministic Me
 
 from __future__ import annotations
 
+import json
+import subprocess
 import time
 import uuid
 from collections import Counter
@@ -10,17 +12,28 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+import redis
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
 from audisi.embedded import EmbeddedServers
 from audisi.processes import PROCESSES
-from shared.events import IdeaJudged, IdeaJudgedPayload, IdeaSnapshot, Person, PositionGroup
+from shared.events import IdeaJudged, IdeaJudgedPayload, IdeaSnapshot, Person, PositionGroup, handle_event_task_name
 from shared.outbox import publish
 from tests.support import RunningStack, SmtpSink
 
 PROCESS = {p.name: p for p in PROCESSES}
 EMAILS_PER_TICKET = 3  # the proposer, the agency, the committee
+
+
+@dataclass(frozen=True)
+class Deliveries:
+    """Outbox deliveries by state (a delivery is counted in each state it reached)."""
+
+    total: int
+    published: int
+    acked: int
+    dead: int
 
 
 @dataclass(frozen=True)
@@ -156,7 +169,37 @@ class Burst:
         time.sleep(2.0)  # let any late duplicate arrive before counting
         return self.counts(ids)
 
-    def restart_process(self, name: str) -> None:
-        """SIGKILL a process of the stack and start it again with the same command."""
+    def restart_process(self, name: str, extra_env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+        """SIGKILL a process of the stack (if it still runs) and start it again with the same command."""
         self.stack.stack.kill(name)
-        self.stack.stack.start_one(PROCESS[name])
+        return self.stack.stack.start_one(PROCESS[name], extra_env=extra_env)
+
+    def queued(self, queue: str) -> int:
+        """Events waiting in one of the stack's Celery queues (0 while Redis is down); beat's jobs not counted."""
+        client = redis.Redis.from_url(self.stack.env_for("implementation")["REDIS_URL"])
+        try:
+            raw: list[bytes] = client.lrange(queue, 0, -1)  # type: ignore[assignment]
+        except redis.RedisError:
+            return 0
+        finally:
+            client.close()
+        task = handle_event_task_name(queue)
+        return sum(1 for message in raw if json.loads(message)["headers"]["task"] == task)
+
+    def deliveries(self, ids: list[uuid.UUID], subscriber: str) -> Deliveries:
+        """The judging outbox's deliveries of these ideas' decisions to one subscriber, by state."""
+        engine = create_engine(self.stack.database_url("judging"))
+        try:
+            with engine.connect() as conn:
+                row = conn.execute(
+                    text(
+                        "SELECT count(*), count(d.published_at), count(d.acked_at), count(d.dead_at) "
+                        "FROM outbox_delivery d JOIN outbox_event e ON e.event_id = d.event_id "
+                        "WHERE d.subscriber = :subscriber "
+                        "AND CAST(e.body -> 'payload' ->> 'idea_id' AS uuid) = ANY(:ids)"
+                    ),
+                    {"subscriber": subscriber, "ids": ids},
+                ).one()
+        finally:
+            engine.dispose()
+        return Deliveries(*row)

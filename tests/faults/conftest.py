@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
@@ -10,6 +12,9 @@ from audisi.embedded import EmbeddedServers
 from audisi.testing.infra import embedded_infra
 from tests.faults.burst import Burst
 from tests.support import SmtpSink, start_stack
+
+#: The production values of the timers that recover lost messages (ServiceSettings' defaults).
+PRODUCTION_TIMERS = {"OUTBOX_REDELIVER_AFTER_SECONDS": "300", "BROKER_VISIBILITY_TIMEOUT_SECONDS": "3600"}
 
 
 @pytest.fixture(scope="module")
@@ -20,19 +25,44 @@ def smtp() -> Iterator[SmtpSink]:
     sink.stop()
 
 
+@contextmanager
+def burst_stack(
+    servers: EmbeddedServers, smtp: SmtpSink, *, prefix: str, workdir: Path, extra_env: dict[str, str]
+) -> Iterator[Burst]:
+    servers.start()
+    infra = embedded_infra(servers, "private")
+    with start_stack(
+        infra,
+        prefix=prefix,
+        smtp_port=smtp.port,
+        workdir=workdir,
+        mail=smtp.mail,
+        extra_env={"SMTP_RETRY_BASE_SECONDS": "0.5", "WEBHOOK_RETRY_BASE_SECONDS": "0.5", **extra_env},
+    ) as stack:
+        yield Burst(stack=stack, servers=servers, smtp=smtp)
+
+
 @pytest.fixture(scope="module")
 def burst(
     private_servers: EmbeddedServers, smtp: SmtpSink, test_run_id: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Burst]:
-    """The whole stack on private servers, and a way to push a burst of selected ideas through it."""
-    private_servers.start()
-    infra = embedded_infra(private_servers, "private")
-    with start_stack(
-        infra,
-        prefix=f"audisi_{test_run_id}f",
-        smtp_port=smtp.port,
-        workdir=tmp_path_factory.mktemp("faults"),
-        mail=smtp.mail,
-        extra_env={"SMTP_RETRY_BASE_SECONDS": "0.5", "WEBHOOK_RETRY_BASE_SECONDS": "0.5"},
-    ) as stack:
-        yield Burst(stack=stack, servers=private_servers, smtp=smtp)
+    """The whole stack on private servers (test timers), and a way to push a burst of selected ideas through it."""
+    with burst_stack(
+        private_servers, smtp, prefix=f"audisi_{test_run_id}f", workdir=tmp_path_factory.mktemp("faults"), extra_env={}
+    ) as burst:
+        yield burst
+
+
+@pytest.fixture(scope="module")
+def production_burst(
+    private_servers: EmbeddedServers, smtp: SmtpSink, test_run_id: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Burst]:
+    """The same, with the production timers for lost messages (outbox redelivery 300 s, broker visibility 1 h)."""
+    with burst_stack(
+        private_servers,
+        smtp,
+        prefix=f"audisi_{test_run_id}p",
+        workdir=tmp_path_factory.mktemp("faults-production-timers"),
+        extra_env=PRODUCTION_TIMERS,
+    ) as burst:
+        yield burst

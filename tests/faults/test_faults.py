@@ -1,7 +1,8 @@
 """Nothing lost, nothing duplicated: 500 selected ideas through the real stack while something breaks.
 
 Each test prints what it counted. Timings are shortened for tests (outbox redelivery 20 s, broker
-visibility 10 s, SMTP retry 0.5 s); the production values are in ARCHITECTURE.md.
+visibility 10 s, SMTP retry 0.5 s); the production values are in ARCHITECTURE.md, and
+test_production_timers.py runs what is about those timers with their production values.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import httpx
 import pytest
 
 from shared.auth import Role, TokenService
+from shared.outbox import FAILPOINT_AFTER_SEND, FAILPOINT_ENV, FAILPOINT_EXIT_CODE
 from shared.settings import ServiceSettings
 from tests.faults.burst import EMAILS_PER_TICKET, Burst, Counts
 from tests.support import JWT_SECRET, WebhookReceiver
@@ -76,14 +78,23 @@ def test_notifications_worker_killed_mid_send_loses_nothing(burst: Burst) -> Non
     assert_exact(counts, allowed_duplicates=1)
 
 
-def test_outbox_relays_killed_between_send_and_mark_lose_nothing(burst: Burst) -> None:
+def test_outbox_relay_killed_between_send_and_mark_sends_again_and_loses_nothing(burst: Burst) -> None:
+    # The judging relay runs with its failpoint armed: it exits right after sending its first batch, before
+    # marking it sent, which is where a crash makes the outbox send the same messages twice.
+    doomed = burst.restart_process("judging-relay", extra_env={FAILPOINT_ENV: FAILPOINT_AFTER_SEND})
     ids = burst.publish("kill-relay", BURST)
-    time.sleep(0.3)  # the judging relay is mid-way through its first batches
+    assert doomed.wait(timeout=120) == FAILPOINT_EXIT_CODE
+    # Proof it died in that window: its first batch reached the consumers (tickets appear) while not one
+    # of this burst's deliveries is marked published.
+    burst.wait_until(lambda: burst.tickets(ids) >= 1, 120, "a ticket from the batch sent before the crash")
+    sent_but_unmarked = burst.deliveries(ids, "implementation")
     burst.restart_process("judging-relay")
     burst.wait_until(lambda: burst.tickets(ids) >= 150, 120, "150 tickets")
-    burst.restart_process("implementation-relay")
+    burst.restart_process("implementation-relay")  # and the implementation relay is SIGKILLed mid-flow
     counts = burst.drain(ids)
-    report("outbox relays SIGKILL", counts)
+    report("outbox relays killed (judging at the send/mark failpoint, implementation by SIGKILL)", counts)
+    print(f"[relay failpoint] at the crash: {sent_but_unmarked}; after: {burst.deliveries(ids, 'implementation')}")
+    assert (sent_but_unmarked.total, sent_but_unmarked.published) == (BURST, 0)
     assert_exact(counts)
 
 
@@ -96,22 +107,22 @@ def test_redis_restarted_mid_flow_outbox_makes_up_for_lost_messages(burst: Burst
     assert_exact(counts)
 
 
-def test_postgres_restarted_mid_flow_apis_answer_503_then_recover(burst: Burst) -> None:
+@pytest.mark.parametrize("how", ["stop", "crash"])
+def test_postgres_stopped_or_crashed_mid_flow_apis_answer_503_then_recover(burst: Burst, how: str) -> None:
     headers = token(Role.COMMITTEE, agency="BKPSDM")
     tickets_url = f"{burst.stack.urls['implementation']}/api/v1/tickets"
-    ids = burst.publish("postgres", BURST)
+    ids = burst.publish(f"postgres-{how}", BURST)
     burst.wait_until(lambda: burst.tickets(ids) >= 100, 120, "100 tickets")
 
-    burst.servers.postgres.stop()
+    # "stop": a clean shutdown; "crash": an immediate stop (every backend killed, crash recovery at start).
+    getattr(burst.servers.postgres, how)()
     down = httpx.get(tickets_url, headers=headers, timeout=15)
     burst.servers.postgres.start()
     up = httpx.get(tickets_url, headers=headers, timeout=15)
 
     counts = burst.drain(ids)
-    report("PostgreSQL restart", counts)
-    print(
-        f"[PostgreSQL restart] while down: {down.status_code} {down.json()['error']['code']}; after: {up.status_code}"
-    )
+    report(f"PostgreSQL {how} and restart", counts)
+    print(f"[PostgreSQL {how}] while down: {down.status_code} {down.json()['error']['code']}; after: {up.status_code}")
     assert (down.status_code, down.json()["error"]["code"]) == (503, "service_unavailable")
     assert up.status_code == 200
     assert_exact(counts)

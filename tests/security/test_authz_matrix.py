@@ -152,6 +152,8 @@ SUBMISSION: dict[tuple[str, str], Rule] = OPS | {
     ("DELETE", "/api/v1/attachments/{attachment_id}"): Rule(401, (204, 404), 403, 403, 403, 403),
     ("GET", "/api/v1/audit"): admin_only(status=200),
     ("GET", "/api/v1/audit/export"): admin_only(status=200),
+    ("GET", "/api/v1/ops/dead-letters"): admin_only(status=200),
+    ("POST", "/api/v1/ops/dead-letters/replay"): admin_only(lambda _w, _v: Call(json={"event_ids": []})),
 }
 
 RUBRIC = {
@@ -241,6 +243,8 @@ JUDGING: dict[tuple[str, str], Rule] = OPS | {
     ("GET", "/api/v1/editions/{edition_code}/audit"): committee_only(status=200),
     ("GET", "/api/v1/audit"): admin_only(status=200),
     ("GET", "/api/v1/audit/export"): admin_only(status=200),
+    ("GET", "/api/v1/ops/dead-letters"): admin_only(status=200),
+    ("POST", "/api/v1/ops/dead-letters/replay"): admin_only(lambda _w, _v: Call(json={"event_ids": []})),
 }
 
 IMPLEMENTATION: dict[tuple[str, str], Rule] = OPS | {
@@ -306,6 +310,8 @@ IMPLEMENTATION: dict[tuple[str, str], Rule] = OPS | {
     ("GET", "/public/editions/{edition_code}"): public(),
     ("GET", "/api/v1/audit"): admin_only(status=200),
     ("GET", "/api/v1/audit/export"): admin_only(status=200),
+    ("GET", "/api/v1/ops/dead-letters"): admin_only(status=200),
+    ("POST", "/api/v1/ops/dead-letters/replay"): admin_only(lambda _w, _v: Call(json={"event_ids": []})),
 }
 
 #: Routes whose current answers break the table, found by this test in services it may not change; each is

@@ -47,7 +47,7 @@ def kernel_engine(kernel_settings: ServiceSettings) -> Iterator[Engine]:
     engine = create_engine(kernel_settings.database_url)
     yield engine
     with engine.begin() as conn:
-        conn.exec_driver_sql("TRUNCATE outbox_delivery, outbox_event, inbox_event")
+        conn.exec_driver_sql("TRUNCATE outbox_delivery, outbox_event, inbox_event, inbox_dead_letter")
     engine.dispose()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -9,14 +10,17 @@ from typing import Any
 import pytest
 import redis
 from sqlalchemy import Engine, text
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from shared.celery_app import make_celery
-from shared.consumer import register_event_consumer
+from shared.consumer import WORKER_DIED, register_event_consumer
+from shared.dead_letters import replay_inbox
 from shared.events import IdeaWithdrawn, IdeaWithdrawnPayload, Queue
-from shared.messaging import MessagingTables
+from shared.messaging import MessagingTables, tries_key
 from shared.outbox import ack_list_key
 from shared.settings import ServiceSettings
+from tests.shared.test_outbox import queued_bodies
 
 
 @pytest.fixture
@@ -25,21 +29,41 @@ def handled(kernel_engine: Engine) -> list[str]:
 
 
 @pytest.fixture
+def fixed() -> set[str]:
+    """Reasons whose handler bug has been fixed (for replays)."""
+    return set()
+
+
+@pytest.fixture
 def consumer_task(
-    kernel_settings: ServiceSettings, kernel_engine: Engine, tables: MessagingTables, handled: list[str]
+    kernel_settings: ServiceSettings,
+    kernel_engine: Engine,
+    tables: MessagingTables,
+    handled: list[str],
+    fixed: set[str],
 ) -> Any:
     celery_app = make_celery("test-consumer", kernel_settings, queues=["implementation"])
     factory = sessionmaker(bind=kernel_engine)
 
     def on_withdrawn(session: Session, event: IdeaWithdrawn) -> None:
         # An effect in the same transaction as the inbox row: a table the kernel database has.
-        session.execute(
-            text("INSERT INTO outbox_event (event_id, event_type, body) VALUES (:id, 'effect', '{}')"),
-            {"id": uuid.uuid4()},
-        )
-        handled.append(event.payload.reason)
-        if event.payload.reason == "boom":
+        effect = "INSERT INTO outbox_event (event_id, event_type, body) VALUES (:id, :type, '{}')"
+        effect_id = uuid.uuid4()
+        session.execute(text(effect), {"id": effect_id, "type": "effect"})
+        reason = event.payload.reason
+        handled.append(reason)
+        if reason in fixed:
+            return
+        if reason == "boom":
             raise RuntimeError("handler bug")
+        if reason == "integrity":  # the same key twice: an integrity error, permanent for this message
+            session.execute(text(effect), {"id": effect_id, "type": "effect"})
+        if reason == "data":  # text PostgreSQL cannot store: a data error, permanent for this message
+            session.execute(text(effect), {"id": uuid.uuid4(), "type": "nul\x00byte"})
+        if reason == "transient":
+            raise OperationalError("SELECT 1", {}, Exception("server closed the connection unexpectedly"))
+        if reason == "die":
+            os._exit(9)  # what the OOM killer or a segfault does to the worker process
 
     return register_event_consumer(
         celery_app,
@@ -48,6 +72,8 @@ def consumer_task(
         tables=tables,
         handlers={IdeaWithdrawn: on_withdrawn},
         redis_url=kernel_settings.redis_url,
+        retry_base_seconds=0.01,
+        max_tries=5,
     )
 
 
@@ -95,3 +121,121 @@ def test_unknown_event_type_is_acknowledged_and_ignored(consumer_task: Any, kern
     body["type"] = "idea.renamed.v9"
     assert consumer_task(event=body) == "ignored"
     assert effects(kernel_engine) == 0
+
+
+def dead_letters(engine: Engine) -> list[tuple[str, str, str, int, str]]:
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text("SELECT event_id, consumer, event_type, tries, last_error FROM inbox_dead_letter ORDER BY parked_at")
+        ).all()
+    return [tuple(r) for r in rows]
+
+
+def inbox_rows(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(text("SELECT count(*) FROM inbox_event")).scalar_one())
+
+
+def acks(client: redis.Redis, body: dict[str, Any]) -> list[bytes]:
+    """This event's acknowledgements (other tests' may be in the list too)."""
+    raw: list[bytes] = client.lrange(ack_list_key("submission"), 0, -1)  # type: ignore[assignment]
+    return [a for a in raw if a.startswith(body["event_id"].encode())]
+
+
+@pytest.mark.parametrize(
+    ("reason", "exception", "error"),
+    [
+        ("boom", RuntimeError, "RuntimeError: handler bug"),
+        ("integrity", IntegrityError, "IntegrityError: (psycopg.errors.UniqueViolation) duplicate key value"),
+        ("data", DataError, "DataError: (psycopg.DataError) PostgreSQL text fields cannot contain NUL"),
+    ],
+)
+def test_message_failing_for_good_is_tried_a_bounded_number_of_times_then_parked_and_acknowledged(
+    consumer_task: Any,
+    kernel_engine: Engine,
+    handled: list[str],
+    redis_client: redis.Redis,
+    reason: str,
+    exception: type[Exception],
+    error: str,
+) -> None:
+    body = envelope(reason)
+    for _ in range(4):  # called directly, a retry re-raises the error; the worker would retry with backoff
+        with pytest.raises(exception):
+            consumer_task(event=body)
+    assert acks(redis_client, body) == []
+    assert dead_letters(kernel_engine) == []
+
+    assert consumer_task(event=body) == "parked"
+
+    assert handled == [reason] * 5
+    ((event_id, consumer, event_type, tries, last_error),) = dead_letters(kernel_engine)
+    assert (event_id, consumer, event_type, tries) == (body["event_id"], "implementation", "idea.withdrawn.v1", 5)
+    assert last_error.startswith(error)
+    # Acknowledged, so the producer stops sending it; no effect, no inbox row; the tries are forgotten.
+    assert acks(redis_client, body) == [f"{body['event_id']}:implementation".encode()]
+    assert (effects(kernel_engine), inbox_rows(kernel_engine)) == (0, 0)
+    assert redis_client.exists(tries_key("implementation", body["event_id"])) == 0
+
+
+def test_transient_database_error_is_retried_without_counting_towards_parking(
+    consumer_task: Any, kernel_engine: Engine, handled: list[str], redis_client: redis.Redis
+) -> None:
+    body = envelope("transient")
+    for _ in range(8):
+        with pytest.raises(OperationalError):
+            consumer_task(event=body)
+    assert handled == ["transient"] * 8
+    assert dead_letters(kernel_engine) == []
+    assert redis_client.hget(tries_key("implementation", body["event_id"]), "tries") == b"0"
+
+
+def test_message_that_kills_its_worker_is_parked_after_max_tries_without_running_again(
+    consumer_task: Any, kernel_engine: Engine, handled: list[str], redis_client: redis.Redis
+) -> None:
+    body = envelope("die")
+    for _ in range(5):  # a real process runs the task and dies in the handler, as a worker would
+        pid = os.fork()
+        if pid == 0:
+            kernel_engine.dispose(close=False)
+            try:
+                consumer_task(event=body)
+            finally:
+                os._exit(3)  # not reached: the handler ends the process with status 9
+        _, status = os.waitpid(pid, 0)
+        assert os.waitstatus_to_exitcode(status) == 9
+
+    assert consumer_task(event=body) == "parked"
+
+    assert handled == []  # the sixth delivery never reached the handler (the forks ran it in their own memory)
+    assert dead_letters(kernel_engine) == [(body["event_id"], "implementation", "idea.withdrawn.v1", 5, WORKER_DIED)]
+    assert acks(redis_client, body) == [f"{body['event_id']}:implementation".encode()]
+    assert (effects(kernel_engine), inbox_rows(kernel_engine)) == (0, 0)
+
+
+def test_replayed_dead_letter_goes_back_to_its_queue_and_is_handled_once_fixed(
+    consumer_task: Any,
+    kernel_settings: ServiceSettings,
+    kernel_engine: Engine,
+    handled: list[str],
+    fixed: set[str],
+    redis_client: redis.Redis,
+) -> None:
+    body = envelope("boom")
+    for _ in range(4):
+        with pytest.raises(RuntimeError):
+            consumer_task(event=body)
+    assert consumer_task(event=body) == "parked"
+    fixed.add("boom")  # the bug is fixed and deployed
+
+    replayed = replay_inbox(
+        kernel_engine, celery_app=make_celery("replayer", kernel_settings), redis_client=redis_client
+    )
+
+    assert replayed == 1
+    assert dead_letters(kernel_engine) == []
+    (queued,) = queued_bodies(redis_client, "implementation")
+    assert queued == body
+    assert consumer_task(event=queued) == "handled"
+    assert (effects(kernel_engine), inbox_rows(kernel_engine)) == (1, 1)
+    assert handled == ["boom"] * 6
