@@ -16,7 +16,7 @@ def test_two_endpoints_of_one_agency_do_not_break_ticket_creation(implementation
     officer = Principal(uuid.uuid4(), Role.AGENCY, "DISDUKCAPIL", "Petugas", None)
     with implementation_runtime.session_factory() as session:
         for n in (1, 2):
-            body = {"url": f"https://disdukcapil.example.go.id/hook{n}", "secret": "s" * 32}
+            body = {"url": f"https://disdukcapil.example.go.id/hook{n}"}
             create_subscription(session, principal=officer, data=WebhookCreate.model_validate(body))
         handle_idea_judged(session, imf.judged(agency="DISDUKCAPIL"))
         session.commit()

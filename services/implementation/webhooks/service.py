@@ -1,8 +1,18 @@
 """Webhooks: deliveries are rows written with the change they carry; a Celery task sends each due one.
 
+Deliveries run on their own queue (`webhooks`) and worker, so an endpoint that accepts the connection and
+never answers delays nobody's tickets or email. The dispatcher (beat, every few seconds) leases due
+deliveries, at most `webhook_concurrency_per_endpoint` in flight per endpoint, and none for an endpoint whose
+circuit breaker is open (`webhook_circuit_failures` failures in a row; after `webhook_circuit_open_seconds`,
+one probe at a time until a success). A lease carries a token: the delivery task checks it just before the
+POST and records the outcome only under it, so a delivery is never sent by two workers.
+
 Backoff: after a failed attempt n (1-based) the next one waits base * 2**(n-1) seconds (capped at a
 day); after `webhook_max_attempts` the delivery is dead and copied to the dead-letter table, from
 which ops replay it (`POST /api/v1/ops/webhooks/dead-letters/replay` or `replay_dead_letters`).
+Every target is checked against `targets.py` (public addresses only) at registration and at each delivery,
+and a failure is recorded as a category (`timeout`, `connection_failed`, `HTTP 503`, `private_address`...),
+never as the remote's own words.
 """
 
 from __future__ import annotations
@@ -10,16 +20,17 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
-from sqlalchemy import cast, false, func, insert, literal, select, update
+from sqlalchemy import case, cast, false, func, insert, literal, or_, select, update
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session, sessionmaker
 
-from services.implementation.db import audit_log
+from services.implementation.db import audit_log, runtime
 from services.implementation.settings import ImplementationSettings
 from services.implementation.webhooks.models import (
     DeliveryStatus,
@@ -29,11 +40,19 @@ from services.implementation.webhooks.models import (
 )
 from services.implementation.webhooks.schemas import WebhookCreate
 from services.implementation.webhooks.signing import (
-    DELIVERY_HEADER,
     EVENT_HEADER,
+    ID_HEADER,
     SIGNATURE_HEADER,
     TIMESTAMP_HEADER,
+    new_secret,
     sign,
+)
+from services.implementation.webhooks.targets import (
+    BlockedTargetError,
+    Resolver,
+    check_url,
+    guarded_client,
+    system_resolver,
 )
 from shared.agencies import is_agency_code
 from shared.audit import record_audit
@@ -43,9 +62,6 @@ from shared.errors import Message, forbidden, invalid, not_found
 from shared.logging import get_logger
 
 log = get_logger(__name__)
-
-#: How long a claimed delivery is held by one worker before another may try it.
-DELIVERY_LEASE = timedelta(minutes=2)
 
 
 def enqueue_deliveries(session: Session, *, agency_code: str, seq: int, event_type: str, body: dict[str, Any]) -> None:
@@ -70,115 +86,234 @@ def backoff_seconds(settings: ImplementationSettings, attempts: int) -> float:
     return float(min(settings.webhook_retry_base_seconds * 2 ** max(attempts - 1, 0), 86400.0))
 
 
-def claim_due(session: Session, *, now: datetime, limit: int = 100) -> list[uuid.UUID]:
-    """Take due deliveries (leased, so two dispatchers never send the same one at once)."""
-    due = (
-        select(WebhookDelivery.id)
-        .where(WebhookDelivery.status == DeliveryStatus.PENDING, WebhookDelivery.next_attempt_at <= now)
-        .order_by(WebhookDelivery.next_attempt_at)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    )
-    ids = list(session.scalars(due))
-    if ids:
-        session.execute(
-            update(WebhookDelivery).where(WebhookDelivery.id.in_(ids)).values(next_attempt_at=now + DELIVERY_LEASE)
+#: Serialises dispatchers (two overlapping dispatch runs would each see the same free slots of an endpoint).
+_DISPATCH_LOCK = 0x5745_4248  # "WEBH"
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A delivery taken by one dispatch run: the token fences the POST and the recording of its outcome."""
+
+    delivery_id: uuid.UUID
+    token: uuid.UUID
+
+
+def claim_due(session: Session, *, now: datetime, settings: ImplementationSettings, limit: int = 100) -> list[Claim]:
+    """Lease due deliveries, oldest change first, at most `webhook_concurrency_per_endpoint` in flight per
+    endpoint (one while its circuit is half-open), none for an endpoint whose circuit is open."""
+    if not session.scalar(select(func.pg_try_advisory_xact_lock(_DISPATCH_LOCK))):
+        return []  # another dispatch run is at work; the next tick takes what it leaves
+    in_flight = (
+        select(WebhookDelivery.subscription_id, func.count().label("n"))
+        .where(
+            WebhookDelivery.status == DeliveryStatus.PENDING,
+            WebhookDelivery.lease_token.is_not(None),
+            WebhookDelivery.next_attempt_at > now,
         )
-    return ids
+        .group_by(WebhookDelivery.subscription_id)
+        .subquery()
+    )
+    ranked = (
+        select(
+            WebhookDelivery.id,
+            func.row_number()
+            .over(
+                partition_by=WebhookDelivery.subscription_id,
+                order_by=(WebhookDelivery.change_seq, WebhookDelivery.id),
+            )
+            .label("rank"),
+            case(
+                (WebhookSubscription.consecutive_failures >= settings.webhook_circuit_failures, 1),
+                else_=settings.webhook_concurrency_per_endpoint,
+            ).label("slots"),
+            func.coalesce(in_flight.c.n, 0).label("busy"),
+            WebhookDelivery.next_attempt_at,
+        )
+        .join(WebhookSubscription, WebhookSubscription.id == WebhookDelivery.subscription_id)
+        .outerjoin(in_flight, in_flight.c.subscription_id == WebhookDelivery.subscription_id)
+        .where(
+            WebhookDelivery.status == DeliveryStatus.PENDING,
+            WebhookDelivery.next_attempt_at <= now,
+            or_(WebhookSubscription.circuit_open_until.is_(None), WebhookSubscription.circuit_open_until <= now),
+        )
+        .subquery()
+    )
+    ids = list(
+        session.scalars(
+            select(ranked.c.id)
+            .where(ranked.c.rank <= ranked.c.slots - ranked.c.busy)
+            .order_by(ranked.c.next_attempt_at)
+            .limit(limit)
+        )
+    )
+    claims = [Claim(delivery_id, uuid.uuid4()) for delivery_id in ids]
+    lease_end = now + timedelta(seconds=settings.webhook_lease_seconds())
+    for claim in claims:
+        session.execute(
+            update(WebhookDelivery)
+            .where(WebhookDelivery.id == claim.delivery_id)
+            .values(next_attempt_at=lease_end, lease_token=claim.token)
+        )
+    return claims
 
 
 def deliver(
     *,
     session_factory: sessionmaker[Session],
-    delivery_id: uuid.UUID,
+    claim: Claim,
     settings: ImplementationSettings,
     client: httpx.Client | None = None,
     now: datetime | None = None,
 ) -> str:
-    """Send one delivery; record success, a backoff, or a dead letter. Returns the new status."""
+    """Send one claimed delivery; record success, a backoff, or a dead letter. Returns the new status, or
+    `lease_lost` when the claim no longer holds the delivery (nothing is sent then).
+
+    The lease is checked just before the POST, with room for the whole POST left in it: a task that waited in
+    the queue until its lease ended (and another dispatch run took the delivery) sends nothing.
+    """
     now = now or utcnow()
+    delivery_id = claim.delivery_id
     with unit_of_work(session_factory) as session:
         row = session.execute(
             select(WebhookDelivery, WebhookSubscription)
             .join(WebhookSubscription, WebhookSubscription.id == WebhookDelivery.subscription_id)
-            .where(WebhookDelivery.id == delivery_id)
+            .where(
+                WebhookDelivery.id == delivery_id,
+                WebhookDelivery.lease_token == claim.token,
+                WebhookDelivery.status == DeliveryStatus.PENDING,
+                WebhookDelivery.next_attempt_at >= now + timedelta(seconds=4 * settings.webhook_timeout_seconds),
+            )
+            .with_for_update(of=WebhookDelivery)
         ).first()
-        if row is None or row[0].status != DeliveryStatus.PENDING:
-            return "gone" if row is None else row[0].status
+        if row is None:
+            log.warning("webhook lease lost before sending", delivery_id=str(delivery_id))
+            return "lease_lost"
         delivery, subscription = row
-        url, secret, event_type = subscription.url, subscription.secret, delivery.event_type
+        url, secret, event_type, subscription_id = (
+            subscription.url,
+            subscription.secret,
+            delivery.event_type,
+            subscription.id,
+        )
         body = json.dumps(delivery.body, separators=(",", ":"), sort_keys=True).encode()
         attempts = delivery.attempts
         active = subscription.active
     if not active:
         with unit_of_work(session_factory) as session:
-            _dead(session, delivery_id, attempts=attempts, error="subscription disabled", status_code=None)
+            _dead(session, claim, attempts=attempts, error="subscription_disabled", status_code=None)
         return DeliveryStatus.DEAD
     timestamp = int(time.time())
     headers = {
         "Content-Type": "application/json",
-        "User-Agent": "Audisi-Webhooks/1",
+        "User-Agent": "Audisi-Webhooks/2",
+        ID_HEADER: str(delivery_id),
         TIMESTAMP_HEADER: str(timestamp),
-        SIGNATURE_HEADER: sign(secret, timestamp, body),
-        DELIVERY_HEADER: str(delivery_id),
+        SIGNATURE_HEADER: sign(secret, msg_id=str(delivery_id), timestamp=timestamp, body=body),
         EVENT_HEADER: event_type,
     }
     error: str | None = None
     status_code: int | None = None
-    own_client = client is None
-    http = client or httpx.Client(timeout=settings.webhook_timeout_seconds, follow_redirects=False)
+    http = client or guarded_client(settings)
     try:
+        if settings.webhook_require_https and not url.startswith("https://"):
+            raise BlockedTargetError("https_required")
         response = http.post(url, content=body, headers=headers)
         status_code = response.status_code
         if not 200 <= status_code < 300:
             error = f"HTTP {status_code}"
+    except BlockedTargetError as exc:
+        error = exc.reason
     except httpx.HTTPError as exc:
-        error = f"{type(exc).__name__}: {exc}"
+        # The agency sees a category, never the remote's words (they would map the network behind the URL).
+        error = _error_code(exc)
+        log.info("webhook delivery failed", delivery_id=str(delivery_id), error=f"{type(exc).__name__}: {exc}")
     finally:
-        if own_client:
+        if client is None:
             http.close()
     attempts += 1
     with unit_of_work(session_factory) as session:
+        fenced = (
+            update(WebhookDelivery)
+            .where(WebhookDelivery.id == delivery_id, WebhookDelivery.lease_token == claim.token)
+            .returning(WebhookDelivery.id)
+        )
         if error is None:
-            session.execute(
-                update(WebhookDelivery)
-                .where(WebhookDelivery.id == delivery_id)
-                .values(
+            recorded = session.execute(
+                fenced.values(
                     status=DeliveryStatus.DELIVERED,
                     attempts=attempts,
                     delivered_at=now,
                     last_status_code=status_code,
                     last_error=None,
+                    lease_token=None,
                 )
-            )
-            return DeliveryStatus.DELIVERED
+            ).first()
+            _endpoint_result(session, subscription_id, ok=True, now=now, settings=settings)
+            return DeliveryStatus.DELIVERED if recorded else "lease_lost"
+        _endpoint_result(session, subscription_id, ok=False, now=now, settings=settings)
         if attempts >= settings.webhook_max_attempts:
-            _dead(session, delivery_id, attempts=attempts, error=error, status_code=status_code)
+            if not _dead(session, claim, attempts=attempts, error=error, status_code=status_code):
+                return "lease_lost"
             log.warning("webhook delivery dead", delivery_id=str(delivery_id), error=error)
             return DeliveryStatus.DEAD
         delay = backoff_seconds(settings, attempts)
-        session.execute(
-            update(WebhookDelivery)
-            .where(WebhookDelivery.id == delivery_id)
-            .values(
+        recorded = session.execute(
+            fenced.values(
                 attempts=attempts,
                 last_error=error,
                 last_status_code=status_code,
                 next_attempt_at=now + timedelta(seconds=delay),
+                lease_token=None,
             )
-        )
+        ).first()
     log.info("webhook delivery deferred", delivery_id=str(delivery_id), error=error, retry_in=delay)
-    return DeliveryStatus.PENDING
+    return DeliveryStatus.PENDING if recorded else "lease_lost"
 
 
-def _dead(session: Session, delivery_id: uuid.UUID, *, attempts: int, error: str, status_code: int | None) -> None:
-    delivery = session.get(WebhookDelivery, delivery_id, with_for_update=True)
-    assert delivery is not None
+def _error_code(exc: httpx.HTTPError) -> str:
+    if isinstance(exc, httpx.TimeoutException):
+        return "timeout"
+    if isinstance(exc, httpx.ConnectError):
+        return "connection_failed"
+    return "request_failed"
+
+
+def _endpoint_result(
+    session: Session, subscription_id: uuid.UUID, *, ok: bool, now: datetime, settings: ImplementationSettings
+) -> None:
+    """Feed the endpoint's circuit breaker: a success closes it; the n-th failure in a row opens it."""
+    if ok:
+        values: dict[str, Any] = {"consecutive_failures": 0, "circuit_open_until": None}
+    else:
+        failures = WebhookSubscription.consecutive_failures + 1
+        values = {
+            "consecutive_failures": failures,
+            "circuit_open_until": case(
+                (
+                    failures >= settings.webhook_circuit_failures,
+                    literal(now + timedelta(seconds=settings.webhook_circuit_open_seconds)),
+                ),
+                else_=WebhookSubscription.circuit_open_until,
+            ),
+        }
+    session.execute(update(WebhookSubscription).where(WebhookSubscription.id == subscription_id).values(**values))
+
+
+def _dead(session: Session, claim: Claim, *, attempts: int, error: str, status_code: int | None) -> bool:
+    """Mark a delivery dead and copy it to the dead letters, if the claim still holds it."""
+    delivery = session.scalars(
+        select(WebhookDelivery)
+        .where(WebhookDelivery.id == claim.delivery_id, WebhookDelivery.lease_token == claim.token)
+        .with_for_update()
+    ).first()
+    if delivery is None:
+        return False
     subscription = session.get(WebhookSubscription, delivery.subscription_id)
     delivery.status = DeliveryStatus.DEAD
     delivery.attempts = attempts
     delivery.last_error = error
     delivery.last_status_code = status_code
+    delivery.lease_token = None
     session.add(
         WebhookDeadLetter(
             delivery_id=delivery.id,
@@ -189,6 +324,7 @@ def _dead(session: Session, delivery_id: uuid.UUID, *, attempts: int, error: str
             last_error=error,
         )
     )
+    return True
 
 
 def replay_dead_letters(
@@ -212,7 +348,7 @@ def replay_dead_letters(
         session.execute(
             update(WebhookDelivery)
             .where(WebhookDelivery.id.in_([letter.delivery_id for letter in letters]))
-            .values(status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=now, last_error=None)
+            .values(status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=now, last_error=None, lease_token=None)
         )
         record_audit(
             session,
@@ -249,13 +385,36 @@ def _agency_of(principal: Principal, requested: str | None) -> str:
     raise forbidden()
 
 
-def create_subscription(session: Session, *, principal: Principal, data: WebhookCreate) -> WebhookSubscription:
-    """Register an endpoint for the caller's agency (or, for the committee, the named one)."""
+_REFUSED_TARGET = {
+    "https_required": Message("Alamat webhook harus memakai https", "The webhook URL must use https"),
+    "private_address": Message(
+        "Alamat webhook mengarah ke jaringan internal atau lokal",
+        "The webhook URL points at an internal or local network address",
+    ),
+}
+
+
+def create_subscription(
+    session: Session,
+    *,
+    principal: Principal,
+    data: WebhookCreate,
+    settings: ImplementationSettings | None = None,
+    resolve: Resolver = system_resolver,
+) -> WebhookSubscription:
+    """Register an endpoint for the caller's agency (or, for the committee, the named one), signing with the
+    agency's own secret or a new one (the caller shows it this once)."""
     code = _agency_of(principal, data.agency_code)
     if not is_agency_code(code):
         raise invalid("unknown_agency", Message("Kode instansi tidak dikenal", "Unknown agency code"), {"code": code})
+    url = str(data.url)
+    try:
+        check_url(url, settings or runtime.settings, resolve)
+    except BlockedTargetError as exc:
+        raise invalid("webhook_url_refused", _REFUSED_TARGET[exc.reason], {"reason": exc.reason}) from exc
+    secret = data.secret or new_secret()
     subscription = WebhookSubscription(
-        agency_code=code, url=str(data.url), secret=data.secret, active=True, created_by=principal.user_id
+        agency_code=code, url=url, secret=secret, active=True, created_by=principal.user_id
     )
     session.add(subscription)
     session.flush()
