@@ -78,8 +78,9 @@ class ImplementationSettings(ServiceSettings):
         return self.smtp_send_deadline_seconds + self.smtp_record_sent_within_seconds + 15.0
 
     def webhook_lease_seconds(self) -> float:
-        """How long a worker holds a claimed delivery: the worst POST (connect, send, answer) with a margin."""
-        return 4 * self.webhook_timeout_seconds + 30.0
+        """How long a claimed delivery is held: two minutes to wait in the webhooks queue, then the worst POST
+        (connect, send, answer) with room to spare; the task sends only while that much of the lease is left."""
+        return 120.0 + 4 * self.webhook_timeout_seconds
 
     @model_validator(mode="after")
     def _delivery_bounds(self) -> Self:
