@@ -16,7 +16,7 @@ from sqlalchemy.exc import DBAPIError
 from services.implementation.db import audit_log
 from services.implementation.tests.factories import withdrawn
 from services.implementation.tests.helpers import consume, open_ticket
-from services.implementation.webhooks.service import claim_due, deliver
+from services.implementation.webhooks.delivery import claim_due, deliver
 from services.implementation.webhooks.signing import new_secret
 from shared.auth import Role
 from shared.db import unit_of_work, utcnow

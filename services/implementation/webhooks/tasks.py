@@ -8,7 +8,7 @@ import uuid
 from celery import Celery
 
 from services.implementation.db import runtime
-from services.implementation.webhooks import service
+from services.implementation.webhooks import delivery
 from shared.db import unit_of_work, utcnow
 
 #: The queue of webhook work: a slow or silent endpoint holds the webhook worker's processes only.
@@ -22,13 +22,13 @@ def register(app: Celery) -> None:
 
     @app.task(name=DELIVER_TASK, ignore_result=True, acks_late=True)
     def deliver_webhook(*, delivery_id: str, lease_token: str) -> str:
-        claim = service.Claim(uuid.UUID(delivery_id), uuid.UUID(lease_token))
-        return service.deliver(session_factory=runtime.session_factory, claim=claim, settings=runtime.settings)
+        claim = delivery.Claim(uuid.UUID(delivery_id), uuid.UUID(lease_token))
+        return delivery.deliver(session_factory=runtime.session_factory, claim=claim, settings=runtime.settings)
 
     @app.task(name=DISPATCH_TASK, ignore_result=True)
     def dispatch_webhooks() -> int:
         with unit_of_work(runtime.session_factory) as session:
-            claims = service.claim_due(session, now=utcnow(), settings=runtime.settings)
+            claims = delivery.claim_due(session, now=utcnow(), settings=runtime.settings)
         for claim in claims:
             deliver_webhook.apply_async(
                 kwargs={"delivery_id": str(claim.delivery_id), "lease_token": str(claim.token)}, queue=QUEUE

@@ -16,8 +16,9 @@ from services.implementation.settings import ImplementationSettings
 from services.implementation.tests.conftest import SilentServer
 from services.implementation.tests.helpers import open_ticket
 from services.implementation.tests.webhooks.conftest import Receiver
+from services.implementation.webhooks.delivery import Claim, claim_due, deliver
 from services.implementation.webhooks.models import WebhookDeadLetter, WebhookDelivery, WebhookSubscription
-from services.implementation.webhooks.service import Claim, claim_due, deliver, replay_dead_letters
+from services.implementation.webhooks.service import replay_dead_letters
 from services.implementation.webhooks.signing import new_secret, sign
 from shared.auth import Role
 from shared.db import unit_of_work, utcnow
