@@ -83,14 +83,17 @@ def claim_due(session: Session, *, now: datetime, settings: ImplementationSettin
     endpoint (one while its circuit is half-open), none for an endpoint whose circuit is open."""
     if not session.scalar(select(func.pg_try_advisory_xact_lock(_DISPATCH_LOCK))):
         return []  # another dispatch run is at work; the next tick takes what it leaves
+    # An endpoint is a URL: subscriptions of several agencies to one URL share its slots.
     in_flight = (
-        select(WebhookDelivery.subscription_id, func.count().label("n"))
+        select(WebhookSubscription.url, func.count().label("n"))
+        .select_from(WebhookDelivery)
+        .join(WebhookSubscription, WebhookSubscription.id == WebhookDelivery.subscription_id)
         .where(
             WebhookDelivery.status == DeliveryStatus.PENDING,
             WebhookDelivery.lease_token.is_not(None),
             WebhookDelivery.next_attempt_at > now,
         )
-        .group_by(WebhookDelivery.subscription_id)
+        .group_by(WebhookSubscription.url)
         .subquery()
     )
     ranked = (
@@ -98,7 +101,7 @@ def claim_due(session: Session, *, now: datetime, settings: ImplementationSettin
             WebhookDelivery.id,
             func.row_number()
             .over(
-                partition_by=WebhookDelivery.subscription_id,
+                partition_by=WebhookSubscription.url,
                 order_by=(WebhookDelivery.change_seq, WebhookDelivery.id),
             )
             .label("rank"),
@@ -110,7 +113,7 @@ def claim_due(session: Session, *, now: datetime, settings: ImplementationSettin
             WebhookDelivery.next_attempt_at,
         )
         .join(WebhookSubscription, WebhookSubscription.id == WebhookDelivery.subscription_id)
-        .outerjoin(in_flight, in_flight.c.subscription_id == WebhookDelivery.subscription_id)
+        .outerjoin(in_flight, in_flight.c.url == WebhookSubscription.url)
         .where(
             WebhookDelivery.status == DeliveryStatus.PENDING,
             WebhookDelivery.next_attempt_at <= now,

@@ -216,18 +216,22 @@ def test_delivery_not_sent_when_too_little_of_its_lease_is_left(
 def test_at_most_the_endpoint_concurrency_in_flight_per_endpoint(
     implementation_runtime: Any, client: TestClient, tokens: Any
 ) -> None:
-    slow_id, _ = register(client, tokens, "https://lambat.disdukcapil.example/hook")
-    other_id, _ = register(client, tokens, "https://dinkes.example/hook", agency="DINKES")
+    slow = "https://lambat.example.go.id/hook"
+    slow_id, _ = register(client, tokens, slow)
+    shared_id, _ = register(client, tokens, slow, agency="DINKES")  # the same endpoint serves two agencies
+    other_id, _ = register(client, tokens, "https://dinkes.example.go.id/hook", agency="DINKES")
     for _ in range(3):
         open_ticket(implementation_runtime.session_factory)
     open_ticket(implementation_runtime.session_factory, agency="DINKES")
     settings = settings_of(implementation_runtime, webhook_concurrency_per_endpoint=2)
     now = utcnow()
-    first = claim(implementation_runtime, settings, now)
-    claimed = {c.delivery_id for c in first}
+    claimed = {c.delivery_id for c in claim(implementation_runtime, settings, now)}
     rows = deliveries(implementation_runtime)  # in order of change
-    assert [row.id in claimed for row in rows if str(row.subscription_id) == slow_id] == [True, True, False]
-    assert [row.id in claimed for row in rows if str(row.subscription_id) == other_id] == [True]
+
+    def taken(subscription_id: str) -> list[bool]:
+        return [row.id in claimed for row in rows if str(row.subscription_id) == subscription_id]
+
+    assert (taken(slow_id), taken(shared_id), taken(other_id)) == ([True, True, False], [False], [True])
     assert claim(implementation_runtime, settings, now + timedelta(seconds=1)) == []  # two still in flight
 
 
