@@ -1,7 +1,7 @@
 """The implementation service's Celery app: event consumers, the email sender, webhooks and the beat schedule.
 
-audisi worker implementation                          # queue "implementation": tickets, escalations
-audisi worker implementation --queues notifications   # queue "notifications": jobs, in-app, email, its sweep
+audisi worker implementation                          # queue "implementation": tickets, escalations, email sweep
+audisi worker implementation --queues notifications   # queue "notifications": jobs, in-app, email
 audisi worker implementation --queues webhooks        # queue "webhooks": agencies' endpoints
 audisi beat implementation                            # the schedule below (one replica)
 
@@ -80,7 +80,8 @@ celery_app.conf.beat_schedule = {
     "sweep-emails": {
         "task": notification_tasks.SWEEP_TASK,
         "schedule": settings.smtp_sweep_seconds,
-        "options": {"queue": str(Queue.NOTIFICATIONS), "expires": settings.smtp_sweep_seconds * 2},
+        # Not on "notifications": behind a backlog of sends there, each sweep would expire before it ran.
+        "options": {"queue": str(Queue.IMPLEMENTATION), "expires": settings.smtp_sweep_seconds * 2},
     },
     "daily-digest": {
         "task": notification_tasks.DIGEST_TASK,

@@ -62,7 +62,7 @@ def test_sends_in_progress_are_not_cancelled_when_the_broker_connection_drops(im
     assert (celery_app.conf.task_acks_late, celery_app.conf.task_reject_on_worker_lost) == (True, True)
 
 
-def test_webhook_work_has_its_own_queue_and_email_sweep_runs_with_the_mailer(implementation_runtime: Any) -> None:
+def test_webhook_work_has_its_own_queue_away_from_tickets_and_the_email_sweep(implementation_runtime: Any) -> None:
     from audisi.processes import PROCESSES
     from services.implementation.worker import celery_app
 
@@ -70,7 +70,7 @@ def test_webhook_work_has_its_own_queue_and_email_sweep_runs_with_the_mailer(imp
     assert router.route({}, "audisi.webhooks.deliver")["queue"].name == "webhooks"
     assert router.route({}, "audisi.webhooks.dispatch")["queue"].name == "webhooks"
     queues = {name: entry["options"]["queue"] for name, entry in celery_app.conf.beat_schedule.items()}
-    assert (queues["dispatch-webhooks"], queues["sweep-emails"]) == ("webhooks", "notifications")
+    assert (queues["dispatch-webhooks"], queues["sweep-emails"]) == ("webhooks", "implementation")
     workers = {p.name: p.command for p in PROCESSES if p.service == "implementation" and "worker" in p.command}
     assert workers == {
         "implementation-worker": ("audisi", "worker", "implementation"),
