@@ -26,6 +26,7 @@ PROCESSES: tuple[Process, ...] = (
     Process(
         "notifications-worker", "implementation", ("audisi", "worker", "implementation", "--queues", "notifications")
     ),
+    Process("webhooks-worker", "implementation", ("audisi", "worker", "implementation", "--queues", "webhooks")),
     Process("submission-relay", "submission", ("audisi", "relay", "submission")),
     Process("judging-relay", "judging", ("audisi", "relay", "judging")),
     Process("implementation-relay", "implementation", ("audisi", "relay", "implementation")),

@@ -202,7 +202,7 @@ class WebhookReceiver:
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
                 with receiver.lock:
                     receiver.received.append(
-                        (self.headers.get("X-Audisi-Delivery", ""), self.headers.get("X-Audisi-Event", ""), body)
+                        (self.headers.get("webhook-id", ""), self.headers.get("X-Audisi-Event", ""), body)
                     )
                 self.send_response(204)
                 self.end_headers()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ipaddress import IPv4Network, IPv6Network
 from typing import Self
 
 from pydantic import model_validator
@@ -18,7 +19,13 @@ class ImplementationSettings(ServiceSettings):
     smtp_username: str | None = None
     smtp_password: str | None = None
     smtp_starttls: bool = False
+    # Each SMTP network operation may wait `smtp_timeout_seconds`; the whole exchange (connect to QUIT) is cut
+    # at `smtp_send_deadline_seconds`, so the worst send has a bound that the job's lease can exceed.
     smtp_timeout_seconds: float = 10.0
+    smtp_send_deadline_seconds: float = 60.0
+    # Once the server has an email, a worker keeps trying to record it as sent through a database outage this
+    # long. The lease covers the send and this window, so nobody takes the job over meanwhile.
+    smtp_record_sent_within_seconds: float = 300.0
     mail_from: str = "Audisi <noreply@audisi.trenggalekkab.go.id>"
     public_base_url: str = "http://localhost:8003"
     committee_email: str = "panitia.ata@trenggalekkab.go.id"
@@ -36,15 +43,57 @@ class ImplementationSettings(ServiceSettings):
     webhook_retry_base_seconds: float = 10.0
     webhook_timeout_seconds: float = 10.0
     webhook_dispatch_seconds: float = 5.0
+    # At most this many deliveries in flight per endpoint (in order of change), so one slow receiver holds at
+    # most this many of the webhook worker's processes.
+    webhook_concurrency_per_endpoint: int = 2
+    # Circuit breaker: after this many failures in a row an endpoint gets nothing for `webhook_circuit_open_seconds`,
+    # then one delivery at a time until one succeeds.
+    webhook_circuit_failures: int = 5
+    webhook_circuit_open_seconds: float = 300.0
+    # Webhook targets must resolve to public addresses. Development and tests may allow private networks here
+    # (unset: loopback only, for local receivers); production refuses to start with any.
+    webhook_allowed_private_networks: list[IPv4Network | IPv6Network] | None = None
     # Deadlines: a ticket or milestone past its due date reminds the agency; this many days later, the committee.
     escalation_committee_after_days: int = 7
     escalation_interval_seconds: float = 3600.0
     # Daily digest for agency and committee users who chose it, sent at this hour, Asia/Jakarta.
     digest_hour_wib: int = 7
 
+    @property
+    def webhook_private_networks(self) -> list[IPv4Network | IPv6Network]:
+        """The private networks webhook targets may be in: none in production, loopback unless set elsewhere."""
+        if self.environment == Environment.PRODUCTION:
+            return []
+        if self.webhook_allowed_private_networks is None:
+            return [IPv4Network("127.0.0.0/8"), IPv6Network("::1/128")]
+        return self.webhook_allowed_private_networks
+
+    @property
+    def webhook_require_https(self) -> bool:
+        """Plain http only for local receivers in development and tests."""
+        return self.environment == Environment.PRODUCTION
+
+    def email_lease_seconds(self) -> float:
+        """How long a worker holds a claimed email: the worst send, then the window to record it as sent."""
+        return self.smtp_send_deadline_seconds + self.smtp_record_sent_within_seconds + 15.0
+
+    def webhook_lease_seconds(self) -> float:
+        """How long a claimed delivery is held: two minutes to wait in the webhooks queue, then the worst POST
+        (connect, send, answer) with room to spare; the task sends only while that much of the lease is left."""
+        return 120.0 + 4 * self.webhook_timeout_seconds
+
     @model_validator(mode="after")
-    def _refuse_the_mail_catcher_in_production(self) -> Self:
-        # The default is a local mail catcher: in production, official email would vanish into it.
-        if self.environment == Environment.PRODUCTION and "smtp_host" not in self.model_fields_set:
-            raise ValueError("SMTP_HOST must name the mail server in production")
+    def _production_delivery(self) -> Self:
+        if self.smtp_send_deadline_seconds < self.smtp_timeout_seconds:
+            raise ValueError("SMTP_SEND_DEADLINE_SECONDS must be at least SMTP_TIMEOUT_SECONDS")
+        if self.environment == Environment.PRODUCTION:
+            # The default is a local mail catcher: in production, official email would vanish into it.
+            if "smtp_host" not in self.model_fields_set:
+                raise ValueError("SMTP_HOST must name the mail server in production")
+            if self.webhook_allowed_private_networks:
+                raise ValueError("WEBHOOK_ALLOWED_PRIVATE_NETWORKS is for development and tests only")
+            lease = max(self.email_lease_seconds(), self.webhook_lease_seconds())
+            if self.broker_visibility_timeout_seconds <= lease:
+                # Redis would hand a running send's message to a second worker before the lease ends.
+                raise ValueError(f"BROKER_VISIBILITY_TIMEOUT_SECONDS must exceed the longest lease ({lease:.0f} s)")
         return self

@@ -1,8 +1,14 @@
 """The implementation service's Celery app: event consumers, the email sender, webhooks and the beat schedule.
 
-audisi worker implementation                          # queue "implementation": tickets, webhooks, beat jobs
+audisi worker implementation                          # queue "implementation": tickets, escalations, email sweep
 audisi worker implementation --queues notifications   # queue "notifications": jobs, in-app, email
+audisi worker implementation --queues webhooks        # queue "webhooks": agencies' endpoints
 audisi beat implementation                            # the schedule below (one replica)
+
+A send in progress (an email, a webhook POST) is not cancelled when the worker loses its broker connection:
+cancelling cannot take back what the remote already has, and the job's lease (kept in the database, fenced by
+its token) already stops anyone else from sending it. The unacknowledged message comes back after the broker
+visibility timeout, which exceeds every lease (checked in production settings), and finds the job done.
 """
 
 from __future__ import annotations
@@ -24,8 +30,14 @@ from shared.consumer import register_event_consumer
 from shared.events import IdeaJudged, IdeaWithdrawn, NotificationRequested, Queue
 
 settings = runtime.settings
-celery_app = make_celery("implementation", settings, queues=[Queue.IMPLEMENTATION, Queue.NOTIFICATIONS])
-celery_app.conf.task_routes = {"audisi.notifications.*": {"queue": str(Queue.NOTIFICATIONS)}}
+celery_app = make_celery(
+    "implementation", settings, queues=[Queue.IMPLEMENTATION, Queue.NOTIFICATIONS, webhook_tasks.QUEUE]
+)
+celery_app.conf.task_routes = {
+    "audisi.notifications.*": {"queue": str(Queue.NOTIFICATIONS)},
+    "audisi.webhooks.*": {"queue": webhook_tasks.QUEUE},
+}
+celery_app.conf.worker_cancel_long_running_tasks_on_connection_loss = False
 
 handle_implementation_event = register_event_consumer(
     celery_app,
@@ -60,7 +72,7 @@ celery_app.conf.beat_schedule = {
     "dispatch-webhooks": {
         "task": webhook_tasks.DISPATCH_TASK,
         "schedule": settings.webhook_dispatch_seconds,
-        "options": {"queue": str(Queue.IMPLEMENTATION), "expires": settings.webhook_dispatch_seconds * 2},
+        "options": {"queue": webhook_tasks.QUEUE, "expires": settings.webhook_dispatch_seconds * 2},
     },
     "escalate-overdue": {
         "task": ticket_tasks.ESCALATE_TASK,
@@ -70,6 +82,7 @@ celery_app.conf.beat_schedule = {
     "sweep-emails": {
         "task": notification_tasks.SWEEP_TASK,
         "schedule": settings.smtp_sweep_seconds,
+        # Not on "notifications": behind a backlog of sends there, each sweep would expire before it ran.
         "options": {"queue": str(Queue.IMPLEMENTATION), "expires": settings.smtp_sweep_seconds * 2},
     },
     "daily-digest": {

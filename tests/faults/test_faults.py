@@ -134,7 +134,7 @@ def test_smtp_server_and_webhook_endpoint_down_for_a_while_then_everything_arriv
     hook = httpx.post(
         f"{burst.stack.urls['implementation']}/api/v1/webhooks",
         headers=officer,
-        json={"url": receiver.url, "secret": "rahasia-webhook-disdukcapil-2026"},
+        json={"url": receiver.url},
         timeout=15,
     )
     assert hook.status_code == 201, hook.text

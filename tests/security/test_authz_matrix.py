@@ -292,7 +292,7 @@ IMPLEMENTATION: dict[tuple[str, str], Rule] = OPS | {
         OK,
         201,
         OK,
-        lambda _w, _v: Call(json={"url": "https://disdukcapil.example.go.id/hook2", "secret": "t" * 32}),
+        lambda _w, _v: Call(json={"url": "https://disdukcapil.example.go.id/hook2"}),
     ),
     # Webhooks are the agencies' integration: officers (own agency's only) and the committee.
     ("GET", "/api/v1/webhooks"): Rule(401, 403, 403, 200, 200, 200),

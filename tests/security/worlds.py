@@ -194,9 +194,7 @@ def implementation_world(runtime: Any, participant_id: uuid.UUID) -> World:
             hook = create_subscription(
                 session,
                 principal=officer,
-                data=WebhookCreate.model_validate(
-                    {"url": f"https://{agency.lower()}.example.go.id/hook", "secret": "s" * 32}
-                ),
+                data=WebhookCreate.model_validate({"url": f"https://{agency.lower()}.example.go.id/hook"}),
             )
             hooks.append(str(hook.id))
     common = {"edition_code": code, "code": OWN_AGENCY, "notification_id": str(uuid.uuid4())}

@@ -6,8 +6,11 @@ permanent (5xx: the address or the message is refused; trying again would give t
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import smtplib
+import socket
+import threading
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
@@ -126,7 +129,12 @@ def build_message(
 
 
 class SmtpMailer:
-    """Sends one message per SMTP connection (jobs are rare enough; no pool to go stale)."""
+    """Sends one message per SMTP connection (jobs are rare enough; no pool to go stale).
+
+    Each network operation waits at most `smtp_timeout_seconds`, and the whole exchange is cut at
+    `smtp_send_deadline_seconds` (a server that answers slowly but steadily would otherwise hold the send, and
+    the job's lease, for ever): that bound is what the lease is sized against.
+    """
 
     def __init__(self, settings: ImplementationSettings) -> None:
         self.settings = settings
@@ -134,8 +142,24 @@ class SmtpMailer:
     def send(self, message: EmailMessage) -> None:
         """Send, raising TransientMailError or PermanentMailError on failure."""
         s = self.settings
+        smtp = smtplib.SMTP(timeout=s.smtp_timeout_seconds)  # no host: connect below, under the deadline
+        cut = threading.Event()
+
+        def cut_off() -> None:
+            cut.set()
+            sock = smtp.sock
+            if sock is not None:  # wakes the blocked read or write; smtplib then sees a closed connection
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+
+        timer = threading.Timer(s.smtp_send_deadline_seconds, cut_off)
+        timer.daemon = True
+        timer.start()
         try:
-            with smtplib.SMTP(s.smtp_host, s.smtp_port, timeout=s.smtp_timeout_seconds) as smtp:
+            with smtp:
+                smtp.connect(s.smtp_host, s.smtp_port)
+                if cut.is_set():  # the deadline passed while connecting
+                    raise TimeoutError("SMTP send deadline passed")
                 if s.smtp_starttls:
                     smtp.starttls()
                 if s.smtp_username and s.smtp_password:
@@ -147,6 +171,8 @@ class SmtpMailer:
                 raise TransientMailError(f"recipient deferred: {exc.recipients}") from exc
             raise PermanentMailError(f"recipient refused: {exc.recipients}") from exc
         except (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError) as exc:
+            if cut.is_set():
+                raise TransientMailError("SMTP send deadline passed") from exc
             raise TransientMailError(f"{type(exc).__name__}: {exc}") from exc
         except smtplib.SMTPResponseException as exc:
             if 400 <= exc.smtp_code < 500:
@@ -156,3 +182,5 @@ class SmtpMailer:
             raise PermanentMailError(f"{type(exc).__name__}: {exc}") from exc
         except OSError as exc:  # refused, reset, timed out, DNS: the network or the server is down
             raise TransientMailError(f"{type(exc).__name__}: {exc}") from exc
+        finally:
+            timer.cancel()

@@ -47,6 +47,9 @@ class NotificationJob(Base):
     next_attempt_at: Mapped[datetime | None]
     # When a send task was last queued for it; the sweep queues only jobs nobody queued lately.
     enqueued_at: Mapped[datetime | None]
+    # The claim that holds the email while `sending` (its lease ends at `next_attempt_at`): every later state
+    # change names it, so a worker whose lease was taken over changes nothing.
+    lease_token: Mapped[uuid.UUID | None]
     last_error: Mapped[str | None] = mapped_column(Text)
     message_id: Mapped[str | None] = mapped_column(String(200))
     sent_at: Mapped[datetime | None]

@@ -6,15 +6,17 @@ The flow of one notification:
 2. The notifications worker's handler, `record_job`, inserts the job keyed by its idempotency key
    (ON CONFLICT DO NOTHING: one key, one job, whatever the redeliveries) and the in-app notification,
    in the transaction that records the event in the inbox.
-3. After that commit, `send_email_job` claims the job's email (pending -> sending, with a lease), sends
-   it with a Message-ID derived from the key, and marks it sent. Transient failures put it back to
-   pending with an exponential backoff (`next_attempt_at`); permanent ones mark it failed.
+3. After that commit, `send_email_job` claims the job's email (pending -> sending, with a lease and its
+   token), sends it with a Message-ID derived from the key (cut at the send deadline), and marks it sent.
+   Transient failures put it back to pending with an exponential backoff (`next_attempt_at`); permanent
+   ones mark it failed. Each of these changes applies only under the claim's token: a worker whose lease
+   ended and was taken over changes nothing. The lease outlasts the worst send and the window to record it.
 4. `queue_due_email_jobs` (beat, every few seconds) queues the jobs that are due and that nobody queued
    lately: retries whose backoff elapsed, and jobs whose worker was killed mid-send (lease expired).
    Retries are deliberately not Celery countdown tasks: with a Redis broker a task waiting longer than the
    visibility timeout is handed out again, and a long backoff would multiply into a storm of copies.
-A crash between the SMTP send and the commit of "sent" can send it twice; the deterministic Message-ID
-lets mail clients fold the duplicate.
+A worker killed between the SMTP send and the commit of "sent" can send it twice (ARCHITECTURE.md, Delivery);
+the deterministic Message-ID lets mail clients fold the duplicate.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -219,9 +221,10 @@ def backoff_seconds(settings: ImplementationSettings, attempts: int) -> float:
 
 
 def send_lease(settings: ImplementationSettings) -> timedelta:
-    """How long a worker holds a claimed email: longer than one SMTP exchange can take, and no more, so the
-    email of a worker killed mid-send is taken over soon."""
-    return timedelta(seconds=3 * settings.smtp_timeout_seconds + 5)
+    """How long a worker holds a claimed email: the worst send (cut at its deadline) and then the window to
+    record it as sent, so no other worker takes a job that may be on its way; a killed worker's email waits
+    this long before the sweep hands it to another."""
+    return timedelta(seconds=settings.email_lease_seconds())
 
 
 def send_email_job(
@@ -232,19 +235,27 @@ def send_email_job(
     settings: ImplementationSettings,
     now: datetime | None = None,
 ) -> SendOutcome:
-    """Send a job's email if it is due and nobody else holds it; safe to call any number of times."""
+    """Send a job's email if it is due and nobody else holds it; safe to call any number of times.
+
+    The claim takes a lease with a fresh token; every later change of the job names that token, so a worker
+    whose lease ended and was taken over records nothing (the new holder decides the job's fate).
+    """
     now = now or utcnow()
+    token = uuid.uuid4()
     with unit_of_work(session_factory) as session:
         job = session.execute(
             update(NotificationJob)
             .where(
                 NotificationJob.id == job_id,
-                or_(
-                    and_(NotificationJob.email_status == EmailStatus.PENDING, NotificationJob.next_attempt_at <= now),
-                    and_(NotificationJob.email_status == EmailStatus.SENDING, NotificationJob.next_attempt_at <= now),
-                ),
+                NotificationJob.email_status.in_([EmailStatus.PENDING, EmailStatus.SENDING]),
+                NotificationJob.next_attempt_at <= now,
             )
-            .values(email_status=EmailStatus.SENDING, next_attempt_at=now + send_lease(settings), enqueued_at=None)
+            .values(
+                email_status=EmailStatus.SENDING,
+                next_attempt_at=now + send_lease(settings),
+                lease_token=token,
+                enqueued_at=None,
+            )
             .returning(NotificationJob)
         ).scalar_one_or_none()
         if job is None:
@@ -260,6 +271,7 @@ def send_email_job(
         template, context = job.template, _render_context(job.context, job.recipient_name, job.link)
         to_name, to_email, key, attempts = job.recipient_name, job.recipient_email, job.idempotency_key, job.attempts
     message_id = message_id_for(key, settings.mail_from)
+    lease = _Lease(session_factory, job_id, token)
     try:
         rendered = render(template, context)
         message = build_message(
@@ -268,53 +280,71 @@ def send_email_job(
         mailer.send(message)
     except TransientMailError as exc:
         attempts += 1
-        with unit_of_work(session_factory) as session:
-            if attempts >= settings.smtp_max_attempts:
-                _finish(session, job_id, status=EmailStatus.FAILED, attempts=attempts, error=str(exc))
-                log.error("email failed after retries", job_id=str(job_id), error=str(exc))
-                return SendOutcome("failed")
-            delay = backoff_seconds(settings, attempts)
-            _finish(
-                session,
-                job_id,
-                status=EmailStatus.PENDING,
-                attempts=attempts,
-                error=str(exc),
-                next_attempt_at=now + timedelta(seconds=delay),
-            )
+        if attempts >= settings.smtp_max_attempts:
+            if not lease.finish(status=EmailStatus.FAILED, attempts=attempts, error=str(exc)):
+                return SendOutcome("lease_lost")
+            log.error("email failed after retries", job_id=str(job_id), error=str(exc))
+            return SendOutcome("failed")
+        delay = backoff_seconds(settings, attempts)
+        if not lease.finish(
+            status=EmailStatus.PENDING,
+            attempts=attempts,
+            error=str(exc),
+            next_attempt_at=now + timedelta(seconds=delay),
+        ):
+            return SendOutcome("lease_lost")
         log.warning("email deferred", job_id=str(job_id), error=str(exc), retry_in=delay)
         return SendOutcome("retry", delay)
     except (PermanentMailError, Exception) as exc:  # refused for good, or a template bug: retrying cannot help
-        with unit_of_work(session_factory) as session:
-            _finish(session, job_id, status=EmailStatus.FAILED, attempts=attempts + 1, error=str(exc))
+        if not lease.finish(status=EmailStatus.FAILED, attempts=attempts + 1, error=str(exc)):
+            return SendOutcome("lease_lost")
         log.error("email failed", job_id=str(job_id), error=str(exc))
         return SendOutcome("failed")
-    # The server has the email now: recording that must not fail over a database blip, or the job would be
-    # sent again once its lease ends. Keep trying within the lease (after it, another worker may take the job).
+    # The server has the email now: recording that must not fail over a database outage, or the job would be
+    # sent again once its lease ends. Keep trying for the window the lease was sized to cover.
+    recorded = False
     for attempt in Retrying(
         retry=retry_if_exception_type(OperationalError),
-        stop=stop_after_delay(max(send_lease(settings).total_seconds() - 5, 1)),
+        stop=stop_after_delay(settings.smtp_record_sent_within_seconds),
         wait=wait_exponential(multiplier=0.2, max=2),
         reraise=True,
     ):
-        with attempt, unit_of_work(session_factory) as session:
-            _finish(session, job_id, status=EmailStatus.SENT, attempts=attempts + 1, message_id=message_id, sent_at=now)
-    return SendOutcome("sent")
+        with attempt:
+            recorded = lease.finish(status=EmailStatus.SENT, attempts=attempts + 1, message_id=message_id, sent_at=now)
+    return SendOutcome("sent" if recorded else "lease_lost")
 
 
-def _finish(session: Session, job_id: uuid.UUID, *, status: EmailStatus, attempts: int, **values: Any) -> None:
-    values.setdefault("error", None)
-    session.execute(
-        update(NotificationJob)
-        .where(NotificationJob.id == job_id)
-        .values(
-            email_status=status,
-            attempts=attempts,
-            last_error=values.pop("error"),
-            next_attempt_at=values.pop("next_attempt_at", None),
-            **values,
-        )
-    )
+@dataclass(frozen=True)
+class _Lease:
+    """One claim of one job: its changes apply only while the job is still `sending` under this token."""
+
+    session_factory: sessionmaker[Session]
+    job_id: uuid.UUID
+    token: uuid.UUID
+
+    def finish(self, *, status: EmailStatus, attempts: int, **values: Any) -> bool:
+        """Record the attempt's outcome and release the job; False (nothing changed) if the lease was lost."""
+        with unit_of_work(self.session_factory) as session:
+            changed = session.execute(
+                update(NotificationJob)
+                .where(
+                    NotificationJob.id == self.job_id,
+                    NotificationJob.lease_token == self.token,
+                    NotificationJob.email_status == EmailStatus.SENDING,
+                )
+                .values(
+                    email_status=status,
+                    attempts=attempts,
+                    last_error=values.pop("error", None),
+                    next_attempt_at=values.pop("next_attempt_at", None),
+                    lease_token=None,
+                    **values,
+                )
+                .returning(NotificationJob.id)
+            ).first()
+        if changed is None:
+            log.error("email lease lost: another worker took the job over", job_id=str(self.job_id), status=status)
+        return changed is not None
 
 
 def queue_due_email_jobs(

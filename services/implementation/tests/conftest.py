@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes
@@ -63,3 +64,84 @@ def _no_email_enqueuer() -> Iterator[None]:
     service.set_email_enqueuer(None)
     yield
     service._enqueuers[:] = saved
+
+
+class SilentServer:
+    """Accepts TCP connections and never says a word (a hung mail server or webhook receiver)."""
+
+    def __init__(self) -> None:
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.port = int(self.sock.getsockname()[1])
+        self.accepted: list[socket.socket] = []
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:  # closed
+                return
+            self.accepted.append(conn)
+
+    def close(self) -> None:
+        """Stop listening and drop every connection."""
+        self.sock.close()
+        for conn in self.accepted:
+            conn.close()
+
+
+@pytest.fixture
+def silent_server() -> Iterator[SilentServer]:
+    """A TCP server on 127.0.0.1 that accepts and never answers."""
+    server = SilentServer()
+    yield server
+    server.close()
+
+
+class SlowSmtp:
+    """A mail server that answers every command correctly but `delay` seconds late, and records what it got."""
+
+    def __init__(self, delay: float) -> None:
+        self.delay = delay
+        self.messages: list[bytes] = []
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.port = int(self.sock.getsockname()[1])
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._session, args=(conn,), daemon=True).start()
+
+    def _reply(self, conn: socket.socket, line: str) -> None:
+        time.sleep(self.delay)
+        conn.sendall(line.encode() + b"\r\n")
+
+    def _session(self, conn: socket.socket) -> None:
+        with conn, conn.makefile("rb") as lines:
+            try:
+                self._reply(conn, "220 slow.example ESMTP")
+                for raw in lines:
+                    command = raw.decode(errors="replace").strip().upper()
+                    if command.startswith(("EHLO", "HELO")):
+                        self._reply(conn, "250 slow.example")
+                    elif command == "DATA":
+                        self._reply(conn, "354 go ahead")
+                        data = b"".join(iter(lines.readline, b".\r\n"))
+                        self._reply(conn, "250 queued")
+                        self.messages.append(data)
+                    elif command == "QUIT":
+                        self._reply(conn, "221 bye")
+                        return
+                    else:
+                        self._reply(conn, "250 OK")
+            except OSError:  # the client hung up
+                return
+
+    def close(self) -> None:
+        """Stop listening."""
+        self.sock.close()

@@ -16,8 +16,10 @@ from sqlalchemy.exc import DBAPIError
 from services.implementation.db import audit_log
 from services.implementation.tests.factories import withdrawn
 from services.implementation.tests.helpers import consume, open_ticket
-from services.implementation.webhooks.service import deliver
+from services.implementation.webhooks.delivery import claim_due, deliver
+from services.implementation.webhooks.signing import new_secret
 from shared.auth import Role
+from shared.db import unit_of_work, utcnow
 
 
 def _entries(runtime: Any, action: str | None = None) -> list[dict[str, Any]]:
@@ -191,7 +193,7 @@ def test_contacts_webhooks_replays_and_preferences_recorded(
     assert list(contact["details"]["changes"]) == ["email"]
 
     officer = _officer(tokens)
-    secret = "rahasia-webhook-dukcapil-0123456789"
+    secret = new_secret()
     hook = client.post(
         "/api/v1/webhooks",
         headers=officer,
@@ -205,11 +207,9 @@ def test_contacts_webhooks_replays_and_preferences_recorded(
     # A delivery to a closed port dies after the attempts run out; an admin replays it.
     open_ticket(implementation_runtime.session_factory)
     settings = implementation_runtime.settings.model_copy(update={"webhook_max_attempts": 1})
-    with implementation_runtime.session_factory() as session:
-        (delivery_id,) = session.execute(text("SELECT id FROM webhook_delivery")).scalars().all()
-    assert deliver(
-        session_factory=implementation_runtime.session_factory, delivery_id=delivery_id, settings=settings
-    ) == ("dead")
+    with unit_of_work(implementation_runtime.session_factory) as session:
+        [claim] = claim_due(session, now=utcnow(), settings=settings)
+    assert deliver(session_factory=implementation_runtime.session_factory, claim=claim, settings=settings) == "dead"
     admin_id = uuid.uuid4()
     replay = client.post(
         "/api/v1/ops/webhooks/dead-letters/replay", headers=tokens(Role.ADMIN, user_id=admin_id), json={}

@@ -46,10 +46,48 @@ def test_beat_schedule_names_registered_tasks(implementation_runtime: Any) -> No
 
     scheduled = {entry["task"] for entry in celery_app.conf.beat_schedule.values()}
     assert scheduled == {
-        "audisi.implementation.dispatch_webhooks",
+        "audisi.webhooks.dispatch",
         "audisi.implementation.escalate_overdue",
         "audisi.notifications.sweep_emails",
         "audisi.notifications.send_digests",
     }
     assert scheduled <= set(celery_app.tasks)
     assert {"audisi.implementation.handle_event", "audisi.notifications.handle_event"} <= set(celery_app.tasks)
+
+
+def test_sends_in_progress_are_not_cancelled_when_the_broker_connection_drops(implementation_runtime: Any) -> None:
+    from services.implementation.worker import celery_app
+
+    assert celery_app.conf.worker_cancel_long_running_tasks_on_connection_loss is False
+    assert (celery_app.conf.task_acks_late, celery_app.conf.task_reject_on_worker_lost) == (True, True)
+
+
+def test_webhook_work_has_its_own_queue_away_from_tickets_and_the_email_sweep(implementation_runtime: Any) -> None:
+    from audisi.processes import PROCESSES
+    from services.implementation.worker import celery_app
+
+    router = celery_app.amqp.router
+    assert router.route({}, "audisi.webhooks.deliver")["queue"].name == "webhooks"
+    assert router.route({}, "audisi.webhooks.dispatch")["queue"].name == "webhooks"
+    queues = {name: entry["options"]["queue"] for name, entry in celery_app.conf.beat_schedule.items()}
+    assert (queues["dispatch-webhooks"], queues["sweep-emails"]) == ("webhooks", "implementation")
+    workers = {p.name: p.command for p in PROCESSES if p.service == "implementation" and "worker" in p.command}
+    assert workers == {
+        "implementation-worker": ("audisi", "worker", "implementation"),
+        "notifications-worker": ("audisi", "worker", "implementation", "--queues", "notifications"),
+        "webhooks-worker": ("audisi", "worker", "implementation", "--queues", "webhooks"),
+    }
+
+
+def test_production_refuses_a_visibility_timeout_within_a_lease(implementation_runtime: Any) -> None:
+    import pytest
+    from pydantic import ValidationError
+
+    from services.implementation.settings import ImplementationSettings
+
+    values: dict[str, Any] = {"environment": "production", "jwt_secret": "x" * 40, "database_url": "postgresql://x/y"}
+    with pytest.raises(
+        ValidationError, match=r"BROKER_VISIBILITY_TIMEOUT_SECONDS must exceed the longest lease \(375 s\)"
+    ):
+        ImplementationSettings(**values, broker_visibility_timeout_seconds=300)
+    assert ImplementationSettings(**values).broker_visibility_timeout_seconds == 3600

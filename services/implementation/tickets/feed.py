@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from services.implementation.tickets.models import Ticket, TicketChange
 from services.implementation.tickets.schemas import FeedItem
-from services.implementation.webhooks.service import enqueue_deliveries
+from services.implementation.webhooks.delivery import enqueue_deliveries
 from shared.db import utcnow
 
 FEED_LOCK_KEY = 0x41554449_5349  # "AUDISI"

@@ -33,6 +33,10 @@ class WebhookSubscription(Base):
     url: Mapped[str] = mapped_column(Text)
     secret: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(default=True, server_default="true")
+    # Circuit breaker: after `webhook_circuit_failures` failures in a row the endpoint gets no deliveries until
+    # `circuit_open_until`; then one probe at a time until a success closes it.
+    consecutive_failures: Mapped[int] = mapped_column(default=0, server_default="0")
+    circuit_open_until: Mapped[datetime | None]
     created_by: Mapped[uuid.UUID | None]
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
@@ -54,6 +58,9 @@ class WebhookDelivery(Base):
     status: Mapped[str] = mapped_column(String(20), default=DeliveryStatus.PENDING)
     attempts: Mapped[int] = mapped_column(default=0, server_default="0")
     next_attempt_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    # Set while a worker holds the delivery (its lease ends at `next_attempt_at`); checked before the POST and
+    # when recording the outcome, so a delivery whose lease was taken over is neither sent nor recorded twice.
+    lease_token: Mapped[uuid.UUID | None]
     last_error: Mapped[str | None] = mapped_column(Text)
     last_status_code: Mapped[int | None]
     delivered_at: Mapped[datetime | None]

@@ -7,13 +7,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Query, Response, status
 
-from services.implementation.db import SessionDep
+from services.implementation.db import SessionDep, runtime
 from services.implementation.webhooks import service
 from services.implementation.webhooks.schemas import (
     DeadLetterRead,
     DeliveryRead,
     ReplayResult,
     WebhookCreate,
+    WebhookCreated,
     WebhookRead,
 )
 from shared.auth import Principal, Role, require_roles
@@ -29,8 +30,9 @@ IntegrationUser = Annotated[Principal, require_roles(Role.AGENCY, Role.COMMITTEE
 
 
 @router.post("/webhooks", status_code=status.HTTP_201_CREATED, summary="Register an endpoint for ticket events")
-def create_webhook(body: WebhookCreate, session: SessionDep, principal: IntegrationUser) -> WebhookRead:
-    return WebhookRead.model_validate(service.create_subscription(session, principal=principal, data=body))
+def create_webhook(body: WebhookCreate, session: SessionDep, principal: IntegrationUser) -> WebhookCreated:
+    subscription = service.create_subscription(session, principal=principal, data=body, settings=runtime.settings)
+    return WebhookCreated.model_validate(subscription)
 
 
 @router.get("/webhooks", summary="The caller's agency's endpoints")

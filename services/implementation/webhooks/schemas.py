@@ -5,17 +5,27 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
+
+from services.implementation.webhooks.signing import secret_key
 
 
 class WebhookCreate(BaseModel):
-    """Register an endpoint; the secret signs every delivery (keep it; it is not shown again)."""
+    """Register an endpoint; deliveries are signed as Standard Webhooks with the secret (Audisi makes one unless
+    the agency brings its own `whsec_<base64 of 24 to 64 bytes>`)."""
 
     model_config = ConfigDict(extra="forbid")
 
     url: HttpUrl
-    secret: str = Field(min_length=16, max_length=200)
+    secret: str | None = Field(default=None, max_length=200, description="whsec_<base64>; default: a new one")
     agency_code: str | None = Field(default=None, description="committee/admin only: the agency it serves")
+
+    @field_validator("secret")
+    @classmethod
+    def _standard_secret(cls, value: str | None) -> str | None:
+        if value is not None and secret_key(value) is None:
+            raise ValueError("secret must be whsec_ followed by the base64 of 24 to 64 random bytes")
+        return value
 
 
 class WebhookRead(BaseModel):
@@ -30,6 +40,12 @@ class WebhookRead(BaseModel):
     created_at: datetime
 
 
+class WebhookCreated(WebhookRead):
+    """A new endpoint with its signing secret: shown this once, keep it."""
+
+    secret: str
+
+
 class DeliveryRead(BaseModel):
     """A delivery attempt record."""
 
@@ -42,7 +58,9 @@ class DeliveryRead(BaseModel):
     status: str
     attempts: int
     next_attempt_at: datetime
-    last_error: str | None
+    last_error: str | None = Field(
+        description="a category (timeout, connection_failed, HTTP 503...), never the remote's text"
+    )
     last_status_code: int | None
     delivered_at: datetime | None
 
