@@ -26,6 +26,17 @@ from audisi.stack import LocalStack, StackConfig, resolve_command
 from audisi.testing.infra import Infra, drop_database
 
 JWT_SECRET = "e2e-secret-0123456789-0123456789-0123456789"
+#: A judging rubric for an edition the tests open.
+RUBRIC = {
+    "criteria": [
+        {"key": "kecepatan", "name": "Kecepatan layanan", "description": "Waktu layanan berkurang", "weight": 30,
+         "min_score": 1, "max_score": 5},
+        {"key": "hemat_biaya", "name": "Penghematan biaya", "description": "Biaya berkurang", "weight": 30,
+         "min_score": 1, "max_score": 5},
+        {"key": "kepraktisan", "name": "Kepraktisan", "description": "Tidak ribet", "weight": 40,
+         "min_score": 1, "max_score": 5},
+    ]
+}  # fmt: skip
 
 
 def free_port() -> int:
