@@ -168,8 +168,8 @@ def start_stack(
             drop_database(infra, f"{prefix}_{name}")
 
 
-def wait_until(fetch: Callable[[], Any], *, timeout: float = 30.0, what: str = "condition") -> Any:
-    """Poll `fetch` until it returns something truthy (events flow asynchronously)."""
+def wait_until(fetch: Callable[[], Any], *, timeout: float = 30.0, what: str = "condition", every: float = 0.1) -> Any:
+    """Poll `fetch` (every `every` seconds) until it returns something truthy (events flow asynchronously)."""
     deadline = time.monotonic() + timeout
     while True:
         value = fetch()
@@ -177,7 +177,7 @@ def wait_until(fetch: Callable[[], Any], *, timeout: float = 30.0, what: str = "
             return value
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-        time.sleep(0.1)
+        time.sleep(every)
 
 
 def login(client: httpx.Client, submission_url: str, username: str, password: str) -> dict[str, str]:

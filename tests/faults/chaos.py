@@ -34,6 +34,7 @@ AGENCY = "DISDUKCAPIL"
 PASSWORD = "Rahasia-chaos-2026"
 #: How long one step may take: a message lost with Redis comes back within the outbox's redelivery time.
 STEP_TIMEOUT = 300.0
+POLL = 0.5  # seconds between reads while waiting for an event's effect (gentle on a shared machine)
 IDEAS_PER_PARTICIPANT = 40  # the edition allows 50
 TRANSITIONS = ("accepted", "in_progress")
 EMAILS_PER_TICKET = 3  # proposer, agency, committee
@@ -48,7 +49,7 @@ class SoakConfig:
 
     seconds: float = 75.0
     kill_interval: float = 4.0
-    clients: int = 3
+    clients: int = 6
     seed: int = 0
 
     @classmethod
@@ -144,6 +145,9 @@ class Api:
     def read(self, url: str, **kwargs: Any) -> Any:
         """The JSON of a GET, or None when the API is down, restarting or says 404."""
         response = self.send("GET", url, **kwargs)
+        if response is None or response.status_code >= 500:
+            with self.ledger.lock:
+                self.ledger.unanswered["read"] += 1
         if response is None or response.status_code != 200:
             return None
         return response.json()
@@ -226,20 +230,20 @@ class People:
             },
             committed=lambda: self._can_login(api, nip),
         )
-        token = wait_until(lambda: self._login(api, nip), timeout=STEP_TIMEOUT, what="the participant's login")
+        token = wait_until(lambda: self._token(api, nip), timeout=STEP_TIMEOUT, every=POLL, what="the login")
         return {"Authorization": f"Bearer {token}"}
 
-    def _login(self, api: Api, username: str) -> str | None:
+    def _login(self, api: Api, username: str) -> httpx.Response | None:
         s = self.stack.urls["submission"]
-        response = api.send("POST", f"{s}/api/v1/auth/login", json={"username": username, "password": PASSWORD})
+        return api.send("POST", f"{s}/api/v1/auth/login", json={"username": username, "password": PASSWORD})
+
+    def _token(self, api: Api, username: str) -> str | None:
+        response = self._login(api, username)
         return str(response.json()["access_token"]) if response is not None and response.status_code == 200 else None
 
     def _can_login(self, api: Api, username: str) -> bool | None:
-        s = self.stack.urls["submission"]
-        response = api.send("POST", f"{s}/api/v1/auth/login", json={"username": username, "password": PASSWORD})
-        if response is None or response.status_code >= 500:
-            return None
-        return response.status_code == 200
+        response = self._login(api, username)
+        return None if response is None or response.status_code >= 500 else response.status_code == 200
 
 
 def set_up(stack: RunningStack, receiver_url: str) -> People:
@@ -394,6 +398,7 @@ class Clients:
         wait_until(
             lambda: (api.read(judging_idea, headers=p.committee) or {}).get("eligible") is True,
             timeout=STEP_TIMEOUT,
+            every=POLL,
             what="the idea to reach judging as eligible",
         )
         criteria = RUBRIC["criteria"]
@@ -416,7 +421,7 @@ class Clients:
             page = api.read(f"{i}/api/v1/tickets", headers=p.officer, params={"idea_id": idea_id})
             return page["items"][0] if page and page["items"] else None
 
-        outcome.ticket_id = wait_until(ticket, timeout=STEP_TIMEOUT, what="the idea's ticket")["id"]
+        outcome.ticket_id = wait_until(ticket, timeout=STEP_TIMEOUT, every=POLL, what="the idea's ticket")["id"]
         ticket_url = f"{i}/api/v1/tickets/{outcome.ticket_id}"
         for to in TRANSITIONS:
 
