@@ -107,6 +107,15 @@ class Ledger:
         """Ideas the committee selected (each must have exactly one ticket)."""
         return [o for o in self.outcomes if o.fate == Fate.SELECTED]
 
+    def proposer_view(self) -> dict[str, tuple[bool | None, str | None]]:
+        """What the submission service must show each proposer: the decision and the ticket's last status."""
+        shown = {
+            Fate.SELECTED: (True, TRANSITIONS[-1]),
+            Fate.NOT_SELECTED: (False, None),
+            Fate.NOT_ELIGIBLE: (None, None),
+        }
+        return {o.idea_id: shown[o.fate] for o in self.outcomes}
+
     @property
     def transitions(self) -> int:
         """Ticket transitions the agency committed."""
@@ -508,6 +517,7 @@ class Tally:
     """What the stack holds and what the mail server and the agency's endpoint received."""
 
     tickets_per_idea: dict[str, int]
+    proposer_view: dict[str, tuple[bool | None, str | None]]  # idea -> (decision, ticket status) in submission
     email_jobs: Counter[str]  # by email status
     message_ids: Counter[str]  # Message-ID -> copies received
     webhook_rows: Counter[str]  # by delivery status
@@ -557,6 +567,9 @@ def tally(burst: Burst, webhook_ids: list[str]) -> Tally:
     return Tally(
         tickets_per_idea={str(idea): count for idea, count in burst.rows(
             "SELECT idea_id, count(*) FROM ticket GROUP BY idea_id"
+        )},
+        proposer_view={str(idea): (selected, status) for idea, selected, status in burst.rows(
+            "SELECT id, decision_selected, ticket_status FROM idea", "submission"
         )},
         email_jobs=Counter(dict(burst.rows(
             "SELECT email_status, count(*) FROM notification_job WHERE channels ? 'email' GROUP BY email_status"

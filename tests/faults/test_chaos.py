@@ -57,6 +57,8 @@ def test_chaos_soak_every_ticket_email_and_webhook_exactly_once(burst: Burst, re
     assert len(monkey.servers) == 2, "Redis restarted and PostgreSQL crashed once each"
     # Each selected idea has exactly one ticket; the others none.
     assert counts.tickets_per_idea == {o.idea_id: 1 for o in ledger.selected}
+    # The proposers see each decision and their ticket's last status (events arrive unordered, and twice).
+    assert counts.proposer_view == ledger.proposer_view()
     # Every expected email was sent and arrived, each with its own Message-ID.
     assert dict(counts.email_jobs) == {"sent": ledger.expected_emails}
     assert len(counts.message_ids) == ledger.expected_emails
