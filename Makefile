@@ -33,7 +33,7 @@ test: venv
 test-fast: venv
 	$(BIN)/pytest -m "not e2e and not slow" $(PYTEST_ARGS)
 
-# The soak `make test` runs for 75 s of chaos, for ten minutes; it prints its counts and kills.
+# The chaos soak `make test` runs for 75 s, here for ten minutes; it prints its counts and kills.
 CHAOS_SECONDS ?= 600
 chaos: venv
 	CHAOS_SECONDS=$(CHAOS_SECONDS) $(BIN)/pytest tests/faults/test_chaos.py -s $(PYTEST_ARGS)
