@@ -6,11 +6,12 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell $(PYTHON) -c "import hashlib,sys;print(hashlib.sha1(open('pyproject.toml','rb').read()).hexdigest()[:12])")
 PYTEST_ARGS ?=
 
-.PHONY: help venv run test test-fast lint format compose-check seed bench clean
+.PHONY: help venv run test test-fast chaos lint format compose-check seed bench clean
 
 help:
 	@echo "make run            start the whole stack locally (same processes as docker-compose.yml)"
 	@echo "make test           run unit, integration and end-to-end tests"
+	@echo "make chaos          the chaos soak for 10 minutes (CHAOS_SECONDS, CHAOS_KILL_INTERVAL to change)"
 	@echo "make lint           ruff and mypy --strict"
 	@echo "make compose-check  validate docker-compose.yml"
 	@echo "make bench          run the benchmarks and print their figures"
@@ -32,6 +33,11 @@ test: venv
 
 test-fast: venv
 	ENVIRONMENT=test $(BIN)/pytest -m "not e2e and not slow" $(PYTEST_ARGS)
+
+# The chaos soak `make test` runs for 75 s, here for ten minutes; it prints its counts and kills.
+CHAOS_SECONDS ?= 600
+chaos: venv
+	CHAOS_SECONDS=$(CHAOS_SECONDS) $(BIN)/pytest tests/faults/test_chaos.py -s $(PYTEST_ARGS)
 
 lint: venv
 	$(BIN)/ruff check .

@@ -26,6 +26,17 @@ from audisi.stack import LocalStack, StackConfig, resolve_command
 from audisi.testing.infra import Infra, drop_database
 
 JWT_SECRET = "e2e-secret-0123456789-0123456789-0123456789"
+#: A judging rubric for an edition the tests open.
+RUBRIC = {
+    "criteria": [
+        {"key": "kecepatan", "name": "Kecepatan layanan", "description": "Waktu layanan berkurang", "weight": 30,
+         "min_score": 1, "max_score": 5},
+        {"key": "hemat_biaya", "name": "Penghematan biaya", "description": "Biaya berkurang", "weight": 30,
+         "min_score": 1, "max_score": 5},
+        {"key": "kepraktisan", "name": "Kepraktisan", "description": "Tidak ribet", "weight": 40,
+         "min_score": 1, "max_score": 5},
+    ]
+}  # fmt: skip
 
 
 def free_port() -> int:
@@ -158,8 +169,8 @@ def start_stack(
             drop_database(infra, f"{prefix}_{name}")
 
 
-def wait_until(fetch: Callable[[], Any], *, timeout: float = 30.0, what: str = "condition") -> Any:
-    """Poll `fetch` until it returns something truthy (events flow asynchronously)."""
+def wait_until(fetch: Callable[[], Any], *, timeout: float = 30.0, what: str = "condition", every: float = 0.1) -> Any:
+    """Poll `fetch` (every `every` seconds) until it returns something truthy (events flow asynchronously)."""
     deadline = time.monotonic() + timeout
     while True:
         value = fetch()
@@ -167,7 +178,7 @@ def wait_until(fetch: Callable[[], Any], *, timeout: float = 30.0, what: str = "
             return value
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-        time.sleep(0.1)
+        time.sleep(every)
 
 
 def login(client: httpx.Client, submission_url: str, username: str, password: str) -> dict[str, str]:

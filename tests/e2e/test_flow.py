@@ -10,20 +10,9 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.support import RunningStack, login, wait_until
+from tests.support import RUBRIC, RunningStack, login, wait_until
 
 pytestmark = pytest.mark.e2e
-
-RUBRIC = {
-    "criteria": [
-        {"key": "kecepatan", "name": "Kecepatan layanan", "description": "Waktu layanan berkurang", "weight": 30,
-         "min_score": 1, "max_score": 5},
-        {"key": "hemat_biaya", "name": "Penghematan biaya", "description": "Biaya berkurang", "weight": 30,
-         "min_score": 1, "max_score": 5},
-        {"key": "kepraktisan", "name": "Kepraktisan", "description": "Tidak ribet", "weight": 40,
-         "min_score": 1, "max_score": 5},
-    ]
-}  # fmt: skip
 
 
 @pytest.fixture(scope="module")

@@ -11,10 +11,12 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any
 
 import redis
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import NullPool
 
 from audisi.embedded import EmbeddedServers
 from audisi.processes import PROCESSES
@@ -102,13 +104,17 @@ class Burst:
         engine.dispose()
         return ids
 
-    def _scalar(self, sql: str, **params: object) -> int:
-        engine = create_engine(self.stack.database_url("implementation"))
+    def rows(self, sql: str, service: str = "implementation", **params: object) -> list[Any]:
+        """The rows of a query on one service's database (raises while it is down)."""
+        engine = create_engine(self.stack.database_url(service), poolclass=NullPool)
         try:
             with engine.connect() as conn:
-                return int(conn.execute(text(sql), params).scalar_one())
+                return list(conn.execute(text(sql), params).all())
         finally:
             engine.dispose()
+
+    def _scalar(self, sql: str, service: str = "implementation", **params: object) -> int:
+        return int(self.rows(sql, service, **params)[0][0])
 
     def tickets(self, ids: list[uuid.UUID]) -> int:
         """Tickets for these ideas (0 while the database is down)."""
