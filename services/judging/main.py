@@ -5,6 +5,7 @@ from __future__ import annotations
 from services.judging.audit.routes import router as committee_audit_router
 from services.judging.db import audit_log, runtime
 from services.judging.decisions.routes import router as decisions_router
+from services.judging.documents.routes import router as documents_router
 from services.judging.exports.routes import router as exports_router
 from services.judging.ideas.routes import router as ideas_router
 from services.judging.progress.routes import router as progress_router
@@ -29,6 +30,7 @@ app = create_app(
         progress_router,
         decisions_router,
         exports_router,
+        documents_router,
         committee_audit_router,
         audit_router(table=audit_log, get_session=runtime.get_session),
         dead_letters_router(audit_table=audit_log, get_session=runtime.get_session),

@@ -2,6 +2,7 @@
 
 from services.judging.db import audit_log, messaging, metadata
 from services.judging.decisions.models import Decision, SelectionAdjustment
+from services.judging.documents.models import Certificate
 from services.judging.ideas.models import Idea
 from services.judging.rubric.models import Criterion, Edition, Round
 from services.judging.schedule.models import AuditionDay, PanelMember, Room, Slot
@@ -9,6 +10,7 @@ from services.judging.scoring.models import Exclusion, Score, ScoreRequest, Scor
 
 __all__ = [
     "AuditionDay",
+    "Certificate",
     "Criterion",
     "Decision",
     "Edition",

@@ -241,6 +241,15 @@ JUDGING: dict[tuple[str, str], Rule] = OPS | {
     ("GET", "/api/v1/editions/{edition_code}/exports/recap.xlsx"): committee_only(status=200),
     ("GET", "/api/v1/editions/{edition_code}/exports/recap.csv"): committee_only(status=200),
     ("GET", "/api/v1/editions/{edition_code}/audit"): committee_only(status=200),
+    # Documents: the minutes and the decision list are the committee's (409 in this world: nothing scored yet).
+    ("GET", "/api/v1/editions/{edition_code}/documents/berita-acara.pdf"): committee_only(),
+    ("GET", "/api/v1/editions/{edition_code}/documents/lampiran-keputusan.pdf"): committee_only(),
+    # Piagam exist only after publication, like feedback: before it every signed-in caller gets the same 404
+    # (own vs someone else's piagam after publication: services/judging/tests/documents/).
+    ("GET", "/api/v1/ideas/{idea_id}/certificates"): Rule(401, (404, 404), 404, 404, 404, 404),
+    ("GET", "/api/v1/ideas/{idea_id}/certificates/{certificate_code}.pdf"): Rule(401, (404, 404), 404, 404, 404, 404),
+    # Anyone may check a piagam's code; an unknown code is 404 for everyone.
+    ("GET", "/api/v1/public/certificates/{certificate_code}"): public(status=404),
     ("GET", "/api/v1/audit"): admin_only(status=200),
     ("GET", "/api/v1/audit/export"): admin_only(status=200),
     ("GET", "/api/v1/ops/dead-letters"): admin_only(status=200),

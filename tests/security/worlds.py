@@ -139,7 +139,13 @@ def judging_world(runtime: Any, participant_id: uuid.UUID) -> World:
             ideas.apply_screened(session, screened)
             ids.append(payload.idea_id)
         session.commit()
-    common = {"edition_code": code, "kind": "audition", "slot_id": str(uuid.uuid4()), "room_id": str(uuid.uuid4())}
+    common = {
+        "edition_code": code,
+        "kind": "audition",
+        "slot_id": str(uuid.uuid4()),
+        "room_id": str(uuid.uuid4()),
+        "certificate_code": "0000-0000-0000-0000",
+    }
     return World(
         own=common | {"idea_id": str(ids[0]), "judge_id": str(uuid.uuid4())},
         other=common | {"idea_id": str(ids[1]), "judge_id": str(uuid.uuid4())},

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from openpyxl import Workbook
@@ -14,10 +15,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.judging.decisions.models import Decision
-from services.judging.decisions.schemas import IdeaResult
+from services.judging.decisions.schemas import IdeaResult, ResultsRead
 from services.judging.ideas.models import Idea
 from services.judging.results.service import compute_results
-from services.judging.rubric.models import DEFAULT_ROUND, RoundKind
+from services.judging.rubric.models import DEFAULT_ROUND, Criterion, RoundKind
 from services.judging.rubric.service import criteria_of, find_round
 from shared.cells import safe_row
 from shared.events import PositionGroup
@@ -30,10 +31,28 @@ GROUP_TITLES = {
 }
 
 
-def recap_rows(
-    *, session: Session, edition_code: str, kind: RoundKind = DEFAULT_ROUND
-) -> tuple[list[str], dict[str, list[list[Any]]]]:
-    """The header and the rows per position group, ranked, with raw and calibrated scores side by side."""
+@dataclass(frozen=True)
+class RecapData:
+    """What the recap and the signed documents are made of: results with their ideas, decisions and criteria."""
+
+    results: ResultsRead
+    ideas: dict[uuid.UUID, Idea]
+    decisions: dict[uuid.UUID, Decision]
+    criteria: list[Criterion]
+
+    def selected(self, r: IdeaResult) -> bool:
+        """Whether the idea is selected: its published decision, else the proposal as adjusted."""
+        decision = self.decisions.get(r.idea_id)
+        return decision.selected if decision else r.selected
+
+    def exception_reason(self, r: IdeaResult) -> str:
+        """Why the idea departs from the rules' proposal (the decision's reason, else the adjustment's)."""
+        decision = self.decisions.get(r.idea_id)
+        return (decision.reason if decision else None) or r.adjustment_reason or ""
+
+
+def recap_data(*, session: Session, edition_code: str, kind: RoundKind = DEFAULT_ROUND) -> RecapData:
+    """The round's results with the ideas, published decisions and rubric criteria they refer to."""
     results = compute_results(session=session, edition_code=edition_code, kind=kind)
     rnd = find_round(session, edition_code, kind)
     criteria = list(criteria_of(session, rnd.id)) if rnd else []
@@ -42,6 +61,15 @@ def recap_rows(
     decisions = (
         {d.idea_id: d for d in session.scalars(select(Decision).where(Decision.idea_id.in_(ids)))} if ids else {}
     )
+    return RecapData(results=results, ideas=ideas, decisions=decisions, criteria=criteria)
+
+
+def recap_rows(
+    *, session: Session, edition_code: str, kind: RoundKind = DEFAULT_ROUND
+) -> tuple[list[str], dict[str, list[list[Any]]]]:
+    """The header and the rows per position group, ranked, with raw and calibrated scores side by side."""
+    data = recap_data(session=session, edition_code=edition_code, kind=kind)
+    criteria = data.criteria
     header = [
         "Peringkat",
         "Judul gagasan",
@@ -62,14 +90,14 @@ def recap_rows(
         "Keputusan diterbitkan",
     ]
     groups: dict[str, list[list[Any]]] = {str(g): [] for g in PositionGroup}
-    for r in results.ideas:
-        groups.setdefault(r.position_group or "", []).append(
-            _row(r, ideas.get(r.idea_id), decisions.get(r.idea_id), criteria)
-        )
+    for r in data.results.ideas:
+        groups.setdefault(r.position_group or "", []).append(_row(r, data))
     return header, groups
 
 
-def _row(r: IdeaResult, idea: Idea | None, decision: Decision | None, criteria: Sequence[Any]) -> list[Any]:
+def _row(r: IdeaResult, data: RecapData) -> list[Any]:
+    idea = data.ideas.get(r.idea_id)
+    decision = data.decisions.get(r.idea_id)
     proposer = (idea.proposer if idea else None) or {}
     return [
         r.rank,
@@ -80,13 +108,13 @@ def _row(r: IdeaResult, idea: Idea | None, decision: Decision | None, criteria: 
         r.judges,
         r.raw_score,
         r.calibrated_score,
-        *[r.criteria.get(c.key) for c in criteria],
+        *[r.criteria.get(c.key) for c in data.criteria],
         r.agreement_w,
         "ya" if r.flagged else "",
         "ya" if r.proposed else "",
-        "ya" if (decision.selected if decision else r.selected) else "",
+        "ya" if data.selected(r) else "",
         "ya" if r.exception else "",
-        (decision.reason if decision else None) or r.adjustment_reason or "",
+        data.exception_reason(r),
         decision.implementing_agency_code if decision else "",
         decision.decided_at.date().isoformat() if decision else "",
     ]

@@ -1,0 +1,75 @@
+"""HTTP routes of the signed documents (PDF) and the public check of a piagam's code."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Response
+
+from services.judging.db import SessionDep, runtime
+from services.judging.documents import service
+from services.judging.documents.schemas import CertificateRead, CertificateVerification
+from services.judging.rubric.models import DEFAULT_ROUND, RoundKind
+from shared.auth import Committee, CurrentPrincipal
+from shared.events import PositionGroup
+
+router = APIRouter(prefix="/api/v1", tags=["documents"])
+
+PDF = "application/pdf"
+# The code goes into the download's file name (a header): only characters a header carries as they are.
+EditionCode = Annotated[str, Path(pattern=r"^[A-Za-z0-9._-]{1,40}$")]
+RoundParam = Annotated[RoundKind, Query(alias="round", description="screening or audition (default)")]
+CertificateCode = Annotated[str, Path(max_length=40, description="as printed, XXXX-XXXX-XXXX-XXXX")]
+
+
+def _pdf(body: bytes, filename: str) -> Response:
+    return Response(body, media_type=PDF, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@router.get("/editions/{edition_code}/documents/berita-acara.pdf", response_class=Response)
+def minutes(
+    edition_code: EditionCode,
+    session: SessionDep,
+    _principal: Committee,
+    round_kind: RoundParam = DEFAULT_ROUND,
+    group: Annotated[PositionGroup | None, Query(description="one position group; all when left out")] = None,
+) -> Response:
+    """Berita acara penilaian of a round: ranking, rules, ties, exceptions, judges' names to sign."""
+    body = service.minutes(session=session, edition_code=edition_code, kind=round_kind, group=group)
+    suffix = f"-{group}" if group else ""
+    return _pdf(body, f"berita-acara-{round_kind}-{edition_code}{suffix}.pdf")
+
+
+@router.get("/editions/{edition_code}/documents/lampiran-keputusan.pdf", response_class=Response)
+def decision_list(edition_code: EditionCode, session: SessionDep, _principal: Committee) -> Response:
+    """Lampiran keputusan: selected ideas with their implementing agencies and due dates."""
+    body = service.decision_list(session=session, edition_code=edition_code)
+    return _pdf(body, f"lampiran-keputusan-{edition_code}.pdf")
+
+
+@router.get("/ideas/{idea_id}/certificates", response_model=list[CertificateRead])
+def certificates(idea_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal) -> list[CertificateRead]:
+    """The piagam of a decided idea: a team member's own and the team's; the committee's every one."""
+    return service.list_certificates(session=session, idea_id=idea_id, principal=principal)
+
+
+@router.get("/ideas/{idea_id}/certificates/{certificate_code}.pdf", response_class=Response)
+def certificate(
+    idea_id: uuid.UUID, certificate_code: CertificateCode, session: SessionDep, principal: CurrentPrincipal
+) -> Response:
+    """One piagam as PDF, with its verification code and a QR code of the public verification URL."""
+    cert, body = service.certificate_pdf(
+        session=session,
+        idea_id=idea_id,
+        code=certificate_code,
+        principal=principal,
+        verify_url=runtime.settings.certificate_verify_url,
+    )
+    return _pdf(body, f"piagam-{cert.kind}-{cert.code}.pdf")
+
+
+@router.get("/public/certificates/{certificate_code}", response_model=CertificateVerification)
+def verify(certificate_code: CertificateCode, session: SessionDep) -> CertificateVerification:
+    """Public, unauthenticated: whether a piagam code is genuine, whose it is and what it is for."""
+    return service.verify(session=session, code=certificate_code)
