@@ -43,6 +43,8 @@ class ImplementationSettings(ServiceSettings):
     webhook_retry_base_seconds: float = 10.0
     webhook_timeout_seconds: float = 10.0
     webhook_dispatch_seconds: float = 5.0
+    # A dispatched delivery may wait this long in the webhooks queue before its lease must still cover the POST.
+    webhook_queue_wait_seconds: float = 120.0
     # At most this many deliveries in flight per endpoint (in order of change), so one slow receiver holds at
     # most this many of the webhook worker's processes.
     webhook_concurrency_per_endpoint: int = 2
@@ -78,9 +80,9 @@ class ImplementationSettings(ServiceSettings):
         return self.smtp_send_deadline_seconds + self.smtp_record_sent_within_seconds + 15.0
 
     def webhook_lease_seconds(self) -> float:
-        """How long a claimed delivery is held: two minutes to wait in the webhooks queue, then the worst POST
-        (connect, send, answer) with room to spare; the task sends only while that much of the lease is left."""
-        return 120.0 + 4 * self.webhook_timeout_seconds
+        """How long a claimed delivery is held: the wait in the webhooks queue, then the worst POST (connect,
+        send, answer) with room to spare; the task sends only while that much of the lease is left."""
+        return self.webhook_queue_wait_seconds + 4 * self.webhook_timeout_seconds
 
     @model_validator(mode="after")
     def _production_delivery(self) -> Self:

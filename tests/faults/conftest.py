@@ -25,6 +25,19 @@ def smtp() -> Iterator[SmtpSink]:
     sink.stop()
 
 
+#: Retries and leases short enough that a killed sender's email or webhook goes out again within a test's
+#: patience (production: a 375 s email lease, 160 s webhook lease); the fencing they test is the same.
+FAULT_TIMERS = {
+    "SMTP_RETRY_BASE_SECONDS": "0.5",
+    "WEBHOOK_RETRY_BASE_SECONDS": "0.5",
+    "SMTP_TIMEOUT_SECONDS": "5",
+    "SMTP_SEND_DEADLINE_SECONDS": "10",
+    "SMTP_RECORD_SENT_WITHIN_SECONDS": "30",
+    "WEBHOOK_TIMEOUT_SECONDS": "5",
+    "WEBHOOK_QUEUE_WAIT_SECONDS": "10",
+}
+
+
 @contextmanager
 def burst_stack(
     servers: EmbeddedServers, smtp: SmtpSink, *, prefix: str, workdir: Path, extra_env: dict[str, str]
@@ -37,7 +50,7 @@ def burst_stack(
         smtp_port=smtp.port,
         workdir=workdir,
         mail=smtp.mail,
-        extra_env={"SMTP_RETRY_BASE_SECONDS": "0.5", "WEBHOOK_RETRY_BASE_SECONDS": "0.5", **extra_env},
+        extra_env={**FAULT_TIMERS, **extra_env},
     ) as stack:
         yield Burst(stack=stack, servers=servers, smtp=smtp)
 
