@@ -15,6 +15,7 @@ from services.submission.accounts.passwords import hash_password
 from services.submission.accounts.ratelimit import LinkLimiter
 from services.submission.accounts.schemas import LinkSent
 from services.submission.accounts.service import development_token, normalise_email, self_actor
+from services.submission.accounts.sessions import end_sessions
 from services.submission.agencies.service import active_codes, require_agency
 from services.submission.common import Page
 from services.submission.db import audit_log
@@ -313,7 +314,10 @@ def _apply(session: Session, created: list[CleanRow], updated: list[tuple[Partic
         participant.position_group, participant.agency_code = str(row.position_group), row.agency_code
         user = users.get(row.nip)
         if user is not None:
+            moved = (user.email, user.agency_code) != (row.email, row.agency_code)
             user.name, user.email, user.agency_code = row.name, row.email, row.agency_code
+            if moved and user.password_hash is not None:  # tokens carry the agency and email: issue new ones
+                end_sessions(session, user=user, reason="participant import changed agency or email", actor=None)
     new_users = [
         User(email=r.email, nip=r.nip, name=r.name, role=str(Role.PARTICIPANT), agency_code=r.agency_code)
         for r in created
