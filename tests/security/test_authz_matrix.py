@@ -114,9 +114,16 @@ SUBMISSION: dict[tuple[str, str], Rule] = OPS | {
     ("POST", "/api/v1/auth/password-reset/confirm"): public(
         lambda _w, _v: Call(json={"token": "t" * 43, "password": "sandi-baru-123"}), status=400
     ),
-    # The matrix's tokens belong to no stored account: let through, and told there is none (404).
-    ("POST", "/api/v1/auth/password"): signed_in(
-        lambda _w, _v: Call(json={"current_password": "lama", "new_password": "sandi-baru-123"}), status=404
+    # The participant's token is the world's participant, whose password this is not (403); the other callers'
+    # tokens belong to no stored account: let through, and told there is none (404).
+    ("POST", "/api/v1/auth/password"): Rule(
+        401,
+        403,
+        404,
+        404,
+        404,
+        404,
+        lambda _w, _v: Call(json={"current_password": "lama", "new_password": "sandi-baru-123"}),
     ),
     ("POST", "/api/v1/accounts"): admin_only(_account, status=201),
     ("GET", "/api/v1/accounts"): admin_only(status=200),
