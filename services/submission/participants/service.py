@@ -256,12 +256,20 @@ def import_participants(
         current = existing.get(row.nip)
         if current is None:
             created.append(row)
-        elif (current.name, current.email, current.phone, current.position_group, current.agency_code) == (
+        elif (
+            current.name,
+            current.email,
+            current.phone,
+            current.position_group,
+            current.agency_code,
+            current.work_unit,
+        ) == (
             row.name,
             row.email,
             row.phone,
             str(row.position_group),
             row.agency_code,
+            row.work_unit or current.work_unit,
         ):
             unchanged += 1
         else:
@@ -312,14 +320,23 @@ def _apply(session: Session, created: list[CleanRow], updated: list[tuple[Partic
     for participant, row in updated:
         participant.name, participant.email, participant.phone = row.name, row.email, row.phone
         participant.position_group, participant.agency_code = str(row.position_group), row.agency_code
+        participant.work_unit = row.work_unit or participant.work_unit
         user = users.get(row.nip)
         if user is not None:
             moved = (user.email, user.agency_code) != (row.email, row.agency_code)
             user.name, user.email, user.agency_code = row.name, row.email, row.agency_code
+            user.work_unit = participant.work_unit
             if moved and user.password_hash is not None:  # tokens carry the agency and email: issue new ones
                 end_sessions(session, user=user, reason="participant import changed agency or email", actor=None)
     new_users = [
-        User(email=r.email, nip=r.nip, name=r.name, role=str(Role.PARTICIPANT), agency_code=r.agency_code)
+        User(
+            email=r.email,
+            nip=r.nip,
+            name=r.name,
+            role=str(Role.PARTICIPANT),
+            agency_code=r.agency_code,
+            work_unit=r.work_unit,
+        )
         for r in created
     ]
     session.add_all(new_users)
@@ -333,6 +350,7 @@ def _apply(session: Session, created: list[CleanRow], updated: list[tuple[Partic
             phone=r.phone,
             position_group=str(r.position_group),
             agency_code=r.agency_code,
+            work_unit=r.work_unit,
         )
         for u, r in zip(new_users, created, strict=True)
     )
