@@ -4,7 +4,9 @@ Accounts and login live in the submission service (`/api/v1/auth/login`), which 
 with `JWT_SECRET`; every service verifies them here. A deployment may also plug in its own SSO: tokens
 from `OIDC_ISSUER`, signed by a key in `OIDC_JWKS_URL`, are accepted with the role and agency read
 from the configured claims. Algorithms are fixed per issuer, so `alg: none` or a swapped algorithm is
-refused, and a client cannot edit its role without breaking the signature.
+refused, and a client cannot edit its role without breaking the signature. Every request's Audisi token
+is also checked against the session revocations in Redis (`shared/revocation.py`): a token issued before
+its holder signed out, was deactivated or had their role, agency or password changed is refused.
 """
 
 from __future__ import annotations
