@@ -86,7 +86,10 @@ def cmd_relay(args: argparse.Namespace) -> None:
     spec = _spec(args.service)
     runtime = _runtime(spec)
     celery_app: Any = load(spec.celery_path)
-    relay = OutboxRelay(producer=spec.name, engine=runtime.engine, celery_app=celery_app, settings=runtime.settings)
+    hook: Any = load(spec.relay_hook) if spec.relay_hook else None
+    relay = OutboxRelay(
+        producer=spec.name, engine=runtime.engine, celery_app=celery_app, settings=runtime.settings, on_pass=hook
+    )
     relay.install_signal_handlers()
     relay.run_forever()
 

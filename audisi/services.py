@@ -19,6 +19,8 @@ class ServiceSpec:
     api_port: int
     queues: tuple[str, ...]
     beat: bool = False
+    #: Called by the service's relay on every pass (`package.module:function`).
+    relay_hook: str | None = None
 
     @property
     def metrics_port(self) -> int:
@@ -64,7 +66,9 @@ class ServiceSpec:
 SERVICES: dict[str, ServiceSpec] = {
     spec.name: spec
     for spec in (
-        ServiceSpec("submission", 8001, ("submission",)),
+        ServiceSpec(
+            "submission", 8001, ("submission",), relay_hook="services.submission.accounts.sessions:restore_if_lost"
+        ),
         ServiceSpec("judging", 8002, ("judging",)),
         ServiceSpec("implementation", 8003, ("implementation", "notifications"), beat=True),
     )

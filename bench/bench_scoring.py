@@ -116,6 +116,8 @@ def token(judge_id: uuid.UUID, agency: str) -> str:
     from shared.auth import Role, TokenService
 
     service = TokenService(JudgingSettings(environment="development", database_url=DATABASE_URL))
+    # No submission service runs here to load session revocations into Redis: mark them loaded (none).
+    service.revocations.restore({})
     issued, _ = service.issue(user_id=judge_id, role=Role.JUDGE, name="Juri", email=None, agency_code=agency)
     return issued
 

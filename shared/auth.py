@@ -4,14 +4,16 @@ Accounts and login live in the submission service (`/api/v1/auth/login`), which 
 with `JWT_SECRET`; every service verifies them here. A deployment may also plug in its own SSO: tokens
 from `OIDC_ISSUER`, signed by a key in `OIDC_JWKS_URL`, are accepted with the role and agency read
 from the configured claims. Algorithms are fixed per issuer, so `alg: none` or a swapped algorithm is
-refused, and a client cannot edit its role without breaking the signature.
+refused, and a client cannot edit its role without breaking the signature. Every request's Audisi token
+is also checked against the session revocations in Redis (`shared/revocation.py`): a token issued before
+its holder signed out, was deactivated or had their role, agency or password changed is refused.
 """
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from functools import cached_property
 from typing import Annotated, Any
@@ -20,8 +22,8 @@ import jwt
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from shared.db import utcnow
 from shared.errors import UNAUTHENTICATED, AppError, forbidden
+from shared.revocation import Loader, RevocationStore, now_ms
 from shared.settings import ServiceSettings
 
 
@@ -44,6 +46,8 @@ class Principal:
     agency_code: str | None
     name: str
     email: str | None
+    #: When an Audisi token was issued, in ms (checked against revocations); None for an external SSO's token.
+    issued_at_ms: int | None = None
 
     def has_role(self, *roles: Role) -> bool:
         """Whether the caller holds one of `roles` (an admin holds every role)."""
@@ -61,8 +65,11 @@ class TokenService:
     ALGORITHM = "HS256"
     OIDC_ALGORITHMS = ("RS256", "ES256", "PS256")
 
-    def __init__(self, settings: ServiceSettings) -> None:
+    def __init__(self, settings: ServiceSettings, *, revocation_loader: Loader | None = None) -> None:
         self.settings = settings
+        self.revocations = RevocationStore(
+            settings.redis_url, cache_seconds=settings.auth_revocation_cache_seconds, loader=revocation_loader
+        )
 
     @cached_property
     def _jwks(self) -> jwt.PyJWKClient | None:
@@ -74,7 +81,8 @@ class TokenService:
     ) -> tuple[str, int]:
         """A signed access token and its lifetime in seconds."""
         lifetime = self.settings.access_token_minutes * 60
-        now = utcnow()
+        issued_ms = now_ms()
+        now = datetime.fromtimestamp(issued_ms / 1000, tz=UTC)
         claims = {
             "sub": str(user_id),
             "role": str(role),
@@ -86,6 +94,7 @@ class TokenService:
             "iat": now,
             "nbf": now,
             "exp": now + timedelta(seconds=lifetime),
+            "iat_ms": issued_ms,
             "jti": uuid.uuid4().hex,
         }
         token = jwt.encode(claims, self.settings.jwt_secret.get_secret_value(), algorithm=self.ALGORITHM)
@@ -113,7 +122,10 @@ class TokenService:
                     options={"require": ["exp", "sub", "iss", "aud"]},
                 )
                 return self._principal(
-                    claims, role_claim=self.settings.oidc_role_claim, agency_claim=self.settings.oidc_agency_claim
+                    claims,
+                    role_claim=self.settings.oidc_role_claim,
+                    agency_claim=self.settings.oidc_agency_claim,
+                    own=False,
                 )
             claims = jwt.decode(
                 token,
@@ -127,14 +139,16 @@ class TokenService:
             raise unauthenticated("token expired") from exc
         except jwt.PyJWTError as exc:
             raise unauthenticated("token rejected") from exc
-        return self._principal(claims, role_claim="role", agency_claim="agency")
+        return self._principal(claims, role_claim="role", agency_claim="agency", own=True)
 
     @staticmethod
-    def _principal(claims: dict[str, Any], *, role_claim: str, agency_claim: str) -> Principal:
+    def _principal(claims: dict[str, Any], *, role_claim: str, agency_claim: str, own: bool) -> Principal:
         try:
             user_id = uuid.UUID(str(claims["sub"]))
             role = Role(claims[role_claim])
-        except (KeyError, ValueError) as exc:
+            # Tokens from before `iat_ms` existed carry only `iat`, in seconds.
+            issued_at_ms = int(claims.get("iat_ms") or int(claims.get("iat") or 0) * 1000) if own else None
+        except (KeyError, ValueError, TypeError) as exc:
             raise unauthenticated("token lacks a valid subject or role") from exc
         return Principal(
             user_id=user_id,
@@ -142,7 +156,15 @@ class TokenService:
             agency_code=claims.get(agency_claim),
             name=str(claims.get("name") or ""),
             email=claims.get("email"),
+            issued_at_ms=issued_at_ms,
         )
+
+    def check_not_revoked(self, principal: Principal) -> None:
+        """401 if the person signed out, or was deactivated or changed, after this token was issued."""
+        if principal.issued_at_ms is None:
+            return  # an external SSO ends its own sessions
+        if principal.issued_at_ms <= self.revocations.revoked_at(principal.user_id):
+            raise unauthenticated("session ended")
 
 
 _bearer = HTTPBearer(auto_error=False)
@@ -163,6 +185,7 @@ def get_current_principal(
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise unauthenticated("missing bearer token")
     principal = tokens.verify(credentials.credentials)
+    tokens.check_not_revoked(principal)
     request.state.principal = principal
     return principal
 

@@ -27,6 +27,7 @@ from shared.dead_letters import DeadLetterCollector
 from shared.errors import SERVICE_UNAVAILABLE, AppError
 from shared.errors import Message as Text
 from shared.logging import get_logger, new_correlation_id, set_correlation_id
+from shared.revocation import Loader
 from shared.settings import ServiceSettings
 
 log = get_logger(__name__)
@@ -201,11 +202,13 @@ def create_app(
     routers: Sequence[APIRouter],
     description: str = "",
     body_limit_overrides: dict[str, int] | None = None,
+    revocation_loader: Loader | None = None,
 ) -> FastAPI:
     """A service's FastAPI app with Audisi's error format, auth, health, metrics and logging."""
     app = FastAPI(title=title, description=description, version="1.0.0", docs_url="/docs", openapi_url="/openapi.json")
     app.state.settings = settings
-    app.state.token_service = TokenService(settings)
+    # Only the service that owns accounts passes a loader: it refills the revocation hash after Redis lost it.
+    app.state.token_service = TokenService(settings, revocation_loader=revocation_loader)
     app.state.service = service
 
     for router in routers:
@@ -213,7 +216,11 @@ def create_app(
 
     @app.exception_handler(AppError)
     async def _app_error(request: Request, exc: AppError) -> JSONResponse:
-        return error_response(request, exc.status_code, exc.code, exc.message, exc.details)
+        response = error_response(request, exc.status_code, exc.code, exc.message, exc.details)
+        # A rate limit says when to come back, in the header clients and proxies read.
+        if isinstance(exc.details, dict) and "retry_after_seconds" in exc.details:
+            response.headers["Retry-After"] = str(exc.details["retry_after_seconds"])
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -25,7 +25,7 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from types import FrameType
 from typing import Any
@@ -95,8 +95,18 @@ class _Due:
 class OutboxRelay:
     """Delivers a service's outbox to the consuming queues, at least once, in tens of milliseconds."""
 
-    def __init__(self, *, producer: str, engine: Engine, celery_app: Celery, settings: ServiceSettings) -> None:
+    def __init__(
+        self,
+        *,
+        producer: str,
+        engine: Engine,
+        celery_app: Celery,
+        settings: ServiceSettings,
+        on_pass: Callable[[], object] | None = None,
+    ) -> None:
         self.producer = producer
+        # Extra upkeep of the service on every pass (submission: refill session revocations after Redis lost them).
+        self.on_pass = on_pass
         self.engine = engine
         self.celery_app = celery_app
         self.settings = settings
@@ -327,6 +337,8 @@ class OutboxRelay:
         while not self._stop.is_set():
             try:
                 self.recover_lost_messages()
+                if self.on_pass is not None:
+                    self.on_pass()
                 self.apply_acks()
                 sent = self.publish_due()
                 self.park_exhausted()

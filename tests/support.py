@@ -3,6 +3,7 @@ a local SMTP sink, polling helpers."""
 
 from __future__ import annotations
 
+import re
 import socket
 import subprocess
 import threading
@@ -63,6 +64,14 @@ class MailSink:
         with self.lock:
             return [m for m in self.messages if address in (m.get("To") or "")]
 
+    def link_token(self, address: str) -> str:
+        """The token of the newest emailed account link to `address` (`...?token=<token>`)."""
+        for message in reversed(self.to(address)):
+            found = re.search(r"[?&]token=([A-Za-z0-9_-]+)", _plain_text(message))
+            if found:
+                return found.group(1)
+        raise AssertionError(f"no account link was mailed to {address}")
+
     def wait_for(self, predicate: Callable[[], bool], timeout: float = 30.0) -> None:
         """Wait until the predicate holds (mail is sent by a worker, asynchronously)."""
         deadline = time.monotonic() + timeout
@@ -72,6 +81,15 @@ class MailSink:
                     seen = [(m.get("To"), m.get("Subject")) for m in self.messages]
                 raise AssertionError(f"mail did not arrive in {timeout}s; received: {seen}")
             time.sleep(0.1)
+
+
+def _plain_text(message: Message) -> str:
+    """The text/plain part of a message, decoded."""
+    for part in message.walk():
+        if part.get_content_type() == "text/plain":
+            payload = part.get_payload(decode=True)
+            return payload.decode(part.get_content_charset() or "utf-8") if isinstance(payload, bytes) else ""
+    return ""
 
 
 class SmtpSink:

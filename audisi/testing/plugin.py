@@ -156,6 +156,8 @@ def service_settings(settings_class: type[Any], infra: Infra, database_url: str,
         "database_url": database_url,
         "redis_url": infra.redis_url,
         "log_json": False,
+        # Revocations take effect at once in tests (the cache itself is tested in tests/shared/test_revocation.py).
+        "auth_revocation_cache_seconds": 0,
     }
     values.update(overrides)
     return settings_class(**values)

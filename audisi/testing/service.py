@@ -20,6 +20,7 @@ from audisi.services import SERVICES, load
 from audisi.testing.infra import Infra
 from audisi.testing.plugin import service_settings, truncate_all
 from shared.auth import Role, TokenService
+from shared.revocation import RevocationStore
 
 TokenFactory = Callable[..., dict[str, str]]
 
@@ -34,6 +35,8 @@ def service_fixtures(name: str, **setting_overrides: Any) -> tuple[Any, Any, Any
         runtime: Any = load(spec.runtime_path)
         metadata = load(f"{spec.package}.db:metadata")
         runtime.configure(service_settings(runtime.settings_class, infra, service_database(name), **setting_overrides))
+        # As the submission service does after Redis starts empty: no revocations yet, the hash is loaded.
+        RevocationStore(runtime.settings.redis_url, cache_seconds=0).restore({})
         yield runtime
         truncate_all(runtime.engine, metadata)
 

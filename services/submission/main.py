@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from services.submission.accounts.routes import router as accounts_router
+from services.submission.accounts.sessions import load_revocations
 from services.submission.agencies.routes import router as agencies_router
 from services.submission.attachments.routes import router as attachments_router
 from services.submission.db import audit_log, runtime
@@ -36,6 +37,8 @@ app = create_app(
         "/api/v1/attachments": _settings.attachment_max_bytes + 64 * 1024,
         "/api/v1/participants/import": _settings.import_max_bytes,
     },
+    # Accounts live here: this API refills the session revocations in Redis if Redis lost them.
+    revocation_loader=load_revocations,
 )
 # Outermost: the audit log records each request's client address and user agent.
 app.add_middleware(AuditOriginMiddleware)

@@ -125,6 +125,7 @@ def _participants(session: Session, rng: random.Random, report: SeedReport) -> l
                 role=str(Role.PARTICIPANT),
                 agency_code=agency.code,
                 password_hash=password_hash,
+                email_verified_at=utcnow(),  # demo accounts: as if each had opened the registration link
             )
             session.add(user)
             session.flush()

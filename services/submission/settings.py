@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Self
 
-from shared.settings import ServiceSettings
+from pydantic import Field, model_validator
+
+from shared.settings import Environment, ServiceSettings
 
 
 class SubmissionSettings(ServiceSettings):
@@ -15,3 +18,22 @@ class SubmissionSettings(ServiceSettings):
     attachment_max_bytes: int = 20 * 1024 * 1024
     login_attempts_per_minute: int = 10
     import_max_bytes: int = 10 * 1024 * 1024
+
+    # Links sent by email (the web front serves these pages; the API takes the token they carry).
+    public_base_url: str = "http://localhost:8080"
+    account_verify_path: str = "/akun/verifikasi-email"
+    account_password_path: str = "/akun/atur-kata-sandi"  # noqa: S105 - a page path
+    email_verification_minutes: int = Field(default=24 * 60, ge=5)
+    password_reset_minutes: int = Field(default=60, ge=5)
+    # Emailed links asked for one address (registration, claim, reset) per hour; ten times that per client address.
+    account_emails_per_hour: int = Field(default=5, ge=1)
+    # Development only: answers carry the emailed token, so the curl walk-through needs no mailbox.
+    expose_account_tokens: bool | None = None
+
+    @model_validator(mode="after")
+    def _account_tokens_only_in_development(self) -> Self:
+        if self.expose_account_tokens is None:
+            self.expose_account_tokens = self.environment == Environment.DEVELOPMENT
+        if self.expose_account_tokens and self.environment == Environment.PRODUCTION:
+            raise ValueError("EXPOSE_ACCOUNT_TOKENS must not be set in production")
+        return self

@@ -77,7 +77,7 @@ def agencies(submission_runtime: Any) -> None:
 def fresh_login_limits(submission_runtime: Any) -> None:
     """No failed logins counted before the test (all test clients share one address)."""
     client = redis.Redis.from_url(submission_runtime.settings.redis_url)
-    keys = list(client.scan_iter("audisi:login:*"))
+    keys = list(client.scan_iter("audisi:login:*")) + list(client.scan_iter("audisi:links:*"))
     if keys:
         client.delete(*keys)
     client.close()

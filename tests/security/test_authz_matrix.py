@@ -106,7 +106,32 @@ def _attachment(_: World, values: dict[str, str]) -> Call:
 SUBMISSION: dict[tuple[str, str], Rule] = OPS | {
     ("POST", "/api/v1/auth/login"): public(_login, status=401),
     ("GET", "/api/v1/auth/me"): signed_in(),
+    ("POST", "/api/v1/auth/logout"): signed_in(status=204),
+    # Links carry their own proof: anyone holding one may use it (an unknown one is 400 for everybody).
+    ("POST", "/api/v1/auth/verify-email"): public(lambda _w, _v: Call(json={"token": "t" * 43}), status=400),
+    ("POST", "/api/v1/auth/password-reset"): public(lambda _w, _v: Call(json={"email": _fresh_email()}), status=202),
+    ("POST", "/api/v1/auth/password-reset/confirm"): public(
+        lambda _w, _v: Call(json={"token": "t" * 43, "password": "sandi-baru-123"}), status=400
+    ),
+    # The participant's token is the world's participant, whose password this is not (403); the other callers'
+    # tokens belong to no stored account: let through, and told there is none (404).
+    ("POST", "/api/v1/auth/password"): Rule(
+        401,
+        403,
+        404,
+        404,
+        404,
+        404,
+        lambda _w, _v: Call(json={"current_password": "lama", "new_password": "sandi-baru-123"}),
+    ),
     ("POST", "/api/v1/accounts"): admin_only(_account, status=201),
+    ("GET", "/api/v1/accounts"): admin_only(status=200),
+    ("PATCH", "/api/v1/accounts/{user_id}"): admin_only(
+        lambda _w, _v: Call(json={"work_unit": "Bidang Pelayanan"}), status=200
+    ),
+    ("POST", "/api/v1/accounts/{user_id}/deactivate"): admin_only(status=200),
+    ("POST", "/api/v1/accounts/{user_id}/reactivate"): admin_only(status=200),
+    ("GET", "/api/v1/judges"): committee_only(status=200),
     ("GET", "/api/v1/agencies"): public(),
     ("PUT", "/api/v1/agencies/{code}"): admin_only(
         lambda _w, _v: Call(json={"name": "Dinas Kesehatan", "email": "dinkes@trenggalekkab.go.id"}), status=200
@@ -116,7 +141,7 @@ SUBMISSION: dict[tuple[str, str], Rule] = OPS | {
     ("GET", "/api/v1/editions/{code}"): public(),
     ("PATCH", "/api/v1/editions/{code}"): committee_only(lambda _w, _v: Call(json={"name": "Nama edisi baru"}), 200),
     ("GET", "/api/v1/editions/{code}/summary"): committee_only(status=200),
-    ("POST", "/api/v1/participants/register"): public(_register, status=201),
+    ("POST", "/api/v1/participants/register"): public(_register, status=202),
     # Admins pass role checks but have no participant profile: 403, not someone else's profile.
     ("GET", "/api/v1/participants/me"): Rule(401, 200, 403, 403, 403, 403),
     ("POST", "/api/v1/participants/import"): committee_only(_import, status=200),

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from services.submission.accounts.models import User
 from services.submission.agencies.service import sync_agencies
-from services.submission.tests.factories import make_edition, make_idea, make_participant, nip
+from services.submission.tests.factories import make_edition, make_idea, make_participant, nip, verify_registration
 from shared.auth import Role
 from tests.security.conftest import ATTACHMENTS_DIR, make_tokens
 from tests.security.worlds import judging_world, submission_world
@@ -70,12 +70,13 @@ def test_registration_cannot_choose_role_or_activation(service_client: Any, subm
         sync_agencies(session)
         session.commit()
     response = client.post("/api/v1/participants/register", json=body)
-    assert response.status_code == 201
-    assert response.json()["user_id"] != "00000000-0000-0000-0000-000000000001"
+    assert response.status_code == 202
+    verify_registration(client, submission_runtime.engine, "licik@trenggalekkab.go.id")
     login = client.post("/api/v1/auth/login", json={"username": number, "password": "kata-sandi-kuat"})
     assert (login.status_code, login.json()["user"]["role"]) == (200, "participant")
     with submission_runtime.session_factory() as session:
         user = session.scalars(select(User).where(User.nip == number)).one()
+        assert str(user.id) != "00000000-0000-0000-0000-000000000001"
         assert (user.role, user.password_hash is not None and user.password_hash.startswith("$argon2id$v=19$m=")) == (
             "participant",
             True,

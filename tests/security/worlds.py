@@ -101,6 +101,7 @@ def submission_world(runtime: Any, attachments_dir: str) -> World:
                 "attachment_id": str(own_file.id),
                 "agency_code": "DINKES",
                 "nip": e.nip,
+                "user_id": str(e.user_id),
             },
             other={
                 "code": code,
@@ -109,6 +110,7 @@ def submission_world(runtime: Any, attachments_dir: str) -> World:
                 "attachment_id": str(other_file.id),
                 "agency_code": "DINKES",
                 "nip": c.nip,
+                "user_id": str(d.user_id),
             },
             participant_id=a.user_id,
             other_private=[b.email, b.nip, d.email],

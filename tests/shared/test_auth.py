@@ -55,7 +55,8 @@ def test_issued_token_verifies_to_its_principal(settings: ServiceSettings) -> No
         user_id=user_id, role=Role.AGENCY, name="Petugas", email="a@b.go.id", agency_code="DINKES"
     )
     assert lifetime == settings.access_token_minutes * 60
-    assert service.verify(token) == Principal(user_id, Role.AGENCY, "DINKES", "Petugas", "a@b.go.id")
+    issued_at_ms = jwt.decode(token, options={"verify_signature": False})["iat_ms"]
+    assert service.verify(token) == Principal(user_id, Role.AGENCY, "DINKES", "Petugas", "a@b.go.id", issued_at_ms)
 
 
 def test_expired_token_refused(settings: ServiceSettings) -> None:

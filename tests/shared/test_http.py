@@ -15,6 +15,7 @@ from sqlalchemy import Engine, create_engine, text
 from shared.auth import Committee, Role, TokenService
 from shared.errors import Message, conflict
 from shared.http import create_app
+from shared.revocation import RevocationStore
 from shared.settings import ServiceSettings
 
 
@@ -59,6 +60,7 @@ def make_client(database_url: str, redis_url: str = "redis://127.0.0.1:1/0") -> 
 
 @pytest.fixture
 def client(kernel_settings: ServiceSettings) -> Iterator[TestClient]:
+    RevocationStore(kernel_settings.redis_url, cache_seconds=0).restore({})  # as the accounts service does
     with make_client(kernel_settings.database_url, kernel_settings.redis_url) as test_client:
         yield test_client
 

@@ -139,6 +139,10 @@ def _enqueue_after_commit(session: Session, job_id: uuid.UUID) -> None:
     pending.append(job_id)
 
 
+#: Emails with one-time account links (submission service): sent at once, never skipped or put in a digest.
+ACCOUNT_TEMPLATES = frozenset({"account_verify_email", "account_claim", "account_reset_password"})
+
+
 def record_job(session: Session, event: NotificationRequested) -> uuid.UUID | None:
     """Record a notification job once per idempotency key; returns its id, or None if already known."""
     p = event.payload
@@ -146,6 +150,8 @@ def record_job(session: Session, event: NotificationRequested) -> uuid.UUID | No
     wants_email = Channel.EMAIL in p.channels
     if not wants_email:
         email_status = EmailStatus.NONE
+    elif p.template in ACCOUNT_TEMPLATES:
+        email_status = EmailStatus.PENDING  # a sign-in link must arrive whatever the preferences say
     elif preference is not None and (
         not preference.email_enabled or (preference.daily_digest and p.template != "daily_digest")
     ):

@@ -1,56 +1,65 @@
-"""HTTP routes of accounts and login."""
+"""HTTP routes of accounts and login: sign-in and sign-out, emailed links, passwords, account administration."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Annotated
 
-import redis
-from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Depends, Request, Response
 
-from services.submission.accounts import service
-from services.submission.accounts.ratelimit import LoginLimiter
-from services.submission.accounts.schemas import LoginRequest, LoginResponse, UserCreate, UserRead
-from services.submission.db import SessionDep, runtime
-from shared.auth import CurrentPrincipal, Principal, Role, get_token_service, require_roles
-from shared.errors import AppError
-from shared.http import error_response
+from services.submission.accounts import admin, service
+from services.submission.accounts.deps import LinkLimiterDep, LoginLimiterDep, client_ip
+from services.submission.accounts.schemas import (
+    AccountPage,
+    AccountRead,
+    AccountUpdate,
+    Done,
+    JudgePage,
+    LinkSent,
+    LoginRequest,
+    LoginResponse,
+    PasswordChange,
+    PasswordResetConfirm,
+    PasswordResetRequest,
+    TokenBody,
+    UserCreate,
+    UserRead,
+)
+from services.submission.common import Page
+from services.submission.db import SessionDep
+from shared.auth import Committee, CurrentPrincipal, Principal, Role, get_token_service, require_roles
 
 router = APIRouter(prefix="/api/v1", tags=["accounts"])
-
-_limiters: dict[str, LoginLimiter] = {}
-
-
-def get_login_limiter() -> LoginLimiter:
-    """One limiter (and Redis connection pool) per process and Redis URL."""
-    settings = runtime.settings
-    limiter = _limiters.get(settings.redis_url)
-    if limiter is None:
-        client = redis.Redis.from_url(settings.redis_url, socket_timeout=2, socket_connect_timeout=2)
-        limiter = _limiters[settings.redis_url] = LoginLimiter(client, limit=settings.login_attempts_per_minute)
-    return limiter
-
 
 Admin = Annotated[Principal, require_roles(Role.ADMIN)]
 
 
-@router.post("/auth/login", summary="Sign in with email or NIP", response_model=LoginResponse)
-def login(body: LoginRequest, request: Request, session: SessionDep) -> LoginResponse | JSONResponse:
-    try:
-        return service.login(
-            session,
-            tokens=get_token_service(request),
-            limiter=get_login_limiter(),
-            username=body.username,
-            password=body.password,
-            client_ip=request.client.host if request.client else "unknown",
-        )
-    except AppError as exc:
-        if exc.status_code != 429:
-            raise
-        response = error_response(request, exc.status_code, exc.code, exc.message, exc.details)
-        response.headers["Retry-After"] = str(exc.details["retry_after_seconds"])
-        return response
+@router.post(
+    "/auth/login",
+    summary="Sign in with email or NIP",
+    response_model=LoginResponse,
+    responses={
+        401: {"description": "`bad_credentials`"},
+        403: {"description": "`email_not_verified`: the emailed link was not opened yet"},
+        429: {"description": "`too_many_attempts`, with `Retry-After`"},
+        503: {"description": "`rate_limit_unavailable`: attempts cannot be counted, so none is allowed"},
+    },
+)
+def login(body: LoginRequest, request: Request, session: SessionDep, limiter: LoginLimiterDep) -> LoginResponse:
+    return service.login(
+        session,
+        tokens=get_token_service(request),
+        limiter=limiter,
+        username=body.username,
+        password=body.password,
+        client_ip=client_ip(request),
+    )
+
+
+@router.post("/auth/logout", status_code=204, summary="Sign out everywhere: every token of mine stops working")
+def logout(principal: CurrentPrincipal, session: SessionDep) -> Response:
+    service.logout(session, principal=principal)
+    return Response(status_code=204)
 
 
 @router.get("/auth/me", summary="The signed-in user")
@@ -58,8 +67,59 @@ def me(principal: CurrentPrincipal, session: SessionDep) -> UserRead:
     return service.describe_principal(session, principal)
 
 
+@router.post(
+    "/auth/verify-email",
+    summary="Use a registration or claim link (public): the account may sign in from now on",
+    responses={400: {"description": "`invalid_link`"}, 410: {"description": "`link_used` or `link_expired`"}},
+)
+def verify_email(body: TokenBody, session: SessionDep) -> Done:
+    service.verify_email(session, token=body.token)
+    return Done(status="email_verified")
+
+
+@router.post(
+    "/auth/password-reset",
+    status_code=202,
+    summary="Email a password reset link (public; the same answer whether or not the email has an account)",
+    responses={429: {"description": "`too_many_attempts`, with `Retry-After`"}},
+)
+def request_password_reset(
+    body: PasswordResetRequest, request: Request, session: SessionDep, limiter: LinkLimiterDep
+) -> LinkSent:
+    return service.request_password_reset(session, email=body.email, limiter=limiter, client_ip=client_ip(request))
+
+
+@router.post(
+    "/auth/password-reset/confirm",
+    summary="Use a reset link with a new password (public); every session of the account ends",
+    responses={400: {"description": "`invalid_link`"}, 410: {"description": "`link_used` or `link_expired`"}},
+)
+def reset_password(body: PasswordResetConfirm, session: SessionDep) -> Done:
+    service.reset_password(session, token=body.token, password=body.password)
+    return Done(status="password_set")
+
+
+@router.post(
+    "/auth/password",
+    summary="Change my password; my other sessions end and this answer carries a fresh token",
+    responses={403: {"description": "`wrong_current_password`"}},
+)
+def change_password(
+    body: PasswordChange, request: Request, principal: CurrentPrincipal, session: SessionDep, limiter: LoginLimiterDep
+) -> LoginResponse:
+    return service.change_password(
+        session,
+        principal=principal,
+        tokens=get_token_service(request),
+        limiter=limiter,
+        current_password=body.current_password,
+        new_password=body.new_password,
+        client_ip=client_ip(request),
+    )
+
+
 @router.post("/accounts", status_code=201, summary="Create a staff account (admin)")
-def create_account(body: UserCreate, admin: Admin, session: SessionDep) -> UserRead:
+def create_account(body: UserCreate, admin_: Admin, session: SessionDep) -> UserRead:
     user = service.create_account(
         session,
         role=body.role,
@@ -67,6 +127,46 @@ def create_account(body: UserCreate, admin: Admin, session: SessionDep) -> UserR
         password=body.password,
         name=body.name,
         agency_code=body.agency_code,
-        actor=admin,
+        work_unit=body.work_unit,
+        actor=admin_,
     )
     return UserRead.model_validate(user)
+
+
+@router.get("/accounts", summary="List accounts by role, state, agency or name (admin)")
+def list_accounts(
+    _: Admin,
+    session: SessionDep,
+    page: Annotated[Page, Depends()],
+    role: Role | None = None,
+    active: bool | None = None,
+    agency_code: str | None = None,
+    q: str | None = None,
+) -> AccountPage:
+    return admin.list_accounts(session, page=page, role=role, active=active, agency_code=agency_code, q=q)
+
+
+@router.patch("/accounts/{user_id}", summary="Change an account's role, name, agency or work unit (admin)")
+def update_account(user_id: uuid.UUID, body: AccountUpdate, admin_: Admin, session: SessionDep) -> AccountRead:
+    return admin.update_account(session, user_id=user_id, data=body, actor=admin_)
+
+
+@router.post("/accounts/{user_id}/deactivate", summary="Deactivate an account: sign-in refused, sessions end (admin)")
+def deactivate_account(user_id: uuid.UUID, admin_: Admin, session: SessionDep) -> AccountRead:
+    return admin.set_active(session, user_id=user_id, active=False, actor=admin_)
+
+
+@router.post("/accounts/{user_id}/reactivate", summary="Reactivate an account (admin)")
+def reactivate_account(user_id: uuid.UUID, admin_: Admin, session: SessionDep) -> AccountRead:
+    return admin.set_active(session, user_id=user_id, active=True, actor=admin_)
+
+
+@router.get("/judges", summary="Active judge accounts with agency and work unit, to build panels (committee)")
+def list_judges(
+    _: Committee,
+    session: SessionDep,
+    page: Annotated[Page, Depends()],
+    agency_code: str | None = None,
+    q: str | None = None,
+) -> JudgePage:
+    return admin.list_judges(session, page=page, agency_code=agency_code, q=q)

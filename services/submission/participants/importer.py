@@ -37,6 +37,8 @@ HEADER_ALIASES = {
     "agency_code": "agency_code",
     "kode_opd": "agency_code",
     "opd": "agency_code",
+    "work_unit": "work_unit",
+    "unit_kerja": "work_unit",
 }
 REQUIRED = ("nip", "name", "email", "position_group", "agency_code")
 
@@ -81,6 +83,7 @@ class CleanRow:
     phone: str | None
     position_group: PositionGroup
     agency_code: str
+    work_unit: str | None = None  # optional column: left out, the stored one stays
 
 
 def _header_key(raw: Any) -> str:
@@ -191,6 +194,9 @@ def clean(row: ParsedRow, agency_codes: set[str]) -> CleanRow | None:
     phone = str(v.get("phone") or "") or None
     if phone and len(phone) > 30:
         problem("phone", "longer than 30 characters")
+    work_unit = str(v.get("work_unit") or "").strip() or None
+    if work_unit and len(work_unit) > 200:
+        problem("work_unit", "longer than 200 characters")
     if row.errors or group is None or not isinstance(nip, str):
         return None
-    return CleanRow(row.line, nip, name, email, phone, group, agency)
+    return CleanRow(row.line, nip, name, email, phone, group, agency, work_unit)

@@ -25,5 +25,6 @@ class Participant(Base):
     phone: Mapped[str | None] = mapped_column(String(30))
     position_group: Mapped[str] = mapped_column(String(40), index=True)
     agency_code: Mapped[str] = mapped_column(ForeignKey("agency.code"), index=True)
+    work_unit: Mapped[str | None] = mapped_column(String(200))  # unit kerja, within the agency
     created_at: Mapped[datetime] = mapped_column(default=utcnow, server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, server_default=func.now())

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Query, UploadFile
+from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 
+from services.submission.accounts.deps import LinkLimiterDep, client_ip
+from services.submission.accounts.schemas import LinkSent
 from services.submission.common import Page
 from services.submission.db import SessionDep
 from services.submission.participants import service
@@ -21,9 +23,17 @@ from shared.events import PositionGroup
 router = APIRouter(prefix="/api/v1/participants", tags=["participants"])
 
 
-@router.post("/register", status_code=201, summary="Register as a participant (public)")
-def register(body: ParticipantRegister, session: SessionDep) -> ParticipantRead:
-    return ParticipantRead.model_validate(service.register(session, data=body))
+@router.post(
+    "/register",
+    status_code=202,
+    summary="Register as a participant, or claim an imported account (public); completed by an emailed link",
+    responses={
+        409: {"description": "`nip_registered` or `email_taken`"},
+        429: {"description": "`too_many_attempts`: links asked for this email or address this hour, with Retry-After"},
+    },
+)
+def register(body: ParticipantRegister, request: Request, session: SessionDep, limiter: LinkLimiterDep) -> LinkSent:
+    return service.register(session, data=body, limiter=limiter, client_ip=client_ip(request))
 
 
 @router.get("/me", summary="My participant profile")

@@ -21,6 +21,7 @@ class ParticipantRegister(BaseModel):
     password: str = Field(min_length=8, max_length=200)
     position_group: PositionGroup
     agency_code: str = Field(min_length=2, max_length=40)
+    work_unit: str | None = Field(default=None, min_length=2, max_length=200, description="Unit kerja")
 
 
 class ParticipantRead(BaseModel):
@@ -36,6 +37,7 @@ class ParticipantRead(BaseModel):
     phone: str | None
     position_group: PositionGroup
     agency_code: str
+    work_unit: str | None = None
     created_at: datetime
 
 

@@ -6,11 +6,16 @@ import hashlib
 import uuid
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from services.submission.accounts.links import Purpose, has_live_link, lifetime, send_link
 from services.submission.accounts.models import User
 from services.submission.accounts.passwords import hash_password
-from services.submission.accounts.service import normalise_email
+from services.submission.accounts.ratelimit import LinkLimiter
+from services.submission.accounts.schemas import LinkSent
+from services.submission.accounts.service import development_token, normalise_email, self_actor
+from services.submission.accounts.sessions import end_sessions
 from services.submission.agencies.service import active_codes, require_agency
 from services.submission.common import Page
 from services.submission.db import audit_log
@@ -29,48 +34,47 @@ from shared.auth import Principal, Role
 from shared.errors import Message, conflict, forbidden, invalid, not_found
 
 
-def register(session: Session, *, data: ParticipantRegister) -> Participant:
-    """Register a participant, or let an ASN imported by BKPSDM claim their account (same NIP and email)."""
+def register(session: Session, *, data: ParticipantRegister, limiter: LinkLimiter, client_ip: str) -> LinkSent:
+    """Register a participant, or claim an account imported by BKPSDM (same NIP and email); both by email link.
+
+    Nobody signs in until the link sent to the email is used: a new registration is kept unverified, and
+    a claim keeps the chosen password aside until then, so knowing a colleague's NIP and email is not
+    enough to take over their account. A registration whose link expired unused no longer holds its NIP
+    or email; registering again with the same NIP and email sends a new link.
+    """
     problems = nip_problems(data.nip)
     if problems:
         raise invalid("invalid_nip", Message("NIP tidak sah", "Invalid NIP"), {"field": "nip", "problems": problems})
     require_agency(session, data.agency_code)
     email = normalise_email(data.email)
+    limiter.check(email, client_ip)
     existing = session.scalar(select(Participant).where(Participant.nip == data.nip))
     if existing is not None:
         user = session.get(User, existing.user_id)
-        if user is None or user.password_hash is not None or existing.email != email:
+        if user is not None and existing.email == email and user.email_verified_at is None:
+            return _send(session, user=user, participant=existing, data=data)
+        if user is None or not _abandoned(session, user) or not _forget(session, user=user, participant=existing):
             raise conflict(
                 "nip_registered",
                 Message("NIP ini sudah terdaftar", "This NIP is already registered"),
                 {"field": "nip"},
             )
-        # Claiming an imported account: the person sets a password; HR data stays as BKPSDM imported it
-        # unless the person corrects their name or phone.
-        user.password_hash = hash_password(data.password)
-        existing.name = user.name = data.name
-        existing.phone = data.phone or existing.phone
-        record_audit(
-            session,
-            table=audit_log,
-            actor=_self(user),
-            action="participant.claimed",
-            object_type="user",
-            object_id=user.id,
-            details={"participant_id": str(existing.id)},
-        )
-        session.commit()
-        return existing
-    if session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise conflict(
-            "email_taken", Message("Email sudah dipakai akun lain", "This email is already used"), {"field": "email"}
-        )
+    holder = session.scalar(select(User).where(User.email == email))
+    if holder is not None:
+        held = session.scalar(select(Participant).where(Participant.user_id == holder.id))
+        if held is None or not _abandoned(session, holder) or not _forget(session, user=holder, participant=held):
+            raise conflict(
+                "email_taken",
+                Message("Email sudah dipakai akun lain", "This email is already used"),
+                {"field": "email"},
+            )
     user = User(
         email=email,
         nip=data.nip,
         name=data.name,
         role=str(Role.PARTICIPANT),
         agency_code=data.agency_code,
+        work_unit=data.work_unit,
         password_hash=hash_password(data.password),
     )
     session.add(user)
@@ -83,25 +87,83 @@ def register(session: Session, *, data: ParticipantRegister) -> Participant:
         phone=data.phone,
         position_group=str(data.position_group),
         agency_code=data.agency_code,
+        work_unit=data.work_unit,
     )
     session.add(participant)
     session.flush()
     record_audit(
         session,
         table=audit_log,
-        actor=_self(user),
+        actor=self_actor(user),
         action="participant.registered",
         object_type="user",
         object_id=user.id,
         details={"participant_id": str(participant.id), "role": user.role, "agency_code": user.agency_code},
     )
+    return _send(session, user=user, participant=participant, data=None)
+
+
+def _send(session: Session, *, user: User, participant: Participant, data: ParticipantRegister | None) -> LinkSent:
+    """Email the link that completes a registration (`data` None) or a claim or a repeated registration."""
+    if data is not None and user.password_hash is None:
+        # Claiming an imported account: the password waits in the link; HR data stays as BKPSDM imported it.
+        secret = send_link(session, user=user, purpose=Purpose.CLAIM, password_hash=hash_password(data.password))
+        action = "participant.claim_requested"
+    else:
+        if data is not None:  # registering again before verifying: the latest answers count
+            user.password_hash = hash_password(data.password)
+            participant.name = user.name = data.name
+            participant.phone = data.phone
+            participant.position_group = str(data.position_group)
+            participant.agency_code = user.agency_code = data.agency_code
+            participant.work_unit = user.work_unit = data.work_unit
+        secret = send_link(session, user=user, purpose=Purpose.VERIFY_EMAIL)
+        action = "participant.verification_sent"
+    record_audit(
+        session,
+        table=audit_log,
+        actor=self_actor(user),
+        action=action,
+        object_type="user",
+        object_id=user.id,
+        details={"participant_id": str(participant.id)},
+    )
     session.commit()
-    return participant
+    return LinkSent(
+        valid_minutes=int(lifetime(Purpose.VERIFY_EMAIL).total_seconds() // 60),
+        development_token=development_token(secret),
+    )
 
 
-def _self(user: User) -> Principal:
-    """A person registering is the actor of their own registration."""
-    return Principal(user_id=user.id, role=Role(user.role), agency_code=user.agency_code, name=user.name, email=None)
+def _abandoned(session: Session, user: User) -> bool:
+    """A self-registration never verified whose link expired: it no longer holds its NIP or email."""
+    return (
+        user.email_verified_at is None
+        and user.password_hash is not None
+        and not has_live_link(session, user=user, purpose=Purpose.VERIFY_EMAIL)
+    )
+
+
+def _forget(session: Session, *, user: User, participant: Participant) -> bool:
+    """Remove an abandoned registration; False (and nothing removed) if something refers to it (an invitation)."""
+    try:
+        with session.begin_nested():
+            session.delete(participant)
+            session.flush()
+            session.delete(user)
+            session.flush()
+    except IntegrityError:
+        return False
+    record_audit(
+        session,
+        table=audit_log,
+        actor=None,
+        action="participant.registration_abandoned",
+        object_type="user",
+        object_id=user.id,
+        details={"nip": participant.nip},
+    )
+    return True
 
 
 def participant_of(session: Session, principal: Principal) -> Participant:
@@ -194,12 +256,20 @@ def import_participants(
         current = existing.get(row.nip)
         if current is None:
             created.append(row)
-        elif (current.name, current.email, current.phone, current.position_group, current.agency_code) == (
+        elif (
+            current.name,
+            current.email,
+            current.phone,
+            current.position_group,
+            current.agency_code,
+            current.work_unit,
+        ) == (
             row.name,
             row.email,
             row.phone,
             str(row.position_group),
             row.agency_code,
+            row.work_unit or current.work_unit,
         ):
             unchanged += 1
         else:
@@ -250,11 +320,23 @@ def _apply(session: Session, created: list[CleanRow], updated: list[tuple[Partic
     for participant, row in updated:
         participant.name, participant.email, participant.phone = row.name, row.email, row.phone
         participant.position_group, participant.agency_code = str(row.position_group), row.agency_code
+        participant.work_unit = row.work_unit or participant.work_unit
         user = users.get(row.nip)
         if user is not None:
+            moved = (user.email, user.agency_code) != (row.email, row.agency_code)
             user.name, user.email, user.agency_code = row.name, row.email, row.agency_code
+            user.work_unit = participant.work_unit
+            if moved and user.password_hash is not None:  # tokens carry the agency and email: issue new ones
+                end_sessions(session, user=user, reason="participant import changed agency or email", actor=None)
     new_users = [
-        User(email=r.email, nip=r.nip, name=r.name, role=str(Role.PARTICIPANT), agency_code=r.agency_code)
+        User(
+            email=r.email,
+            nip=r.nip,
+            name=r.name,
+            role=str(Role.PARTICIPANT),
+            agency_code=r.agency_code,
+            work_unit=r.work_unit,
+        )
         for r in created
     ]
     session.add_all(new_users)
@@ -268,6 +350,7 @@ def _apply(session: Session, created: list[CleanRow], updated: list[tuple[Partic
             phone=r.phone,
             position_group=str(r.position_group),
             agency_code=r.agency_code,
+            work_unit=r.work_unit,
         )
         for u, r in zip(new_users, created, strict=True)
     )

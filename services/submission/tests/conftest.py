@@ -28,9 +28,9 @@ def agencies(submission_runtime: Any) -> None:
 
 @pytest.fixture(autouse=True)
 def fresh_login_limits(submission_runtime: Any) -> None:
-    """Every test starts with no failed logins counted (all test clients share one address)."""
+    """Every test starts with no sign-in attempts or emailed links counted (all test clients share one address)."""
     client = redis.Redis.from_url(submission_runtime.settings.redis_url)
-    keys = list(client.scan_iter("audisi:login:*"))
+    keys = list(client.scan_iter("audisi:login:*")) + list(client.scan_iter("audisi:links:*"))
     if keys:
         client.delete(*keys)
     client.close()

@@ -14,7 +14,7 @@ from sqlalchemy.exc import DBAPIError
 
 from services.submission.accounts.commands import create_user
 from services.submission.db import audit_log
-from services.submission.tests.factories import make_edition, make_idea, make_participant
+from services.submission.tests.factories import make_edition, make_idea, make_participant, verify_registration
 from shared.auth import Role
 
 
@@ -131,10 +131,15 @@ def test_registration_and_import_recorded(client: TestClient, tokens: Any, submi
         "role": "admin",
     }
     response = client.post("/api/v1/participants/register", json=registration)
-    assert response.status_code == 201
+    assert response.status_code == 202
     [entry] = _entries(submission_runtime, "participant.registered")
-    assert (entry["actor_id"], entry["actor_role"]) == (uuid.UUID(response.json()["user_id"]), "participant")
+    assert (str(entry["actor_id"]), entry["actor_role"]) == (entry["object_id"], "participant")
     assert entry["details"]["role"] == "participant"
+    [sent] = _entries(submission_runtime, "participant.verification_sent")
+    assert sent["object_id"] == entry["object_id"]
+    verify_registration(client, submission_runtime.engine, "sri@trenggalekkab.go.id")
+    [verified] = _entries(submission_runtime, "account.email_verified")
+    assert (str(verified["actor_id"]), verified["object_id"]) == (entry["object_id"], entry["object_id"])
 
     csv_body = (
         "nip,nama,email,telepon,kelompok_jabatan,kode_opd\n"

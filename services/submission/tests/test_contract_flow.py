@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from services.submission.accounts.commands import create_user
+from services.submission.tests.factories import verify_registration
 from shared.auth import Role
 from shared.db import utcnow
 
@@ -75,8 +76,8 @@ def test_contract_flow_register_submit_screen_withdraw(client: TestClient, submi
             "agency_code": "DINKES",
         },
     )
-    assert registered.status_code == 201, registered.text
-    assert registered.json()["nip"] == "198504122010031001"
+    assert registered.status_code == 202, registered.text
+    verify_registration(client, submission_runtime.engine, "siti@trenggalekkab.go.id")
     by_nip = _login(client, "198504122010031001", "rahasia-123")
     login = client.post("/api/v1/auth/login", json={"username": "SITI@trenggalekkab.go.id", "password": "rahasia-123"})
     assert login.json()["token_type"] == "bearer"
@@ -106,12 +107,14 @@ def test_contract_flow_register_submit_screen_withdraw(client: TestClient, submi
         deliveries = conn.execute(
             text("SELECT e.event_type, d.subscriber FROM outbox_delivery d JOIN outbox_event e USING (event_id)")
         ).all()
-    assert types == ["idea.submitted.v1", "idea.screened.v1", "idea.withdrawn.v1"]
+    # The registration link's email first, then the idea's events.
+    assert types == ["notification.requested.v1", "idea.submitted.v1", "idea.screened.v1", "idea.withdrawn.v1"]
     assert sorted((t, s) for t, s in deliveries) == [
         ("idea.screened.v1", "judging"),
         ("idea.submitted.v1", "judging"),
         ("idea.withdrawn.v1", "implementation"),
         ("idea.withdrawn.v1", "judging"),
+        ("notification.requested.v1", "notifications"),
     ]
 
 

@@ -6,13 +6,14 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from services.implementation.notifications.mailer import SmtpMailer, message_id_for
 from services.implementation.notifications.models import InAppNotification, NotificationJob, NotificationPreference
-from services.implementation.notifications.service import record_job, send_email_job
+from services.implementation.notifications.service import ACCOUNT_TEMPLATES, record_job, send_email_job
 from services.implementation.settings import ImplementationSettings
 from shared.db import unit_of_work, utcnow
 from shared.events import Channel, NotificationRequested, NotificationRequestedPayload, Person
@@ -326,3 +327,31 @@ def test_sweep_requeues_job_whose_task_was_lost(implementation_runtime: Any) -> 
     with implementation_runtime.session_factory() as session:
         later = now + timedelta(seconds=settings.smtp_requeue_after_seconds + 1)
         assert queue_due_email_jobs(session, now=later, settings=settings) == [job_id]
+
+
+@pytest.mark.parametrize("template", sorted(ACCOUNT_TEMPLATES))
+def test_account_link_templates_render_in_both_languages_with_the_link(template: str) -> None:
+    from services.implementation.notifications.mailer import render
+
+    link = "http://localhost:8080/akun/verifikasi-email?token=abc"
+    rendered = render(template, {"recipient_name": "Sri", "link": link, "valid_minutes": 60})
+    assert rendered.subject.startswith("[Audisi] ")
+    assert "Yth. Sri," in rendered.text
+    assert "Dear Sri," in rendered.text
+    assert "60 menit" in rendered.text
+    assert "60 minutes" in rendered.text
+    assert rendered.text.count(link) == 1
+    assert f'href="{link}"' in rendered.html
+
+
+def test_account_link_email_is_sent_whatever_the_preferences(db_session: Session) -> None:
+    db_session.add(
+        NotificationPreference(
+            user_id=USER, role="participant", email_enabled=False, in_app_enabled=False, daily_digest=True, name=""
+        )
+    )
+    db_session.flush()
+    event = requested(key="account-link:1", channels=[Channel.EMAIL])
+    payload = event.payload.model_copy(update={"template": "account_reset_password", "context": {"valid_minutes": 60}})
+    record_job(db_session, event.model_copy(update={"payload": payload}))
+    assert db_session.scalars(select(NotificationJob)).one().email_status == "pending"

@@ -9,9 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.submission.accounts.commands import create_user
+from services.submission.accounts.deps import get_login_limiter
 from services.submission.accounts.models import User
 from services.submission.accounts.passwords import verify_password
-from services.submission.accounts.routes import get_login_limiter
 from services.submission.tests.factories import make_participant
 from shared.auth import Role
 
@@ -64,8 +64,8 @@ def test_login_rate_limited_per_address_across_usernames(client: TestClient) -> 
     create_user(role="judge", email="juri3@x.go.id", password="benar-sekali", name="J", agency_code="DINKES")
     limiter = get_login_limiter()
     for i in range(29):  # 10 x the per-account limit, spread over many usernames (password spraying)
-        limiter.record_failure(f"user{i}@x.go.id", "testclient")
-    assert _login(client, "user99@x.go.id", "Password1").status_code == 401  # the 30th failure from this address
+        limiter.check_attempt(f"user{i}@x.go.id", "testclient")
+    assert _login(client, "user99@x.go.id", "Password1").status_code == 401  # the 30th attempt from this address
     assert _login(client, "juri3@x.go.id", "benar-sekali").status_code == 429
 
 

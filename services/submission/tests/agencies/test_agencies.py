@@ -28,7 +28,7 @@ def test_admin_adds_and_deactivates_agencies(client: TestClient, tokens: Any) ->
     new = {"name": "Badan Riset dan Inovasi Daerah", "email": "brida@trenggalekkab.go.id"}
     assert client.put("/api/v1/agencies/BRIDA", headers=tokens(Role.COMMITTEE), json=new).status_code == 403
     assert client.put("/api/v1/agencies/BRIDA", headers=tokens(Role.ADMIN), json=new).status_code == 200
-    assert client.post("/api/v1/participants/register", json=REGISTER | {"agency_code": "BRIDA"}).status_code == 201
+    assert client.post("/api/v1/participants/register", json=REGISTER | {"agency_code": "BRIDA"}).status_code == 202
     closed = client.put("/api/v1/agencies/DLH", headers=tokens(Role.ADMIN), json=new | {"active": False})
     assert closed.status_code == 200
     assert "DLH" not in [a["code"] for a in client.get("/api/v1/agencies").json()]

@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from services.submission.participants.models import Participant
+from services.submission.tests.factories import make_participant
 from shared.auth import Role
 
 HEADER = "nip,name,email,phone,position_group,agency_code\n"
@@ -135,3 +136,33 @@ def test_import_refuses_broken_and_oversized_workbooks(client: TestClient, token
     bomb = _post(client, tokens(Role.COMMITTEE), buffer.getvalue(), dry_run=True, name="p.xlsx")
     assert bomb.status_code == 422
     assert bomb.json()["error"]["details"]["reason"] == "the workbook unpacks to more than 100 MB"
+
+
+def test_import_moving_a_participant_to_another_agency_ends_their_sessions(
+    client: TestClient, tokens: Any, submission_runtime: Any
+) -> None:
+    with submission_runtime.session_factory() as session:
+        participant, _ = make_participant(session, password="sandi-peserta-1", agency_code="DINKES")
+    login = client.post("/api/v1/auth/login", json={"username": participant.nip, "password": "sandi-peserta-1"})
+    headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
+    row = f"{participant.nip},{participant.name},{participant.email},081234567890,pelaksana,DINSOS\n"
+    response = _post(client, tokens(Role.COMMITTEE), (HEADER + row).encode(), dry_run=False)
+    assert (response.status_code, response.json()["updated"]) == (200, 1)
+    assert client.get("/api/v1/auth/me", headers=headers).status_code == 401
+    again = client.post("/api/v1/auth/login", json={"username": participant.nip, "password": "sandi-peserta-1"})
+    assert again.json()["user"]["agency_code"] == "DINSOS"
+
+
+def test_import_reads_the_optional_work_unit_and_keeps_it_when_the_column_is_left_out(
+    client: TestClient, tokens: Any, submission_runtime: Any
+) -> None:
+    with_unit = "nip,nama,email,telepon,kelompok_jabatan,kode_opd,unit_kerja\n" + GOOD.replace(
+        ",DINKES\n", ",DINKES,Bidang Kesehatan Masyarakat\n"
+    ).replace(",DISDIK\n", ",DISDIK,\n").replace(",KEC-PANGGUL\n", ",KEC-PANGGUL,\n")
+    assert _post(client, tokens(Role.COMMITTEE), with_unit.encode(), dry_run=False).json()["created"] == 3
+    again = _post(client, tokens(Role.COMMITTEE), (HEADER + GOOD).encode(), dry_run=False).json()
+    assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, 3)
+    with submission_runtime.session_factory() as session:
+        units = dict(session.execute(select(Participant.nip, Participant.work_unit)).all())
+    assert units["198504122010031001"] == "Bidang Kesehatan Masyarakat"
+    assert units["199001152015032002"] is None
