@@ -27,7 +27,7 @@ import httpx
 
 from audisi.processes import PROCESSES
 from tests.faults.burst import Burst
-from tests.support import RUBRIC, RunningStack, login, wait_until
+from tests.support import RUBRIC, MailSink, RunningStack, login, wait_until
 
 EDITION = "CHAOS-2026"
 AGENCY = "DISDUKCAPIL"
@@ -92,6 +92,7 @@ class Ledger:
     """Every idea the clients saw through, and what went wrong on the way (thread-safe)."""
 
     outcomes: list[Outcome] = field(default_factory=list)
+    registrations: int = 0  # participants who registered (each gets one email with their verification link)
     unanswered: Counter[str] = field(default_factory=Counter)  # no answer, or a 5xx: committed or not?
     resolved_committed: int = 0  # a read showed that an unanswered or refused request had committed
     errors: list[str] = field(default_factory=list)
@@ -123,8 +124,8 @@ class Ledger:
 
     @property
     def expected_emails(self) -> int:
-        """One email per ticket per audience, and per committed transition."""
-        return EMAILS_PER_TICKET * len(self.selected) + EMAILS_PER_TRANSITION * self.transitions
+        """One verification email per registration, one email per ticket per audience, and per transition."""
+        return self.registrations + EMAILS_PER_TICKET * len(self.selected) + EMAILS_PER_TRANSITION * self.transitions
 
     @property
     def expected_webhooks(self) -> int:
@@ -209,6 +210,7 @@ class People:
     committee: dict[str, str]
     judge: dict[str, str]
     officer: dict[str, str]
+    mail: MailSink
     run: str = field(default_factory=lambda: uuid.uuid4().hex[:6])
     participants: dict[int, dict[str, str]] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -224,6 +226,7 @@ class People:
     def _register(self, api: Api, index: int) -> dict[str, str]:
         s = self.stack.urls["submission"]
         nip = f"198503122010031{index + 1:03d}"  # the sequence starts at 001
+        email = f"peserta{index}.{self.run}@chaos.test"
         api.write(
             "register",
             "POST",
@@ -231,12 +234,23 @@ class People:
             json={
                 "nip": nip,
                 "name": f"Peserta Chaos {index}",
-                "email": f"peserta{index}.{self.run}@chaos.test",
+                "email": email,
                 "phone": f"0812{index:08d}",
                 "password": PASSWORD,
                 "position_group": "pelaksana",
                 "agency_code": "KEC-PULE",
             },
+            committed=lambda: self._registered(api, nip),
+        )
+        with api.ledger.lock:
+            api.ledger.registrations += 1
+        # She opens the link emailed to her (a repeat after a lost answer finds it used: 410, then signs in).
+        link = wait_until(lambda: self._link(email), timeout=STEP_TIMEOUT, every=POLL, what="the verification email")
+        api.write(
+            "verify email",
+            "POST",
+            f"{s}/api/v1/auth/verify-email",
+            json={"token": link},
             committed=lambda: self._can_login(api, nip),
         )
         token = wait_until(lambda: self._token(api, nip), timeout=STEP_TIMEOUT, every=POLL, what="the login")
@@ -250,12 +264,27 @@ class People:
         response = self._login(api, username)
         return str(response.json()["access_token"]) if response is not None and response.status_code == 200 else None
 
+    def _link(self, email: str) -> str | None:
+        try:
+            return self.mail.link_token(email)
+        except AssertionError:  # not arrived yet
+            return None
+
+    def _registered(self, api: Api, username: str) -> bool | None:
+        """Registered, verified or not (an unverified account's sign-in is 403 `email_not_verified`)."""
+        response = self._login(api, username)
+        if response is None or response.status_code >= 500:
+            return None
+        return response.status_code == 200 or (
+            response.status_code == 403 and response.json()["error"]["code"] == "email_not_verified"
+        )
+
     def _can_login(self, api: Api, username: str) -> bool | None:
         response = self._login(api, username)
         return None if response is None or response.status_code >= 500 else response.status_code == 200
 
 
-def set_up(stack: RunningStack, receiver_url: str) -> People:
+def set_up(stack: RunningStack, receiver_url: str, mail: MailSink) -> People:
     """Before the chaos: staff accounts, the edition and its rubric, and the agency's webhook."""
     s, j, i = (stack.urls[name] for name in ("submission", "judging", "implementation"))
     stack.create_user(role="admin", email="admin@chaos.test", password=PASSWORD, name="Admin")
@@ -278,6 +307,7 @@ def set_up(stack: RunningStack, receiver_url: str) -> People:
             committee=committee,
             judge=login(http, s, "juri@chaos.test", PASSWORD),
             officer=login(http, s, "capil@chaos.test", PASSWORD),
+            mail=mail,
         )
         now = datetime.now(UTC)
         response = http.post(

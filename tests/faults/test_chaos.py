@@ -42,7 +42,7 @@ def test_chaos_soak_every_ticket_email_and_webhook_exactly_once(
 ) -> None:
     started = time.monotonic()
     burst.servers.start()
-    people = set_up(burst.stack, receiver.url)
+    people = set_up(burst.stack, receiver.url, burst.smtp.mail)
     ledger = Ledger()
     clients = Clients(people, ledger, count=CONFIG.clients)
     monkey = Monkey(burst, seconds=CONFIG.seconds, interval=CONFIG.kill_interval, rng=random.Random(CONFIG.seed))
