@@ -42,7 +42,7 @@ format: venv
 	$(BIN)/ruff check --fix .
 
 compose-check:
-	POSTGRES_PASSWORD=check JWT_SECRET=check-check-check-check-check-check docker-compose config -q
+	POSTGRES_PASSWORD=check JWT_SECRET=check-check-check-check-check-check WEB_SECRET=check-check-check-check-check-check docker-compose config -q
 
 seed: venv
 	$(BIN)/audisi seed

@@ -59,7 +59,7 @@ def test_compose_judging_api_scales_behind_its_gateway() -> None:
 
 @pytest.mark.skipif(shutil.which("docker-compose") is None, reason="Debian package docker-compose not installed")
 def test_compose_file_validates() -> None:
-    env = {**os.environ, "POSTGRES_PASSWORD": "test", "JWT_SECRET": "x" * 40}
+    env = {**os.environ, "POSTGRES_PASSWORD": "test", "JWT_SECRET": "x" * 40, "WEB_SECRET": "w" * 40}
     result = subprocess.run(
         ["docker-compose", "-f", str(ROOT / "docker-compose.yml"), "config", "-q"],
         capture_output=True,
