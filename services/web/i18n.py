@@ -270,6 +270,48 @@ EN.update(
     }
 )
 
+# the judge's pages
+EN.update(
+    {
+        "(tanpa judul)": "(untitled)",
+        "Alasan (misalnya hubungan keluarga dengan pengusul)": "Reason (for example a family tie with the proposer)",
+        "Anda mundur dari penilaian gagasan itu; panitia sudah tercatat.": (
+            "You stepped back from judging that idea; it is logged for the committee."
+        ),
+        "Belum dinilai": "Not scored",
+        "Belum terkirim": "Not sent yet",
+        "Catatan untuk": "Comment on",
+        "Ditolak": "Refused",
+        "Gagasan lain panel Anda": "Your panel's other ideas",
+        "Hari ini": "Today",
+        "Jeda": "Pause",
+        "Kirim dan kunci nilai": "Submit and lock the scores",
+        "Konflik kepentingan": "Conflict of interest",
+        "Menyimpan…": "Saving…",
+        "Mulai": "Start",
+        "Mundur": "Step back",
+        "Mundur dari penilaian gagasan ini": "Step back from judging this idea",
+        "Nilai terkirim dan terkunci.": "Scores submitted and locked.",
+        "Nilai tersimpan.": "Scores saved.",
+        "Penilaian": "Scoring",
+        "Sedang dinilai": "Scoring started",
+        "Setelah dikirim, nilai terkunci dan tidak dapat diubah lagi kecuali dibuka oleh panitia.": (
+            "Once submitted, the scores are locked and cannot be changed unless the committee reopens them."
+        ),
+        "Simpan nilai": "Save scores",
+        "Terkunci": "Locked",
+        "Tersimpan": "Saved",
+        "Tidak ada paparan terjadwal hari ini untuk panel Anda.": "No pitch is scheduled for your panel today.",
+        "Tunggu sampai semua nilai terkirim.": "Wait until every score has been sent.",
+        "Ulang": "Reset",
+        "Waktu paparan": "Pitch time",
+        "Waktu paparan habis": "Pitch time is over",
+        "bobot": "weight",
+        "tidak dihitung": "not counted",
+        "Pilih nilai untuk paling sedikit satu kriteria.": "Choose a score for at least one criterion.",
+    }
+)
+
 
 def translate(text: str, language: str) -> str:
     """The text in `language`: Indonesian as written, English from the table (Indonesian when missing)."""

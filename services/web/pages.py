@@ -147,7 +147,10 @@ def check_csrf_header(request: Request) -> None:
 
 
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
-    """A page in the browser's language, with what the layout needs."""
+    """A page in the browser's language, with what the layout needs.
+
+    A form shown again with its errors answers 200 (as GOV.UK services do): the error summary says what
+    is wrong, and the browser logs no failed load."""
     lang = language(request)
     settings = settings_of(request)
 

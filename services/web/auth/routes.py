@@ -80,7 +80,6 @@ async def login(request: Request) -> Response:
             return render(
                 request,
                 "auth/login.html",
-                status_code=exc.status if exc.status != 422 else 400,
                 next=target,
                 values={"username": username},
                 errors={},
@@ -90,9 +89,7 @@ async def login(request: Request) -> Response:
         response = redirect(target or HOME_OF_ROLE.get(role, "/"))
         set_session(response, str(data["access_token"]), int(data["expires_in"]), settings_of(request))
         return response
-    return render(
-        request, "auth/login.html", status_code=400, next=target, values={"username": username}, errors=errors
-    )
+    return render(request, "auth/login.html", next=target, values={"username": username}, errors=errors)
 
 
 @router.post("/keluar")
@@ -145,7 +142,6 @@ async def register(request: Request) -> Response:
         return render(
             request,
             "auth/register.html",
-            status_code=400 if exc.status == 422 else exc.status,
             values=values,
             errors=exc.field_errors(),
             failure=exc.message,

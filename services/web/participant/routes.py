@@ -94,11 +94,9 @@ async def _form_page(
     values: dict[str, Any],
     failed: ApiError | None = None,
 ) -> Response:
-    status = 200 if failed is None else (400 if failed.status == 422 else failed.status)
     return render(
         request,
         "participant/idea_form.html",
-        status_code=status,
         idea=idea,
         edition=edition,
         editions=editions,
@@ -238,7 +236,6 @@ async def _idea_with_failure(request: Request, idea_id: str, exc: ApiError) -> R
     return render(
         request,
         "participant/idea.html",
-        status_code=400 if exc.status == 422 else exc.status,
         idea=idea,
         edition=edition,
         feedback=None,
