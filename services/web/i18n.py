@@ -66,6 +66,7 @@ EN: dict[str, str] = {
         "Eligible ideas are pitched to a panel of judges and scored on a rubric."
     ),
     "Isi gagasan": "The idea",
+    "Jadwal audisi": "Audition slot",
     "Jadwal penilaian": "Judging schedule",
     "Jenis mitra": "Kind of partner",
     "Judul gagasan": "Title of the idea",

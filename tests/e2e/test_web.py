@@ -5,6 +5,7 @@ serious or critical violation) and must log no console error."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -13,6 +14,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, expect
 
+from services.web.formatting import WIB
 from tests.e2e.browser import PHONE, chromium, visitor
 from tests.support import RunningStack, login, wait_until
 
@@ -107,6 +109,13 @@ def _judge_and_select(running_stack: RunningStack, http: httpx.Client, staff: di
     """Screening, scores, the decision and the agency's first steps, through the APIs; returns the ticket id."""
     s, j, i = (running_stack.urls[name] for name in ("submission", "judging", "implementation"))
     _screen_eligible(running_stack, http, staff, idea_id)
+    response = http.post(  # one slot, on 10 August 2026 at 09.00 WIB
+        f"{j}/api/v1/editions/ATA-2026/audition-days",
+        headers=staff["committee"],
+        json={"day": "2026-08-10", "start": "09:00", "end": "09:10", "slot_minutes": 10, "rooms": ["Aula BKPSDM"]},
+    )
+    assert response.status_code == 201, response.text
+    assert http.post(f"{j}/api/v1/editions/ATA-2026/schedule/assign", headers=staff["committee"]).status_code == 200
     scores = [
         {"criterion": "kecepatan", "value": 5, "comment": "Warga tidak perlu antre setengah hari"},
         {"criterion": "hemat_biaya", "value": 4, "comment": None},
@@ -229,6 +238,7 @@ def test_a_participant_registers_submits_and_follows_her_selected_idea_to_its_ti
     expect(page.locator("#ticket-title")).to_have_text("Tiket pelaksanaan")
     expect(page.get_by_text("Diterima perangkat daerah").first).to_be_visible()
     expect(page.get_by_role("heading", name="Umpan balik juri")).to_be_visible()
+    expect(page.get_by_text("10 Agustus 2026 09.00 WIB · Aula BKPSDM")).to_be_visible()
     rina.check("selected with feedback and ticket")
 
     page.get_by_role("link", name="Lihat tonggak dan laporan kemajuan").click()
@@ -298,7 +308,16 @@ def test_a_judge_scores_three_pitches_on_a_tablet_through_a_dropped_connection(
     running_stack: RunningStack, http: httpx.Client, staff: dict[str, Any], browser: Browser
 ) -> None:
     s, j = running_stack.urls["submission"], running_stack.urls["judging"]
-    ideas = [_eligible_idea(running_stack, http, staff, n) for n in (1, 2, 3)]
+    ideas = [_eligible_idea(running_stack, http, staff, n) for n in (1, 2, 3, 4)]
+    today = datetime.now(WIB).date().isoformat()
+    response = http.post(
+        f"{j}/api/v1/editions/ATA-2026/audition-days",
+        headers=staff["committee"],
+        json={"day": today, "start": "08:00", "end": "12:00", "slot_minutes": 10, "rooms": ["Pendopo Manggala Praja"]},
+    )
+    assert response.status_code == 201, response.text
+    response = http.post(f"{j}/api/v1/editions/ATA-2026/schedule/assign", headers=staff["committee"])
+    assert response.status_code == 200, response.text
     running_stack.create_user(role="judge", email="juri.tablet@web.test", password=PASSWORD, name="Juri Tablet")
     judge_api = login(http, s, "juri.tablet@web.test", PASSWORD)
 
@@ -309,8 +328,10 @@ def test_a_judge_scores_three_pitches_on_a_tablet_through_a_dropped_connection(
     page.get_by_label("Kata sandi").fill(PASSWORD)
     page.get_by_role("button", name="Masuk").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Jadwal penilaian")
-    for n in (1, 2, 3):
-        expect(page.get_by_role("link", name=f"Gagasan pelayanan nomor {n}")).to_be_visible()
+    todays = page.locator("#hari-ini + .slots")
+    for n in (1, 2, 3, 4):  # today's pitches, each at its time in WIB
+        row = todays.locator(".slot", has=page.get_by_role("link", name=f"Gagasan pelayanan nomor {n}"))
+        expect(row.locator(".slot-time")).to_have_text(re.compile(r"^(08|09|10|11)\.[0-5]0$"))
     tablet.check("schedule")
 
     def score(criterion: str, value: int) -> None:
@@ -369,9 +390,22 @@ def test_a_judge_scores_three_pitches_on_a_tablet_through_a_dropped_connection(
     expect(state).to_have_text("Locked")
     tablet.check("third pitch in english")
 
-    page.goto("/juri")
+    # The fourth idea's proposer turns out to be her cousin: she steps back, with a reason.
+    page.get_by_role("link", name="Bahasa Indonesia").click()
+    page.goto(f"/juri/gagasan/{ideas[3]}")
+    page.get_by_text("Mundur dari penilaian gagasan ini").click()
+    page.get_by_label("Alasan (misalnya hubungan keluarga dengan pengusul)").fill("Pengusul adalah sepupu saya")
+    page.get_by_role("button", name="Mundur", exact=True).click()
+    expect(page.get_by_role("status")).to_have_text("Anda mundur dari penilaian gagasan itu; panitia sudah tercatat.")
     expect(page.locator(".slot-done")).to_have_count(3)
-    tablet.check("schedule after three pitches")
-    for idea_id in ideas:
+    expect(todays.locator(".slot", has=page.get_by_role("link", name="Gagasan pelayanan nomor 4"))).to_contain_text(
+        "Mundur"
+    )
+    tablet.check("schedule after three pitches and a recusal")
+    for idea_id in ideas[:3]:
         assert http.get(f"{j}/api/v1/ideas/{idea_id}/scores", headers=judge_api).json()["mine"]["status"] == "submitted"
+    exclusions = http.get(f"{j}/api/v1/editions/ATA-2026/exclusions", headers=staff["committee"]).json()
+    assert [(e["idea_id"], e["judge_name"], e["reason"]) for e in exclusions] == [
+        (ideas[3], "Juri Tablet", "Pengusul adalah sepupu saya")
+    ]
     tablet.context.close()

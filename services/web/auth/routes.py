@@ -17,6 +17,7 @@ from services.web.pages import (
     redirect,
     render,
     settings_of,
+    token_of,
 )
 from services.web.security import LANGUAGE_COOKIE, clear_session, set_session
 
@@ -94,8 +95,17 @@ async def login(request: Request) -> Response:
 
 @router.post("/keluar")
 async def logout(request: Request) -> Response:
-    """Sign out: forget the session cookie."""
+    """Sign out: end the session in the services (where they can), then forget the cookie."""
     await checked_form(request)
+    token = token_of(request)
+    if token:
+        try:  # revokes every token of the account once the submission service offers it
+            await backend_of(request).json(
+                "submission", "POST", "/api/v1/auth/logout", token=token, language=language(request)
+            )
+        except ApiError as exc:
+            if exc.status not in (401, 404, 405):
+                raise
     response = redirect("/?pesan=keluar")
     clear_session(response, settings_of(request))
     return response

@@ -172,6 +172,10 @@ async def idea_page(idea_id: str, request: Request, pesan: str | None = None) ->
                 raise
     edition = await _edition(request, idea["edition_code"])
     my_membership = next((m for m in idea.get("team", []) if m.get("nip") == user.nip), None)
+    slot = None
+    if idea.get("screening") and idea["screening"].get("eligible"):
+        slots = await api(request, "judging", "GET", f"/api/v1/editions/{idea['edition_code']}/schedule")
+        slot = next((s for s in slots if s.get("idea_id") == idea_id), None)
     return render(
         request,
         "participant/idea.html",
@@ -179,6 +183,7 @@ async def idea_page(idea_id: str, request: Request, pesan: str | None = None) ->
         edition=edition,
         feedback=feedback,
         ticket=ticket,
+        slot=slot,
         notice=pesan,
         is_proposer=idea["proposer"]["nip"] == user.nip,
         membership=my_membership,

@@ -144,3 +144,21 @@ def test_a_participant_page_without_a_session_leads_to_sign_in(client: TestClien
     response = client.get("/gagasan")
     assert response.status_code == 303
     assert response.headers["location"] == "/masuk?next=/gagasan"
+
+
+def test_signing_out_ends_the_session_in_the_services_and_clears_the_cookie(
+    client: TestClient, services: FakeServices
+) -> None:
+    token = _csrf(client)
+    client.cookies.set(SESSION_COOKIE, "tok-123")
+    response = client.post("/keluar", data={"csrf_token": token})
+    assert response.status_code == 303
+    assert response.headers["location"] == "/?pesan=keluar"
+    logout = services.requests[-1]
+    assert (logout.method, logout.url.path, logout.headers["authorization"]) == (
+        "POST",
+        "/api/v1/auth/logout",
+        "Bearer tok-123",
+    )
+    cookie = next(h for h in response.headers.get_list("set-cookie") if h.startswith(SESSION_COOKIE))
+    assert "Max-Age=0" in cookie
