@@ -44,28 +44,13 @@ def upload(
         content=content,
         max_bytes=limit,
     )
-    return AttachmentRead(
-        id=a.id,
-        filename=a.filename,
-        content_type=a.content_type,
-        size_bytes=a.size_bytes,
-        sha256=a.sha256,
-        created_at=a.created_at,
-    )
+    return AttachmentRead.model_validate(a)
 
 
 @ideas_router.get("/{idea_id}/attachments", summary="An idea's attachments (team, committee; judges once submitted)")
 def list_attachments(idea_id: uuid.UUID, principal: AttachmentReader, session: SessionDep) -> list[AttachmentRead]:
     return [
-        AttachmentRead(
-            id=a.id,
-            filename=a.filename,
-            content_type=a.content_type,
-            size_bytes=a.size_bytes,
-            sha256=a.sha256,
-            created_at=a.created_at,
-        )
-        for a in service.list_for_idea(session, principal=principal, idea_id=idea_id)
+        AttachmentRead.model_validate(a) for a in service.list_for_idea(session, principal=principal, idea_id=idea_id)
     ]
 
 
