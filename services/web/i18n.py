@@ -275,6 +275,8 @@ EN.update(
 EN.update(
     {
         "(tanpa judul)": "(untitled)",
+        "Bahan paparan": "Pitch deck",
+        "Peserta tidak melampirkan bahan paparan.": "The participant attached no pitch deck.",
         "Alasan (misalnya hubungan keluarga dengan pengusul)": "Reason (for example a family tie with the proposer)",
         "Anda mundur dari penilaian gagasan itu; panitia sudah tercatat.": (
             "You stepped back from judging that idea; it is logged for the committee."

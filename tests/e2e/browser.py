@@ -50,6 +50,13 @@ class Visitor:
     name: str
     console_errors: list[str] = field(default_factory=list)
     steps: int = 0
+    #: Console errors a test causes on purpose (its own network outage), not counted while set.
+    tolerated: tuple[str, ...] = ()
+
+    def console_error(self, text: str) -> None:
+        """Remember a console error, unless the test caused it on purpose."""
+        if not any(part in text for part in self.tolerated):
+            self.console_errors.append(text)
 
     def check(self, step: str) -> None:
         """Screenshot this step, then assert axe finds no serious or critical violation and the console no error."""
@@ -73,6 +80,6 @@ def visitor(browser: Browser, base_url: str, name: str, viewport: ViewportSize |
     context = browser.new_context(base_url=base_url, viewport=viewport or TABLET, locale="id-ID")
     page = context.new_page()
     seen = Visitor(context=context, page=page, name=name)
-    page.on("console", lambda message: seen.console_errors.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: seen.console_errors.append(str(error)))
+    page.on("console", lambda message: seen.console_error(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: seen.console_error(str(error)))
     return seen

@@ -42,6 +42,7 @@ async def _scoring_context(request: Request, idea_id: str) -> dict[str, Any]:
     idea = await api(request, "judging", "GET", f"/api/v1/ideas/{idea_id}")
     rubric = await api(request, "judging", "GET", f"/api/v1/editions/{idea['edition_code']}/rubric")
     scores = await api(request, "judging", "GET", f"/api/v1/ideas/{idea_id}/scores")
+    deck = await api(request, "submission", "GET", f"/api/v1/ideas/{idea_id}/attachments")
     mine = scores.get("mine") or {}
     saved = {s["criterion"]: s for s in mine.get("scores", [])}
     for criterion in rubric["criteria"]:
@@ -49,7 +50,14 @@ async def _scoring_context(request: Request, idea_id: str) -> dict[str, Any]:
         criterion["options"] = [
             (value, described.get(value)) for value in range(criterion["min_score"], criterion["max_score"] + 1)
         ]
-    return {"idea": idea, "rubric": rubric, "mine": mine, "saved": saved, "idempotency_key": str(uuid.uuid4())}
+    return {
+        "idea": idea,
+        "rubric": rubric,
+        "mine": mine,
+        "saved": saved,
+        "attachments": deck,
+        "idempotency_key": str(uuid.uuid4()),
+    }
 
 
 @router.get("/juri/gagasan/{idea_id}")
