@@ -219,6 +219,32 @@ def test_a_participant_registers_submits_and_follows_her_selected_idea_to_its_ti
     page.get_by_role("button", name="Unggah").click()
     expect(page.get_by_role("link", name="paparan.pdf")).to_be_visible()
 
+    # She invites a colleague, who signs in from the link and accepts.
+    response = http.post(
+        f"{running_stack.urls['submission']}/api/v1/participants/register",
+        json={"nip": "199201012019031003", "name": "Agus Santoso", "email": "agus.santoso@example.go.id",
+              "password": PASSWORD, "position_group": "pelaksana", "agency_code": "KEC-WATULIMO"},
+    )  # fmt: skip
+    assert response.status_code == 201, response.text
+    page.get_by_label("Undang rekan dengan NIP").fill("199201012019031003")
+    page.get_by_role("button", name="Undang", exact=True).click()
+    expect(page.get_by_role("status")).to_have_text("Undangan terkirim.")
+    expect(page.get_by_text("Agus Santoso · KEC-WATULIMO (diundang)")).to_be_visible()
+    idea_path = page.url.split("?")[0].removeprefix(running_stack.urls["web"])
+    agus = visitor(browser, running_stack.urls["web"], "co-proposer")
+    agus.page.goto(idea_path)
+    agus.page.get_by_label("NIP atau email").fill("199201012019031003")
+    agus.page.get_by_label("Kata sandi").fill(PASSWORD)
+    agus.page.get_by_role("button", name="Masuk").click()
+    expect(agus.page.get_by_text("Anda diundang menjadi anggota tim gagasan ini oleh Rina Kartika.")).to_be_visible()
+    agus.check("invitation")
+    agus.page.get_by_role("button", name="Terima undangan").click()
+    expect(agus.page.get_by_role("status")).to_have_text("Anda sekarang anggota tim gagasan ini.")
+    agus.check("invitation accepted")
+    agus.context.close()
+    page.reload()
+    expect(page.get_by_text("Agus Santoso · KEC-WATULIMO (anggota)")).to_be_visible()
+
     page.get_by_role("button", name="Kirim gagasan").click()
     expect(page.get_by_role("status")).to_have_text("Gagasan terkirim. Panitia akan menyeleksinya.")
     expect(page.locator(".tag-submitted").first).to_have_text("Terkirim")
