@@ -9,5 +9,5 @@ COPY services ./services
 COPY audisi ./audisi
 RUN pip install . && mkdir -p /data/attachments && chown -R audisi:audisi /data
 USER audisi
-EXPOSE 8001 8002 8003
+EXPOSE 8001 8002 8003 8080
 CMD ["audisi", "--help"]

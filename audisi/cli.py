@@ -9,7 +9,7 @@ import tempfile
 from collections.abc import Sequence
 from typing import Any
 
-from audisi.services import SERVICES, ServiceSpec, load
+from audisi.services import SERVICES, WEB, ServiceSpec, load
 
 
 def _spec(name: str) -> ServiceSpec:
@@ -25,20 +25,24 @@ def _runtime(spec: ServiceSpec) -> Any:
 
 
 def cmd_api(args: argparse.Namespace) -> None:
-    """Serve a service's HTTP API with uvicorn, and its Prometheus metrics on a port of their own."""
+    """Serve a service's HTTP API (or the web front's pages) with uvicorn, and a service's Prometheus
+    metrics on a port of their own."""
     import uvicorn
     from prometheus_client import REGISTRY, start_http_server
 
-    spec = _spec(args.service)
-    _runtime(spec)
-    port = args.port or int(os.environ.get("API_PORT", spec.api_port))
-    # Not on the public port: metrics tell an outsider the traffic of every route. Compose does not publish
-    # this port; Prometheus scrapes it on the internal network.
-    app: Any = load(spec.app_path)
-    REGISTRY.register(app.state.dead_letter_collector)
-    start_http_server(int(os.environ.get("METRICS_PORT", spec.metrics_port)), addr=args.host)
+    if args.service == WEB.name:  # no database, no metrics of its own: its app configures its own logging
+        app_path, port = WEB.app_path, args.port or int(os.environ.get("API_PORT", WEB.api_port))
+    else:
+        spec = _spec(args.service)
+        _runtime(spec)
+        app_path, port = spec.app_path, args.port or int(os.environ.get("API_PORT", spec.api_port))
+        # Not on the public port: metrics tell an outsider the traffic of every route. Compose does not publish
+        # this port; Prometheus scrapes it on the internal network.
+        app: Any = load(spec.app_path)
+        REGISTRY.register(app.state.dead_letter_collector)
+        start_http_server(int(os.environ.get("METRICS_PORT", spec.metrics_port)), addr=args.host)
     uvicorn.run(
-        spec.app_path,
+        app_path,
         host=args.host,
         port=port,
         log_config=None,  # our structlog JSON handler, not uvicorn's
@@ -180,8 +184,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     names = sorted(SERVICES)
 
-    p = sub.add_parser("api", help="serve a service's HTTP API")
-    p.add_argument("service", choices=names)
+    p = sub.add_parser("api", help="serve a service's HTTP API, or the web front (`audisi api web`)")
+    p.add_argument("service", choices=[*names, WEB.name])
     p.add_argument("--host", default=os.environ.get("API_HOST", "0.0.0.0"))  # noqa: S104 - containers listen on all
     p.add_argument("--port", type=int, default=None, help="default: API_PORT or the service's port")
     p.set_defaults(func=cmd_api)

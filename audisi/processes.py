@@ -20,6 +20,7 @@ PROCESSES: tuple[Process, ...] = (
     Process("submission-api", "submission", ("audisi", "api", "submission"), 8001),
     Process("judging-api", "judging", ("audisi", "api", "judging"), 8002),
     Process("implementation-api", "implementation", ("audisi", "api", "implementation"), 8003),
+    Process("web", "web", ("audisi", "api", "web"), 8080),
     Process("submission-worker", "submission", ("audisi", "worker", "submission")),
     Process("judging-worker", "judging", ("audisi", "worker", "judging")),
     Process("implementation-worker", "implementation", ("audisi", "worker", "implementation")),

@@ -75,6 +75,23 @@ SERVICES: dict[str, ServiceSpec] = {
 }
 
 
+@dataclass(frozen=True)
+class FrontSpec:
+    """The web front: pages on the server, calling the services' APIs; no database, worker or seed."""
+
+    name: str
+    api_port: int
+
+    @property
+    def app_path(self) -> str:
+        """The ASGI app, for uvicorn."""
+        return f"services.{self.name}.main:app"
+
+
+#: The web front (http://localhost:8080): the pages, and the services' APIs under the same origin.
+WEB = FrontSpec("web", 8080)
+
+
 def load(path: str) -> object:
     """Import `package.module:attribute`."""
     import importlib

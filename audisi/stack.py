@@ -25,7 +25,7 @@ from sqlalchemy import make_url
 
 from audisi.embedded import EmbeddedServers, tcp_answers
 from audisi.processes import MIGRATIONS, PROCESSES, Process
-from audisi.services import ROOT, SERVICES
+from audisi.services import ROOT, SERVICES, WEB
 from audisi.supervisor import StopSignals, Supervisor
 
 
@@ -36,7 +36,9 @@ class StackConfig:
     postgres_url: str  # any database on the server; each service gets audisi_<service> (or a prefix)
     redis_url: str
     database_prefix: str = "audisi"
-    api_ports: dict[str, int] = field(default_factory=lambda: {n: s.api_port for n, s in SERVICES.items()})
+    api_ports: dict[str, int] = field(
+        default_factory=lambda: {**{n: s.api_port for n, s in SERVICES.items()}, WEB.name: WEB.api_port}
+    )
     metrics_ports: dict[str, int] = field(default_factory=lambda: {n: s.metrics_port for n, s in SERVICES.items()})
     extra_env: dict[str, str] = field(default_factory=dict)
 
@@ -48,13 +50,12 @@ class StackConfig:
     def env_for(self, process: Process) -> dict[str, str]:
         """The environment of one process (as compose gives its container)."""
         env = dict(os.environ)
-        env.update(
-            {
-                "DATABASE_URL": self.database_url(process.service),
-                "REDIS_URL": self.redis_url,
-                "PYTHONUNBUFFERED": "1",
-            }
-        )
+        env.update({"REDIS_URL": self.redis_url, "PYTHONUNBUFFERED": "1"})
+        if process.service == WEB.name:  # no database; the services' APIs where this stack runs them
+            env.pop("DATABASE_URL", None)
+            env.update({f"{name.upper()}_API_URL": f"http://127.0.0.1:{self.api_ports[name]}" for name in SERVICES})
+        else:
+            env["DATABASE_URL"] = self.database_url(process.service)
         if process.http_port is not None:
             env["API_PORT"] = str(self.api_ports[process.service])
             env["METRICS_PORT"] = str(self.metrics_ports[process.service])
@@ -342,7 +343,10 @@ def run_stack(*, seed: bool = True, port_offset: int = 0) -> int:
         config = StackConfig(
             postgres_url=servers.postgres_url,
             redis_url=servers.redis_url,
-            api_ports={n: s.api_port + port_offset for n, s in SERVICES.items()},
+            api_ports={
+                **{n: s.api_port + port_offset for n, s in SERVICES.items()},
+                WEB.name: WEB.api_port + port_offset,
+            },
             metrics_ports={n: s.metrics_port + port_offset for n, s in SERVICES.items()},
             extra_env={"ENVIRONMENT": environment},
         )
@@ -353,8 +357,8 @@ def run_stack(*, seed: bool = True, port_offset: int = 0) -> int:
         stack.start()
         stack.wait_healthy()
         print(
-            "\nAudisi is running:\n"
-            + "".join(f"  {n:<15} http://localhost:{p}/docs\n" for n, p in config.api_ports.items())
+            f"\nAudisi is running: open http://localhost:{config.api_ports[WEB.name]}\n"
+            + "".join(f"  {n:<15} http://localhost:{p}/docs\n" for n, p in config.api_ports.items() if n != WEB.name)
             + _describe(servers)
             + (f"\n{logins.rstrip()}\n" if logins.strip() else "")
             + "\nA process that exits is started again. Ctrl-C stops everything.\n",

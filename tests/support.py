@@ -22,7 +22,7 @@ import redis
 from aiosmtpd.controller import Controller
 
 from audisi.processes import Process
-from audisi.services import ROOT, SERVICES
+from audisi.services import ROOT, SERVICES, WEB
 from audisi.stack import LocalStack, StackConfig, resolve_command
 from audisi.testing.infra import Infra, drop_database
 
@@ -140,7 +140,7 @@ def start_stack(
     infra: Infra, *, prefix: str, smtp_port: int, workdir: Path, mail: MailSink, extra_env: dict[str, str] | None = None
 ) -> Iterator[RunningStack]:
     """Every process of the compose file, started with its compose command on fresh databases; stopped after."""
-    ports = {name: free_port() for name in SERVICES}
+    ports = {name: free_port() for name in (*SERVICES, WEB.name)}
     (workdir / "attachments").mkdir(parents=True, exist_ok=True)
     # A Redis database of its own: the stack's workers must not consume other tests' queues.
     redis_url = f"{infra.redis_base_url.rstrip('/')}/{infra.redis_db % 15 + 1}"

@@ -21,9 +21,15 @@ REQUIRED = {
     "JWT_SECRET": "x" * 40,
     "FLOWER_BASIC_AUTH": "ops:flower-secret",
     "SMTP_HOST": "mail.example.go.id",
+    "WEB_SECRET": "w" * 40,
 }
 #: The only services reachable from outside the machine.
-PUBLIC = {"submission-api": ["8001:8001"], "implementation-api": ["8003:8003"], "judging-gateway": ["8002:8002"]}
+PUBLIC = {
+    "submission-api": ["8001:8001"],
+    "implementation-api": ["8003:8003"],
+    "judging-gateway": ["8002:8002"],
+    "web": ["8080:8080"],
+}
 needs_compose = pytest.mark.skipif(
     shutil.which("docker-compose") is None, reason="Debian package docker-compose not installed"
 )

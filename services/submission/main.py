@@ -5,6 +5,7 @@ from __future__ import annotations
 from services.submission.accounts.routes import router as accounts_router
 from services.submission.accounts.sessions import load_revocations
 from services.submission.agencies.routes import router as agencies_router
+from services.submission.attachments.routes import ideas_router as idea_attachments_router
 from services.submission.attachments.routes import router as attachments_router
 from services.submission.db import audit_log, runtime
 from services.submission.editions.routes import router as editions_router
@@ -29,6 +30,7 @@ app = create_app(
         participants_router,
         ideas_router,
         attachments_router,
+        idea_attachments_router,
         audit_router(table=audit_log, get_session=runtime.get_session),
         dead_letters_router(audit_table=audit_log, get_session=runtime.get_session),
     ],

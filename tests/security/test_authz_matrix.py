@@ -173,7 +173,9 @@ SUBMISSION: dict[tuple[str, str], Rule] = OPS | {
     ("POST", "/api/v1/ideas/{idea_id}/co-proposers/decline"): Rule(401, (409, 404), 403, 403, 403, 409),
     ("DELETE", "/api/v1/ideas/{idea_id}/co-proposers/{participant_id}"): Rule(401, (200, 404), 403, 403, 403, 403),
     ("POST", "/api/v1/attachments"): Rule(401, (201, 404), 403, 403, 403, 403, _attachment),
-    ("GET", "/api/v1/attachments/{attachment_id}"): Rule(401, (200, 404), 403, 200, 403, 200),
+    # Judges read the pitch deck once the idea is submitted: the judge's object here is A's draft (404).
+    ("GET", "/api/v1/attachments/{attachment_id}"): Rule(401, (200, 404), 404, 200, 403, 200),
+    ("GET", "/api/v1/ideas/{idea_id}/attachments"): Rule(401, (200, 404), 404, 200, 403, 200),
     ("DELETE", "/api/v1/attachments/{attachment_id}"): Rule(401, (204, 404), 403, 403, 403, 403),
     ("GET", "/api/v1/audit"): admin_only(status=200),
     ("GET", "/api/v1/audit/export"): admin_only(status=200),

@@ -13,8 +13,12 @@ from services.submission.attachments.storage import LocalStorage, Storage
 from services.submission.db import SessionDep, runtime
 from services.submission.ideas.routes import IdeaUser
 from services.submission.ideas.schemas import AttachmentRead
+from shared.auth import Principal, Role, require_roles
 
 router = APIRouter(prefix="/api/v1/attachments", tags=["attachments"])
+#: Reading an idea's files: its team and the committee, and judges once the idea is submitted (the pitch deck).
+AttachmentReader = Annotated[Principal, require_roles(Role.PARTICIPANT, Role.COMMITTEE, Role.JUDGE)]
+ideas_router = APIRouter(prefix="/api/v1/ideas", tags=["attachments"])
 
 
 def get_storage() -> Storage:
@@ -40,18 +44,22 @@ def upload(
         content=content,
         max_bytes=limit,
     )
-    return AttachmentRead(
-        id=a.id,
-        filename=a.filename,
-        content_type=a.content_type,
-        size_bytes=a.size_bytes,
-        sha256=a.sha256,
-        created_at=a.created_at,
-    )
+    return AttachmentRead.model_validate(a)
 
 
-@router.get("/{attachment_id}", summary="Download an attachment", response_class=Response)
-def download(attachment_id: uuid.UUID, principal: IdeaUser, session: SessionDep) -> Response:
+@ideas_router.get("/{idea_id}/attachments", summary="An idea's attachments (team, committee; judges once submitted)")
+def list_attachments(idea_id: uuid.UUID, principal: AttachmentReader, session: SessionDep) -> list[AttachmentRead]:
+    return [
+        AttachmentRead.model_validate(a) for a in service.list_for_idea(session, principal=principal, idea_id=idea_id)
+    ]
+
+
+@router.get(
+    "/{attachment_id}",
+    summary="Download an attachment (team, committee; judges once submitted)",
+    response_class=Response,
+)
+def download(attachment_id: uuid.UUID, principal: AttachmentReader, session: SessionDep) -> Response:
     attachment, content = service.download(
         session, storage=get_storage(), principal=principal, attachment_id=attachment_id
     )

@@ -14,8 +14,9 @@ from services.submission.attachments.models import Attachment
 from services.submission.attachments.sniff import ALLOWED, sniff
 from services.submission.attachments.storage import Storage
 from services.submission.editions.service import require_before_deadline
+from services.submission.ideas.models import Idea, IdeaStatus
 from services.submission.ideas.service import EDITABLE, FROZEN, get_idea, load_for_change
-from shared.auth import Principal
+from shared.auth import Principal, Role
 from shared.db import utcnow
 from shared.errors import AppError, Message, conflict, invalid, not_found
 
@@ -95,17 +96,39 @@ def upload(
     return attachment
 
 
-def _visible(session: Session, principal: Principal, attachment_id: uuid.UUID) -> Attachment:
-    attachment = session.get(Attachment, attachment_id)
-    if attachment is None:
-        raise not_found("Lampiran", "Attachment")
+#: A judge reads the pitch deck of an idea once it is submitted (never a draft, nor a withdrawn idea).
+JUDGED_STATUSES = frozenset({IdeaStatus.SUBMITTED, IdeaStatus.ELIGIBLE, IdeaStatus.NOT_ELIGIBLE})
+
+
+def _check_idea_visible(session: Session, principal: Principal, idea_id: uuid.UUID) -> None:
+    """The idea's team and the committee, as for the idea itself; judges once it is submitted. 404 otherwise."""
+    if principal.role == Role.JUDGE:
+        idea = session.get(Idea, idea_id)
+        if idea is None or idea.status not in JUDGED_STATUSES:
+            raise not_found("Lampiran", "Attachment")
+        return
     try:
-        get_idea(session, principal=principal, idea_id=attachment.idea_id)
+        get_idea(session, principal=principal, idea_id=idea_id)
     except AppError as exc:
         if exc.status_code == 404:
             raise not_found("Lampiran", "Attachment") from exc
         raise
+
+
+def _visible(session: Session, principal: Principal, attachment_id: uuid.UUID) -> Attachment:
+    attachment = session.get(Attachment, attachment_id)
+    if attachment is None:
+        raise not_found("Lampiran", "Attachment")
+    _check_idea_visible(session, principal, attachment.idea_id)
     return attachment
+
+
+def list_for_idea(session: Session, *, principal: Principal, idea_id: uuid.UUID) -> list[Attachment]:
+    """An idea's attachments (its pitch deck) for those who may see them, oldest first."""
+    _check_idea_visible(session, principal, idea_id)
+    return list(
+        session.scalars(select(Attachment).where(Attachment.idea_id == idea_id).order_by(Attachment.created_at))
+    )
 
 
 def download(

@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from shared.events import PositionGroup
 
@@ -111,6 +111,8 @@ class ImplementationRead(BaseModel):
 
 class AttachmentRead(BaseModel):
     """An attachment's metadata (download at /api/v1/attachments/{id})."""
+
+    model_config = ConfigDict(from_attributes=True)
 
     id: uuid.UUID
     filename: str

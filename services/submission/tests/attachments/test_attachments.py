@@ -118,9 +118,40 @@ def test_upload_and_download_over_http(client: TestClient, tokens: Any, submissi
     assert download.headers["x-content-type-options"] == "nosniff"
     assert client.get(url, headers=tokens(Role.COMMITTEE)).status_code == 200
     assert client.get(url, headers=tokens(Role.PARTICIPANT, user_id=stranger.user_id)).status_code == 404
-    assert client.get(url, headers=tokens(Role.JUDGE)).status_code == 403
+    assert client.get(url, headers=tokens(Role.JUDGE)).status_code == 404  # a draft: not yet for the judges
     listed = client.get(f"/api/v1/ideas/{idea.id}", headers=owner_h).json()["attachments"]
     assert [a["id"] for a in listed] == [body["id"]]
     assert client.delete(url, headers=tokens(Role.PARTICIPANT, user_id=stranger.user_id)).status_code == 404
     assert client.delete(url, headers=owner_h).status_code == 204
     assert client.get(url, headers=owner_h).status_code == 404
+
+
+def test_judges_read_the_pitch_deck_of_a_submitted_idea_only(
+    client: TestClient, tokens: Any, submission_runtime: Any
+) -> None:
+    with submission_runtime.session_factory() as session:
+        make_edition(session)
+        _, owner_p = make_participant(session)
+        draft = make_idea(session, owner_p, title="Draf yang belum dikirim")
+        submitted = make_idea(session, owner_p, submit=True)
+        files = {
+            idea.id: upload(
+                session,
+                storage=LocalStorage(Path(ATTACHMENTS_DIR)),
+                principal=owner_p,
+                idea_id=idea.id,
+                filename="paparan.pdf",
+                content=PDF_BYTES,
+                max_bytes=1_000_000,
+            ).id
+            for idea in (draft, submitted)
+        }
+    judge = tokens(Role.JUDGE)
+    listed = client.get(f"/api/v1/ideas/{submitted.id}/attachments", headers=judge)
+    assert listed.status_code == 200, listed.text
+    assert [(a["id"], a["filename"]) for a in listed.json()] == [(str(files[submitted.id]), "paparan.pdf")]
+    download = client.get(f"/api/v1/attachments/{files[submitted.id]}", headers=judge)
+    assert (download.status_code, download.content) == (200, PDF_BYTES)
+    assert client.get(f"/api/v1/ideas/{draft.id}/attachments", headers=judge).status_code == 404
+    assert client.get(f"/api/v1/attachments/{files[draft.id]}", headers=judge).status_code == 404
+    assert client.get(f"/api/v1/ideas/{submitted.id}/attachments", headers=tokens(Role.AGENCY)).status_code == 403

@@ -1,0 +1,181 @@
+"""Signing in and out, registering as a participant, the language switch, the home page."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from services.web.backend import ApiError
+from services.web.pages import (
+    agencies,
+    api,
+    backend_of,
+    checked_form,
+    current_user,
+    language,
+    local_path,
+    redirect,
+    render,
+    settings_of,
+    token_of,
+)
+from services.web.security import LANGUAGE_COOKIE, clear_session, set_session
+
+router = APIRouter(include_in_schema=False)
+
+HOME_OF_ROLE = {"participant": "/gagasan", "judge": "/juri"}
+POSITION_GROUPS = ("pengawas", "fungsional_penyetaraan", "fungsional_ahli", "pelaksana")
+
+
+@router.get("/")
+async def home(request: Request) -> Response:
+    """Participants and judges go to their own page; everyone else sees what Audisi is."""
+    user = await current_user(request)
+    if user is not None and user.role in HOME_OF_ROLE:
+        return redirect(HOME_OF_ROLE[user.role])
+    return render(request, "home.html")
+
+
+@router.get("/bahasa/{lang}")
+async def switch_language(lang: str, request: Request, next: str | None = None) -> Response:
+    """Switch between Indonesian and English; the choice is remembered for a year."""
+    response = redirect(local_path(next))
+    chosen = "en" if lang == "en" else "id"
+    response.set_cookie(
+        LANGUAGE_COOKIE, chosen, max_age=365 * 24 * 3600, samesite="lax", secure=settings_of(request).secure_cookies
+    )
+    return response
+
+
+@router.get("/masuk")
+async def login_page(request: Request, next: str | None = None) -> Response:
+    """The sign-in form (NIP or email, and password)."""
+    return render(request, "auth/login.html", next=local_path(next, ""), values={}, errors={})
+
+
+@router.post("/masuk")
+async def login(request: Request) -> Response:
+    """Sign in through the submission service; its token becomes the session cookie."""
+    form = await checked_form(request)
+    username = str(form.get("username", "")).strip()
+    password = str(form.get("password", ""))
+    target = local_path(str(form.get("next", "")), "")
+    errors: dict[str, str] = {}
+    if not username:
+        errors["username"] = "Isi NIP atau email Anda."
+    if not password:
+        errors["password"] = "Isi kata sandi Anda."  # noqa: S105 - a message, not a password
+    if not errors:
+        try:
+            data = await backend_of(request).json(
+                "submission",
+                "POST",
+                "/api/v1/auth/login",
+                token=None,
+                language=language(request),
+                json={"username": username, "password": password},
+            )
+        except ApiError as exc:
+            if exc.status not in (400, 401, 422, 429):
+                raise
+            return render(
+                request,
+                "auth/login.html",
+                next=target,
+                values={"username": username},
+                errors={},
+                failure=exc.message,
+            )
+        role = str(data["user"]["role"])
+        response = redirect(target or HOME_OF_ROLE.get(role, "/"))
+        set_session(response, str(data["access_token"]), int(data["expires_in"]), settings_of(request))
+        return response
+    return render(request, "auth/login.html", next=target, values={"username": username}, errors=errors)
+
+
+@router.post("/keluar")
+async def logout(request: Request) -> Response:
+    """Sign out: end the session in the services (where they can), then forget the cookie."""
+    await checked_form(request)
+    token = token_of(request)
+    if token:
+        try:  # revokes every token of the account once the submission service offers it
+            await backend_of(request).json(
+                "submission", "POST", "/api/v1/auth/logout", token=token, language=language(request)
+            )
+        except ApiError as exc:
+            if exc.status not in (401, 404, 405):
+                raise
+    response = redirect("/?pesan=keluar")
+    clear_session(response, settings_of(request))
+    return response
+
+
+@router.get("/daftar")
+async def register_page(request: Request) -> Response:
+    """A civil servant registers with their NIP."""
+    return render(
+        request, "auth/register.html", values={}, errors={}, agencies=await agencies(request), groups=POSITION_GROUPS
+    )
+
+
+REGISTER_FIELDS = ("nip", "name", "email", "phone", "position_group", "agency_code")
+
+
+@router.post("/daftar")
+async def register(request: Request) -> Response:
+    """Create the participant account, then sign in with it."""
+    form = await checked_form(request)
+    values = {name: str(form.get(name, "")).strip() for name in REGISTER_FIELDS}
+    password = str(form.get("password", ""))
+    lang = language(request)
+    try:
+        await backend_of(request).json(
+            "submission",
+            "POST",
+            "/api/v1/participants/register",
+            token=None,
+            language=lang,
+            json={**values, "phone": values["phone"] or None, "password": password},
+        )
+        data = await backend_of(request).json(
+            "submission",
+            "POST",
+            "/api/v1/auth/login",
+            token=None,
+            language=lang,
+            json={"username": values["nip"], "password": password},
+        )
+    except ApiError as exc:
+        if exc.status not in (400, 409, 422):
+            raise
+        return render(
+            request,
+            "auth/register.html",
+            values=values,
+            errors=exc.field_errors(),
+            failure=exc.message,
+            agencies=await agencies(request),
+            groups=POSITION_GROUPS,
+        )
+    response = redirect("/gagasan?pesan=terdaftar")
+    set_session(response, str(data["access_token"]), int(data["expires_in"]), settings_of(request))
+    return response
+
+
+@router.get("/notifikasi")
+async def notifications(request: Request) -> Response:
+    """The signed-in person's notifications, newest first."""
+    from services.web.pages import require_user
+
+    await require_user(request)
+    data = await api(request, "implementation", "GET", "/api/v1/notifications")
+    return render(request, "notifications.html", items=data.get("items", []))
+
+
+@router.post("/notifikasi/dibaca")
+async def notifications_read(request: Request) -> Response:
+    """Mark every notification read."""
+    await checked_form(request)
+    await api(request, "implementation", "POST", "/api/v1/notifications/read-all")
+    return redirect("/notifikasi")

@@ -1,0 +1,58 @@
+"""Settings of the web front: where the three services' APIs are, and the secret that signs its forms."""
+
+from __future__ import annotations
+
+from typing import Self
+
+from pydantic import SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from shared.settings import Environment
+
+DEVELOPMENT_FORM_SECRET = "audisi-web-development-secret-change-me-0123"  # noqa: S105 - refused in production
+
+
+class WebSettings(BaseSettings):
+    """Web front settings (environment variables, case-insensitive). It has no database."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    environment: Environment = Environment.DEVELOPMENT
+    api_port: int = 8080
+    # The services' APIs as this process reaches them (compose: their container names).
+    submission_api_url: str = "http://127.0.0.1:8001"
+    judging_api_url: str = "http://127.0.0.1:8002"
+    implementation_api_url: str = "http://127.0.0.1:8003"
+    api_timeout_seconds: float = 15.0
+    # Signs the CSRF tokens of forms; the session cookie is the API's own signed token.
+    web_secret: SecretStr = SecretStr(DEVELOPMENT_FORM_SECRET)
+    # Cookies only over HTTPS; on by default in production (behind the regency's TLS proxy).
+    cookie_secure: bool | None = None
+    default_edition: str = "ATA-2026"
+    max_upload_bytes: int = 26_214_400
+    log_level: str = "INFO"
+    log_json: bool = True
+
+    @model_validator(mode="after")
+    def _refuse_development_secret(self) -> Self:
+        if self.environment == Environment.PRODUCTION and (
+            self.web_secret.get_secret_value() == DEVELOPMENT_FORM_SECRET
+            or len(self.web_secret.get_secret_value()) < 32
+        ):
+            raise ValueError("WEB_SECRET must be set to a random value of at least 32 characters in production")
+        return self
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Whether cookies carry the Secure flag."""
+        if self.cookie_secure is not None:
+            return self.cookie_secure
+        return self.environment == Environment.PRODUCTION
+
+    def api_url(self, service: str) -> str:
+        """The base URL of one service's API."""
+        return {
+            "submission": self.submission_api_url,
+            "judging": self.judging_api_url,
+            "implementation": self.implementation_api_url,
+        }[service].rstrip("/")

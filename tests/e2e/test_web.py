@@ -1,0 +1,448 @@
+"""The web front in a browser (Debian's Chromium through Playwright) against the real stack, started as
+`make run` starts it: a participant from registration to the ticket of her selected idea, and the
+public page. Every step is screenshotted into `.artifacts/screenshots/`, checked by axe-core (no
+serious or critical violation) and must log no console error."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, expect
+
+from services.web.formatting import WIB
+from tests.e2e.browser import PHONE, chromium, visitor
+from tests.support import RunningStack, login, wait_until
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+PASSWORD = "Rahasia-web-2026"
+PDF_DECK = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+RUBRIC = {
+    "criteria": [
+        {"key": "kecepatan", "name": "Kecepatan layanan", "description": "Waktu layanan berkurang", "weight": 40,
+         "min_score": 1, "max_score": 5, "levels": [
+             {"score": 1, "description": "Tidak ada perubahan waktu"},
+             {"score": 3, "description": "Waktu layanan berkurang separuh"},
+             {"score": 5, "description": "Layanan selesai di tempat, hari itu juga"}]},
+        {"key": "hemat_biaya", "name": "Penghematan biaya", "description": "Biaya berkurang", "weight": 30,
+         "min_score": 1, "max_score": 5},
+        {"key": "kepraktisan", "name": "Kepraktisan", "description": "Mudah dijalankan", "weight": 30,
+         "min_score": 1, "max_score": 5},
+    ]
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def http() -> Iterator[httpx.Client]:
+    with httpx.Client(timeout=15) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with chromium() as launched:
+        yield launched
+
+
+@pytest.fixture(scope="module")
+def staff(running_stack: RunningStack, http: httpx.Client) -> dict[str, dict[str, str]]:
+    """The committee, a judge and an agency officer; an open edition with an extra question and a rubric."""
+    s, j = running_stack.urls["submission"], running_stack.urls["judging"]
+    running_stack.create_user(role="admin", email="admin@web.test", password=PASSWORD, name="Admin")
+    admin = login(http, s, "admin@web.test", PASSWORD)
+    for role, email, name, agency in (
+        ("committee", "panitia@web.test", "Panitia Audisi", "BKPSDM"),
+        ("judge", "juri@web.test", "Juri Bappeda", "BAPPEDA"),
+        ("agency", "capil@web.test", "Petugas Capil", "DISDUKCAPIL"),
+    ):
+        response = http.post(
+            f"{s}/api/v1/accounts",
+            headers=admin,
+            json={"role": role, "email": email, "name": name, "password": PASSWORD, "agency_code": agency},
+        )
+        assert response.status_code == 201, response.text
+    committee = login(http, s, "panitia@web.test", PASSWORD)
+    now = datetime.now(UTC)
+    response = http.post(
+        f"{s}/api/v1/editions",
+        headers=committee,
+        json={
+            "code": "ATA-2026",
+            "name": "ASN Talent Academy 2026",
+            "year": 2026,
+            "submission_opens_at": (now - timedelta(days=1)).isoformat(),
+            "submission_closes_at": (now + timedelta(days=30)).isoformat(),
+            "extra_questions": [
+                {"key": "sudah_diuji_coba", "label": "Sudah diuji coba?", "label_en": "Piloted already?",
+                 "kind": "choice", "required": True, "choices": ["belum", "sebagian", "sudah"]},
+            ],
+        },
+    )  # fmt: skip
+    assert response.status_code == 201, response.text
+    response = http.put(f"{j}/api/v1/editions/ATA-2026/rubric", headers=committee, json=RUBRIC)
+    assert response.status_code == 200, response.text
+    return {
+        "committee": committee,
+        "judge": login(http, s, "juri@web.test", PASSWORD),
+        "officer": login(http, s, "capil@web.test", PASSWORD),
+    }
+
+
+def _screen_eligible(running_stack: RunningStack, http: httpx.Client, staff: dict[str, Any], idea_id: str) -> None:
+    """The committee finds the idea eligible; wait until the judging service knows."""
+    s, j = running_stack.urls["submission"], running_stack.urls["judging"]
+    response = http.post(
+        f"{s}/api/v1/ideas/{idea_id}/screening", headers=staff["committee"], json={"eligible": True, "reason": None}
+    )
+    assert response.status_code == 200, response.text
+    wait_until(
+        lambda: http.get(f"{j}/api/v1/ideas/{idea_id}", headers=staff["committee"]).json().get("eligible") is True,
+        what="the idea to reach judging",
+    )
+
+
+def _judge_and_select(running_stack: RunningStack, http: httpx.Client, staff: dict[str, Any], idea_id: str) -> str:
+    """Screening, scores, the decision and the agency's first steps, through the APIs; returns the ticket id."""
+    s, j, i = (running_stack.urls[name] for name in ("submission", "judging", "implementation"))
+    _screen_eligible(running_stack, http, staff, idea_id)
+    response = http.post(  # one slot, on 10 August 2026 at 09.00 WIB
+        f"{j}/api/v1/editions/ATA-2026/audition-days",
+        headers=staff["committee"],
+        json={"day": "2026-08-10", "start": "09:00", "end": "09:10", "slot_minutes": 10, "rooms": ["Aula BKPSDM"]},
+    )
+    assert response.status_code == 201, response.text
+    assert http.post(f"{j}/api/v1/editions/ATA-2026/schedule/assign", headers=staff["committee"]).status_code == 200
+    scores = [
+        {"criterion": "kecepatan", "value": 5, "comment": "Warga tidak perlu antre setengah hari"},
+        {"criterion": "hemat_biaya", "value": 4, "comment": None},
+        {"criterion": "kepraktisan", "value": 4, "comment": "Karang Taruna siap membantu"},
+    ]
+    response = http.put(
+        f"{j}/api/v1/ideas/{idea_id}/scores",
+        headers={**staff["judge"], "Idempotency-Key": f"api-{idea_id}"},
+        json={"scores": scores},
+    )
+    assert response.status_code == 200, response.text
+    assert http.post(f"{j}/api/v1/ideas/{idea_id}/scores/submit", headers=staff["judge"]).status_code == 200
+    response = http.post(
+        f"{j}/api/v1/ideas/{idea_id}/decision",
+        headers=staff["committee"],
+        json={"selected": True, "implementing_agency_code": "DISDUKCAPIL", "due_date": "2027-06-30"},
+    )
+    assert response.status_code == 200, response.text
+
+    def ticket() -> Any:
+        r = http.get(f"{i}/api/v1/tickets", headers=staff["officer"], params={"idea_id": idea_id})
+        return r.json()["items"]
+
+    ticket_id = str(wait_until(ticket, what="the ticket")[0]["id"])
+    response = http.post(
+        f"{i}/api/v1/tickets/{ticket_id}/transitions", headers=staff["officer"], json={"to": "accepted"}
+    )
+    assert response.status_code == 200, response.text
+    response = http.post(
+        f"{i}/api/v1/tickets/{ticket_id}/milestones",
+        headers=staff["officer"],
+        json={"title": "Nomor antrean WhatsApp aktif di Watulimo", "due_date": "2027-02-28"},
+    )
+    assert response.status_code == 201, response.text
+    wait_until(
+        lambda: (http.get(f"{s}/api/v1/ideas/{idea_id}", headers=login(http, s, "199105172015032001", "Gagasan#2026"))
+                 .json().get("implementation") or {}).get("status") == "accepted",
+        what="the idea to show its ticket's status",
+    )  # fmt: skip
+    return ticket_id
+
+
+def test_a_participant_registers_submits_and_follows_her_selected_idea_to_its_ticket(
+    running_stack: RunningStack, http: httpx.Client, staff: dict[str, Any], browser: Browser, tmp_path: Any
+) -> None:
+    rina = visitor(browser, running_stack.urls["web"], "participant")
+    page = rina.page
+
+    page.goto("/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Audisi gagasan pelayanan publik")
+    rina.check("home")
+
+    page.get_by_role("link", name="Daftar sebagai peserta").first.click()
+    page.get_by_label("NIP").fill("19910517201503200")  # 17 digits: refused, with the field named
+    page.get_by_label("Nama lengkap").fill("Rina Kartika")
+    page.get_by_label("Email").fill("rina.kartika@example.go.id")
+    page.get_by_label("Nomor HP").fill("081233344455")
+    page.get_by_label("Kelompok jabatan").select_option("pelaksana")
+    page.get_by_label("Perangkat daerah").select_option("KEC-WATULIMO")
+    page.get_by_label("Kata sandi").fill("Gagasan#2026")
+    page.get_by_role("button", name="Daftar").click()
+    expect(page.get_by_role("alert")).to_contain_text("Ada yang perlu diperbaiki")
+    expect(page.locator("#nip-error")).to_be_visible()
+    rina.check("register with a wrong nip")
+
+    page.get_by_label("NIP").fill("199105172015032001")
+    page.get_by_label("Kata sandi").fill("Gagasan#2026")
+    page.get_by_role("button", name="Daftar").click()
+    expect(page.get_by_role("status")).to_have_text("Pendaftaran berhasil. Selamat datang di Audisi.")
+    rina.check("registered")
+
+    page.get_by_role("link", name="Tulis gagasan baru").click()
+    page.get_by_label("Judul gagasan").fill("KT")  # too short: the API's own rule, shown at the field
+    page.get_by_role("button", name="Simpan draf").click()
+    expect(page.locator("#title-error")).to_be_visible()
+    rina.check("idea form with an error")
+
+    page.get_by_label("Judul gagasan").fill("Antrean online pembuatan KTP-el di kecamatan")
+    page.get_by_label("Masalah yang diselesaikan").fill(
+        "Warga Watulimo menunggu setengah hari di kecamatan untuk perekaman KTP-el."
+    )
+    page.get_by_label("Solusi").fill("Nomor antrean lewat WhatsApp dengan jam datang, diumumkan setiap pagi.")
+    page.get_by_label("Penerima manfaat").fill("Warga Kecamatan Watulimo yang mengurus KTP-el")
+    page.get_by_label("Waktu yang dihemat per layanan (menit)").fill("180")
+    page.get_by_label("Biaya yang dihemat per tahun (Rp)").fill("45.000.000")
+    page.get_by_label("Perkiraan anggaran (Rp)").fill("5.000.000")
+    page.get_by_label("Perangkat daerah pelaksana").select_option("DISDUKCAPIL")
+    page.get_by_label("Bidang layanan").fill("kependudukan")
+    page.get_by_label("Nama mitra").fill("Karang Taruna Watulimo")
+    page.get_by_label("Jenis mitra").select_option("community")
+    page.get_by_label("Sudah diuji coba?").select_option("sebagian")
+    page.get_by_role("button", name="Simpan draf").click()
+    expect(page.get_by_role("status")).to_have_text("Gagasan tersimpan.")
+    expect(page.get_by_text("Rp 45.000.000")).to_be_visible()
+    rina.check("draft saved")
+
+    deck = tmp_path / "paparan.pdf"
+    deck.write_bytes(PDF_DECK)
+    page.get_by_label("Tambah lampiran").set_input_files(str(deck))
+    page.get_by_role("button", name="Unggah").click()
+    expect(page.get_by_role("link", name="paparan.pdf")).to_be_visible()
+
+    # She invites a colleague, who signs in from the link and accepts.
+    response = http.post(
+        f"{running_stack.urls['submission']}/api/v1/participants/register",
+        json={"nip": "199201012019031003", "name": "Agus Santoso", "email": "agus.santoso@example.go.id",
+              "password": PASSWORD, "position_group": "pelaksana", "agency_code": "KEC-WATULIMO"},
+    )  # fmt: skip
+    assert response.status_code == 201, response.text
+    page.get_by_label("Undang rekan dengan NIP").fill("199201012019031003")
+    page.get_by_role("button", name="Undang", exact=True).click()
+    expect(page.get_by_role("status")).to_have_text("Undangan terkirim.")
+    expect(page.get_by_text("Agus Santoso · KEC-WATULIMO (diundang)")).to_be_visible()
+    idea_path = page.url.split("?")[0].removeprefix(running_stack.urls["web"])
+    agus = visitor(browser, running_stack.urls["web"], "co-proposer")
+    agus.page.goto(idea_path)
+    agus.page.get_by_label("NIP atau email").fill("199201012019031003")
+    agus.page.get_by_label("Kata sandi").fill(PASSWORD)
+    agus.page.get_by_role("button", name="Masuk").click()
+    expect(agus.page.get_by_text("Anda diundang menjadi anggota tim gagasan ini oleh Rina Kartika.")).to_be_visible()
+    agus.check("invitation")
+    agus.page.get_by_role("button", name="Terima undangan").click()
+    expect(agus.page.get_by_role("status")).to_have_text("Anda sekarang anggota tim gagasan ini.")
+    agus.check("invitation accepted")
+    agus.context.close()
+    page.reload()
+    expect(page.get_by_text("Agus Santoso · KEC-WATULIMO (anggota)")).to_be_visible()
+
+    page.get_by_role("button", name="Kirim gagasan").click()
+    expect(page.get_by_role("status")).to_have_text("Gagasan terkirim. Panitia akan menyeleksinya.")
+    expect(page.locator(".tag-submitted").first).to_have_text("Terkirim")
+    rina.check("submitted")
+    idea_id = page.url.split("/gagasan/")[1].split("?")[0]
+
+    page.get_by_role("link", name="English").click()
+    expect(page.locator(".tag-submitted").first).to_have_text("Submitted")
+    page.goto(f"/gagasan/{idea_id}")
+    expect(page.get_by_role("heading", name="The idea")).to_be_visible()  # remembered on the next page
+    rina.check("in english")
+    page.get_by_role("link", name="Bahasa Indonesia").click()
+
+    ticket_id = _judge_and_select(running_stack, http, staff, idea_id)
+
+    page.goto(f"/gagasan/{idea_id}")
+    expect(page.get_by_text("Terpilih", exact=False).first).to_be_visible()
+    expect(page.locator("#ticket-title")).to_have_text("Tiket pelaksanaan")
+    expect(page.get_by_text("Diterima perangkat daerah").first).to_be_visible()
+    expect(page.get_by_role("heading", name="Umpan balik juri")).to_be_visible()
+    expect(page.get_by_text("10 Agustus 2026 09.00 WIB · Aula BKPSDM")).to_be_visible()
+    rina.check("selected with feedback and ticket")
+
+    page.get_by_role("link", name="Lihat tonggak dan laporan kemajuan").click()
+    expect(page).to_have_url(f"{running_stack.urls['web']}/tiket/{ticket_id}")
+    expect(page.get_by_text("Nomor antrean WhatsApp aktif di Watulimo")).to_be_visible()
+    expect(page.get_by_text("28 Februari 2027")).to_be_visible()
+    rina.check("ticket")
+
+    page.get_by_role("link", name="Notifikasi").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Notifikasi")
+    wait_until(lambda: page.reload() or page.locator(".list-item").count() >= 1, what="a notification")
+    rina.check("notifications")
+
+    page.set_viewport_size(PHONE)
+    page.goto("/gagasan")
+    expect(page.get_by_role("link", name="Antrean online pembuatan KTP-el di kecamatan")).to_be_visible()
+    rina.check("my ideas on a phone")
+
+    page.get_by_role("button", name="Keluar").click()
+    expect(page.get_by_role("status")).to_have_text("Anda sudah keluar.")
+    page.goto(f"/gagasan/{idea_id}")
+    expect(page).to_have_url(f"{running_stack.urls['web']}/masuk?next=/gagasan/{idea_id}")
+    rina.check("signed out")
+    rina.context.close()
+
+    # The public sees the selected idea and its progress, on the same site.
+    public = visitor(browser, running_stack.urls["web"], "public")
+    public.page.goto("/publik")
+    expect(public.page.get_by_role("heading", name="Antrean online pembuatan KTP-el di kecamatan")).to_be_visible()
+    expect(public.page.get_by_text("Diterima perangkat daerah").first).to_be_visible()
+    public.check("public page")
+    response = http.get(f"{running_stack.urls['web']}/implementation/api/v1/public/editions/ATA-2026/export.json")
+    assert response.status_code == 200
+    assert [item["title"] for item in response.json()["items"]] == ["Antrean online pembuatan KTP-el di kecamatan"]
+    public.context.close()
+
+
+def _eligible_idea(running_stack: RunningStack, http: httpx.Client, staff: dict[str, Any], n: int) -> str:
+    """A participant's submitted idea, screened eligible, known to the judging service."""
+    s = running_stack.urls["submission"]
+    nip = f"198503122010032{n:03d}"
+    response = http.post(
+        f"{s}/api/v1/participants/register",
+        json={"nip": nip, "name": f"Peserta {n}", "email": f"peserta{n}@web.test", "password": PASSWORD,
+              "position_group": "pelaksana", "agency_code": "KEC-PANGGUL"},
+    )  # fmt: skip
+    assert response.status_code == 201, response.text
+    proposer = login(http, s, nip, PASSWORD)
+    response = http.post(
+        f"{s}/api/v1/ideas",
+        headers=proposer,
+        json={"edition_code": "ATA-2026", "title": f"Gagasan pelayanan nomor {n}",
+              "problem": "Warga menunggu lama di loket.", "solution": "Layanan daring dengan jadwal datang.",
+              "beneficiaries": "Warga Kecamatan Panggul", "time_saved_minutes_per_case": 60,
+              "cost_saved_per_year_rp": 10_000_000, "estimated_budget_rp": 2_000_000,
+              "target_agency_code": "DISDUKCAPIL", "service_area": "kependudukan",
+              "extra_answers": {"sudah_diuji_coba": "belum"}},
+    )  # fmt: skip
+    assert response.status_code == 201, response.text
+    idea_id = str(response.json()["id"])
+    response = http.post(
+        f"{s}/api/v1/attachments",
+        headers=proposer,
+        data={"idea_id": idea_id},
+        files={"file": (f"paparan-{n}.pdf", PDF_DECK, "application/pdf")},
+    )
+    assert response.status_code == 201, response.text
+    assert http.post(f"{s}/api/v1/ideas/{idea_id}/submit", headers=proposer).status_code == 200
+    _screen_eligible(running_stack, http, staff, idea_id)
+    return idea_id
+
+
+def test_a_judge_scores_three_pitches_on_a_tablet_through_a_dropped_connection(
+    running_stack: RunningStack, http: httpx.Client, staff: dict[str, Any], browser: Browser
+) -> None:
+    s, j = running_stack.urls["submission"], running_stack.urls["judging"]
+    ideas = [_eligible_idea(running_stack, http, staff, n) for n in (1, 2, 3, 4)]
+    today = datetime.now(WIB).date().isoformat()
+    response = http.post(
+        f"{j}/api/v1/editions/ATA-2026/audition-days",
+        headers=staff["committee"],
+        json={"day": today, "start": "08:00", "end": "12:00", "slot_minutes": 10, "rooms": ["Pendopo Manggala Praja"]},
+    )
+    assert response.status_code == 201, response.text
+    response = http.post(f"{j}/api/v1/editions/ATA-2026/schedule/assign", headers=staff["committee"])
+    assert response.status_code == 200, response.text
+    running_stack.create_user(role="judge", email="juri.tablet@web.test", password=PASSWORD, name="Juri Tablet")
+    judge_api = login(http, s, "juri.tablet@web.test", PASSWORD)
+
+    tablet = visitor(browser, running_stack.urls["web"], "judge")
+    page = tablet.page
+    page.goto("/juri")
+    page.get_by_label("NIP atau email").fill("juri.tablet@web.test")
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Jadwal penilaian")
+    todays = page.locator("#hari-ini + .slots")
+    for n in (1, 2, 3, 4):  # today's pitches, each at its time in WIB
+        row = todays.locator(".slot", has=page.get_by_role("link", name=f"Gagasan pelayanan nomor {n}"))
+        expect(row.locator(".slot-time")).to_have_text(re.compile(r"^(08|09|10|11)\.[0-5]0$"))
+    tablet.check("schedule")
+
+    def score(criterion: str, value: int) -> None:
+        page.locator(f'[data-criterion="{criterion}"] .level', has=page.locator(f'input[value="{value}"]')).click()
+
+    state = page.locator("#save-state")
+
+    # First pitch: scored, saved as entered, locked.
+    page.get_by_role("link", name="Gagasan pelayanan nomor 1").click()
+    expect(page.get_by_text("Waktu layanan berkurang separuh")).to_be_visible()  # the level descriptors
+    deck = page.get_by_role("link", name="paparan-1.pdf")  # the pitch deck, from the submission service
+    deck_file = page.request.get(str(deck.get_attribute("href")))
+    assert (deck_file.status, deck_file.body()) == (200, PDF_DECK)
+    page.get_by_role("button", name="Mulai").click()
+    for criterion, value in (("kecepatan", 4), ("hemat_biaya", 4), ("kepraktisan", 5)):
+        score(criterion, value)
+    expect(state).to_have_text("Tersimpan")
+    tablet.check("first pitch scored")
+    page.get_by_role("button", name="Kirim dan kunci nilai").click()
+    expect(page.get_by_role("status").first).to_have_text("Nilai terkirim dan terkunci.")
+    expect(state).to_have_text("Terkunci")
+    tablet.check("first pitch locked")
+
+    # Second pitch: the connection drops mid-pitch; the entries wait in the browser and go when it returns.
+    page.goto(f"/juri/gagasan/{ideas[1]}")
+    score("kecepatan", 5)
+    expect(state).to_have_text("Tersimpan")
+    tablet.tolerated = ("ERR_INTERNET_DISCONNECTED",)  # the failed sends of the outage itself
+    tablet.context.set_offline(True)
+    score("hemat_biaya", 3)
+    score("kepraktisan", 2)
+    page.get_by_label("Catatan untuk Kepraktisan").fill("Perlu pelatihan petugas loket")
+    score("kepraktisan", 4)  # changed her mind while offline: the last entry wins
+    expect(state).to_contain_text("Belum terkirim")
+    tablet.check("offline mid-pitch")
+    tablet.context.set_offline(False)
+    expect(state).to_have_text("Tersimpan", timeout=20_000)
+    tablet.tolerated = ()
+    tablet.check("back online")
+    mine = http.get(f"{j}/api/v1/ideas/{ideas[1]}/scores", headers=judge_api).json()["mine"]
+    assert {(sc["criterion"], sc["value"], sc["comment"]) for sc in mine["scores"]} == {
+        ("kecepatan", 5.0, None),
+        ("hemat_biaya", 3.0, None),
+        ("kepraktisan", 4.0, "Perlu pelatihan petugas loket"),
+    }
+    assert mine["weighted_score"] == 77.5  # 40 * 4/4 + 30 * 2/4 + 30 * 3/4: each score counted once
+    page.reload()
+    expect(page.locator('[data-criterion="kepraktisan"] input[value="4"]')).to_be_checked()
+    page.get_by_role("button", name="Kirim dan kunci nilai").click()
+    expect(state).to_have_text("Terkunci")
+
+    # Third pitch, in English this time.
+    page.goto(f"/juri/gagasan/{ideas[2]}")
+    page.get_by_role("link", name="English").click()
+    for criterion, value in (("kecepatan", 3), ("hemat_biaya", 3), ("kepraktisan", 3)):
+        score(criterion, value)
+    expect(state).to_have_text("Saved")
+    page.get_by_role("button", name="Submit and lock the scores").click()
+    expect(state).to_have_text("Locked")
+    tablet.check("third pitch in english")
+
+    # The fourth idea's proposer turns out to be her cousin: she steps back, with a reason.
+    page.get_by_role("link", name="Bahasa Indonesia").click()
+    page.goto(f"/juri/gagasan/{ideas[3]}")
+    page.get_by_text("Mundur dari penilaian gagasan ini").click()
+    page.get_by_label("Alasan (misalnya hubungan keluarga dengan pengusul)").fill("Pengusul adalah sepupu saya")
+    page.get_by_role("button", name="Mundur", exact=True).click()
+    expect(page.get_by_role("status")).to_have_text("Anda mundur dari penilaian gagasan itu; panitia sudah tercatat.")
+    expect(page.locator(".slot-done")).to_have_count(3)
+    expect(todays.locator(".slot", has=page.get_by_role("link", name="Gagasan pelayanan nomor 4"))).to_contain_text(
+        "Mundur"
+    )
+    tablet.check("schedule after three pitches and a recusal")
+    for idea_id in ideas[:3]:
+        assert http.get(f"{j}/api/v1/ideas/{idea_id}/scores", headers=judge_api).json()["mine"]["status"] == "submitted"
+    exclusions = http.get(f"{j}/api/v1/editions/ATA-2026/exclusions", headers=staff["committee"]).json()
+    assert [(e["idea_id"], e["judge_name"], e["reason"]) for e in exclusions] == [
+        (ideas[3], "Juri Tablet", "Pengusul adalah sepupu saya")
+    ]
+    tablet.context.close()
