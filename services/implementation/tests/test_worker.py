@@ -85,7 +85,12 @@ def test_production_refuses_a_visibility_timeout_within_a_lease(implementation_r
 
     from services.implementation.settings import ImplementationSettings
 
-    values: dict[str, Any] = {"environment": "production", "jwt_secret": "x" * 40, "database_url": "postgresql://x/y"}
+    values: dict[str, Any] = {
+        "environment": "production",
+        "jwt_secret": "x" * 40,
+        "database_url": "postgresql://x/y",
+        "smtp_host": "mail.example.go.id",
+    }
     with pytest.raises(
         ValidationError, match=r"BROKER_VISIBILITY_TIMEOUT_SECONDS must exceed the longest lease \(375 s\)"
     ):

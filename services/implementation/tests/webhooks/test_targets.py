@@ -40,7 +40,12 @@ def fake_resolver(host: str, _port: int) -> list[str]:
 
 
 def production(runtime: Any, **overrides: Any) -> ImplementationSettings:
-    values = {"environment": "production", "jwt_secret": JWT, "database_url": runtime.settings.database_url}
+    values = {
+        "environment": "production",
+        "jwt_secret": JWT,
+        "database_url": runtime.settings.database_url,
+        "smtp_host": "mail.example.go.id",
+    }
     return ImplementationSettings(**{**values, **overrides})
 
 
