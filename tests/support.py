@@ -162,6 +162,7 @@ def start_stack(
             # Short timings so lost messages come back within the test (production values: see settings).
             "OUTBOX_REDELIVER_AFTER_SECONDS": "20",
             "BROKER_VISIBILITY_TIMEOUT_SECONDS": "10",
+            "WEBHOOK_CIRCUIT_OPEN_SECONDS": "10",
             "ATTACHMENTS_DIR": str(workdir / "attachments"),
             "BEAT_SCHEDULE_FILE": str(workdir / "beat-schedule"),
             **(extra_env or {}),

@@ -113,13 +113,15 @@ class _GuardedBackend(httpcore.SyncBackend):
 
 
 def guarded_client(settings: ImplementationSettings, resolve: Resolver = system_resolver) -> httpx.Client:
-    """An HTTP client for webhook deliveries: checked addresses only, no redirects, no proxies from the
-    environment, TLS verified against the registered host name."""
-    transport = httpx.HTTPTransport()
+    """An HTTP client for webhook deliveries: checked addresses only, a new connection (and check) for every
+    delivery, no redirects, no proxies from the environment, TLS verified against the registered host name."""
+    ssl_context = httpx.create_ssl_context()
+    transport = httpx.HTTPTransport(verify=ssl_context)
     # httpx builds its connection pool without a way to pass a network backend; this pool is the same one
     # with ours (TLS still verifies the URL's host name: only the TCP connect is redirected).
     transport._pool = httpcore.ConnectionPool(
-        ssl_context=httpx.create_ssl_context(),
+        ssl_context=ssl_context,
+        max_keepalive_connections=0,
         network_backend=_GuardedBackend(settings.webhook_private_networks, resolve),
     )
     return httpx.Client(
