@@ -117,10 +117,13 @@ def test_audit_log_records_the_client_address_behind_the_gateway_not_a_forged_on
     infra: Infra, service_database: Callable[[str], str]
 ) -> None:
     database_url = service_database("judging")
-    settings = ServiceSettings(environment="test", database_url=database_url, jwt_secret=JWT_SECRET)
-    token, _ = TokenService(settings).issue(
-        user_id=uuid.uuid4(), role=Role.COMMITTEE, name="Panitia", email=None, agency_code=None
+    settings = ServiceSettings(
+        environment="test", database_url=database_url, jwt_secret=JWT_SECRET, redis_url=infra.redis_url
     )
+    tokens = TokenService(settings)
+    # No submission service runs here to load session revocations into Redis: mark them loaded (none).
+    tokens.revocations.restore({})
+    token, _ = tokens.issue(user_id=uuid.uuid4(), role=Role.COMMITTEE, name="Panitia", email=None, agency_code=None)
     headers = {"Authorization": f"Bearer {token}", "X-Forwarded-For": "203.0.113.9"}  # a forged origin
     edition = f"DEPLOY-{uuid.uuid4().hex[:8]}"
     api_port = free_port()
