@@ -166,7 +166,9 @@ def register_event_consumer(
             handler(session, parsed)
         return "handled"
 
-    @celery_app.task(name=handle_event_task_name(queue), bind=True, max_retries=8, acks_late=True)
+    # shared=False: each app keeps its own consumer (a shared task of the same name would be installed in
+    # every Celery app of the process, and one app would run another's handler on another database).
+    @celery_app.task(name=handle_event_task_name(queue), bind=True, max_retries=8, acks_late=True, shared=False)
     def handle_event(self: Task[Any, Any], *, event: dict[str, Any]) -> str:
         set_correlation_id(str(event.get("correlation_id") or new_correlation_id()))
         event_type = str(event.get("type"))
