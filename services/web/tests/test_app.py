@@ -162,3 +162,15 @@ def test_signing_out_ends_the_session_in_the_services_and_clears_the_cookie(
     )
     cookie = next(h for h in response.headers.get_list("set-cookie") if h.startswith(SESSION_COOKIE))
     assert "Max-Age=0" in cookie
+
+
+def test_without_environment_the_web_front_is_production_and_refuses_the_repositorys_secret(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("ENVIRONMENT", raising=False)
+    monkeypatch.delenv("WEB_SECRET", raising=False)
+    with pytest.raises(ValueError, match="WEB_SECRET must be set"):
+        WebSettings(_env_file=None)
+    settings = WebSettings(_env_file=None, web_secret="a-real-secret-of-the-regency-0123456789")
+    assert settings.environment == Environment.PRODUCTION
+    assert settings.secure_cookies is True
