@@ -261,6 +261,7 @@ EN: dict[str, str] = {
         "Enter your account's email. We send you a link to set a new password."
     ),
     "Ubah kata sandi": "Change password",
+    "jam": "hours",
 }
 
 # Codes of the APIs (statuses, groups, field names) as people read them, in Indonesian (then translated).

@@ -104,6 +104,7 @@ def test_registering_asks_her_to_check_her_email_and_signs_nobody_in(client: Tes
     assert response.status_code == 200
     assert "Periksa email Anda" in response.text
     assert "rina@example.go.id" in response.text
+    assert "Tautan berlaku selama 24 jam." in response.text
     assert TOKEN not in response.text  # the development token is for curl, never shown on the page
     assert not any(h.startswith(SESSION_COOKIE) for h in response.headers.get_list("set-cookie"))
 
