@@ -58,7 +58,8 @@ class StackConfig:
             env["DATABASE_URL"] = self.database_url(process.service)
         if process.http_port is not None:
             env["API_PORT"] = str(self.api_ports[process.service])
-            env["METRICS_PORT"] = str(self.metrics_ports[process.service])
+            if process.service in self.metrics_ports:  # the web front has no metrics port of its own
+                env["METRICS_PORT"] = str(self.metrics_ports[process.service])
         env.update(self.extra_env)
         return env
 

@@ -64,13 +64,19 @@ class MailSink:
         with self.lock:
             return [m for m in self.messages if address in (m.get("To") or "")]
 
+    def link(self, address: str) -> str:
+        """The newest emailed account link to `address` (`http...?token=<token>`), as a person clicks it."""
+        for message in reversed(self.to(address)):
+            found = re.search(r"https?://\S+[?&]token=[A-Za-z0-9_-]+", _plain_text(message))
+            if found:
+                return found.group(0)
+        raise AssertionError(f"no account link was mailed to {address}")
+
     def link_token(self, address: str) -> str:
         """The token of the newest emailed account link to `address` (`...?token=<token>`)."""
-        for message in reversed(self.to(address)):
-            found = re.search(r"[?&]token=([A-Za-z0-9_-]+)", _plain_text(message))
-            if found:
-                return found.group(1)
-        raise AssertionError(f"no account link was mailed to {address}")
+        found = re.search(r"[?&]token=([A-Za-z0-9_-]+)", self.link(address))
+        assert found is not None
+        return found.group(1)
 
     def wait_for(self, predicate: Callable[[], bool], timeout: float = 30.0) -> None:
         """Wait until the predicate holds (mail is sent by a worker, asynchronously)."""
@@ -157,6 +163,8 @@ def start_stack(
             "SMTP_HOST": "127.0.0.1",
             "SMTP_PORT": str(smtp_port),
             "COMMITTEE_EMAIL": "panitia@e2e.test",
+            # The emailed account links open the stack's own web front.
+            "PUBLIC_BASE_URL": f"http://127.0.0.1:{ports[WEB.name]}",
             "WORKER_CONCURRENCY": "1",
             "LOG_JSON": "true",
             # Short timings so lost messages come back within the test (production values: see settings).

@@ -11,6 +11,7 @@ from fastapi.responses import FileResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from services.web.account.routes import router as account_router
 from services.web.auth.routes import router as auth_router
 from services.web.backend import ApiError, Backend
 from services.web.i18n import translate
@@ -51,7 +52,7 @@ def create_app(settings: WebSettings, backend: Backend | None = None) -> FastAPI
     async def readyz() -> PlainTextResponse:
         return PlainTextResponse("ready")
 
-    for router in (auth_router, participant_router, judge_router, public_router, proxy_router):
+    for router in (auth_router, account_router, participant_router, judge_router, public_router, proxy_router):
         app.include_router(router)
 
     @app.exception_handler(SignInRequiredError)

@@ -88,9 +88,6 @@ EN: dict[str, str] = {
     "Lihat gagasan terpilih": "See the selected ideas",
     "Lihat tonggak dan laporan kemajuan": "See milestones and progress reports",
     "Lolos": "Eligible",
-    "Lupa kata sandi? Hubungi panitia Audisi di BKPSDM.": (
-        "Forgot your password? Contact the Audisi committee at BKPSDM."
-    ),
     "Masalah yang diselesaikan": "Problem it solves",
     "Masuk ke Audisi": "Sign in to Audisi",
     "Masuk": "Sign in",
@@ -202,7 +199,69 @@ EN: dict[str, str] = {
     "Anda sekarang anggota tim gagasan ini.": "You are now a member of this idea's team.",
     "Undangan ditolak.": "Invitation declined.",
     "Lampiran tersimpan.": "Attachment saved.",
-    "Pendaftaran berhasil. Selamat datang di Audisi.": "You are registered. Welcome to Audisi.",
+    # The account pages (emailed links, forgotten and changed passwords).
+    "Aktifkan akun": "Activate your account",
+    "Aktifkan akun saya": "Activate my account",
+    "Atur kata sandi baru": "Set a new password",
+    "Buka tautan itu untuk mengaktifkan akun Anda; sesudahnya Anda dapat masuk dengan NIP dan kata sandi.": (
+        "Open that link to activate your account; then you can sign in with your NIP and password."
+    ),
+    "Email Anda sudah dipastikan. Silakan masuk dengan NIP dan kata sandi Anda.": (
+        "Your email is confirmed. Sign in with your NIP and password."
+    ),
+    "Jika akun Anda sudah aktif, silakan masuk.": "If your account is already active, please sign in.",
+    "Jika alamat ini terdaftar di Audisi, kami sudah mengirim tautan untuk mengatur kata sandi baru ke": (
+        "If this address has an Audisi account, we have sent a link to set a new password to"
+    ),
+    "Kami mengirim tautan ke": "We have sent a link to",
+    "Kami mengirim tautan ke email Anda; akun aktif setelah tautan itu dibuka.": (
+        "We email you a link; the account is active once you open it."
+    ),
+    "Kata sandi baru": "New password",
+    "Kata sandi baru tersimpan. Silakan masuk dengannya.": "Your new password is saved. Sign in with it.",
+    "Kata sandi diubah. Sesi Anda di perangkat lain sudah berakhir.": (
+        "Your password is changed. Your sessions on other devices have ended."
+    ),
+    "Kata sandi sekarang": "Current password",
+    "Kirim tautan": "Send the link",
+    "Lupa kata sandi": "Forgotten password",
+    "Lupa kata sandi?": "Forgotten your password?",
+    "Minta tautan baru": "Ask for a new link",
+    "Minta tautan baru untuk mengatur kata sandi.": "Ask for a new link to set your password.",
+    "Minta tautan lagi": "Ask for the link again",
+    "Paling sedikit 8 karakter. Sesi Anda di perangkat lain akan berakhir.": (
+        "At least 8 characters. Your sessions on other devices will end."
+    ),
+    "Perlu tautan baru? Daftar lagi dengan NIP dan email yang sama; kami mengirim tautan baru ke email itu.": (
+        "Need a new link? Register again with the same NIP and email; we send a new link to that email."
+    ),
+    "Periksa email Anda": "Check your email",
+    "Simpan kata sandi": "Save the password",
+    "Sudah terdaftar lewat impor panitia? Daftar dengan NIP dan email yang sama seperti di data panitia, lalu buka "
+    "tautan di email untuk memakai akun itu.": (
+        "Already registered by the committee's import? Register with the same NIP and email as on record, then open "
+        "the emailed link to take over that account."
+    ),
+    "Tautan berlaku selama": "The link is valid for",
+    "Tautan hanya dapat dipakai sekali. Tidak menerima email? Periksa folder spam atau minta tautan lagi.": (
+        "The link works once. No email? Look in your spam folder or ask for the link again."
+    ),
+    "Tautan ini tidak lengkap. Buka tautan dari email Anda sekali lagi.": (
+        "This link is incomplete. Open the link from your email once more."
+    ),
+    "Tekan tombol di bawah untuk memastikan email ini milik Anda. Setelah itu Anda dapat masuk dengan NIP dan kata "
+    "sandi Anda.": (
+        "Press the button below to confirm this email is yours. Then you can sign in with your NIP and password."
+    ),
+    "Tidak menerima email? Periksa folder spam, atau daftar lagi dengan NIP dan email yang sama untuk menerima "
+    "tautan baru.": (
+        "No email? Look in your spam folder, or register again with the same NIP and email to receive a new link."
+    ),
+    "Tulis email akun Anda. Kami mengirim tautan untuk mengatur kata sandi baru.": (
+        "Enter your account's email. We send you a link to set a new password."
+    ),
+    "Ubah kata sandi": "Change password",
+    "jam": "hours",
 }
 
 # Codes of the APIs (statuses, groups, field names) as people read them, in Indonesian (then translated).

@@ -17,7 +17,8 @@ class WebSettings(BaseSettings):
 
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
-    environment: Environment = Environment.DEVELOPMENT
+    # Production when unset, as the services: a forgotten variable must not accept the repository's form secret.
+    environment: Environment = Environment.PRODUCTION
     api_port: int = 8080
     # The services' APIs as this process reaches them (compose: their container names).
     submission_api_url: str = "http://127.0.0.1:8001"

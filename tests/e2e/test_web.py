@@ -15,7 +15,8 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from services.web.formatting import WIB
-from tests.e2e.browser import PHONE, chromium, visitor
+from services.web.security import SESSION_COOKIE
+from tests.e2e.browser import PHONE, Visitor, chromium, visitor
 from tests.support import RunningStack, login, wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -132,7 +133,13 @@ def _judge_and_select(running_stack: RunningStack, http: httpx.Client, staff: di
     response = http.post(
         f"{j}/api/v1/ideas/{idea_id}/decision",
         headers=staff["committee"],
-        json={"selected": True, "implementing_agency_code": "DISDUKCAPIL", "due_date": "2027-06-30"},
+        # no selection rules are declared in this edition, so the committee gives its reason
+        json={
+            "selected": True,
+            "implementing_agency_code": "DISDUKCAPIL",
+            "due_date": "2027-06-30",
+            "reason": "Satu-satunya gagasan yang diaudisi; nilai juri tinggi",
+        },
     )
     assert response.status_code == 200, response.text
 
@@ -157,6 +164,36 @@ def _judge_and_select(running_stack: RunningStack, http: httpx.Client, staff: di
         what="the idea to show its ticket's status",
     )  # fmt: skip
     return ticket_id
+
+
+def _follow_the_registration_link(running_stack: RunningStack, person: Visitor, email: str) -> None:
+    """Open the emailed link as she would, and press the button that activates the account."""
+    mail = running_stack.mail
+    mail.wait_for(lambda: bool(mail.to(email)))
+    link = mail.link(email)
+    assert link.startswith(f"{running_stack.urls['web']}/akun/verifikasi-email?token="), link
+    person.page.goto(link)
+    expect(person.page.get_by_role("heading", level=1)).to_have_text("Aktifkan akun")
+    person.check("verification link")
+    person.page.get_by_role("button", name="Aktifkan akun saya").click()
+    expect(person.page.get_by_role("status")).to_have_text(
+        "Email Anda sudah dipastikan. Silakan masuk dengan NIP dan kata sandi Anda."
+    )
+    person.check("email verified")
+
+
+def _registered(running_stack: RunningStack, http: httpx.Client, nip: str, name: str, email: str) -> None:
+    """A participant registered through the API who opened the emailed link."""
+    s = running_stack.urls["submission"]
+    response = http.post(
+        f"{s}/api/v1/participants/register",
+        json={"nip": nip, "name": name, "email": email, "password": PASSWORD, "position_group": "pelaksana",
+              "agency_code": "KEC-PANGGUL"},
+    )  # fmt: skip
+    assert response.status_code == 202, response.text
+    running_stack.mail.wait_for(lambda: bool(running_stack.mail.to(email)))
+    response = http.post(f"{s}/api/v1/auth/verify-email", json={"token": running_stack.mail.link_token(email)})
+    assert response.status_code == 200, response.text
 
 
 def test_a_participant_registers_submits_and_follows_her_selected_idea_to_its_ticket(
@@ -185,8 +222,15 @@ def test_a_participant_registers_submits_and_follows_her_selected_idea_to_its_ti
     page.get_by_label("NIP").fill("199105172015032001")
     page.get_by_label("Kata sandi").fill("Gagasan#2026")
     page.get_by_role("button", name="Daftar").click()
-    expect(page.get_by_role("status")).to_have_text("Pendaftaran berhasil. Selamat datang di Audisi.")
-    rina.check("registered")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Periksa email Anda")
+    expect(page.get_by_text("rina.kartika@example.go.id")).to_be_visible()
+    rina.check("registered, check your email")
+    _follow_the_registration_link(running_stack, rina, "rina.kartika@example.go.id")
+    page.get_by_label("NIP atau email").fill("199105172015032001")
+    page.get_by_label("Kata sandi").fill("Gagasan#2026")
+    page.get_by_role("button", name="Masuk").click()
+    expect(page).to_have_url(f"{running_stack.urls['web']}/gagasan")
+    rina.check("signed in after verifying")
 
     page.get_by_role("link", name="Tulis gagasan baru").click()
     page.get_by_label("Judul gagasan").fill("KT")  # too short: the API's own rule, shown at the field
@@ -219,19 +263,23 @@ def test_a_participant_registers_submits_and_follows_her_selected_idea_to_its_ti
     page.get_by_role("button", name="Unggah").click()
     expect(page.get_by_role("link", name="paparan.pdf")).to_be_visible()
 
-    # She invites a colleague, who signs in from the link and accepts.
-    response = http.post(
-        f"{running_stack.urls['submission']}/api/v1/participants/register",
-        json={"nip": "199201012019031003", "name": "Agus Santoso", "email": "agus.santoso@example.go.id",
-              "password": PASSWORD, "position_group": "pelaksana", "agency_code": "KEC-WATULIMO"},
-    )  # fmt: skip
-    assert response.status_code == 201, response.text
+    # A colleague registers in his own browser; she invites him, he signs in from the idea's link and accepts.
+    agus = visitor(browser, running_stack.urls["web"], "co-proposer")
+    agus.page.goto("/daftar")
+    agus.page.get_by_label("NIP").fill("199201012019031003")
+    agus.page.get_by_label("Nama lengkap").fill("Agus Santoso")
+    agus.page.get_by_label("Email").fill("agus.santoso@example.go.id")
+    agus.page.get_by_label("Kelompok jabatan").select_option("pelaksana")
+    agus.page.get_by_label("Perangkat daerah").select_option("KEC-WATULIMO")
+    agus.page.get_by_label("Kata sandi").fill(PASSWORD)
+    agus.page.get_by_role("button", name="Daftar").click()
+    expect(agus.page.get_by_role("heading", level=1)).to_have_text("Periksa email Anda")
+    _follow_the_registration_link(running_stack, agus, "agus.santoso@example.go.id")
     page.get_by_label("Undang rekan dengan NIP").fill("199201012019031003")
     page.get_by_role("button", name="Undang", exact=True).click()
     expect(page.get_by_role("status")).to_have_text("Undangan terkirim.")
     expect(page.get_by_text("Agus Santoso · KEC-WATULIMO (diundang)")).to_be_visible()
     idea_path = page.url.split("?")[0].removeprefix(running_stack.urls["web"])
-    agus = visitor(browser, running_stack.urls["web"], "co-proposer")
     agus.page.goto(idea_path)
     agus.page.get_by_label("NIP atau email").fill("199201012019031003")
     agus.page.get_by_label("Kata sandi").fill(PASSWORD)
@@ -303,16 +351,84 @@ def test_a_participant_registers_submits_and_follows_her_selected_idea_to_its_ti
     public.context.close()
 
 
+def test_a_participant_who_forgot_her_password_sets_a_new_one_from_the_emailed_link(
+    running_stack: RunningStack, http: httpx.Client, staff: dict[str, Any], browser: Browser
+) -> None:
+    s, j, i = (running_stack.urls[name] for name in ("submission", "judging", "implementation"))
+    email = "dewi.lestari@example.go.id"
+    _registered(running_stack, http, "198807072012032004", "Dewi Lestari", email)
+    dewi = visitor(browser, running_stack.urls["web"], "forgotten-password")
+    page = dewi.page
+
+    page.goto("/masuk")
+    page.get_by_role("link", name="Lupa kata sandi?").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Lupa kata sandi")
+    dewi.check("forgotten password")
+    page.get_by_label("Email").fill(email)
+    page.get_by_role("button", name="Kirim tautan").click()
+    expect(page.get_by_role("status")).to_contain_text("Jika alamat ini terdaftar di Audisi")
+    dewi.check("reset link sent")
+
+    mail = running_stack.mail
+    mail.wait_for(lambda: len(mail.to(email)) == 2)  # the registration link, then the reset link
+    link = mail.link(email)
+    assert link.startswith(f"{running_stack.urls['web']}/akun/atur-kata-sandi?token="), link
+    page.goto(link)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Atur kata sandi baru")
+    dewi.check("reset link")
+    page.get_by_label("Kata sandi baru").fill("Sandi-baru-2026")
+    page.get_by_role("button", name="Simpan kata sandi").click()
+    expect(page.get_by_role("status")).to_have_text("Kata sandi baru tersimpan. Silakan masuk dengannya.")
+    dewi.check("new password saved")
+
+    # The link works once: opened again, it says so and offers a new one.
+    page.goto(link)
+    page.get_by_label("Kata sandi baru").fill("Sandi-lain-2026")
+    page.get_by_role("button", name="Simpan kata sandi").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    expect(page.get_by_role("link", name="Minta tautan baru")).to_have_attribute("href", "/lupa-sandi")
+    dewi.check("reset link used twice")
+
+    page.goto("/masuk")
+    page.get_by_label("NIP atau email").fill("198807072012032004")
+    page.get_by_label("Kata sandi").fill(PASSWORD)  # the old one no longer works
+    page.get_by_role("button", name="Masuk").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    page.get_by_label("Kata sandi").fill("Sandi-baru-2026")
+    page.get_by_role("button", name="Masuk").click()
+    expect(page).to_have_url(f"{running_stack.urls['web']}/gagasan")
+    dewi.check("signed in with the new password")
+
+    # Signed in, she changes it again; this browser stays signed in with the fresh token.
+    page.get_by_role("link", name="Kata sandi", exact=True).click()
+    page.get_by_label("Kata sandi sekarang").fill("Sandi-baru-2026")
+    page.get_by_label("Kata sandi baru").fill("Sandi-ketiga-2026")
+    page.get_by_role("button", name="Ubah kata sandi").click()
+    expect(page.get_by_role("status")).to_have_text("Kata sandi diubah. Sesi Anda di perangkat lain sudah berakhir.")
+    dewi.check("password changed")
+    page.goto("/gagasan")
+    expect(page).to_have_url(f"{running_stack.urls['web']}/gagasan")
+
+    # Signing out ends the session in every service, not only in this browser.
+    token = next(c["value"] for c in dewi.context.cookies() if c["name"] == SESSION_COOKIE)
+    bearer = {"Authorization": f"Bearer {token}"}
+    calls = [f"{s}/api/v1/participants/me", f"{j}/api/v1/editions/ATA-2026/schedule", f"{i}/api/v1/notifications"]
+    assert [http.get(url, headers=bearer).status_code for url in calls] == [200, 200, 200]
+    page.get_by_role("button", name="Keluar").click()
+    expect(page.get_by_role("status")).to_have_text("Anda sudah keluar.")
+    wait_until(
+        lambda: [http.get(url, headers=bearer).status_code for url in calls] == [401, 401, 401],
+        timeout=2 * 30 + 10,  # the services trust a token for AUTH_REVOCATION_CACHE_SECONDS (30 s) at most
+        what="every service to refuse the signed-out token",
+    )
+    dewi.context.close()
+
+
 def _eligible_idea(running_stack: RunningStack, http: httpx.Client, staff: dict[str, Any], n: int) -> str:
     """A participant's submitted idea, screened eligible, known to the judging service."""
     s = running_stack.urls["submission"]
     nip = f"198503122010032{n:03d}"
-    response = http.post(
-        f"{s}/api/v1/participants/register",
-        json={"nip": nip, "name": f"Peserta {n}", "email": f"peserta{n}@web.test", "password": PASSWORD,
-              "position_group": "pelaksana", "agency_code": "KEC-PANGGUL"},
-    )  # fmt: skip
-    assert response.status_code == 201, response.text
+    _registered(running_stack, http, nip, f"Peserta {n}", f"peserta{n}@web.test")
     proposer = login(http, s, nip, PASSWORD)
     response = http.post(
         f"{s}/api/v1/ideas",

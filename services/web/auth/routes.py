@@ -48,9 +48,9 @@ async def switch_language(lang: str, request: Request, next: str | None = None) 
 
 
 @router.get("/masuk")
-async def login_page(request: Request, next: str | None = None) -> Response:
+async def login_page(request: Request, next: str | None = None, pesan: str | None = None) -> Response:
     """The sign-in form (NIP or email, and password)."""
-    return render(request, "auth/login.html", next=local_path(next, ""), values={}, errors={})
+    return render(request, "auth/login.html", next=local_path(next, ""), values={}, errors={}, notice=pesan)
 
 
 @router.post("/masuk")
@@ -76,7 +76,7 @@ async def login(request: Request) -> Response:
                 json={"username": username, "password": password},
             )
         except ApiError as exc:
-            if exc.status not in (400, 401, 422, 429):
+            if exc.status not in (400, 401, 403, 422, 429):
                 raise
             return render(
                 request,
@@ -99,12 +99,12 @@ async def logout(request: Request) -> Response:
     await checked_form(request)
     token = token_of(request)
     if token:
-        try:  # revokes every token of the account once the submission service offers it
+        try:  # ends every token of the account, in all three services
             await backend_of(request).json(
                 "submission", "POST", "/api/v1/auth/logout", token=token, language=language(request)
             )
         except ApiError as exc:
-            if exc.status not in (401, 404, 405):
+            if exc.status != 401:  # a session that had already ended
                 raise
     response = redirect("/?pesan=keluar")
     clear_session(response, settings_of(request))
@@ -124,30 +124,21 @@ REGISTER_FIELDS = ("nip", "name", "email", "phone", "position_group", "agency_co
 
 @router.post("/daftar")
 async def register(request: Request) -> Response:
-    """Create the participant account, then sign in with it."""
+    """Register (or claim the account the committee imported): the API emails a link, she opens it to sign in."""
     form = await checked_form(request)
     values = {name: str(form.get(name, "")).strip() for name in REGISTER_FIELDS}
     password = str(form.get("password", ""))
-    lang = language(request)
     try:
-        await backend_of(request).json(
+        data = await backend_of(request).json(
             "submission",
             "POST",
             "/api/v1/participants/register",
             token=None,
-            language=lang,
+            language=language(request),
             json={**values, "phone": values["phone"] or None, "password": password},
         )
-        data = await backend_of(request).json(
-            "submission",
-            "POST",
-            "/api/v1/auth/login",
-            token=None,
-            language=lang,
-            json={"username": values["nip"], "password": password},
-        )
     except ApiError as exc:
-        if exc.status not in (400, 409, 422):
+        if exc.status not in (400, 409, 422, 429):
             raise
         return render(
             request,
@@ -158,9 +149,7 @@ async def register(request: Request) -> Response:
             agencies=await agencies(request),
             groups=POSITION_GROUPS,
         )
-    response = redirect("/gagasan?pesan=terdaftar")
-    set_session(response, str(data["access_token"]), int(data["expires_in"]), settings_of(request))
-    return response
+    return render(request, "account/check_email.html", email=values["email"], valid_minutes=int(data["valid_minutes"]))
 
 
 @router.get("/notifikasi")

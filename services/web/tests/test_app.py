@@ -42,6 +42,10 @@ class FakeServices:
                 "nip": "1",
             }
             return httpx.Response(200, json={"access_token": "tok-123", "expires_in": 3600, "user": user})
+        if request.url.path == "/api/v1/auth/logout":
+            if request.headers.get("authorization") == "Bearer tok-123":
+                return httpx.Response(204)
+            return httpx.Response(401, json={"error": {"code": "unauthenticated", "message": "Sesi berakhir"}})
         if request.url.path == "/api/v1/echo":
             return httpx.Response(
                 200, json={"auth": request.headers.get("authorization"), "cookie": request.headers.get("cookie")}
@@ -160,5 +164,27 @@ def test_signing_out_ends_the_session_in_the_services_and_clears_the_cookie(
         "/api/v1/auth/logout",
         "Bearer tok-123",
     )
+    cookie = next(h for h in response.headers.get_list("set-cookie") if h.startswith(SESSION_COOKIE))
+    assert "Max-Age=0" in cookie
+
+
+def test_without_environment_the_web_front_is_production_and_refuses_the_repositorys_secret(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("ENVIRONMENT", raising=False)
+    monkeypatch.delenv("WEB_SECRET", raising=False)
+    with pytest.raises(ValueError, match="WEB_SECRET must be set"):
+        WebSettings(_env_file=None)
+    settings = WebSettings(_env_file=None, web_secret="a-real-secret-of-the-regency-0123456789")
+    assert settings.environment == Environment.PRODUCTION
+    assert settings.secure_cookies is True
+
+
+def test_signing_out_with_a_session_that_already_ended_still_clears_the_cookie(client: TestClient) -> None:
+    token = _csrf(client)
+    client.cookies.set(SESSION_COOKIE, "tok-ended-elsewhere")
+    response = client.post("/keluar", data={"csrf_token": token})
+    assert response.status_code == 303
+    assert response.headers["location"] == "/?pesan=keluar"
     cookie = next(h for h in response.headers.get_list("set-cookie") if h.startswith(SESSION_COOKIE))
     assert "Max-Age=0" in cookie
