@@ -142,6 +142,14 @@ def start(workdir: Path) -> Iterator[Launch]:
             leftover.kill()
 
 
+def command_ends(proc: psutil.Process, *words: str) -> bool:
+    """Whether a child's command line ends with `words`; False for a child just exited (a zombie until reaped)."""
+    try:
+        return proc.cmdline()[-len(words) :] == list(words)
+    except (psutil.ZombieProcess, psutil.NoSuchProcess):
+        return False
+
+
 def assert_all_stopped(run: Run, children: dict[int, float]) -> None:
     """`audisi run` has exited cleanly, and no process it started (nor the embedded servers) is left."""
     assert run.proc.wait(timeout=180) == 0, run.text()[-3000:]
@@ -181,7 +189,7 @@ def test_run_is_ready_only_with_demo_logins_and_restarts_a_crashed_worker(start:
     run.wait_running()
 
     worker = next(
-        child for child in psutil.Process(run.proc.pid).children() if child.cmdline()[-2:] == ["worker", "submission"]
+        child for child in psutil.Process(run.proc.pid).children() if command_ends(child, "worker", "submission")
     )
     os.killpg(worker.pid, signal.SIGKILL)  # as the OOM killer would, pool and all
     wait_until(lambda: "submission-worker restarted (pid " in run.text(), timeout=120, what="the restart")
@@ -218,7 +226,7 @@ def test_signals_while_starting_stop_what_was_started(start: Launch) -> None:
     run = start("--no-seed")
     # as soon as the first API is being started: servers up, some processes running, others not yet
     wait_until(
-        lambda: any(c.cmdline()[-2:] == ["api", "submission"] for c in psutil.Process(run.proc.pid).children()),
+        lambda: any(command_ends(c, "api", "submission") for c in psutil.Process(run.proc.pid).children()),
         timeout=600,
         what="the first API process",
     )
