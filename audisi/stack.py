@@ -184,7 +184,7 @@ class LocalStack:
         if sink is not None:
             sink.close()
 
-    def wait_healthy(self, timeout: float = 60.0) -> None:
+    def wait_healthy(self, timeout: float = 180.0) -> None:
         """Wait until every API answers /readyz; raise with the log tail of one that does not."""
         deadline = time.monotonic() + timeout
         for service, port in self.config.api_ports.items():
@@ -373,9 +373,13 @@ def run_stack(*, seed: bool = True, port_offset: int = 0) -> int:
     except StopRequested:
         return 0
     except subprocess.CalledProcessError as exc:
+        if signals.requested:  # a job cut short by the stop that was asked for is no failure
+            return 0
         print(f"\n{' '.join(exc.cmd)} failed (exit status {exc.returncode}); see its output above", file=sys.stderr)
         return 1
     except (RuntimeError, OSError) as exc:  # a server or an API that would not start (EmbeddedServerError too)
+        if signals.requested:  # e.g. a process that exited because the stop reached it first
+            return 0
         print(f"\n{exc}", file=sys.stderr)
         return 1
     finally:
@@ -387,4 +391,5 @@ def run_stack(*, seed: bool = True, port_offset: int = 0) -> int:
         finally:
             if servers is not None:
                 servers.stop()
+        signals.ignore()
         print("stopped.", file=sys.stderr, flush=True)

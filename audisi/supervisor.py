@@ -35,6 +35,12 @@ class StopSignals:
             signal.signal(sig, self._record)
         return self
 
+    def ignore(self) -> None:
+        """Once everything is stopped: ignore further stop signals, so that a late one cannot kill the exiting
+        process (Python's shutdown puts the default handlers back, and a late Ctrl-C would exit with -2)."""
+        for sig in STOP_SIGNALS:
+            signal.signal(sig, signal.SIG_IGN)
+
     def _record(self, signum: int, _frame: FrameType | None) -> None:
         self.received.append(signum)
 
