@@ -121,3 +121,7 @@ class RevocationStore:
             log.warning("session revocation could not be written", error=str(exc))
             raise auth_unavailable() from exc
         self._cache.pop(user_id, None)
+        # Tokens issued at or before `at` are void: wait out that millisecond, so that a token issued right after
+        # (the fresh one of a password change) is never issued within it and refused.
+        while now_ms() <= at:
+            time.sleep(0.0002)
