@@ -337,6 +337,7 @@ def run_stack(*, seed: bool = True, port_offset: int = 0) -> int:
     signals = StopSignals().install()
     servers: StackServers | None = None
     stack: LocalStack | None = None
+    failure = ""  # why it stopped without being asked to: repeated as the last line, below the stop's output
     try:
         servers = find_servers()
         # the local stack is development unless told otherwise (a process without ENVIRONMENT is production)
@@ -375,12 +376,14 @@ def run_stack(*, seed: bool = True, port_offset: int = 0) -> int:
     except subprocess.CalledProcessError as exc:
         if signals.requested:  # a job cut short by the stop that was asked for is no failure
             return 0
-        print(f"\n{' '.join(exc.cmd)} failed (exit status {exc.returncode}); see its output above", file=sys.stderr)
+        failure = f"{' '.join(exc.cmd)} failed (exit status {exc.returncode}); see its output above"
+        print(f"\n{failure}", file=sys.stderr)
         return 1
     except (RuntimeError, OSError) as exc:  # a server or an API that would not start (EmbeddedServerError too)
         if signals.requested:  # e.g. a process that exited because the stop reached it first
             return 0
-        print(f"\n{exc}", file=sys.stderr)
+        failure = str(exc)
+        print(f"\n{failure}", file=sys.stderr)
         return 1
     finally:
         # Further signals are only recorded: nothing cuts this stop short, and it leaves no process behind.
@@ -393,3 +396,5 @@ def run_stack(*, seed: bool = True, port_offset: int = 0) -> int:
                 servers.stop()
         signals.ignore()
         print("stopped.", file=sys.stderr, flush=True)
+        if failure:
+            print(f"Audisi stopped: {failure.splitlines()[0]}", file=sys.stderr, flush=True)

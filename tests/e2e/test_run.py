@@ -22,7 +22,7 @@ import psutil
 import pytest
 
 from audisi.embedded import port_is_free
-from audisi.services import ROOT, SERVICES
+from audisi.services import ROOT, SERVICES, WEB
 from tests.support import wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(900)]
@@ -30,12 +30,25 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(900)]
 MARKER = "AUDISI_TEST_RUN_ID"  # every process of one run inherits it: how we find them all afterwards
 
 
+def ephemeral_port_floor() -> int:
+    """The lowest port the kernel hands to outgoing connections (Linux default 32768)."""
+    try:
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
+
+
 def free_port_offset() -> int:
-    """An offset that puts every API and metrics port of the stack on a free port."""
+    """An offset that puts every port the stack listens on (APIs, web front, metrics) on a free port.
+
+    All of them below the ephemeral range: there, any of the stack's own outgoing connections (to
+    PostgreSQL, Redis, each other) may take a port between our check and the server's bind, and the
+    server then exits with "address already in use" during start-up."""
+    ports = [s.api_port for s in SERVICES.values()] + [s.metrics_port for s in SERVICES.values()] + [WEB.api_port]
+    highest_offset = ephemeral_port_floor() - 1 - max(ports)
     while True:
-        offset = random.randrange(20000, 50000)
-        ports = [s.api_port + offset for s in SERVICES.values()] + [s.metrics_port + offset for s in SERVICES.values()]
-        if all(port_is_free(p) for p in ports):
+        offset = random.randrange(10000 - min(ports), highest_offset)
+        if all(port_is_free(p + offset) for p in ports):
             return offset
 
 

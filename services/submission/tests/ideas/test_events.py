@@ -109,7 +109,14 @@ def test_older_events_arriving_late_do_not_overwrite(db_session: Session) -> Non
 
 
 def test_event_for_unknown_idea_is_ignored(db_session: Session) -> None:
+    make_edition(db_session)
+    _, owner_p = make_participant(db_session)
+    known = make_idea(db_session, owner_p, submit=True)
+    db_session.flush()
     on_idea_judged(db_session, judged(uuid.uuid4(), selected=True, score=1.0, rank=1))  # no error
+    assert not db_session.new  # nothing created
+    assert not db_session.dirty  # nothing changed
+    assert (known.decision_selected, known.decision_score, known.decided_at) == (None, None, None)
 
 
 def test_redelivered_event_is_handled_once(submission_runtime: Any) -> None:
