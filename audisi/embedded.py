@@ -28,6 +28,7 @@ import importlib.util
 import json
 import os
 import pwd
+import random
 import secrets
 import shutil
 import signal
@@ -88,14 +89,29 @@ def tcp_answers(host: str, port: int) -> bool:
         return False
 
 
+LOWEST_LISTEN_PORT = 10000
+
+
+def ephemeral_port_floor() -> int:
+    """The lowest port the kernel hands to outgoing connections (Linux's default range starts at 32768)."""
+    try:
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
+
+
 def free_port(preferred: int | None = None) -> int:
-    """`preferred` if it is free, else a port the kernel picks."""
+    """`preferred` if it is free, else a free port below the ephemeral range.
+
+    Not one the kernel picks (bind to port 0): that comes from the ephemeral range, where any outgoing
+    connection made between our check and the server's bind may take it, and the server then exits
+    with "address already in use" (a machine running a whole stack makes hundreds of connections)."""
     if preferred is not None and port_is_free(preferred):
         return preferred
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-    return port
+    while True:
+        port = random.randrange(LOWEST_LISTEN_PORT, ephemeral_port_floor())
+        if port_is_free(port):
+            return port
 
 
 def _living(pid: int) -> psutil.Process | None:

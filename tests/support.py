@@ -4,7 +4,6 @@ a local SMTP sink, polling helpers."""
 from __future__ import annotations
 
 import re
-import socket
 import subprocess
 import threading
 import time
@@ -21,6 +20,7 @@ import httpx
 import redis
 from aiosmtpd.controller import Controller
 
+from audisi import embedded
 from audisi.processes import Process
 from audisi.services import ROOT, SERVICES, WEB
 from audisi.stack import LocalStack, StackConfig, resolve_command
@@ -41,10 +41,8 @@ RUBRIC = {
 
 
 def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    """A TCP port nobody listens on right now (below the ephemeral range: see audisi.embedded.free_port)."""
+    return embedded.free_port()
 
 
 @dataclass

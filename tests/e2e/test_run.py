@@ -21,21 +21,13 @@ import httpx
 import psutil
 import pytest
 
-from audisi.embedded import port_is_free
+from audisi.embedded import LOWEST_LISTEN_PORT, ephemeral_port_floor, port_is_free
 from audisi.services import ROOT, SERVICES, WEB
 from tests.support import wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(900)]
 
 MARKER = "AUDISI_TEST_RUN_ID"  # every process of one run inherits it: how we find them all afterwards
-
-
-def ephemeral_port_floor() -> int:
-    """The lowest port the kernel hands to outgoing connections (Linux default 32768)."""
-    try:
-        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
-    except (OSError, ValueError, IndexError):
-        return 32768
 
 
 def free_port_offset() -> int:
@@ -47,7 +39,7 @@ def free_port_offset() -> int:
     ports = [s.api_port for s in SERVICES.values()] + [s.metrics_port for s in SERVICES.values()] + [WEB.api_port]
     highest_offset = ephemeral_port_floor() - 1 - max(ports)
     while True:
-        offset = random.randrange(10000 - min(ports), highest_offset)
+        offset = random.randrange(LOWEST_LISTEN_PORT - min(ports), highest_offset)
         if all(port_is_free(p + offset) for p in ports):
             return offset
 
