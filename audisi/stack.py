@@ -19,12 +19,14 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
+from urllib.parse import urlsplit
 
 import httpx
 from sqlalchemy import make_url
 
-from audisi.embedded import EmbeddedServers, tcp_answers
+from audisi.embedded import EmbeddedServers
 from audisi.processes import MIGRATIONS, PROCESSES, Process
+from audisi.servers import Servers, locate, mode_from
 from audisi.services import ROOT, SERVICES, WEB
 from audisi.supervisor import StopSignals, Supervisor
 
@@ -251,55 +253,35 @@ def _end_group(proc: subprocess.Popen[str]) -> None:
         proc.communicate()
 
 
-DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
-
-
-@dataclass
-class StackServers:
-    """The PostgreSQL and Redis `make run` uses, and where each came from (given, localhost, embedded)."""
-
-    postgres_url: str
-    redis_url: str
-    postgres_source: str
-    redis_source: str
-    embedded: EmbeddedServers | None = None
-
-    def stop(self) -> None:
-        """Stop the embedded servers, if any (given and localhost servers are not ours to stop)."""
-        if self.embedded is not None:
-            self.embedded.stop()
-
-
 def embedded_data_dir() -> Path:
     """Where embedded servers keep their data between runs: AUDISI_DATA_DIR, default `.audisi/` in the repo."""
     return Path(os.environ.get("AUDISI_DATA_DIR") or ROOT / ".audisi")
 
 
-def find_servers() -> StackServers:
-    """POSTGRES_URL (or DATABASE_URL) and REDIS_URL when given; else servers answering on localhost's
-    default ports; else private embedded ones with their data under `.audisi/`, started here (each of
-    the two decided on its own). AUDISI_SERVERS=embedded always starts the embedded ones."""
-    force = os.environ.get("AUDISI_SERVERS", "").strip().lower() == "embedded"
-    pg_given = None if force else os.environ.get("POSTGRES_URL") or os.environ.get("DATABASE_URL")
-    redis_given = None if force else os.environ.get("REDIS_URL")
-    pg_url, pg_source = (pg_given, "given") if pg_given else (DEFAULT_POSTGRES_URL, "localhost")
-    redis_url, redis_source = (redis_given, "given") if redis_given else (DEFAULT_REDIS_URL, "localhost")
-    want_pg = force or (not pg_given and not tcp_answers("127.0.0.1", 5432))
-    want_redis = force or (not redis_given and not tcp_answers("127.0.0.1", 6379))
-    if not (want_pg or want_redis):
-        return StackServers(pg_url, redis_url, pg_source, redis_source)
+def _start_persistent(postgres: bool, redis: bool) -> EmbeddedServers:
     root = embedded_data_dir()
     print(f"starting embedded servers (data in {root}) ...", flush=True)
-    embedded = EmbeddedServers.persistent(root).start(postgres=want_pg, redis=want_redis)
-    if want_pg:
-        pg_url, pg_source = embedded.postgres.url, "embedded"
-    if want_redis:
-        redis_url, redis_source = f"{embedded.redis.url}/0", "embedded"
-    return StackServers(pg_url, redis_url, pg_source, redis_source, embedded)
+    return EmbeddedServers.persistent(root).start(postgres=postgres, redis=redis)
 
 
-def _seed(stack: LocalStack, servers: StackServers) -> str:
+def find_servers() -> Servers:
+    """POSTGRES_URL (or DATABASE_URL) and REDIS_URL when given; else servers answering on localhost's
+    default ports; else private embedded ones with their data under `.audisi/`, started here (each of
+    the two decided on its own, see audisi.servers). AUDISI_SERVERS=embedded always starts the embedded ones."""
+    return locate(
+        start_embedded=_start_persistent,
+        postgres_url=os.environ.get("POSTGRES_URL") or os.environ.get("DATABASE_URL"),
+        redis_url=os.environ.get("REDIS_URL"),
+        mode=mode_from("AUDISI_SERVERS"),
+    )
+
+
+def _redis_db0(url: str) -> str:
+    """The URL with database 0 when it names none (the stack's processes share one database)."""
+    return url if urlsplit(url).path.strip("/") else f"{url.rstrip('/')}/0"
+
+
+def _seed(stack: LocalStack, servers: Servers) -> str:
     """Load the demo data; with embedded PostgreSQL only on its first start (marker `.audisi/seeded`).
 
     Returns what the seed commands printed (the demo logins), kept in `.audisi/demo-logins.txt` so
@@ -320,11 +302,11 @@ def _seed(stack: LocalStack, servers: StackServers) -> str:
     return text
 
 
-def _describe(servers: StackServers) -> str:
+def _describe(servers: Servers) -> str:
     where = {"given": "given", "localhost": "on localhost", "embedded": "embedded, data in {root}/{name}"}
     root = servers.embedded.root if servers.embedded is not None else ""
     pg = make_url(servers.postgres_url).render_as_string(hide_password=True).replace("+psycopg", "")
-    redis_url = make_url(servers.redis_url).render_as_string(hide_password=True)
+    redis_url = make_url(_redis_db0(servers.redis_url)).render_as_string(hide_password=True)
     return (
         f"  {'PostgreSQL':<15} {pg} ({where[servers.postgres_source].format(root=root, name='postgres')})\n"
         f"  {'Redis':<15} {redis_url} ({where[servers.redis_source].format(root=root, name='redis')})\n"
@@ -335,7 +317,7 @@ def run_stack(*, seed: bool = True, port_offset: int = 0) -> int:
     """`make run`: find or start the servers, migrate, seed, start everything and keep it running (a
     process that exits is started again, as compose does); any SIGINT/SIGTERM/SIGHUP stops it all."""
     signals = StopSignals().install()
-    servers: StackServers | None = None
+    servers: Servers | None = None
     stack: LocalStack | None = None
     failure = ""  # why it stopped without being asked to: repeated as the last line, below the stop's output
     try:
@@ -344,7 +326,7 @@ def run_stack(*, seed: bool = True, port_offset: int = 0) -> int:
         environment = os.environ.get("ENVIRONMENT") or "development"
         config = StackConfig(
             postgres_url=servers.postgres_url,
-            redis_url=servers.redis_url,
+            redis_url=_redis_db0(servers.redis_url),
             api_ports={
                 **{n: s.api_port + port_offset for n, s in SERVICES.items()},
                 WEB.name: WEB.api_port + port_offset,
@@ -379,7 +361,7 @@ def run_stack(*, seed: bool = True, port_offset: int = 0) -> int:
         failure = f"{' '.join(exc.cmd)} failed (exit status {exc.returncode}); see its output above"
         print(f"\n{failure}", file=sys.stderr)
         return 1
-    except (RuntimeError, OSError) as exc:  # a server or an API that would not start (EmbeddedServerError too)
+    except (RuntimeError, OSError, ValueError) as exc:  # a server or API that would not start, a bad AUDISI_SERVERS
         if signals.requested:  # e.g. a process that exited because the stop reached it first
             return 0
         failure = str(exc)

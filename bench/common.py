@@ -8,7 +8,8 @@ import statistics
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from audisi.testing.infra import DEFAULT_POSTGRES, DEFAULT_REDIS, Infra, create_database, drop_database, new_infra
+from audisi.servers import DEFAULT_POSTGRES, DEFAULT_REDIS
+from audisi.testing.infra import Infra, create_database, drop_database, new_infra
 
 
 @contextmanager

@@ -15,7 +15,8 @@ import pytest
 import redis
 
 from audisi.embedded import EmbeddedServerError, EmbeddedServers, reap_orphaned_temporaries
-from audisi.testing.infra import embedded_infra, local_or_embedded
+from audisi.servers import DEFAULT_POSTGRES, locate
+from audisi.testing.infra import embedded_infra, start_temporary
 
 
 def pg_connect(url: str) -> psycopg.Connection[tuple[object, ...]]:
@@ -259,11 +260,12 @@ def test_temporary_folder_of_killed_run_is_reaped(scratch: Path) -> None:
 
 
 def test_embedded_only_mode_starts_both_servers() -> None:
-    pg_url, redis_url, source, servers = local_or_embedded(embedded_only=True)
+    located = locate(start_embedded=start_temporary, mode="embedded", postgres_url=DEFAULT_POSTGRES)
+    servers = located.embedded
     assert servers is not None
     try:
-        assert source == "embedded"
-        assert (pg_url, redis_url) == (servers.postgres.url, servers.redis.url)
+        assert located.source == "embedded"  # the URL given is not used in this mode
+        assert (located.postgres_url, located.redis_url) == (servers.postgres.url, servers.redis.url)
         infra = embedded_infra(servers)
         assert infra.redis_url.startswith(f"{servers.redis.url}/")
         with pg_connect(infra.database_url("postgres")) as conn:

@@ -5,7 +5,8 @@
 3. servers already listening on 127.0.0.1:5432 and 127.0.0.1:6379;
 4. otherwise private servers from the pinned wheels (`audisi.embedded`), in a temporary folder,
    started once per test session and stopped at its end (each of the two independently: a local
-   PostgreSQL with an embedded Redis is fine).
+   PostgreSQL with an embedded Redis is fine). Steps 1, 3 and 4 are `audisi.servers.locate`, the
+   rule `make run` follows too.
 
 `AUDISI_TEST_SERVERS=embedded` skips 1-3 (always private servers); `AUDISI_TEST_SERVERS=external`
 skips 4 (fail, saying how to start servers, rather than start private ones). Fault tests that
@@ -18,10 +19,8 @@ dropped at the end, and a Redis database index of its own, flushed at the start:
 
 from __future__ import annotations
 
-import os
 import secrets
 import shutil
-import socket
 import subprocess
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -30,10 +29,7 @@ from sqlalchemy import create_engine, make_url, pool, text
 
 from audisi.embedded import EmbeddedServers
 
-DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-DEFAULT_REDIS = "redis://127.0.0.1:6379"
 SERVERS_ENV = "AUDISI_TEST_SERVERS"
-SERVERS_MODES = ("auto", "embedded", "external")
 
 
 @dataclass(frozen=True)
@@ -53,16 +49,6 @@ class Infra:
     def database_url(self, database: str) -> str:
         """A URL to `database` on the session's PostgreSQL server."""
         return make_url(self.postgres_url).set(database=database).render_as_string(hide_password=False)
-
-
-def port_open(url: str, default_port: int) -> bool:
-    """Whether something accepts TCP connections at the URL's host and port."""
-    parts = urlsplit(url.replace("postgresql+psycopg", "postgresql"))
-    try:
-        with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or default_port), timeout=1):
-            return True
-    except OSError:
-        return False
 
 
 def docker_engine_available() -> bool:
@@ -85,48 +71,9 @@ No PostgreSQL or Redis for the tests. Start them, or point the tests at yours:
 """
 
 
-def given_or_local() -> tuple[str, str, str] | None:
-    """Servers from the environment or on localhost; None when neither answers."""
-    pg = os.environ.get("TEST_POSTGRES_URL")
-    rd = os.environ.get("TEST_REDIS_URL")
-    if pg or rd:
-        return pg or DEFAULT_POSTGRES, rd or DEFAULT_REDIS, "given"
-    if port_open(DEFAULT_POSTGRES, 5432) and port_open(DEFAULT_REDIS, 6379):
-        return DEFAULT_POSTGRES, DEFAULT_REDIS, "localhost"
-    return None
-
-
-def servers_mode() -> str:
-    """`AUDISI_TEST_SERVERS`: auto (default), embedded (always private servers) or external (never)."""
-    mode = os.environ.get(SERVERS_ENV, "auto").strip().lower() or "auto"
-    if mode not in SERVERS_MODES:
-        raise ValueError(f"{SERVERS_ENV}={mode!r}: choose one of {', '.join(SERVERS_MODES)}")
-    return mode
-
-
-def given_servers() -> tuple[str, str, str] | None:
-    """Servers named by TEST_POSTGRES_URL / TEST_REDIS_URL (the other one defaults to localhost)."""
-    pg = os.environ.get("TEST_POSTGRES_URL")
-    rd = os.environ.get("TEST_REDIS_URL")
-    if pg or rd:
-        return pg or DEFAULT_POSTGRES, rd or DEFAULT_REDIS, "given"
-    return None
-
-
-def local_or_embedded(*, embedded_only: bool = False) -> tuple[str, str, str, EmbeddedServers | None]:
-    """Localhost servers where they answer, private embedded ones for the rest (started here).
-
-    Returns (postgres_url, redis_url, source, servers); the caller stops `servers` when it is not None.
-    """
-    pg_local = not embedded_only and port_open(DEFAULT_POSTGRES, 5432)
-    redis_local = not embedded_only and port_open(DEFAULT_REDIS, 6379)
-    if pg_local and redis_local:
-        return DEFAULT_POSTGRES, DEFAULT_REDIS, "localhost", None
-    servers = EmbeddedServers.temporary().start(postgres=not pg_local, redis=not redis_local)
-    pg_url = DEFAULT_POSTGRES if pg_local else servers.postgres.url
-    redis_url = DEFAULT_REDIS if redis_local else servers.redis.url
-    source = "embedded" if not (pg_local or redis_local) else "localhost+embedded"
-    return pg_url, redis_url, source, servers
+def start_temporary(postgres: bool, redis: bool) -> EmbeddedServers:
+    """Private embedded servers in a temporary folder, removed when they stop."""
+    return EmbeddedServers.temporary().start(postgres=postgres, redis=redis)
 
 
 def embedded_infra(servers: EmbeddedServers, source: str = "private") -> Infra:

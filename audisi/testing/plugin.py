@@ -11,18 +11,17 @@ from typing import Any
 import pytest
 
 from audisi.embedded import EmbeddedServerError, EmbeddedServers
+from audisi.servers import ServersUnavailableError, locate, mode_from
 from audisi.services import ROOT, SERVICES
 from audisi.testing.infra import (
     HOW_TO_START,
+    SERVERS_ENV,
     Infra,
     create_database,
     docker_engine_available,
     drop_database,
-    given_or_local,
-    given_servers,
-    local_or_embedded,
     new_infra,
-    servers_mode,
+    start_temporary,
 )
 
 
@@ -34,40 +33,34 @@ def pytest_configure(config: pytest.Config) -> None:  # noqa: ARG001 - pytest's 
 @pytest.fixture(scope="session")
 def infra(request: pytest.FixtureRequest) -> Iterator[Infra]:
     """PostgreSQL and Redis for this test session (see audisi.testing.infra for the order)."""
-    mode = servers_mode()
-    servers: EmbeddedServers | None = None
-    found = None if mode == "embedded" else given_servers()
-    if found is None and mode != "embedded" and docker_engine_available():
-        docker_services = request.getfixturevalue("docker_services")
-        docker_ip = request.getfixturevalue("docker_ip")
-        pg_port = docker_services.port_for("postgres", 5432)
-        redis_port = docker_services.port_for("redis", 6379)
-        password = os.environ[COMPOSE_PASSWORD_ENV]
-        pg_url = f"postgresql+psycopg://audisi:{password}@{docker_ip}:{pg_port}/postgres"
-        docker_services.wait_until_responsive(timeout=60, pause=0.5, check=lambda: _pg_ready(pg_url))
-        redis_password = os.environ[COMPOSE_REDIS_PASSWORD_ENV]
-        found = (pg_url, f"redis://:{redis_password}@{docker_ip}:{redis_port}", "docker")
-    if found is None and mode == "external":
-        found = local_only()
-    if found is None:
-        try:
-            pg_url, redis_url, source, servers = local_or_embedded(embedded_only=mode == "embedded")
-        except EmbeddedServerError as exc:
-            pytest.fail(f"{HOW_TO_START}\nPrivate servers could not start either: {exc}", pytrace=False)
-        found = (pg_url, redis_url, source)
+    mode = mode_from(SERVERS_ENV)
+    given = {"postgres_url": os.environ.get("TEST_POSTGRES_URL"), "redis_url": os.environ.get("TEST_REDIS_URL")}
+    if mode != "embedded" and not any(given.values()) and docker_engine_available():
+        yield new_infra(*_compose_servers(request), "docker")
+        return
     try:
-        yield new_infra(*found)
+        servers = locate(start_embedded=start_temporary, mode=mode, **given)
+    except ServersUnavailableError as exc:
+        pytest.fail(f"{HOW_TO_START}\n{exc}", pytrace=False)
+    except EmbeddedServerError as exc:
+        pytest.fail(f"{HOW_TO_START}\nPrivate servers could not start either: {exc}", pytrace=False)
+    try:
+        yield new_infra(servers.postgres_url, servers.redis_url, servers.source)
     finally:
-        if servers is not None:
-            servers.stop()
+        servers.stop()
 
 
-def local_only() -> tuple[str, str, str]:
-    """AUDISI_TEST_SERVERS=external: localhost servers, or fail saying how to start them."""
-    found = given_or_local()
-    if found is None:
-        pytest.fail(HOW_TO_START, pytrace=False)
-    return found
+def _compose_servers(request: pytest.FixtureRequest) -> tuple[str, str]:
+    """The compose file's postgres and redis, started by pytest-docker; their URLs."""
+    docker_services = request.getfixturevalue("docker_services")
+    docker_ip = request.getfixturevalue("docker_ip")
+    pg_port = docker_services.port_for("postgres", 5432)
+    redis_port = docker_services.port_for("redis", 6379)
+    password = os.environ[COMPOSE_PASSWORD_ENV]
+    pg_url = f"postgresql+psycopg://audisi:{password}@{docker_ip}:{pg_port}/postgres"
+    docker_services.wait_until_responsive(timeout=60, pause=0.5, check=lambda: _pg_ready(pg_url))
+    redis_password = os.environ[COMPOSE_REDIS_PASSWORD_ENV]
+    return pg_url, f"redis://:{redis_password}@{docker_ip}:{redis_port}"
 
 
 @pytest.fixture(scope="session")
