@@ -57,11 +57,6 @@ class ServiceSpec:
         """The service's Alembic folder."""
         return ROOT / "services" / self.name / "migrations"
 
-    @property
-    def database_name(self) -> str:
-        """The default name of the service's own database."""
-        return f"audisi_{self.name}"
-
 
 SERVICES: dict[str, ServiceSpec] = {
     spec.name: spec

@@ -13,7 +13,6 @@ from shared.settings import Environment, ServiceSettings
 class ImplementationSettings(ServiceSettings):
     """Implementation service settings (environment variables, case-insensitive)."""
 
-    api_port: int = 8003
     smtp_host: str = "127.0.0.1"  # a local mail catcher: development and tests only; production must say
     smtp_port: int = 1025
     smtp_username: str | None = None

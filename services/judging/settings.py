@@ -10,7 +10,6 @@ from shared.settings import ServiceSettings
 class JudgingSettings(ServiceSettings):
     """Judging service settings (environment variables, case-insensitive)."""
 
-    api_port: int = 8002
     # Printed (and QR-coded) on every piagam; `{code}` becomes its verification code. Point it at the web
     # front's verification page once it has one; the default is this API's public JSON route.
     certificate_verify_url: str = Field(

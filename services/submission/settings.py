@@ -13,7 +13,6 @@ from shared.settings import Environment, ServiceSettings
 class SubmissionSettings(ServiceSettings):
     """Submission service settings (environment variables, case-insensitive)."""
 
-    api_port: int = 8001
     attachments_dir: Path = Path(".audisi/attachments")
     attachment_max_bytes: int = 20 * 1024 * 1024
     login_attempts_per_minute: int = 10

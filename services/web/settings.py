@@ -19,7 +19,6 @@ class WebSettings(BaseSettings):
 
     # Production when unset, as the services: a forgotten variable must not accept the repository's form secret.
     environment: Environment = Environment.PRODUCTION
-    api_port: int = 8080
     # The services' APIs as this process reaches them (compose: their container names).
     submission_api_url: str = "http://127.0.0.1:8001"
     judging_api_url: str = "http://127.0.0.1:8002"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from datetime import date
 
 from sqlalchemy import select
@@ -344,11 +343,6 @@ def publish_selection(*, session: Session, edition_code: str, due_date: date, pr
     return PublishRead(
         published=len(made), selected=sum(1 for d in made if d.selected), decisions=[_decision_read(d) for d in made]
     )
-
-
-def decisions_of(session: Session, idea_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Decision]:
-    """Published decisions of these ideas."""
-    return {d.idea_id: d for d in session.scalars(select(Decision).where(Decision.idea_id.in_(idea_ids)))}
 
 
 def feedback(*, session: Session, idea_id: uuid.UUID, principal: Principal) -> FeedbackRead:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from services.judging.ideas.models import Idea
 from services.judging.schedule.models import Slot
-from shared.auth import Principal, Role
+from shared.auth import Principal
 from shared.errors import not_found
 from shared.events import IdeaScreenedPayload, IdeaSubmittedPayload, IdeaWithdrawnPayload
 
@@ -83,11 +83,3 @@ def get_known_idea(*, session: Session, idea_id: uuid.UUID) -> Idea:
 def is_on_team(idea: Idea, principal: Principal) -> bool:
     """Whether the caller is the proposer or a co-proposer of the idea."""
     return str(principal.user_id) in idea.team_user_ids
-
-
-def get_idea_for(*, session: Session, idea_id: uuid.UUID, principal: Principal) -> Idea:
-    """The idea for a judge, the committee or its own team; 404 for anyone else."""
-    idea = get_known_idea(session=session, idea_id=idea_id)
-    if principal.has_role(Role.JUDGE, Role.COMMITTEE) or is_on_team(idea, principal):
-        return idea
-    raise not_found("Gagasan", "Idea", {"idea_id": str(idea_id)})

@@ -7,10 +7,11 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from services.submission.accounts.passwords import MIN_PASSWORD_LENGTH
 from services.submission.common import Email
 from shared.auth import Role
 
-Password = Field(min_length=8, max_length=200)
+Password = Field(min_length=MIN_PASSWORD_LENGTH, max_length=200)
 WorkUnit = Field(default=None, min_length=2, max_length=200, description="Unit kerja within the agency")
 
 

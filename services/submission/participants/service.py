@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import uuid
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -31,7 +30,7 @@ from services.submission.participants.schemas import (
 )
 from shared.audit import record_audit
 from shared.auth import Principal, Role
-from shared.errors import Message, conflict, forbidden, invalid, not_found
+from shared.errors import Message, conflict, forbidden, invalid
 
 
 def register(session: Session, *, data: ParticipantRegister, limiter: LinkLimiter, client_ip: str) -> LinkSent:
@@ -171,14 +170,6 @@ def participant_of(session: Session, principal: Principal) -> Participant:
     participant = session.scalar(select(Participant).where(Participant.user_id == principal.user_id))
     if participant is None:
         raise forbidden({"reason": "the caller has no participant profile"})
-    return participant
-
-
-def get_participant(session: Session, *, participant_id: uuid.UUID) -> Participant:
-    """A participant by id (committee)."""
-    participant = session.get(Participant, participant_id)
-    if participant is None:
-        raise not_found("Peserta", "Participant")
     return participant
 
 
