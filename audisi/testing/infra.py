@@ -14,17 +14,21 @@ restart PostgreSQL or Redis use the `private_servers` fixture instead: embedded 
 session owns, whatever the mode.
 
 Whatever the source, every test session gets databases of its own (`audisi_t<random>_<service>`),
-dropped at the end, and a Redis database index of its own, flushed at the start: never the dev data.
+dropped at the end, and a Redis database index of its own (1-15, claimed in database 0 so that concurrent
+sessions on one server never share one), flushed at the start: never the dev data.
 """
 
 from __future__ import annotations
 
+import os
 import secrets
 import shutil
+import socket
 import subprocess
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+import psutil
 from sqlalchemy import create_engine, make_url, pool, text
 
 from audisi.embedded import EmbeddedServers
@@ -82,18 +86,69 @@ def embedded_infra(servers: EmbeddedServers, source: str = "private") -> Infra:
 
 
 def new_infra(postgres_url: str, redis_url: str, source: str) -> Infra:
-    """An Infra with a random Redis database index, flushed."""
+    """An Infra with a Redis database index of its own (claimed, so that no other test session on the same
+    server takes it meanwhile), flushed. `release_redis_db` gives it back."""
     import redis
 
     base = redis_url.rstrip("/")
     parts = urlsplit(base)
     if parts.path not in ("", "/"):
         base = base[: -len(parts.path)]
-    db = 1 + secrets.randbelow(15)
+    db = _claim_redis_db(base)
     client = redis.Redis.from_url(f"{base}/{db}")
     client.flushdb()
     client.close()
     return Infra(postgres_url, base, db, source)
+
+
+REDIS_TEST_DBS = range(1, 16)  # database 0 is make run's; Redis has 16 unless configured otherwise
+_CLAIM_KEY = "audisi:test-redis-db:{db}"  # in database 0; the value names the session's host and pid
+_CLAIM_SECONDS = 6 * 3600  # a session killed outright leaves its claim: it lapses, or is taken over below
+
+
+def _claimant() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _claim_redis_db(base: str) -> int:
+    """Claim a free test database index on this Redis server (several test sessions may share it)."""
+    import redis
+
+    client = redis.Redis.from_url(f"{base}/0", decode_responses=True)
+    try:
+        for attempt in range(2):
+            for db in secrets.SystemRandom().sample(REDIS_TEST_DBS, len(REDIS_TEST_DBS)):
+                if client.set(_CLAIM_KEY.format(db=db), _claimant(), nx=True, ex=_CLAIM_SECONDS):
+                    return db
+            if attempt == 0:  # all claimed: free those of sessions on this machine that are gone
+                for db in REDIS_TEST_DBS:
+                    holder = client.get(_CLAIM_KEY.format(db=db))
+                    if holder is not None and _gone(str(holder)):
+                        client.delete(_CLAIM_KEY.format(db=db))
+        raise RuntimeError(f"every Redis test database ({len(REDIS_TEST_DBS)}) is in use by a running test session")
+    finally:
+        client.close()
+
+
+def _gone(claimant: str) -> bool:
+    host, _, pid = claimant.rpartition(":")
+    return host == socket.gethostname() and pid.isdigit() and not psutil.pid_exists(int(pid))
+
+
+def release_redis_db(infra: Infra) -> None:
+    """Give the session's Redis database back (only if this process still holds it)."""
+    import redis
+
+    client = redis.Redis.from_url(f"{infra.redis_base_url}/0", decode_responses=True)
+    try:
+        key = _CLAIM_KEY.format(db=infra.redis_db)
+        holder = client.get(key)
+        if holder is not None and str(holder) == _claimant():
+            client.delete(key)
+    except redis.RedisError:
+        pass  # a server already stopped: nothing to give back
+    finally:
+        client.close()
 
 
 def create_database(infra: Infra, name: str) -> str:

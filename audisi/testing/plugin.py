@@ -21,6 +21,7 @@ from audisi.testing.infra import (
     docker_engine_available,
     drop_database,
     new_infra,
+    release_redis_db,
     start_temporary,
 )
 
@@ -36,7 +37,9 @@ def infra(request: pytest.FixtureRequest) -> Iterator[Infra]:
     mode = mode_from(SERVERS_ENV)
     given = {"postgres_url": os.environ.get("TEST_POSTGRES_URL"), "redis_url": os.environ.get("TEST_REDIS_URL")}
     if mode != "embedded" and not any(given.values()) and docker_engine_available():
-        yield new_infra(*_compose_servers(request), "docker")
+        infra = new_infra(*_compose_servers(request), "docker")
+        yield infra
+        release_redis_db(infra)
         return
     try:
         servers = locate(start_embedded=start_temporary, mode=mode, **given)
@@ -45,7 +48,9 @@ def infra(request: pytest.FixtureRequest) -> Iterator[Infra]:
     except EmbeddedServerError as exc:
         pytest.fail(f"{HOW_TO_START}\nPrivate servers could not start either: {exc}", pytrace=False)
     try:
-        yield new_infra(servers.postgres_url, servers.redis_url, servers.source)
+        infra = new_infra(servers.postgres_url, servers.redis_url, servers.source)
+        yield infra
+        release_redis_db(infra)
     finally:
         servers.stop()
 
