@@ -24,7 +24,7 @@ from audisi import embedded
 from audisi.processes import Process
 from audisi.services import ROOT, SERVICES, WEB
 from audisi.stack import LocalStack, StackConfig, resolve_command
-from audisi.testing.infra import Infra, drop_database
+from audisi.testing.infra import Infra, claim_redis_db, drop_database, release_redis_db
 
 JWT_SECRET = "e2e-secret-0123456789-0123456789-0123456789"
 #: A judging rubric for an edition the tests open.
@@ -147,7 +147,8 @@ def start_stack(
     ports = {name: free_port() for name in (*SERVICES, WEB.name)}
     (workdir / "attachments").mkdir(parents=True, exist_ok=True)
     # A Redis database of its own: the stack's workers must not consume other tests' queues.
-    redis_url = f"{infra.redis_base_url.rstrip('/')}/{infra.redis_db % 15 + 1}"
+    stack_db = claim_redis_db(infra.redis_base_url)
+    redis_url = f"{infra.redis_base_url.rstrip('/')}/{stack_db}"
     redis.Redis.from_url(redis_url).flushdb()
     config = StackConfig(
         postgres_url=infra.postgres_url,
@@ -192,6 +193,7 @@ def start_stack(
         print(f"\nstack logs: {log_dir}")
         for name in SERVICES:
             drop_database(infra, f"{prefix}_{name}")
+        release_redis_db(infra.redis_base_url, stack_db)
 
 
 def wait_until(fetch: Callable[[], Any], *, timeout: float = 30.0, what: str = "condition", every: float = 0.1) -> Any:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import socket
 import uuid
 from types import SimpleNamespace
@@ -97,14 +96,14 @@ def test_each_test_session_claims_a_redis_database_of_its_own(infra: Infra, monk
     monkeypatch.setattr(infra_module, "_CLAIM_KEY", key)
     client = redis.Redis.from_url(f"{infra.redis_base_url}/0", decode_responses=True)
     try:
-        claimed = [infra_module._claim_redis_db(infra.redis_base_url) for _ in infra_module.REDIS_TEST_DBS]
+        claimed = [infra_module.claim_redis_db(infra.redis_base_url) for _ in infra_module.REDIS_TEST_DBS]
         assert sorted(claimed) == list(infra_module.REDIS_TEST_DBS)  # never the same one twice
         with pytest.raises(RuntimeError, match="every Redis test database"):
-            infra_module._claim_redis_db(infra.redis_base_url)
+            infra_module.claim_redis_db(infra.redis_base_url)
         # a session on this machine that died without giving its database back
         client.set(key.format(db=claimed[0]), f"{socket.gethostname()}:999999999")
-        assert infra_module._claim_redis_db(infra.redis_base_url) == claimed[0]
-        infra_module.release_redis_db(dataclasses.replace(infra, redis_db=claimed[1]))
+        assert infra_module.claim_redis_db(infra.redis_base_url) == claimed[0]
+        infra_module.release_redis_db(infra.redis_base_url, claimed[1])
         assert client.get(key.format(db=claimed[1])) is None
     finally:
         client.delete(*(key.format(db=db) for db in infra_module.REDIS_TEST_DBS))

@@ -94,7 +94,7 @@ def new_infra(postgres_url: str, redis_url: str, source: str) -> Infra:
     parts = urlsplit(base)
     if parts.path not in ("", "/"):
         base = base[: -len(parts.path)]
-    db = _claim_redis_db(base)
+    db = claim_redis_db(base)
     client = redis.Redis.from_url(f"{base}/{db}")
     client.flushdb()
     client.close()
@@ -110,8 +110,9 @@ def _claimant() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def _claim_redis_db(base: str) -> int:
-    """Claim a free test database index on this Redis server (several test sessions may share it)."""
+def claim_redis_db(base: str) -> int:
+    """Claim a free test database index on this Redis server (several test sessions may share it);
+    `release_redis_db` gives it back."""
     import redis
 
     client = redis.Redis.from_url(f"{base}/0", decode_responses=True)
@@ -135,13 +136,13 @@ def _gone(claimant: str) -> bool:
     return host == socket.gethostname() and pid.isdigit() and not psutil.pid_exists(int(pid))
 
 
-def release_redis_db(infra: Infra) -> None:
-    """Give the session's Redis database back (only if this process still holds it)."""
+def release_redis_db(base: str, db: int) -> None:
+    """Give a claimed Redis database back (only if this process still holds it)."""
     import redis
 
-    client = redis.Redis.from_url(f"{infra.redis_base_url}/0", decode_responses=True)
+    client = redis.Redis.from_url(f"{base}/0", decode_responses=True)
     try:
-        key = _CLAIM_KEY.format(db=infra.redis_db)
+        key = _CLAIM_KEY.format(db=db)
         holder = client.get(key)
         if holder is not None and str(holder) == _claimant():
             client.delete(key)

@@ -39,7 +39,7 @@ def infra(request: pytest.FixtureRequest) -> Iterator[Infra]:
     if mode != "embedded" and not any(given.values()) and docker_engine_available():
         infra = new_infra(*_compose_servers(request), "docker")
         yield infra
-        release_redis_db(infra)
+        release_redis_db(infra.redis_base_url, infra.redis_db)
         return
     try:
         servers = locate(start_embedded=start_temporary, mode=mode, **given)
@@ -50,7 +50,7 @@ def infra(request: pytest.FixtureRequest) -> Iterator[Infra]:
     try:
         infra = new_infra(servers.postgres_url, servers.redis_url, servers.source)
         yield infra
-        release_redis_db(infra)
+        release_redis_db(infra.redis_base_url, infra.redis_db)
     finally:
         servers.stop()
 
