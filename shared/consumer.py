@@ -52,17 +52,17 @@ EVENTS_PARKED = Counter("audisi_events_parked_total", "Poison messages parked as
 TRIES_TTL_SECONDS = 7 * 86400
 WORKER_DIED = "the worker process died while handling it (killed, out of memory or crashed)"
 
-#: The event types each Celery app's consumers handle, by queue: what the routing test reads.
-_registered: WeakKeyDictionary[Celery, dict[Queue, frozenset[type[Event]]]] = WeakKeyDictionary()
+#: Each Celery app's event handlers, by queue and event type: what the routing test reads.
+_registered: WeakKeyDictionary[Celery, dict[Queue, dict[type[Event], Handler]]] = WeakKeyDictionary()
 
 
 class UnroutableEventError(Exception):
     """A message this consumer has no handler for: an unknown type, or a type not routed to its queue."""
 
 
-def registered_consumers(celery_app: Celery) -> dict[Queue, frozenset[type[Event]]]:
-    """The queues `celery_app` consumes events from, and the event types handled on each."""
-    return dict(_registered.get(celery_app, {}))
+def registered_consumers(celery_app: Celery) -> dict[Queue, dict[type[Event], Handler]]:
+    """The queues `celery_app` consumes events from, and the handler of each event type on each."""
+    return {queue: dict(handlers) for queue, handlers in _registered.get(celery_app, {}).items()}
 
 
 def is_transient(exc: BaseException) -> bool:
@@ -106,7 +106,7 @@ def register_event_consumer(
             f"the consumer of queue {queue!s} must handle what shared.events.SUBSCRIPTIONS routes to it: "
             f"missing {missing}, not routed there {extra}"
         )
-    _registered.setdefault(celery_app, {})[queue] = frozenset(handlers)
+    _registered.setdefault(celery_app, {})[queue] = dict(handlers)
     clients: list[redis.Redis] = []
 
     def client() -> redis.Redis:

@@ -1,7 +1,8 @@
 """The routing table (shared.events.SUBSCRIPTIONS) against the consumers that exist and the processes that run.
 
 Every (event type, queue) pair of the table has a handler in the service that owns the queue, and every
-registered handler has its pair in the table; every such queue has a worker process in the stack.
+registered handler has its pair in the table; handlers live in a domain's `tasks.py`; every such queue has a
+worker process in the stack.
 """
 
 from __future__ import annotations
@@ -14,9 +15,8 @@ import pytest
 from audisi.processes import PROCESSES
 from audisi.services import SERVICES, load
 from audisi.testing.service import service_fixtures
-from shared.consumer import registered_consumers
+from shared.consumer import Handler, registered_consumers
 from shared.events import SUBSCRIPTIONS, AnyEvent, Event, Queue, routed_to
-
 
 submission_runtime = service_fixtures("submission")[0]
 judging_runtime = service_fixtures("judging")[0]
@@ -33,9 +33,12 @@ def owners() -> dict[Queue, list[str]]:
     return result
 
 
+Consumers = dict[str, dict[Queue, dict[type[Event], Handler]]]
+
+
 @pytest.fixture
-def consumers(request: pytest.FixtureRequest) -> dict[str, dict[Queue, frozenset[type[Event]]]]:
-    """The event consumers each service's worker module registers, by queue."""
+def consumers(request: pytest.FixtureRequest) -> Consumers:
+    """The event handlers each service's worker module registers, by queue."""
     for name in SERVICES:
         request.getfixturevalue(f"{name}_runtime")  # a worker module reads its settings when imported
     return {name: registered_consumers(load(spec.celery_path)) for name, spec in SERVICES.items()}  # type: ignore[arg-type]
@@ -48,15 +51,31 @@ def test_every_routed_queue_is_owned_by_exactly_one_service() -> None:
 
 
 def test_every_routed_pair_has_a_handler_in_the_owning_service_and_every_handler_a_route(
-    consumers: dict[str, dict[Queue, frozenset[type[Event]]]],
+    consumers: Consumers,
 ) -> None:
     expected: dict[str, dict[Queue, frozenset[type[Event]]]] = {name: {} for name in SERVICES}
     for queue, (name,) in owners().items():
         expected[name][queue] = routed_to(queue)
-    assert consumers == expected
+    found = {name: {queue: frozenset(h) for queue, h in by_queue.items()} for name, by_queue in consumers.items()}
+    assert found == expected
     pairs = {(cls, queue) for cls, queues in SUBSCRIPTIONS.items() for queue in queues}
     handled = {(cls, queue) for by_queue in consumers.values() for queue, types in by_queue.items() for cls in types}
     assert handled == pairs
+
+
+def test_every_handler_lives_in_a_domain_tasks_module_of_its_own_service(consumers: Consumers) -> None:
+    places = {
+        (name, handler.__module__)
+        for name, by_queue in consumers.items()
+        for handlers in by_queue.values()
+        for handler in handlers.values()
+    }
+    offences = [
+        f"{name}: {module}"
+        for name, module in places
+        if not (module.startswith(f"services.{name}.") and module.endswith(".tasks") and module.count(".") == 3)
+    ]
+    assert offences == []
 
 
 def test_every_event_queue_has_a_worker_process_in_the_stack() -> None:
