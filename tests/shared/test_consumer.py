@@ -104,7 +104,7 @@ def test_event_handled_once_when_redelivered(
     assert handled == ["duplikat"]
     assert effects(kernel_engine) == 1
     # Both deliveries are acknowledged, so the producer's relay stops resending.
-    assert redis_client.lrange(ack_list_key("submission"), 0, -1) == [f"{body['event_id']}:implementation".encode()] * 2
+    assert acks(redis_client, body) == [f"{body['event_id']}:implementation".encode()] * 2
 
 
 def test_failed_handler_leaves_no_trace_and_no_ack(
@@ -116,7 +116,7 @@ def test_failed_handler_leaves_no_trace_and_no_ack(
     assert effects(kernel_engine) == 0
     with kernel_engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM inbox_event")).scalar_one() == 0
-    assert redis_client.llen(ack_list_key("submission")) == 0
+    assert acks(redis_client, body) == []
 
 
 @pytest.mark.parametrize(
