@@ -171,6 +171,23 @@ def cmd_create_user(args: argparse.Namespace) -> None:
     print(user_id)
 
 
+def cmd_event_schemas(_args: argparse.Namespace) -> None:
+    """Write each event's JSON schema to shared/event_schemas/<type>.json, the contracts under version control."""
+    import json
+
+    from audisi.services import ROOT
+    from shared.events import EVENT_TYPES, event_json_schema
+
+    folder = ROOT / "shared" / "event_schemas"
+    folder.mkdir(exist_ok=True)
+    for stale in set(folder.glob("*.json")) - {folder / f"{name}.json" for name in EVENT_TYPES}:
+        stale.unlink()
+    for name, cls in sorted(EVENT_TYPES.items()):
+        text = json.dumps(event_json_schema(cls), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        (folder / f"{name}.json").write_text(text, encoding="utf-8")
+        print(folder.relative_to(ROOT) / f"{name}.json")
+
+
 def cmd_run(args: argparse.Namespace) -> None:
     """Run the whole stack locally with the same commands as docker-compose (see audisi.stack)."""
     from audisi.stack import run_stack
@@ -228,6 +245,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name", required=True)
     p.add_argument("--agency", default=None, help="agency code (judges and agency officers)")
     p.set_defaults(func=cmd_create_user)
+
+    p = sub.add_parser("event-schemas", help="write the events' JSON schemas to shared/event_schemas/")
+    p.set_defaults(func=cmd_event_schemas)
 
     p = sub.add_parser("run", help="run the whole stack locally (make run)")
     p.add_argument("--no-seed", action="store_true")

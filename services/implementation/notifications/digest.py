@@ -14,9 +14,9 @@ from services.implementation.tickets.feed import read_feed
 from services.implementation.tickets.models import TicketChange
 from services.implementation.tickets.service import WIB
 from shared.db import utcnow
-from shared.events import Channel, Person
+from shared.events import Channel, NotificationTemplate, Person
 
-DIGEST_TEMPLATE = "daily_digest"
+DIGEST_TEMPLATE = NotificationTemplate.DAILY_DIGEST
 MAX_ITEMS = 200
 
 

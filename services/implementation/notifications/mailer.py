@@ -85,9 +85,9 @@ def environment() -> Environment:
 def render(template: str, context: dict[str, Any]) -> RenderedMessage:
     """Render a notification template; subject and summary come from the text template's `set` blocks.
 
-    A template this build does not know (a newer producer's), or one whose context lacks a field, falls
-    back to the generic template: the person still hears that something happened, and the job never
-    fails on a wording problem.
+    A template whose context lacks a field (or, despite the test tying `NotificationTemplate` to the files,
+    one without its files) falls back to the generic template: the person still hears that something
+    happened, and the job never fails on a wording problem.
     """
     try:
         return _render(template, context)

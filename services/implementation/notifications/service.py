@@ -53,7 +53,7 @@ from shared.audit import record_audit
 from shared.auth import Principal, Role
 from shared.db import unit_of_work, utcnow
 from shared.errors import Message, invalid, not_found
-from shared.events import Channel, NotificationRequested, NotificationRequestedPayload, Person
+from shared.events import Channel, NotificationRequested, NotificationRequestedPayload, NotificationTemplate, Person
 from shared.logging import get_logger
 from shared.outbox import publish
 
@@ -67,7 +67,7 @@ def notification_event(
     key: str,
     recipient: Person,
     channels: list[Channel],
-    template: str,
+    template: NotificationTemplate,
     context: dict[str, Any],
     link: str | None = None,
 ) -> NotificationRequested:
@@ -91,7 +91,7 @@ def request_notification(
     key: str,
     recipient: Person,
     channels: list[Channel],
-    template: str,
+    template: NotificationTemplate,
     context: dict[str, Any],
     link: str | None = None,
 ) -> None:
@@ -140,7 +140,13 @@ def _enqueue_after_commit(session: Session, job_id: uuid.UUID) -> None:
 
 
 #: Emails with one-time account links (submission service): sent at once, never skipped or put in a digest.
-ACCOUNT_TEMPLATES = frozenset({"account_verify_email", "account_claim", "account_reset_password"})
+ACCOUNT_TEMPLATES = frozenset(
+    {
+        NotificationTemplate.ACCOUNT_VERIFY_EMAIL,
+        NotificationTemplate.ACCOUNT_CLAIM,
+        NotificationTemplate.ACCOUNT_RESET_PASSWORD,
+    }
+)
 
 
 def record_job(session: Session, event: NotificationRequested) -> uuid.UUID | None:
@@ -153,7 +159,7 @@ def record_job(session: Session, event: NotificationRequested) -> uuid.UUID | No
     elif p.template in ACCOUNT_TEMPLATES:
         email_status = EmailStatus.PENDING  # a sign-in link must arrive whatever the preferences say
     elif preference is not None and (
-        not preference.email_enabled or (preference.daily_digest and p.template != "daily_digest")
+        not preference.email_enabled or (preference.daily_digest and p.template != NotificationTemplate.DAILY_DIGEST)
     ):
         email_status = EmailStatus.SKIPPED
     else:

@@ -1,4 +1,4 @@
-"""Small helpers shared by the implementation tests: run handlers like the consumer does, read the outbox."""
+"""Small helpers shared by the implementation tests: deliver events to the production consumer, read the outbox."""
 
 from __future__ import annotations
 
@@ -8,30 +8,16 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from services.implementation.db import messaging
-from services.implementation.tickets.service import handle_idea_judged, handle_idea_withdrawn
-from shared.db import unit_of_work
-from shared.events import Event, IdeaJudged, IdeaWithdrawn
+from shared.events import Event, IdeaJudged
 
 
-def consume(session_factory: sessionmaker[Session], event: Event) -> bool:
-    """What the inbox consumer does: claim the event id, run the handler, commit; False for a duplicate."""
-    from sqlalchemy.dialects.postgresql import insert as pg_insert
+def consume(event: Event) -> bool:
+    """Deliver an event to the implementation queue's production consumer; False when it was a duplicate."""
+    from services.implementation.worker import handle_implementation_event
 
-    with unit_of_work(session_factory) as session:
-        claimed = session.execute(
-            pg_insert(messaging.inbox_event)
-            .values(event_id=event.event_id, consumer="implementation", event_type=event.type)
-            .on_conflict_do_nothing()
-            .returning(messaging.inbox_event.c.event_id)
-        ).first()
-        if claimed is None:
-            return False
-        if isinstance(event, IdeaJudged):
-            handle_idea_judged(session, event)
-        elif isinstance(event, IdeaWithdrawn):
-            handle_idea_withdrawn(session, event)
-    return True
+    outcome = handle_implementation_event.run(event=event.model_dump(mode="json"))
+    assert outcome in ("handled", "duplicate"), outcome
+    return bool(outcome == "handled")
 
 
 def outbox(session: Session, event_type: str | None = None) -> list[dict[str, Any]]:
@@ -61,7 +47,7 @@ def open_ticket(session_factory: sessionmaker[Session], **judged_overrides: Any)
     from services.implementation.tests.factories import judged
 
     event = judged(**judged_overrides)
-    consume(session_factory, event)
+    consume(event)
     assert isinstance(event, IdeaJudged)
     with session_factory() as session:
         (ticket_id,) = ticket_ids(session, event.payload.idea_id)

@@ -111,7 +111,7 @@ def test_reassignment_recorded_with_both_agencies_and_reason(
 def test_ticket_created_and_cancelled_by_events_recorded_as_the_system(implementation_runtime: Any) -> None:
     factory = implementation_runtime.session_factory
     ticket_id, event = open_ticket(factory)
-    assert consume(factory, event) is False  # a redelivery creates nothing, records nothing
+    assert consume(event) is False  # a redelivery creates nothing, records nothing
     [created] = _entries(implementation_runtime, "ticket.created")
     assert (created["actor_id"], created["actor_role"], created["actor_name"], created["client_ip"]) == (
         None,
@@ -129,7 +129,7 @@ def test_ticket_created_and_cancelled_by_events_recorded_as_the_system(implement
         "due_date": "2027-06-30",
     }
     withdrawal = withdrawn(event.payload.idea_id)  # type: ignore[attr-defined]
-    consume(factory, withdrawal)
+    consume(withdrawal)
     [cancelled] = _entries(implementation_runtime, "ticket.status_changed")
     assert cancelled["actor_id"] is None
     assert (cancelled["details"]["old_status"], cancelled["details"]["new_status"]) == ("new", "cancelled")

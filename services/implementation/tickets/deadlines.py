@@ -22,7 +22,7 @@ from services.implementation.notifications.service import request_notification
 from services.implementation.tickets.feed import record_change
 from services.implementation.tickets.models import OPEN_STATUSES, Escalation, Milestone, Ticket
 from services.implementation.tickets.service import today_wib
-from shared.events import Channel
+from shared.events import Channel, NotificationTemplate
 
 AGENCY_LEVEL = 1
 COMMITTEE_LEVEL = 2
@@ -111,7 +111,7 @@ def _escalate(session: Session, item: _Overdue, *, level: int, days: int) -> boo
         key=f"escalation:{item.subject}:{level}",
         recipient=recipient,
         channels=[Channel.EMAIL],
-        template="escalation",
+        template=NotificationTemplate.ESCALATION,
         context={
             "ticket_id": str(ticket.id),
             "title": ticket.title,

@@ -57,6 +57,7 @@ from shared.events import (
     Event,
     IdeaJudged,
     IdeaWithdrawn,
+    NotificationTemplate,
     Person,
     TicketCreated,
     TicketCreatedPayload,
@@ -241,6 +242,7 @@ def _announce_created(session: Session, ticket: Ticket) -> None:
                 agency_code=ticket.agency_code,
                 due_date=ticket.due_date,
                 title=ticket.title,
+                status=ticket.status,
             ),
         )
     ]
@@ -254,7 +256,7 @@ def _announce_created(session: Session, ticket: Ticket) -> None:
                 key=f"ticket.created:{ticket.id}:{audience}",
                 recipient=recipient,
                 channels=channels,
-                template="ticket_created",
+                template=NotificationTemplate.TICKET_CREATED,
                 context={**context, "audience": audience},
                 link=link,
             )
@@ -329,7 +331,7 @@ def _set_status(
             key=f"ticket.change:{seq}:proposer",
             recipient=_proposer(ticket),
             channels=[Channel.EMAIL, Channel.IN_APP],
-            template="ticket_status_changed",
+            template=NotificationTemplate.TICKET_STATUS_CHANGED,
             context=context,
             link=link,
         ),
@@ -337,7 +339,7 @@ def _set_status(
             key=f"ticket.change:{seq}:committee",
             recipient=committee_recipient(),
             channels=[Channel.EMAIL],
-            template="ticket_status_changed",
+            template=NotificationTemplate.TICKET_STATUS_CHANGED,
             context=context,
             link=link,
         ),
@@ -703,7 +705,7 @@ def _milestone_changed(
         key=f"ticket.change:{seq}:proposer",
         recipient=_proposer(ticket),
         channels=[Channel.EMAIL, Channel.IN_APP],
-        template="milestone_changed",
+        template=NotificationTemplate.MILESTONE_CHANGED,
         context={
             **_base_context(session, ticket),
             "milestone_title": milestone.title,
@@ -833,7 +835,7 @@ def reassign(session: Session, *, principal: Principal, ticket_id: uuid.UUID, da
             key=f"ticket.change:{seq}:{audience}",
             recipient=recipient,
             channels=channels,
-            template="ticket_reassigned",
+            template=NotificationTemplate.TICKET_REASSIGNED,
             context=context,
             link=link,
         )

@@ -14,7 +14,11 @@ from shared.auth import Committee
 router = APIRouter(prefix="/api/v1", tags=["audit"])
 
 
-@router.get("/editions/{edition_code}/audit", response_model=list[AuditEntryRead])
+@router.get(
+    "/editions/{edition_code}/audit",
+    summary="The edition's judging audit log (committee)",
+    response_model=list[AuditEntryRead],
+)
 def audit_log(
     edition_code: str,
     session: SessionDep,

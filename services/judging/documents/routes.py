@@ -27,7 +27,11 @@ def _pdf(body: bytes, filename: str) -> Response:
     return Response(body, media_type=PDF, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
-@router.get("/editions/{edition_code}/documents/berita-acara.pdf", response_class=Response)
+@router.get(
+    "/editions/{edition_code}/documents/berita-acara.pdf",
+    summary="Berita acara penilaian of a round as PDF (committee)",
+    response_class=Response,
+)
 def minutes(
     edition_code: EditionCode,
     session: SessionDep,
@@ -41,20 +45,30 @@ def minutes(
     return _pdf(body, f"berita-acara-{round_kind}-{edition_code}{suffix}.pdf")
 
 
-@router.get("/editions/{edition_code}/documents/lampiran-keputusan.pdf", response_class=Response)
+@router.get(
+    "/editions/{edition_code}/documents/lampiran-keputusan.pdf",
+    summary="Lampiran keputusan as PDF (committee)",
+    response_class=Response,
+)
 def decision_list(edition_code: EditionCode, session: SessionDep, _principal: Committee) -> Response:
     """Lampiran keputusan: selected ideas with their implementing agencies and due dates."""
     body = service.decision_list(session=session, edition_code=edition_code)
     return _pdf(body, f"lampiran-keputusan-{edition_code}.pdf")
 
 
-@router.get("/ideas/{idea_id}/certificates", response_model=list[CertificateRead])
+@router.get(
+    "/ideas/{idea_id}/certificates",
+    summary="The piagam of a decided idea the caller may have",
+    response_model=list[CertificateRead],
+)
 def certificates(idea_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal) -> list[CertificateRead]:
     """The piagam of a decided idea: a team member's own and the team's; the committee's every one."""
     return service.list_certificates(session=session, idea_id=idea_id, principal=principal)
 
 
-@router.get("/ideas/{idea_id}/certificates/{certificate_code}.pdf", response_class=Response)
+@router.get(
+    "/ideas/{idea_id}/certificates/{certificate_code}.pdf", summary="One piagam as PDF", response_class=Response
+)
 def certificate(
     idea_id: uuid.UUID, certificate_code: CertificateCode, session: SessionDep, principal: CurrentPrincipal
 ) -> Response:
@@ -69,7 +83,11 @@ def certificate(
     return _pdf(body, f"piagam-{cert.kind}-{cert.code}.pdf")
 
 
-@router.get("/public/certificates/{certificate_code}", response_model=CertificateVerification)
+@router.get(
+    "/public/certificates/{certificate_code}",
+    summary="Verify a piagam code (public)",
+    response_model=CertificateVerification,
+)
 def verify(certificate_code: CertificateCode, session: SessionDep) -> CertificateVerification:
     """Public, unauthenticated: whether a piagam code is genuine, whose it is and what it is for."""
     return service.verify(session=session, code=certificate_code)

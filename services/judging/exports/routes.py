@@ -17,7 +17,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EditionCode = Annotated[str, Path(pattern=r"^[A-Za-z0-9._-]{1,40}$")]
 
 
-@router.get("/editions/{edition_code}/exports/recap.xlsx", response_class=Response)
+@router.get(
+    "/editions/{edition_code}/exports/recap.xlsx", summary="Rekap nilai as XLSX (committee)", response_class=Response
+)
 def recap_xlsx(edition_code: EditionCode, session: SessionDep, _principal: Committee) -> Response:
     """Rekap nilai as XLSX, one sheet per position group."""
     body = service.recap_xlsx(session=session, edition_code=edition_code)
@@ -25,7 +27,9 @@ def recap_xlsx(edition_code: EditionCode, session: SessionDep, _principal: Commi
     return Response(body, media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
-@router.get("/editions/{edition_code}/exports/recap.csv", response_class=Response)
+@router.get(
+    "/editions/{edition_code}/exports/recap.csv", summary="Rekap nilai as CSV (committee)", response_class=Response
+)
 def recap_csv(edition_code: EditionCode, session: SessionDep, _principal: Committee) -> Response:
     """Rekap nilai as CSV (UTF-8 with BOM so spreadsheet software reads Indonesian text right)."""
     body = "\ufeff" + service.recap_csv(session=session, edition_code=edition_code)

@@ -39,7 +39,7 @@ def to_read(idea: Idea, principal: Principal | None = None) -> IdeaRead:
     )
 
 
-@router.get("/ideas/{idea_id}", response_model=IdeaRead)
+@router.get("/ideas/{idea_id}", summary="One idea as judging knows it (judges, committee)", response_model=IdeaRead)
 def get_idea(
     idea_id: uuid.UUID, session: SessionDep, principal: Principal = require_roles(Role.JUDGE, Role.COMMITTEE)
 ) -> IdeaRead:

@@ -20,7 +20,11 @@ from shared.auth import Committee
 router = APIRouter(prefix="/api/v1", tags=["progress"])
 
 
-@router.get("/editions/{edition_code}/progress", response_model=ProgressRead)
+@router.get(
+    "/editions/{edition_code}/progress",
+    summary="Scoring progress: who scored what, what is missing (committee)",
+    response_model=ProgressRead,
+)
 def progress(
     edition_code: str, session: SessionDep, _principal: Committee, round_kind: RoundQuery = DEFAULT_ROUND
 ) -> ProgressRead:
@@ -56,7 +60,11 @@ async def progress_events(
         await asyncio.sleep(interval)
 
 
-@router.get("/editions/{edition_code}/progress/stream", response_class=StreamingResponse)
+@router.get(
+    "/editions/{edition_code}/progress/stream",
+    summary="Scoring progress as server-sent events (committee)",
+    response_class=StreamingResponse,
+)
 def progress_stream(
     edition_code: str,
     _principal: Committee,

@@ -14,13 +14,19 @@ from shared.errors import forbidden
 router = APIRouter(prefix="/api/v1", tags=["rubric"])
 
 
-@router.put("/editions/{edition_code}/rubric", response_model=RubricRead)
+@router.put(
+    "/editions/{edition_code}/rubric", summary="Declare the audition rubric (committee)", response_model=RubricRead
+)
 def put_default_rubric(edition_code: str, body: RubricIn, session: SessionDep, principal: Committee) -> RubricRead:
     """Declare the rubric of the edition's default round (the audition)."""
     return service.put_rubric(session=session, edition_code=edition_code, rubric=body, actor=principal)
 
 
-@router.put("/editions/{edition_code}/rounds/{kind}/rubric", response_model=RubricRead)
+@router.put(
+    "/editions/{edition_code}/rounds/{kind}/rubric",
+    summary="Declare one round's rubric (committee)",
+    response_model=RubricRead,
+)
 def put_round_rubric(
     edition_code: str, kind: RoundKind, body: RubricIn, session: SessionDep, principal: Committee
 ) -> RubricRead:
@@ -28,13 +34,13 @@ def put_round_rubric(
     return service.put_rubric(session=session, edition_code=edition_code, rubric=body, actor=principal, kind=kind)
 
 
-@router.get("/editions/{edition_code}/rubric", response_model=RubricRead)
+@router.get("/editions/{edition_code}/rubric", summary="The audition rubric", response_model=RubricRead)
 def get_default_rubric(edition_code: str, session: SessionDep, _principal: CurrentPrincipal) -> RubricRead:
     """The default round's rubric (judges, committee and participants may read it)."""
     return service.get_rubric(session=session, edition_code=edition_code, kind=DEFAULT_ROUND)
 
 
-@router.get("/editions/{edition_code}/rounds/{kind}/rubric", response_model=RubricRead)
+@router.get("/editions/{edition_code}/rounds/{kind}/rubric", summary="One round's rubric", response_model=RubricRead)
 def get_round_rubric(
     edition_code: str, kind: RoundKind, session: SessionDep, principal: CurrentPrincipal
 ) -> RubricRead:

@@ -27,13 +27,22 @@ from shared.errors import forbidden
 router = APIRouter(prefix="/api/v1", tags=["schedule"])
 
 
-@router.post("/editions/{edition_code}/audition-days", response_model=AuditionDayRead, status_code=201)
+@router.post(
+    "/editions/{edition_code}/audition-days",
+    summary="Create an audition day with rooms and slots (committee)",
+    response_model=AuditionDayRead,
+    status_code=201,
+)
 def create_day(edition_code: str, body: AuditionDayIn, session: SessionDep, principal: Committee) -> AuditionDayRead:
     """Create an audition day with its rooms and slots of set length (times in WIB)."""
     return service.create_day(session=session, edition_code=edition_code, body=body, principal=principal)
 
 
-@router.get("/editions/{edition_code}/schedule", response_model=list[SlotRead])
+@router.get(
+    "/editions/{edition_code}/schedule",
+    summary="The audition schedule the caller may see",
+    response_model=list[SlotRead],
+)
 def schedule(edition_code: str, session: SessionDep, principal: CurrentPrincipal) -> list[SlotRead]:
     """The schedule as the caller may see it: all (committee), own panels' (judge), own ideas' (participant)."""
     if principal.has_role(Role.COMMITTEE):
@@ -45,19 +54,31 @@ def schedule(edition_code: str, session: SessionDep, principal: CurrentPrincipal
     raise forbidden()
 
 
-@router.post("/editions/{edition_code}/schedule/assign", response_model=AssignmentRead)
+@router.post(
+    "/editions/{edition_code}/schedule/assign",
+    summary="Give every advanced idea without a slot a free slot (committee)",
+    response_model=AssignmentRead,
+)
 def assign(edition_code: str, session: SessionDep, principal: Committee) -> AssignmentRead:
     """Give every eligible (advanced) idea without a slot a free slot."""
     return service.assign(session=session, edition_code=edition_code, principal=principal)
 
 
-@router.post("/slots/{slot_id}/move", response_model=MoveRead)
+@router.post(
+    "/slots/{slot_id}/move",
+    summary="Move an idea to another slot; teams and panels are told (committee)",
+    response_model=MoveRead,
+)
 def move(slot_id: uuid.UUID, body: MoveIn, session: SessionDep, principal: Committee) -> MoveRead:
     """Move a slot's idea to another slot (swap if taken); the teams and panels concerned are notified."""
     return service.move(session=session, slot_id=slot_id, body=body, principal=principal)
 
 
-@router.put("/editions/{edition_code}/rooms/{room_id}/panel", response_model=PanelRead)
+@router.put(
+    "/editions/{edition_code}/rooms/{room_id}/panel",
+    summary="Set a room's audition panel (committee)",
+    response_model=PanelRead,
+)
 def set_room_panel(
     edition_code: str, room_id: uuid.UUID, body: PanelIn, session: SessionDep, principal: Committee
 ) -> PanelRead:
@@ -72,7 +93,11 @@ def set_room_panel(
     )
 
 
-@router.put("/editions/{edition_code}/rounds/{kind}/panel", response_model=PanelRead)
+@router.put(
+    "/editions/{edition_code}/rounds/{kind}/panel",
+    summary="Set a round's panel for every idea (committee)",
+    response_model=PanelRead,
+)
 def set_round_panel(
     edition_code: str, kind: RoundKind, body: PanelIn, session: SessionDep, principal: Committee
 ) -> PanelRead:
@@ -82,7 +107,11 @@ def set_round_panel(
     )
 
 
-@router.post("/editions/{edition_code}/rounds/screening/advance", response_model=AdvanceRead)
+@router.post(
+    "/editions/{edition_code}/rounds/screening/advance",
+    summary="Advance ideas from screening to the audition (committee)",
+    response_model=AdvanceRead,
+)
 def advance(edition_code: str, body: AdvanceIn, session: SessionDep, principal: Committee) -> AdvanceRead:
     """Advance ideas from the screening round to the audition."""
     return service.advance(session=session, edition_code=edition_code, body=body, principal=principal)

@@ -34,7 +34,14 @@ from services.judging.scoring.service import conflict_of, record_exclusion
 from shared.auth import Principal
 from shared.db import utcnow
 from shared.errors import Message, conflict, not_found
-from shared.events import Channel, NotificationRequested, NotificationRequestedPayload, Person, PositionGroup
+from shared.events import (
+    Channel,
+    NotificationRequested,
+    NotificationRequestedPayload,
+    NotificationTemplate,
+    Person,
+    PositionGroup,
+)
 from shared.outbox import publish
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -270,7 +277,7 @@ def move(*, session: Session, slot_id: uuid.UUID, body: MoveIn, principal: Princ
                     idempotency_key=f"audition-slot-moved:{move_id}:{person.user_id}",
                     recipient=person,
                     channels=[Channel.EMAIL, Channel.IN_APP],
-                    template="audition_slot_moved",
+                    template=NotificationTemplate.AUDITION_SLOT_MOVED,
                     context={
                         "idea_id": str(idea.id),
                         "title": idea.title,

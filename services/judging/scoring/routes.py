@@ -26,7 +26,11 @@ router = APIRouter(prefix="/api/v1", tags=["scoring"])
 RoundQuery = Annotated[RoundKind, Query(alias="round", description="screening or audition (default)")]
 
 
-@router.put("/ideas/{idea_id}/scores", response_model=ScoreSetRead)
+@router.put(
+    "/ideas/{idea_id}/scores",
+    summary="Save some or all of a judge's scores (judge, idempotent)",
+    response_model=ScoreSetRead,
+)
 def save_scores(
     idea_id: uuid.UUID,
     body: ScoresIn,
@@ -51,7 +55,11 @@ def save_scores(
     )
 
 
-@router.post("/ideas/{idea_id}/scores/submit", response_model=ScoreSetRead)
+@router.post(
+    "/ideas/{idea_id}/scores/submit",
+    summary="Submit and lock a judge's complete set (judge)",
+    response_model=ScoreSetRead,
+)
 def submit_scores(
     idea_id: uuid.UUID, session: SessionDep, principal: Judge, round_kind: RoundQuery = DEFAULT_ROUND
 ) -> ScoreSetRead:
@@ -59,7 +67,11 @@ def submit_scores(
     return service.submit_scores(session=session, idea_id=idea_id, principal=principal, kind=round_kind)
 
 
-@router.get("/ideas/{idea_id}/scores", response_model=IdeaScoresRead)
+@router.get(
+    "/ideas/{idea_id}/scores",
+    summary="An idea's scores: own set, others' once all submitted",
+    response_model=IdeaScoresRead,
+)
 def get_scores(
     idea_id: uuid.UUID,
     session: SessionDep,
@@ -70,7 +82,11 @@ def get_scores(
     return service.idea_scores(session=session, idea_id=idea_id, principal=principal, kind=round_kind)
 
 
-@router.post("/ideas/{idea_id}/scores/{judge_id}/reopen", response_model=ScoreSetRead)
+@router.post(
+    "/ideas/{idea_id}/scores/{judge_id}/reopen",
+    summary="Unlock a judge's submitted set, with a reason (committee)",
+    response_model=ScoreSetRead,
+)
 def reopen(
     idea_id: uuid.UUID,
     judge_id: uuid.UUID,
@@ -85,19 +101,32 @@ def reopen(
     )
 
 
-@router.post("/ideas/{idea_id}/recusal", response_model=ExclusionRead, status_code=201)
+@router.post(
+    "/ideas/{idea_id}/recusal",
+    summary="Step aside from an idea, with a reason (judge)",
+    response_model=ExclusionRead,
+    status_code=201,
+)
 def recuse(idea_id: uuid.UUID, body: ReasonIn, session: SessionDep, principal: Judge) -> ExclusionRead:
     """A judge steps aside from an idea, with a reason (logged)."""
     return service.recuse(session=session, idea_id=idea_id, principal=principal, reason=body.reason)
 
 
-@router.get("/editions/{edition_code}/exclusions", response_model=list[ExclusionRead])
+@router.get(
+    "/editions/{edition_code}/exclusions",
+    summary="Every conflict and recusal of the edition (committee)",
+    response_model=list[ExclusionRead],
+)
 def exclusions(edition_code: str, session: SessionDep, _principal: Committee) -> list[ExclusionRead]:
     """Every conflict and recusal logged in the edition."""
     return service.list_exclusions(session=session, edition_code=edition_code)
 
 
-@router.get("/editions/{edition_code}/ideas", response_model=list[IdeaToJudgeRead])
+@router.get(
+    "/editions/{edition_code}/ideas",
+    summary="The ideas to judge in a round (judge, committee)",
+    response_model=list[IdeaToJudgeRead],
+)
 def ideas_to_judge(
     edition_code: str,
     session: SessionDep,

@@ -21,7 +21,7 @@ from services.submission.accounts.models import AccountToken, User
 from services.submission.db import runtime
 from shared.db import utcnow
 from shared.errors import AppError, Message
-from shared.events import Channel, NotificationRequested, NotificationRequestedPayload, Person
+from shared.events import Channel, NotificationRequested, NotificationRequestedPayload, NotificationTemplate, Person
 from shared.outbox import publish
 
 PRODUCER = "submission"
@@ -37,9 +37,9 @@ class Purpose(StrEnum):
 
 #: The template of the email each purpose sends (services/implementation/notifications/templates).
 TEMPLATES = {
-    Purpose.VERIFY_EMAIL: "account_verify_email",
-    Purpose.CLAIM: "account_claim",
-    Purpose.RESET_PASSWORD: "account_reset_password",
+    Purpose.VERIFY_EMAIL: NotificationTemplate.ACCOUNT_VERIFY_EMAIL,
+    Purpose.CLAIM: NotificationTemplate.ACCOUNT_CLAIM,
+    Purpose.RESET_PASSWORD: NotificationTemplate.ACCOUNT_RESET_PASSWORD,
 }
 
 INVALID_LINK = Message(

@@ -16,9 +16,6 @@ from shared.logging import get_logger
 
 log = get_logger(__name__)
 
-#: What a ticket is when it has just been opened (the implementation service's first workflow state).
-INITIAL_TICKET_STATUS = "new"
-
 
 def _idea(session: Session, idea_id: object, event_type: str) -> Idea | None:
     idea = session.scalar(select(Idea).where(Idea.id == idea_id).with_for_update())
@@ -38,14 +35,14 @@ def on_idea_judged(session: Session, event: IdeaJudged) -> None:
 
 
 def on_ticket_created(session: Session, event: TicketCreated) -> None:
-    """Link the implementation ticket; its status stays whatever a newer status event already said."""
+    """Link the implementation ticket and show the status it was opened with, unless a status event came first."""
     p = event.payload
     idea = _idea(session, p.idea_id, event.type)
     if idea is None:
         return
     idea.ticket_id = p.ticket_id
     if idea.ticket_status is None:
-        idea.ticket_status = INITIAL_TICKET_STATUS  # no timestamp: any status event, older or newer, wins
+        idea.ticket_status = p.status  # no timestamp: any status event, older or newer, wins
 
 
 def on_ticket_status_changed(session: Session, event: TicketStatusChanged) -> None:

@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
@@ -16,7 +17,14 @@ from services.implementation.notifications.models import InAppNotification, Noti
 from services.implementation.notifications.service import ACCOUNT_TEMPLATES, record_job, send_email_job
 from services.implementation.settings import ImplementationSettings
 from shared.db import unit_of_work, utcnow
-from shared.events import Channel, NotificationRequested, NotificationRequestedPayload, Person
+from shared.events import (
+    Channel,
+    NotificationRequested,
+    NotificationRequestedPayload,
+    NotificationTemplate,
+    Person,
+    parse_event,
+)
 
 USER = uuid.UUID("11111111-2222-3333-4444-555555555555")
 
@@ -28,7 +36,7 @@ def requested(key: str = "ticket.created:t1:proposer", channels: list[Channel] |
             idempotency_key=key,
             recipient=Person(user_id=USER, name="Siti Rahmawati", email="siti@example.go.id"),
             channels=channels or [Channel.EMAIL, Channel.IN_APP],
-            template="ticket_status_changed",
+            template=NotificationTemplate.TICKET_STATUS_CHANGED,
             context={
                 "ticket_id": "t1",
                 "title": "Antar KTP <keliling>",
@@ -268,23 +276,23 @@ def test_judging_slot_moved_template_renders() -> None:
     assert "Semula: Ruang A, 01-12-2026 09:00 WIB" in rendered.text
 
 
-def test_unknown_template_falls_back_to_generic(db_session: Session) -> None:
-    event = NotificationRequested(
-        producer="judging",
-        payload=NotificationRequestedPayload(
-            idempotency_key="future:1",
-            recipient=Person(user_id=USER, name="Siti", email="siti@example.go.id"),
-            channels=[Channel.IN_APP],
-            template="something_new_v9",
-            context={"title": "Gagasan X", "room": "Pendopo"},
-        ),
-    )
-    assert record_job(db_session, event) is not None
-    item = db_session.scalars(select(InAppNotification)).one()
-    assert (item.title, item.body) == (
-        "[Audisi] Pemberitahuan / Notification: Gagasan X",
-        'Pemberitahuan baru tentang "Gagasan X".',
-    )
+def test_template_outside_the_closed_set_is_refused_by_the_contract() -> None:
+    body = requested().model_dump(mode="json")
+    body["payload"]["template"] = "something_new_v9"
+    with pytest.raises(ValidationError, match=r"payload\.template"):
+        parse_event(body)
+
+
+def test_every_template_of_the_contract_has_its_files_and_every_file_a_template() -> None:
+    from services.implementation.notifications.mailer import TEMPLATES
+
+    files = {path.stem for path in TEMPLATES.iterdir() if path.suffix in (".txt", ".html")}
+    own = {"_layout", "generic"}  # the frame of every HTML mail, and the fallback when a context lacks a field
+    expected = {str(t) for t in NotificationTemplate}
+    assert files - own == expected
+    for template in expected:
+        assert (TEMPLATES / f"{template}.txt").is_file(), template
+        assert (TEMPLATES / f"{template}.html").is_file(), template
 
 
 def test_sweep_queues_due_jobs_once(implementation_runtime: Any) -> None:

@@ -35,6 +35,7 @@ def test_ticket_created_publishes_event_and_three_notifications(db_session: Sess
     created = outbox(db_session, "ticket.created.v1")
     assert [c["payload"]["ticket_id"] for c in created] == [str(ticket.id)]
     assert created[0]["payload"]["agency_code"] == "DISDUKCAPIL"
+    assert created[0]["payload"]["status"] == ticket.status == "new"  # submission shows what it is told
     jobs = {n["idempotency_key"]: n for n in notifications(db_session)}
     assert sorted(jobs) == [
         f"ticket.created:{ticket.id}:agency",
@@ -58,8 +59,8 @@ def test_no_ticket_when_idea_not_selected(db_session: Session) -> None:
 def test_ticket_not_duplicated_when_event_redelivered(implementation_runtime: Any) -> None:
     factory = implementation_runtime.session_factory
     event = judged()
-    assert consume(factory, event) is True
-    assert consume(factory, event) is False
+    assert consume(event) is True
+    assert consume(event) is False
     with factory() as session:
         assert len(ticket_ids(session, event.payload.idea_id)) == 1
         assert len(outbox(session, "ticket.created.v1")) == 1
@@ -70,8 +71,8 @@ def test_ticket_not_duplicated_when_decision_republished_with_new_event_id(imple
     first = judged()
     again = judged(idea_id=first.payload.idea_id, person=first.payload.proposer)
     assert first.event_id != again.event_id
-    consume(factory, first)
-    consume(factory, again)
+    consume(first)
+    consume(again)
     with factory() as session:
         assert len(ticket_ids(session, first.payload.idea_id)) == 1
         assert len(outbox(session, "ticket.created.v1")) == 1
@@ -81,8 +82,8 @@ def test_ticket_not_duplicated_when_decision_republished_with_new_event_id(imple
 def test_later_not_selected_cancels_open_ticket(implementation_runtime: Any) -> None:
     factory = implementation_runtime.session_factory
     selected = judged()
-    consume(factory, selected)
-    consume(factory, judged(idea_id=selected.payload.idea_id, selected=False, decided_at=DECIDED + timedelta(hours=2)))
+    consume(selected)
+    consume(judged(idea_id=selected.payload.idea_id, selected=False, decided_at=DECIDED + timedelta(hours=2)))
     with factory() as session:
         ticket = session.scalars(select(Ticket)).one()
         assert ticket.status == "cancelled"
@@ -94,8 +95,8 @@ def test_later_not_selected_cancels_open_ticket(implementation_runtime: Any) -> 
 def test_older_not_selected_arriving_late_is_ignored(implementation_runtime: Any) -> None:
     factory = implementation_runtime.session_factory
     selected = judged(decided_at=DECIDED + timedelta(hours=2))
-    consume(factory, selected)
-    consume(factory, judged(idea_id=selected.payload.idea_id, selected=False, decided_at=DECIDED))
+    consume(selected)
+    consume(judged(idea_id=selected.payload.idea_id, selected=False, decided_at=DECIDED))
     with factory() as session:
         assert session.scalars(select(Ticket.status)).one() == "new"
 
@@ -103,8 +104,8 @@ def test_older_not_selected_arriving_late_is_ignored(implementation_runtime: Any
 def test_older_selected_arriving_after_newer_not_selected_creates_nothing(implementation_runtime: Any) -> None:
     factory = implementation_runtime.session_factory
     idea = judged(selected=False, decided_at=DECIDED + timedelta(hours=2))
-    consume(factory, idea)
-    consume(factory, judged(idea_id=idea.payload.idea_id, decided_at=DECIDED))
+    consume(idea)
+    consume(judged(idea_id=idea.payload.idea_id, decided_at=DECIDED))
     with factory() as session:
         assert ticket_ids(session, idea.payload.idea_id) == []
 
@@ -112,8 +113,8 @@ def test_older_selected_arriving_after_newer_not_selected_creates_nothing(implem
 def test_withdrawn_cancels_open_ticket(implementation_runtime: Any) -> None:
     factory = implementation_runtime.session_factory
     event = judged()
-    consume(factory, event)
-    consume(factory, withdrawn(event.payload.idea_id, reason="Pindah tugas"))
+    consume(event)
+    consume(withdrawn(event.payload.idea_id, reason="Pindah tugas"))
     with factory() as session:
         ticket = session.scalars(select(Ticket)).one()
         assert ticket.status == "cancelled"
@@ -127,8 +128,8 @@ def test_withdrawn_cancels_open_ticket(implementation_runtime: Any) -> None:
 def test_withdrawn_before_selected_creates_no_ticket(implementation_runtime: Any) -> None:
     factory = implementation_runtime.session_factory
     event = judged()
-    consume(factory, withdrawn(event.payload.idea_id))
-    consume(factory, event)
+    consume(withdrawn(event.payload.idea_id))
+    consume(event)
     with factory() as session:
         assert ticket_ids(session, event.payload.idea_id) == []
         assert outbox(session) == []
@@ -139,7 +140,7 @@ def test_one_ticket_under_shuffled_duplicated_events(implementation_runtime: Any
     a = judged(decided_at=DECIDED)
     b = judged(idea_id=a.payload.idea_id, decided_at=DECIDED + timedelta(minutes=5))
     for event in (b, a, b, a, a):
-        consume(factory, event)
+        consume(event)
     with factory() as session:
         assert len(ticket_ids(session, a.payload.idea_id)) == 1
         assert len(outbox(session, "ticket.created.v1")) == 1

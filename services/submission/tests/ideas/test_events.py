@@ -62,7 +62,7 @@ def status_changed(idea_id: uuid.UUID, ticket_id: uuid.UUID, new: str, minutes_a
     )
 
 
-def created(idea_id: uuid.UUID, ticket_id: uuid.UUID) -> TicketCreated:
+def created(idea_id: uuid.UUID, ticket_id: uuid.UUID, status: str | None = "new") -> TicketCreated:
     return TicketCreated(
         producer="implementation",
         payload=TicketCreatedPayload(
@@ -72,6 +72,7 @@ def created(idea_id: uuid.UUID, ticket_id: uuid.UUID) -> TicketCreated:
             agency_code="DISDUKCAPIL",
             due_date=None,
             title="T",
+            status=status,
         ),
     )
 
@@ -133,7 +134,7 @@ def test_redelivered_event_is_handled_once(submission_runtime: Any) -> None:
         assert session.scalar(select(func.count()).select_from(messaging.inbox_event)) == 1
 
 
-def test_new_ticket_shows_status_new_until_a_change_arrives(db_session: Session) -> None:
+def test_new_ticket_shows_the_status_it_was_opened_with_until_a_change_arrives(db_session: Session) -> None:
     make_edition(db_session)
     _, owner_p = make_participant(db_session)
     idea = make_idea(db_session, owner_p, submit=True)
@@ -144,3 +145,15 @@ def test_new_ticket_shows_status_new_until_a_change_arrives(db_session: Session)
     on_ticket_status_changed(db_session, status_changed(idea.id, ticket, "accepted", minutes_ago=60))
     db_session.flush()
     assert idea.ticket_status == "accepted"
+
+
+def test_ticket_created_by_an_older_producer_without_status_links_the_ticket_and_invents_no_status(
+    db_session: Session,
+) -> None:
+    make_edition(db_session)
+    _, owner_p = make_participant(db_session)
+    idea = make_idea(db_session, owner_p, submit=True)
+    ticket = uuid.uuid4()
+    on_ticket_created(db_session, created(idea.id, ticket, status=None))
+    db_session.flush()
+    assert (idea.ticket_id, idea.ticket_status) == (ticket, None)
