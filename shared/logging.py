@@ -67,6 +67,32 @@ def configure_logging(service: str, *, level: str = "INFO", json: bool = True) -
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
+# Where Celery writes one INFO line per task run: a worker's "received" and "succeeded", beat's "sending due task".
+_CELERY_RUN_LOGGERS = ("celery.worker.strategy", "celery.app.trace", "celery.beat")
+
+
+class _QuietRoutineTasks(logging.Filter):
+    """Drops Celery's INFO lines about runs of the given tasks; their warnings and errors still pass."""
+
+    def __init__(self, task_names: frozenset[str]) -> None:
+        super().__init__()
+        self.task_names = task_names
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno > logging.INFO:
+            return True
+        args = record.args.values() if isinstance(record.args, dict) else (record.args or ())
+        return not any(isinstance(arg, str) and arg in self.task_names for arg in args)
+
+
+def quiet_routine_tasks(*task_names: str) -> None:
+    """Keep the per-run INFO lines of frequent periodic tasks (a sweep every few seconds) out of the log,
+    where they would bury the lines that matter; a failure of those tasks is still logged."""
+    quiet = _QuietRoutineTasks(frozenset(task_names))
+    for name in _CELERY_RUN_LOGGERS:
+        logging.getLogger(name).addFilter(quiet)
+
+
 def _add_service(service: str) -> structlog.types.Processor:
     def processor(_logger: object, _name: str, event_dict: structlog.types.EventDict) -> structlog.types.EventDict:
         event_dict.setdefault("service", service)

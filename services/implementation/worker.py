@@ -28,6 +28,7 @@ from services.implementation.webhooks import tasks as webhook_tasks
 from shared.celery_app import make_celery
 from shared.consumer import register_event_consumer
 from shared.events import IdeaJudged, IdeaWithdrawn, NotificationRequested, Queue
+from shared.logging import quiet_routine_tasks
 
 settings = runtime.settings
 celery_app = make_celery(
@@ -91,6 +92,8 @@ celery_app.conf.beat_schedule = {
         "options": {"queue": str(Queue.IMPLEMENTATION)},
     },
 }
+# The tasks beat runs every few seconds: three log lines per run would bury everything else.
+quiet_routine_tasks(webhook_tasks.DISPATCH_TASK, ticket_tasks.ESCALATE_TASK, notification_tasks.SWEEP_TASK)
 
 
 @worker_process_init.connect
