@@ -83,11 +83,19 @@ async def _new_account_page(
         request,
         "admin/account_new.html",
         values=values,
-        errors=errors if errors is not None else (failed.field_errors() if failed else {}),
+        errors=errors if errors is not None else (_field_errors(failed) if failed else {}),
         failure=failed.message if failed else None,
         roles=STAFF_ROLES,
         agencies=await agencies(request),
     )
+
+
+def _field_errors(failed: ApiError) -> dict[str, str]:
+    """The fields a refusal names: a validation error's, or the one field a domain rule names (`agency_required`)."""
+    errors = failed.field_errors()
+    if not errors and isinstance(failed.details, dict) and isinstance(failed.details.get("field"), str):
+        errors = {failed.details["field"]: failed.message}
+    return errors
 
 
 @router.get("/admin/akun/baru")

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData
 
+from services.web import formatting
 from services.web.backend import ApiError
 from services.web.pages import api, checked_form, digits, redirect, render, require_user
 
@@ -99,7 +100,7 @@ async def _ticket_page(
 def _current_values(ticket: dict[str, Any]) -> dict[str, str]:
     """The forms start from what the ticket holds now (the measured impact, the person in charge)."""
     impact = ticket.get("impact") or {}
-    values = {name: str(impact[name]) for name in IMPACT_FIELDS if impact.get(name) is not None}
+    values = {name: formatting.number(impact[name]) for name in IMPACT_FIELDS if impact.get(name) is not None}
     if impact.get("note"):
         values["impact_note"] = str(impact["note"])
     for name in FORM_FIELDS["person"]:
