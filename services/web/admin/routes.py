@@ -163,11 +163,19 @@ async def set_active(user_id: str, action: str, request: Request) -> Response:
     return await _account_action(request, form, user_id, method="POST", path=path, body=None, notice=notice)
 
 
+async def _managed_agencies(request: Request) -> list[dict[str, Any]]:
+    """Every agency of the managed list with its state (the public list leaves deactivated ones out)."""
+    items: list[dict[str, Any]] = await api(request, "submission", "GET", "/api/v1/agencies/managed")
+    return items
+
+
 @router.get("/admin/opd")
 async def agencies_page(request: Request, pesan: str | None = None) -> Response:
-    """The agencies people and ideas may name, and the form to add or change one."""
+    """The agencies people and ideas may name, deactivated ones too, and the form to add or change one."""
     await require_user(request, "admin")
-    return render(request, "admin/agencies.html", agencies=await agencies(request), values={}, errors={}, notice=pesan)
+    return render(
+        request, "admin/agencies.html", agencies=await _managed_agencies(request), values={}, errors={}, notice=pesan
+    )
 
 
 @router.post("/admin/opd")
@@ -195,7 +203,7 @@ async def save_agency(request: Request) -> Response:
         return render(
             request,
             "admin/agencies.html",
-            agencies=await agencies(request),
+            agencies=await _managed_agencies(request),
             values=values,
             errors=errors,
             failure=exc.message or None,

@@ -78,6 +78,10 @@ class FakeServices:
             if body["role"] == "agency" and not body["agency_code"]:
                 return _error(422, "agency_required", "Petugas perangkat daerah wajib punya perangkat daerah")
             return httpx.Response(200, json=self.accounts[0])
+        if path == "/api/v1/agencies/managed" and user is ADMIN:
+            return httpx.Response(200, json=[
+                {"code": "DISDUKCAPIL", "name": "Dinas Dukcapil", "email": "d@x.id", "active": True},
+                {"code": "DLH", "name": "Dinas Lingkungan Hidup", "email": "dlh@x.id", "active": False}])  # fmt: skip
         if path.startswith("/api/v1/agencies/") and method == "PUT":
             return httpx.Response(200, json={"code": path.rsplit("/", 1)[1], **body})
         if path == "/api/v1/ops/dead-letters" and method == "GET":
@@ -191,9 +195,12 @@ def test_a_redirect_back_never_leaves_the_admins_pages(admin: TestClient) -> Non
     assert admin.post("/admin/akun/u3/hapus", data={"csrf_token": token}).status_code == 404
 
 
-def test_an_agency_is_saved_with_its_code_in_capitals_and_deactivated_with_its_row(
+def test_every_agency_is_listed_with_its_state_saved_in_capitals_and_deactivated_with_its_row(
     admin: TestClient, services: FakeServices
 ) -> None:
+    page = admin.get("/admin/opd").text
+    assert 'aria-label="Nonaktifkan: Dinas Dukcapil"' in page
+    assert 'aria-label="Aktifkan: Dinas Lingkungan Hidup"' in page  # deactivated, still listed for the admin
     token = _csrf(admin, "/admin/opd")
     form = {"code": "kec-baru", "name": "Kecamatan Baru", "email": "kec@x.id", "csrf_token": token}
     assert admin.post("/admin/opd", data=form).headers["location"] == "/admin/opd?pesan=disimpan"
