@@ -68,7 +68,14 @@ EN_STAFF: dict[str, str] = {
     "Paling sedikit 8 karakter; sampaikan kepada pemilik akun, yang dapat menggantinya.": (
         "At least 8 characters; give it to the account's owner, who can change it."
     ),
-    "Penanggung jawab tersimpan.": "Person in charge saved.",
+    "Penanggung jawab dan mitra": "Person in charge and partners",
+    "Penanggung jawab dan mitra tersimpan.": "Person in charge and partners saved.",
+    "Mitra yang disebut dalam gagasan": "Partners named in the idea",
+    "Mitra pelaksana (satu per baris)": "Partners carrying it out (one a line)",
+    "Misalnya Karang Taruna Watulimo, atau perguruan tinggi yang membantu.": (
+        "For example Karang Taruna Watulimo, or a university that helps."
+    ),
+    "Simpan penanggung jawab dan mitra": "Save the person in charge and partners",
     "Pengiriman ke alamat itu dihentikan.": "Deliveries to that endpoint have stopped.",
     "Pengiriman terakhir": "Recent deliveries",
     "Peran": "Role",
@@ -107,7 +114,6 @@ EN_STAFF: dict[str, str] = {
     "Simpan kunci penanda tangan ini sekarang; kunci ini tidak ditampilkan lagi.": (
         "Keep this signing secret now; it is not shown again."
     ),
-    "Simpan penanggung jawab": "Save the person in charge",
     "Simpan perangkat daerah": "Save the agency",
     "Simpan status": "Save the status",
     "Status baru": "New status",

@@ -627,6 +627,10 @@ def test_an_agency_officer_moves_a_ticket_from_new_to_implemented_with_a_milesto
             expect(page.locator("#ticket-status")).to_have_text(label)
 
         move("Diterima perangkat daerah")
+        page.get_by_label(re.compile(r"^Penanggung jawab")).fill("Sri Wahyuni, Seksi Pelayanan KTP")
+        page.get_by_label("Mitra pelaksana (satu per baris)").fill("Karang Taruna Watulimo")
+        page.get_by_role("button", name="Simpan penanggung jawab dan mitra").click()
+        expect(page.get_by_role("status")).to_have_text("Penanggung jawab dan mitra tersimpan.")
         page.get_by_label("Tonggak baru").fill("Nomor antrean WhatsApp aktif di Watulimo")
         page.get_by_label("Target", exact=True).fill("2027-02-28")
         page.get_by_role("button", name="Tambah tonggak").click()
@@ -657,6 +661,10 @@ def test_an_agency_officer_moves_a_ticket_from_new_to_implemented_with_a_milesto
 
         ticket = http.get(f"{i}/api/v1/tickets/{ticket_id}", headers=staff["officer"]).json()
         assert (ticket["status"], ticket["percent_complete"], ticket["allowed_transitions"]) == ("implemented", 100, [])
+        assert (ticket["person_in_charge"], ticket["partners"]) == (
+            "Sri Wahyuni, Seksi Pelayanan KTP",
+            [{"name": "Karang Taruna Watulimo", "kind": "other"}],
+        )
         assert [(m["title"], m["done"]) for m in ticket["milestones"]] == [
             ("Nomor antrean WhatsApp aktif di Watulimo", True)
         ]

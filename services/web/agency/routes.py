@@ -1,5 +1,5 @@
 """The agency officer's pages: the ticket board, one ticket (status, milestones, progress, impact, the person
-in charge) and the agency's webhook endpoints with their recent deliveries.
+in charge and the partners) and the agency's webhook endpoints with their recent deliveries.
 
 Every rule stays in the implementation service: the page offers exactly the moves the API lists in the
 ticket's `allowed_transitions` for this officer, and shows the API's own message when it refuses one.
@@ -35,7 +35,11 @@ FORM_FIELDS: dict[str, dict[str, str]] = {
     "milestone": {"title": "milestone_title", "due_date": "milestone_due_date"},
     "update": {"body": "update_body", "evidence_links": "update_links", "percent_complete": "update_percent"},
     "impact": {**{name: name for name in IMPACT_FIELDS}, "note": "impact_note"},
-    "person": {"person_in_charge": "person_in_charge", "person_in_charge_contact": "person_in_charge_contact"},
+    "person": {
+        "person_in_charge": "person_in_charge",
+        "person_in_charge_contact": "person_in_charge_contact",
+        "partners": "partners",
+    },
 }
 
 
@@ -103,9 +107,10 @@ def _current_values(ticket: dict[str, Any]) -> dict[str, str]:
     values = {name: formatting.number(impact[name]) for name in IMPACT_FIELDS if impact.get(name) is not None}
     if impact.get("note"):
         values["impact_note"] = str(impact["note"])
-    for name in FORM_FIELDS["person"]:
+    for name in ("person_in_charge", "person_in_charge_contact"):
         if ticket.get(name):
             values[name] = str(ticket[name])
+    values["partners"] = "\n".join(str(p["name"]) for p in ticket.get("partners") or [])
     return values
 
 
@@ -204,10 +209,15 @@ async def set_impact(ticket_id: str, request: Request) -> Response:
 
 @router.post("/opd/tiket/{ticket_id}/penanggung-jawab")
 async def set_person(ticket_id: str, request: Request) -> Response:
-    """Name the staff member in charge and how to reach them."""
+    """Name the staff member in charge, how to reach them, and the partners (mitra) who help, one a line."""
     await require_user(request, "agency")
     form = await checked_form(request)
-    body = {name: _text(form, name) for name in FORM_FIELDS["person"]}
+    ticket = await api(request, "implementation", "GET", f"/api/v1/tickets/{ticket_id}")
+    kinds = {str(p["name"]): p.get("kind", "other") for p in ticket.get("partners") or []}
+    names = [line.strip() for line in str(form.get("partners", "")).splitlines() if line.strip()]
+    body: dict[str, Any] = {name: _text(form, name) for name in ("person_in_charge", "person_in_charge_contact")}
+    # A partner kept from before keeps its kind (a university, a business...); a new one is "other".
+    body["partners"] = [{"name": name, "kind": kinds.get(name, "other")} for name in dict.fromkeys(names)]
     return await _change(request, ticket_id, form, name="person", method="PATCH", path="", body=body, notice="petugas")
 
 

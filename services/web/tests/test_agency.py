@@ -106,6 +106,9 @@ class FakeImplementation:
         if path == f"{base}/milestones/m1":
             self.ticket["milestones"][0]["done"] = body["done"]
             return httpx.Response(200, json=self.ticket["milestones"][0])
+        if path == base and method == "PATCH":
+            self.ticket.update(body)
+            return httpx.Response(200, json=self.ticket)
         if path in (f"{base}/updates", f"{base}/impact", base):
             return httpx.Response(201 if path.endswith("updates") else 200, json={})
         if path == "/api/v1/webhooks" and method == "GET":
@@ -288,3 +291,33 @@ def test_a_webhook_shows_its_secret_once_then_its_recent_deliveries(
     stopped = officer.post("/opd/webhook/w1/hapus", data={"csrf_token": token})
     assert (stopped.status_code, stopped.headers["location"]) == (303, "/opd/webhook?pesan=dihentikan")
     assert [r.method for r in implementation.requests if r.url.path == "/api/v1/webhooks/w1"] == ["DELETE"]
+
+
+def test_the_person_in_charge_and_partners_are_saved_and_a_kept_partner_keeps_its_kind(
+    officer: TestClient, implementation: FakeImplementation
+) -> None:
+    implementation.ticket["partners"] = [{"name": "Universitas Brawijaya", "kind": "university"}]
+    page = officer.get(f"/opd/tiket/{TICKET}").text
+    assert ">Universitas Brawijaya</textarea>" in page
+    token = _csrf(officer)
+    data = {
+        "person_in_charge": "Sri Wahyuni",
+        "person_in_charge_contact": "0812-3456-7890",
+        "partners": "Universitas Brawijaya\nKarang Taruna Watulimo\n\nKarang Taruna Watulimo",
+        "csrf_token": token,
+    }
+    saved = officer.post(f"/opd/tiket/{TICKET}/penanggung-jawab", data=data)
+    assert saved.headers["location"] == f"/opd/tiket/{TICKET}?pesan=petugas"
+    assert implementation.sent("PATCH", f"/api/v1/tickets/{TICKET}") == [
+        {
+            "person_in_charge": "Sri Wahyuni",
+            "person_in_charge_contact": "0812-3456-7890",
+            "partners": [
+                {"name": "Universitas Brawijaya", "kind": "university"},
+                {"name": "Karang Taruna Watulimo", "kind": "other"},
+            ],
+        }
+    ]
+    page = officer.get(saved.headers["location"]).text
+    assert 'value="Sri Wahyuni"' in page
+    assert "Penanggung jawab dan mitra tersimpan." in page
