@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 
 from services.web.app import create_app
 from services.web.backend import Backend
-from services.web.security import SESSION_COOKIE
+from services.web.security import LANGUAGE_COOKIE, SESSION_COOKIE
 from services.web.tests.test_app import SETTINGS
 
 TICKET = "7b0d1c1e-0000-4000-8000-000000000001"
@@ -321,3 +321,11 @@ def test_the_person_in_charge_and_partners_are_saved_and_a_kept_partner_keeps_it
     page = officer.get(saved.headers["location"]).text
     assert 'value="Sri Wahyuni"' in page
     assert "Penanggung jawab dan mitra tersimpan." in page
+
+
+def test_the_ticket_page_speaks_english_when_chosen(officer: TestClient) -> None:
+    officer.cookies.set(LANGUAGE_COOKIE, "en")
+    page = officer.get(f"/opd/tiket/{TICKET}").text
+    assert '<h2 id="ubah-status">Change the status</h2>' in page
+    assert "Accepted by the agency" in page
+    assert "Rp 45.000.000 per year" in page
