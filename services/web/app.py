@@ -12,6 +12,8 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from services.web.account.routes import router as account_router
+from services.web.admin.routes import router as admin_router
+from services.web.agency.routes import router as agency_router
 from services.web.auth.routes import router as auth_router
 from services.web.backend import ApiError, Backend
 from services.web.i18n import translate
@@ -52,7 +54,16 @@ def create_app(settings: WebSettings, backend: Backend | None = None) -> FastAPI
     async def readyz() -> PlainTextResponse:
         return PlainTextResponse("ready")
 
-    for router in (auth_router, account_router, participant_router, judge_router, public_router, proxy_router):
+    for router in (
+        auth_router,
+        account_router,
+        participant_router,
+        judge_router,
+        agency_router,
+        admin_router,
+        public_router,
+        proxy_router,
+    ):
         app.include_router(router)
 
     @app.exception_handler(SignInRequiredError)

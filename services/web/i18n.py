@@ -6,6 +6,8 @@ every Indonesian text of the templates has its English.
 
 from __future__ import annotations
 
+from services.web.i18n_staff import EN_STAFF, STAFF_STATUS_LABELS
+
 EN: dict[str, str] = {
     "1. Ajukan gagasan": "1. Submit an idea",
     "18 digit, tanpa spasi.": "18 digits, no spaces.",
@@ -373,6 +375,10 @@ EN.update(
         "Pilih nilai untuk paling sedikit satu kriteria.": "Choose a score for at least one criterion.",
     }
 )
+
+
+EN.update(EN_STAFF)
+STATUS_LABELS.update(STAFF_STATUS_LABELS)
 
 
 def translate(text: str, language: str) -> str:

@@ -131,6 +131,14 @@ async def agencies(request: Request) -> list[dict[str, Any]]:
     return items
 
 
+def digits(value: str) -> int | str | None:
+    """`45.000.000` or `Rp 45.000.000` -> 45000000; text that is no number is sent on, for the API to refuse."""
+    cleaned = value.replace("Rp", "").replace(".", "").replace(" ", "").strip()
+    if not cleaned:
+        return None
+    return int(cleaned) if cleaned.isdigit() else value
+
+
 async def checked_form(request: Request) -> FormData:
     """The posted form, refused unless it carries this browser's CSRF token."""
     form = await request.form()

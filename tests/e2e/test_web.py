@@ -17,7 +17,7 @@ from playwright.sync_api import Browser, expect
 from services.web.formatting import WIB
 from services.web.security import SESSION_COOKIE
 from tests.e2e.browser import PHONE, Visitor, chromium, visitor
-from tests.support import RunningStack, login, wait_until
+from tests.support import RunningStack, WebhookReceiver, login, wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -562,3 +562,202 @@ def test_a_judge_scores_three_pitches_on_a_tablet_through_a_dropped_connection(
         (ideas[3], "Juri Tablet", "Pengusul adalah sepupu saya")
     ]
     tablet.context.close()
+
+
+def _selected_ticket(running_stack: RunningStack, http: httpx.Client, staff: dict[str, Any], n: int) -> str:
+    """An eligible idea the committee selects for DISDUKCAPIL; returns the ticket the event opened (still new)."""
+    j, i = running_stack.urls["judging"], running_stack.urls["implementation"]
+    idea_id = _eligible_idea(running_stack, http, staff, n)
+    response = http.post(
+        f"{j}/api/v1/ideas/{idea_id}/decision",
+        headers=staff["committee"],
+        json={"selected": True, "implementing_agency_code": "DISDUKCAPIL", "due_date": "2027-06-30",
+              "reason": "Dipilih panitia untuk uji halaman perangkat daerah"},
+    )  # fmt: skip
+    assert response.status_code == 200, response.text
+    tickets = wait_until(
+        lambda: http.get(f"{i}/api/v1/tickets", headers=staff["officer"], params={"idea_id": idea_id}).json()["items"],
+        what="the ticket",
+    )
+    return str(tickets[0]["id"])
+
+
+def test_an_agency_officer_moves_a_ticket_from_new_to_implemented_with_a_milestone_and_impact(
+    running_stack: RunningStack, http: httpx.Client, staff: dict[str, Any], browser: Browser
+) -> None:
+    i = running_stack.urls["implementation"]
+    ticket_id = _selected_ticket(running_stack, http, staff, 5)
+    receiver = WebhookReceiver()
+    receiver.start()
+    officer = visitor(browser, running_stack.urls["web"], "agency")
+    page = officer.page
+    try:
+        page.goto("/opd")
+        page.get_by_label("NIP atau email").fill("capil@web.test")
+        page.get_by_label("Kata sandi").fill(PASSWORD)
+        page.get_by_role("button", name="Masuk").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Tiket perangkat daerah")
+        new_column = page.locator("section", has=page.locator("#kolom-new"))
+        expect(new_column.get_by_role("link", name="Gagasan pelayanan nomor 5")).to_be_visible()
+        officer.check("board")
+
+        # The agency's system listens for the ticket's changes.
+        page.get_by_role("link", name="Webhook", exact=True).click()
+        page.get_by_label("Alamat (URL)").fill(receiver.url)
+        page.get_by_role("button", name="Daftarkan", exact=True).click()
+        expect(page.locator("#webhook-secret")).to_contain_text("whsec_")
+        officer.check("webhook registered")
+
+        page.goto(f"/opd/tiket/{ticket_id}")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Gagasan pelayanan nomor 5")
+        offered = page.locator('input[name="to"]').evaluate_all("inputs => inputs.map(i => i.value)")
+        allowed = http.get(f"{i}/api/v1/tickets/{ticket_id}", headers=staff["officer"]).json()["allowed_transitions"]
+        assert offered == allowed == ["accepted", "blocked"]  # an officer may not cancel: only what the API offers
+        officer.check("ticket new")
+
+        page.get_by_label("Terhambat").check()  # the API says a block needs a reason
+        page.get_by_role("button", name="Simpan status").click()
+        expect(page.get_by_role("alert")).to_contain_text("Alasan wajib diisi")
+        officer.check("block refused without a reason")
+
+        def move(label: str) -> None:
+            page.get_by_label(label, exact=True).check()
+            page.get_by_role("button", name="Simpan status").click()
+            expect(page.get_by_role("status")).to_have_text("Status tiket diubah.")
+            expect(page.locator("#ticket-status")).to_have_text(label)
+
+        move("Diterima perangkat daerah")
+        page.get_by_label(re.compile(r"^Penanggung jawab")).fill("Sri Wahyuni, Seksi Pelayanan KTP")
+        page.get_by_label("Mitra pelaksana (satu per baris)").fill("Karang Taruna Watulimo")
+        page.get_by_role("button", name="Simpan penanggung jawab dan mitra").click()
+        expect(page.get_by_role("status")).to_have_text("Penanggung jawab dan mitra tersimpan.")
+        page.get_by_label("Tonggak baru").fill("Nomor antrean WhatsApp aktif di Watulimo")
+        page.get_by_label("Target", exact=True).fill("2027-02-28")
+        page.get_by_role("button", name="Tambah tonggak").click()
+        expect(page.get_by_role("status")).to_have_text("Tonggak ditambahkan.")
+        expect(page.get_by_role("cell", name="28 Februari 2027")).to_be_visible()
+        officer.check("milestone added")
+        move("Dikerjakan")
+        page.get_by_label("Laporan", exact=True).fill("Uji coba antrean WhatsApp di Kecamatan Watulimo")
+        page.get_by_label("Tautan bukti (satu per baris)").fill("https://trenggalekkab.go.id/berita/antrean-ktp")
+        page.get_by_label("Persen selesai").fill("60")
+        page.get_by_role("button", name="Kirim laporan").click()
+        expect(page.get_by_role("status")).to_have_text("Laporan kemajuan tersimpan.")
+        expect(page.get_by_role("link", name="https://trenggalekkab.go.id/berita/antrean-ktp")).to_be_visible()
+        page.get_by_role("button", name="Tandai selesai: Nomor antrean WhatsApp aktif di Watulimo").click()
+        expect(page.get_by_role("status")).to_have_text("Tonggak ditandai selesai.")
+        officer.check("progress reported, milestone done")
+        move("Uji coba")
+        page.get_by_label("Waktu per layanan sebelum (menit)").fill("240")
+        page.get_by_label("Waktu per layanan sesudah (menit)").fill("45")
+        page.get_by_label("Biaya per tahun sebelum (Rp)").fill("60.000.000")
+        page.get_by_label("Biaya per tahun sesudah (Rp)").fill("12.500.000")
+        page.get_by_role("button", name="Simpan dampak").click()
+        expect(page.get_by_role("status")).to_have_text("Dampak tercatat.")
+        expect(page.get_by_text("195 menit per layanan · Rp 47.500.000 per tahun")).to_be_visible()
+        move("Terlaksana")
+        expect(page.get_by_text("Tidak ada perubahan status yang dapat Anda lakukan pada tiket ini.")).to_be_visible()
+        officer.check("implemented")
+
+        ticket = http.get(f"{i}/api/v1/tickets/{ticket_id}", headers=staff["officer"]).json()
+        assert (ticket["status"], ticket["percent_complete"], ticket["allowed_transitions"]) == ("implemented", 100, [])
+        assert (ticket["person_in_charge"], ticket["partners"]) == (
+            "Sri Wahyuni, Seksi Pelayanan KTP",
+            [{"name": "Karang Taruna Watulimo", "kind": "other"}],
+        )
+        assert [(m["title"], m["done"]) for m in ticket["milestones"]] == [
+            ("Nomor antrean WhatsApp aktif di Watulimo", True)
+        ]
+        assert (
+            ticket["impact"]["measured_minutes_saved_per_case"],
+            ticket["impact"]["measured_cost_saved_per_year_rp"],
+        ) == (
+            195,
+            47_500_000,
+        )
+
+        # Every change went to the agency's endpoint, and its page says so.
+        page.goto("/opd/webhook")
+        wait_until(
+            lambda: page.reload() or page.get_by_role("cell", name="Terkirim ke sistem").count() >= 5,
+            timeout=60,
+            what="five delivered changes on the webhooks page",
+        )
+        officer.check("webhook deliveries")
+        assert len(receiver.deliveries()) >= 5
+        page.goto("/opd")
+        expect(
+            page.locator("section", has=page.locator("#kolom-implemented")).get_by_role(
+                "link", name="Gagasan pelayanan nomor 5"
+            )
+        ).to_be_visible()
+        officer.check("board after implementing")
+    finally:
+        officer.context.close()
+        receiver.stop()
+
+
+def test_an_admin_deactivates_an_account_and_that_person_is_signed_out(
+    running_stack: RunningStack, http: httpx.Client, staff: dict[str, Any], browser: Browser
+) -> None:
+    running_stack.create_user(role="judge", email="juri.pindah@web.test", password=PASSWORD, name="Juri Pindah Tugas")
+    judge = visitor(browser, running_stack.urls["web"], "deactivated-judge")
+    judge.page.goto("/masuk")
+    judge.page.get_by_label("NIP atau email").fill("juri.pindah@web.test")
+    judge.page.get_by_label("Kata sandi").fill(PASSWORD)
+    judge.page.get_by_role("button", name="Masuk").click()
+    expect(judge.page.get_by_role("heading", level=1)).to_have_text("Jadwal penilaian")
+
+    admin = visitor(browser, running_stack.urls["web"], "admin")
+    page = admin.page
+    page.goto("/admin")
+    page.get_by_label("NIP atau email").fill("admin@web.test")
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Akun")
+    admin.check("accounts")
+
+    # A new officer for the health agency: the service's own rule (an officer needs an agency) is shown first.
+    page.get_by_role("link", name="Buat akun staf").click()
+    page.get_by_label("Peran", exact=True).select_option("agency")
+    page.get_by_label("Nama lengkap").fill("Petugas Dinkes")
+    page.get_by_label("Email").fill("dinkes@web.test")
+    page.get_by_label("Kata sandi awal").fill(PASSWORD)
+    page.get_by_role("button", name="Buat akun").click()
+    expect(page.get_by_role("alert")).to_contain_text("Ada yang perlu diperbaiki")
+    admin.check("new account refused without an agency")
+    page.get_by_label("Perangkat daerah").select_option("DINKES")
+    page.get_by_label("Kata sandi awal").fill(PASSWORD)
+    page.get_by_role("button", name="Buat akun").click()
+    expect(page.get_by_role("status")).to_have_text("Akun dibuat.")
+    expect(page.get_by_text("dinkes@web.test")).to_be_visible()
+    assert login(http, running_stack.urls["submission"], "dinkes@web.test", PASSWORD)
+
+    page.goto("/admin/akun?peran=judge")
+    page.get_by_role("button", name="Nonaktifkan: Juri Pindah Tugas").click()
+    expect(page.get_by_role("status")).to_have_text("Akun dinonaktifkan; semua sesinya berakhir.")
+    row = page.get_by_role("row", name=re.compile("Juri Pindah Tugas"))
+    expect(row.get_by_role("button", name="Aktifkan: Juri Pindah Tugas")).to_be_visible()
+    admin.check("judge deactivated")
+
+    # Her open page no longer works: her next click leads to the sign-in page, and signing in is refused.
+    wait_until(
+        lambda: judge.page.goto("/juri") and "/masuk" in judge.page.url,
+        timeout=2 * 30 + 10,  # the services trust a token for AUTH_REVOCATION_CACHE_SECONDS (30 s) at most
+        what="the deactivated judge to be signed out",
+    )
+    assert judge.page.url.endswith("/masuk?next=/juri")
+    judge.page.get_by_label("NIP atau email").fill("juri.pindah@web.test")
+    judge.page.get_by_label("Kata sandi").fill(PASSWORD)
+    judge.page.get_by_role("button", name="Masuk").click()
+    expect(judge.page.get_by_role("alert")).to_be_visible()
+    judge.check("signed out and refused")
+    judge.context.close()
+
+    page.get_by_role("link", name="Perangkat daerah", exact=True).click()
+    expect(page.get_by_role("cell", name="DISDUKCAPIL", exact=True)).to_be_visible()
+    admin.check("agencies")
+    page.get_by_role("link", name="Pesan gagal").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Pesan gagal")
+    admin.check("dead letters")
+    admin.context.close()

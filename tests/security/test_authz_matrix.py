@@ -133,6 +133,7 @@ SUBMISSION: dict[tuple[str, str], Rule] = OPS | {
     ("POST", "/api/v1/accounts/{user_id}/reactivate"): admin_only(status=200),
     ("GET", "/api/v1/judges"): committee_only(status=200),
     ("GET", "/api/v1/agencies"): public(),
+    ("GET", "/api/v1/agencies/managed"): admin_only(status=200),
     ("PUT", "/api/v1/agencies/{code}"): admin_only(
         lambda _w, _v: Call(json={"name": "Dinas Kesehatan", "email": "dinkes@trenggalekkab.go.id"}), status=200
     ),

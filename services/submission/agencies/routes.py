@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 
 from services.submission.agencies import service
-from services.submission.agencies.schemas import AgencyRead, AgencyUpsert
+from services.submission.agencies.schemas import AgencyRead, AgencyUpsert, ManagedAgencyRead
 from services.submission.db import SessionDep
 from shared.auth import Principal, Role, require_roles
 
@@ -17,6 +17,13 @@ router = APIRouter(prefix="/api/v1/agencies", tags=["agencies"])
 @router.get("", summary="The agencies (OPD) of the regency")
 def list_agencies(session: SessionDep) -> list[AgencyRead]:
     return [AgencyRead.model_validate(a) for a in service.list_agencies(session)]
+
+
+@router.get("/managed", summary="Every agency of the managed list with its state, deactivated ones too (admin)")
+def list_managed_agencies(
+    _: Annotated[Principal, require_roles(Role.ADMIN)], session: SessionDep
+) -> list[ManagedAgencyRead]:
+    return [ManagedAgencyRead.model_validate(a) for a in service.list_managed_agencies(session)]
 
 
 @router.put("/{code}", summary="Add or change an agency of the managed list (admin)")

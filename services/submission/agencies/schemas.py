@@ -17,6 +17,12 @@ class AgencyRead(BaseModel):
     email: str
 
 
+class ManagedAgencyRead(AgencyRead):
+    """An agency of the managed list with its state, as an admin sees it (deactivated ones included)."""
+
+    active: bool
+
+
 class AgencyUpsert(BaseModel):
     """An agency added to or changed in the managed list (a new OPD after a reorganisation, a new address)."""
 

@@ -28,6 +28,11 @@ def list_agencies(session: Session) -> list[Agency]:
     return list(session.scalars(select(Agency).where(Agency.active).order_by(Agency.code)))
 
 
+def list_managed_agencies(session: Session) -> list[Agency]:
+    """Every agency of the managed list, deactivated ones too (an admin reactivates them), by code."""
+    return list(session.scalars(select(Agency).order_by(Agency.code)))
+
+
 def unknown_agency(code: str, field: str = "agency_code") -> Exception:
     """422 naming the unknown agency code."""
     return invalid(

@@ -23,13 +23,13 @@ from services.web.security import LANGUAGE_COOKIE, clear_session, set_session
 
 router = APIRouter(include_in_schema=False)
 
-HOME_OF_ROLE = {"participant": "/gagasan", "judge": "/juri"}
+HOME_OF_ROLE = {"participant": "/gagasan", "judge": "/juri", "agency": "/opd", "admin": "/admin/akun"}
 POSITION_GROUPS = ("pengawas", "fungsional_penyetaraan", "fungsional_ahli", "pelaksana")
 
 
 @router.get("/")
 async def home(request: Request) -> Response:
-    """Participants and judges go to their own page; everyone else sees what Audisi is."""
+    """Participants, judges, agency officers and admins go to their own page; everyone else sees what Audisi is."""
     user = await current_user(request)
     if user is not None and user.role in HOME_OF_ROLE:
         return redirect(HOME_OF_ROLE[user.role])

@@ -15,6 +15,7 @@ from services.web.pages import (
     api,
     backend_of,
     checked_form,
+    digits,
     language,
     redirect,
     render,
@@ -34,28 +35,20 @@ async def _editions(request: Request) -> list[dict[str, Any]]:
     return items
 
 
-def _digits(value: str) -> int | str | None:
-    """`45.000.000` or `Rp 45.000.000` -> 45000000; text that is no number is sent on, for the API to refuse."""
-    cleaned = value.replace("Rp", "").replace(".", "").replace(" ", "").strip()
-    if not cleaned:
-        return None
-    return int(cleaned) if cleaned.isdigit() else value
-
-
 def _idea_body(form: FormData, questions: list[dict[str, Any]]) -> dict[str, Any]:
     body: dict[str, Any] = {}
     for name in TEXT_FIELDS:
         value = str(form.get(name, "")).strip()
         body[name] = value or None
     for name in NUMBER_FIELDS:
-        body[name] = _digits(str(form.get(name, "")))
+        body[name] = digits(str(form.get(name, "")))
     answers: dict[str, Any] = {}
     for question in questions:
         raw = str(form.get(f"extra_{question['key']}", "")).strip()
         if raw == "":
             continue
         if question.get("kind") == "number":
-            parsed = _digits(raw)
+            parsed = digits(raw)
             answers[question["key"]] = parsed
         else:
             answers[question["key"]] = raw

@@ -37,3 +37,19 @@ def test_admin_adds_and_deactivates_agencies(client: TestClient, tokens: Any) ->
         json=REGISTER | {"agency_code": "DLH", "nip": "199001152015032003", "email": "x@trenggalekkab.go.id"},
     )
     assert refused.json()["error"]["code"] == "unknown_agency"
+
+
+def test_the_managed_list_shows_deactivated_agencies_to_admins_only(client: TestClient, tokens: Any) -> None:
+    dlh = {"name": "Dinas Lingkungan Hidup", "email": "dlh@trenggalekkab.go.id", "active": False}
+    assert client.put("/api/v1/agencies/DLH", headers=tokens(Role.ADMIN), json=dlh).status_code == 200
+    assert client.get("/api/v1/agencies/managed", headers=tokens(Role.COMMITTEE)).status_code == 403
+    assert client.get("/api/v1/agencies/managed").status_code == 401
+    managed = client.get("/api/v1/agencies/managed", headers=tokens(Role.ADMIN)).json()
+    assert [a["code"] for a in managed] == sorted(a.code for a in AGENCIES)
+    assert next(a for a in managed if a["code"] == "DLH") == {
+        "code": "DLH",
+        "name": "Dinas Lingkungan Hidup",
+        "email": "dlh@trenggalekkab.go.id",
+        "active": False,
+    }
+    assert [a["code"] for a in managed if not a["active"]] == ["DLH"]
