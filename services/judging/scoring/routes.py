@@ -5,9 +5,10 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query
+from fastapi import APIRouter, Depends, Header, Query
 
 from services.judging.db import SessionDep
+from services.judging.declarations.deps import declared
 from services.judging.rubric.models import DEFAULT_ROUND, RoundKind
 from services.judging.scoring import service
 from services.judging.scoring.schemas import (
@@ -26,7 +27,7 @@ router = APIRouter(prefix="/api/v1", tags=["scoring"])
 RoundQuery = Annotated[RoundKind, Query(alias="round", description="screening or audition (default)")]
 
 
-@router.put("/ideas/{idea_id}/scores", response_model=ScoreSetRead)
+@router.put("/ideas/{idea_id}/scores", response_model=ScoreSetRead, dependencies=[Depends(declared)])
 def save_scores(
     idea_id: uuid.UUID,
     body: ScoresIn,
@@ -51,7 +52,7 @@ def save_scores(
     )
 
 
-@router.post("/ideas/{idea_id}/scores/submit", response_model=ScoreSetRead)
+@router.post("/ideas/{idea_id}/scores/submit", response_model=ScoreSetRead, dependencies=[Depends(declared)])
 def submit_scores(
     idea_id: uuid.UUID, session: SessionDep, principal: Judge, round_kind: RoundQuery = DEFAULT_ROUND
 ) -> ScoreSetRead:
