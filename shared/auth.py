@@ -6,7 +6,7 @@ from `OIDC_ISSUER`, signed by a key in `OIDC_JWKS_URL`, are accepted with the ro
 from the configured claims. Algorithms are fixed per issuer, so `alg: none` or a swapped algorithm is
 refused, and a client cannot edit its role without breaking the signature. Every request's Audisi token
 is also checked against the session revocations in Redis (`shared/revocation.py`): a token issued before
-its holder signed out, was deactivated or had their role, agency or password changed is refused.
+its holder signed out, was deactivated or had their role, agency, work unit or password changed is refused.
 """
 
 from __future__ import annotations

@@ -53,7 +53,7 @@ def upsert_user(
 
     Audited: `account.created`, or `account.changed` naming the fields that changed (never the password)
     and, when the role changed, `account.role_changed` with the old and new role. `actor` None is the system.
-    A change of role, agency or password ends the account's sessions in every service. `reactivate` False
+    A change of role, agency, work unit or password ends the account's sessions in every service. `reactivate` False
     leaves a deactivated account deactivated.
     Accounts made here are verified: the admin (or ops) who makes them vouches for the email.
     """
