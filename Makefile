@@ -51,7 +51,7 @@ format: venv
 compose-check:
 	POSTGRES_PASSWORD=check REDIS_PASSWORD=check JWT_SECRET=check-check-check-check-check-check \
 	  FLOWER_BASIC_AUTH=ops:check SMTP_HOST=mail.example.go.id WEB_SECRET=check-check-check-check-check-check \
-	  docker-compose config -q
+	  ATTACHMENT_LINK_SECRET=check-check-check-check-check-check docker-compose config -q
 
 seed: venv
 	ENVIRONMENT=development $(BIN)/audisi seed

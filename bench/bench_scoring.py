@@ -150,6 +150,19 @@ def report(name: str, wall: float, latencies: list[float]) -> float:
 BASE = "http://127.0.0.1:8902"
 
 
+def declare_no_conflicts(judge_ids: list[uuid.UUID]) -> None:
+    """Each judge's declaration for ATA-2026 (scoring requires one), made before the timed part."""
+    from services.judging.db import runtime
+    from services.judging.declarations.schemas import DeclarationIn
+    from services.judging.declarations.service import declare
+    from shared.auth import Principal, Role
+
+    with runtime.session_factory() as session:
+        for judge_id in judge_ids:
+            principal = Principal(user_id=judge_id, role=Role.JUDGE, agency_code=None, name="Juri", email=None)
+            declare(session=session, edition_code="ATA-2026", principal=principal, body=DeclarationIn())
+
+
 def main() -> None:
     """Prepare, serve, measure, print."""
     global BASE
@@ -183,8 +196,11 @@ def main() -> None:
                     break
             except httpx.HTTPError:
                 time.sleep(0.2)
+        judge_ids = [uuid.uuid4() for _ in range(args.judges)]
+        declare_no_conflicts(judge_ids)
         tokens = [
-            {"Authorization": f"Bearer {token(uuid.uuid4(), AGENCIES[j % len(AGENCIES)])}"} for j in range(args.judges)
+            {"Authorization": f"Bearer {token(judge_id, AGENCIES[j % len(AGENCIES)])}"}
+            for j, judge_id in enumerate(judge_ids)
         ]
         keys = [[uuid.uuid4().hex for _ in range(args.saves)] for _ in range(args.judges)]
         criteria = ["speed_of_service", "cost_saving", "practicality", "innovation", "feasibility", "collaboration"]

@@ -6,7 +6,7 @@ from `OIDC_ISSUER`, signed by a key in `OIDC_JWKS_URL`, are accepted with the ro
 from the configured claims. Algorithms are fixed per issuer, so `alg: none` or a swapped algorithm is
 refused, and a client cannot edit its role without breaking the signature. Every request's Audisi token
 is also checked against the session revocations in Redis (`shared/revocation.py`): a token issued before
-its holder signed out, was deactivated or had their role, agency or password changed is refused.
+its holder signed out, was deactivated or had their role, agency, work unit or password changed is refused.
 """
 
 from __future__ import annotations
@@ -48,6 +48,8 @@ class Principal:
     email: str | None
     #: When an Audisi token was issued, in ms (checked against revocations); None for an external SSO's token.
     issued_at_ms: int | None = None
+    #: Unit kerja within the agency (a judge of the proposer's unit is conflicted); None when unknown.
+    work_unit: str | None = None
 
     def has_role(self, *roles: Role) -> bool:
         """Whether the caller holds one of `roles` (an admin holds every role)."""
@@ -77,7 +79,14 @@ class TokenService:
         return jwt.PyJWKClient(url, cache_keys=True, lifespan=3600) if url else None
 
     def issue(
-        self, *, user_id: uuid.UUID, role: Role, name: str, email: str | None, agency_code: str | None
+        self,
+        *,
+        user_id: uuid.UUID,
+        role: Role,
+        name: str,
+        email: str | None,
+        agency_code: str | None,
+        work_unit: str | None = None,
     ) -> tuple[str, int]:
         """A signed access token and its lifetime in seconds."""
         lifetime = self.settings.access_token_minutes * 60
@@ -87,6 +96,7 @@ class TokenService:
             "sub": str(user_id),
             "role": str(role),
             "agency": agency_code,
+            "work_unit": work_unit,
             "name": name,
             "email": email,
             "iss": self.settings.jwt_issuer,
@@ -157,6 +167,7 @@ class TokenService:
             name=str(claims.get("name") or ""),
             email=claims.get("email"),
             issued_at_ms=issued_at_ms,
+            work_unit=claims.get("work_unit") if own else None,
         )
 
     def check_not_revoked(self, principal: Principal) -> None:

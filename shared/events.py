@@ -69,6 +69,7 @@ class Person(_Record):
     email: str
     agency_code: str | None = None
     nip: str | None = None
+    work_unit: str | None = Field(default=None, description="unit kerja within the agency (conflicts of interest)")
 
 
 class IdeaSnapshot(_Record):
@@ -86,6 +87,28 @@ class IdeaSnapshot(_Record):
     service_area: str | None = None
 
 
+class AttachmentRef(_Record):
+    """An idea's attached file as other services know it: its metadata, never its bytes.
+
+    Judging hands an authorised judge a short-lived signed link to the submission service's copy
+    (`shared.attachment_links`), so files are fetched from their owner instead of copied around.
+    """
+
+    attachment_id: uuid.UUID
+    filename: str
+    content_type: str
+    size_bytes: int
+    sha256: str
+
+
+class ExtraAnswer(_Record):
+    """An answer to one of the edition's extra questions, with the question's label as asked."""
+
+    key: str
+    label: str
+    answer: str | int | float | None = None
+
+
 # ---------------------------------------------------------------------------------------------- payloads
 
 
@@ -100,6 +123,8 @@ class IdeaSubmittedPayload(_Record):
     co_proposers: list[Person] = Field(default_factory=list)
     idea: IdeaSnapshot
     submitted_at: datetime
+    attachments: list[AttachmentRef] = Field(default_factory=list, description="files attached at this revision")
+    extra_answers: list[ExtraAnswer] = Field(default_factory=list, description="answers to the extra questions")
 
 
 class IdeaWithdrawnPayload(_Record):

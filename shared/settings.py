@@ -41,7 +41,7 @@ class ServiceSettings(BaseSettings):
     jwt_issuer: str = "audisi"
     jwt_audience: str = "audisi"
     access_token_minutes: int = 8 * 60  # one audition day
-    # Sign-out, deactivation and role, agency or password changes void a person's tokens in every service
+    # Sign-out, deactivation and role, agency, work unit or password changes void a person's tokens in every service
     # within this many seconds (each process caches a user's revocation time this long; see shared/revocation).
     auth_revocation_cache_seconds: float = Field(default=30.0, ge=0, le=60)
     # An external OpenID Connect issuer (a regency SSO): tokens signed by its JWKS keys are accepted too.

@@ -22,6 +22,7 @@ REQUIRED = {
     "FLOWER_BASIC_AUTH": "ops:flower-secret",
     "SMTP_HOST": "mail.example.go.id",
     "WEB_SECRET": "w" * 40,
+    "ATTACHMENT_LINK_SECRET": "a" * 40,
 }
 #: The only services reachable from outside the machine.
 PUBLIC = {

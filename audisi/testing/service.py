@@ -23,10 +23,18 @@ from shared.auth import Role, TokenService
 from shared.revocation import RevocationStore
 
 TokenFactory = Callable[..., dict[str, str]]
+#: Called for every token the `tokens` fixture makes: (runtime, role, user id, the call's other keywords).
+TokenHook = Callable[[Any, Role, uuid.UUID, dict[str, Any]], None]
 
 
-def service_fixtures(name: str, **setting_overrides: Any) -> tuple[Any, Any, Any, Any]:
-    """The fixtures `<name>_runtime`, `db_session`, `client` and `tokens` for service `name`."""
+def service_fixtures(
+    name: str, *, on_token: TokenHook | None = None, **setting_overrides: Any
+) -> tuple[Any, Any, Any, Any]:
+    """The fixtures `<name>_runtime`, `db_session`, `client` and `tokens` for service `name`.
+
+    `on_token` lets a service give the people behind its test tokens what every such person has
+    (judging: a conflict declaration), taking its own keywords from the `tokens(...)` call.
+    """
     spec = SERVICES[name]
 
     @pytest.fixture(name=f"{name}_runtime")
@@ -74,9 +82,16 @@ def service_fixtures(name: str, **setting_overrides: Any) -> tuple[Any, Any, Any
             user_id: uuid.UUID | None = None,
             name: str = "Test User",
             email: str | None = "test@example.go.id",
+            work_unit: str | None = None,
+            **options: Any,
         ) -> dict[str, str]:
+            user_id = user_id or uuid.uuid4()
+            if on_token is not None:
+                on_token(runtime, role, user_id, options)
+            elif options:
+                raise TypeError(f"tokens() got unexpected keywords {sorted(options)}")
             token, _ = service.issue(
-                user_id=user_id or uuid.uuid4(), role=role, name=name, email=email, agency_code=agency
+                user_id=user_id, role=role, name=name, email=email, agency_code=agency, work_unit=work_unit
             )
             return {"Authorization": f"Bearer {token}"}
 

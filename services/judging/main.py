@@ -5,9 +5,11 @@ from __future__ import annotations
 from services.judging.audit.routes import router as committee_audit_router
 from services.judging.db import audit_log, runtime
 from services.judging.decisions.routes import router as decisions_router
+from services.judging.declarations.routes import router as declarations_router
 from services.judging.documents.routes import router as documents_router
 from services.judging.exports.routes import router as exports_router
 from services.judging.ideas.routes import router as ideas_router
+from services.judging.materials.routes import router as materials_router
 from services.judging.progress.routes import router as progress_router
 from services.judging.rubric.routes import router as rubric_router
 from services.judging.schedule.routes import router as schedule_router
@@ -24,8 +26,10 @@ app = create_app(
     engine_provider=lambda: runtime.engine,
     routers=[
         ideas_router,
+        materials_router,
         rubric_router,
         scoring_router,
+        declarations_router,
         schedule_router,
         progress_router,
         decisions_router,

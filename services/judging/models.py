@@ -2,6 +2,7 @@
 
 from services.judging.db import audit_log, messaging, metadata
 from services.judging.decisions.models import Decision, SelectionAdjustment
+from services.judging.declarations.models import ConflictDeclaration
 from services.judging.documents.models import Certificate
 from services.judging.ideas.models import Idea
 from services.judging.rubric.models import Criterion, Edition, Round
@@ -11,6 +12,7 @@ from services.judging.scoring.models import Exclusion, Score, ScoreRequest, Scor
 __all__ = [
     "AuditionDay",
     "Certificate",
+    "ConflictDeclaration",
     "Criterion",
     "Decision",
     "Edition",

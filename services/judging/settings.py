@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from typing import Self
 
+from pydantic import Field, SecretStr, model_validator
+
+from shared.attachment_links import DEVELOPMENT_LINK_SECRET, check_link_secret
 from shared.settings import ServiceSettings
 
 
@@ -16,3 +19,14 @@ class JudgingSettings(ServiceSettings):
         default="http://localhost:8002/api/v1/public/certificates/{code}",
         description="public URL where anyone checks a piagam, with {code}",
     )
+    # Signed links to an idea's attachments, served by the submission service (same secret in both).
+    attachment_link_secret: SecretStr = DEVELOPMENT_LINK_SECRET
+    attachment_link_seconds: int = Field(default=300, ge=30, le=3600, description="how long a link works")
+    submission_public_url: str = Field(
+        default="http://localhost:8001", description="the submission API as judges' devices reach it"
+    )
+
+    @model_validator(mode="after")
+    def _refuse_development_link_secret(self) -> Self:
+        check_link_secret(self.environment, self.attachment_link_secret)
+        return self

@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Self
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 
+from shared.attachment_links import DEVELOPMENT_LINK_SECRET, check_link_secret
 from shared.settings import Environment, ServiceSettings
 
 
@@ -15,6 +16,8 @@ class SubmissionSettings(ServiceSettings):
 
     attachments_dir: Path = Path(".audisi/attachments")
     attachment_max_bytes: int = 20 * 1024 * 1024
+    # Verifies the judging service's signed links to attachments (same secret in both).
+    attachment_link_secret: SecretStr = DEVELOPMENT_LINK_SECRET
     login_attempts_per_minute: int = 10
     import_max_bytes: int = 10 * 1024 * 1024
 
@@ -35,4 +38,5 @@ class SubmissionSettings(ServiceSettings):
             self.expose_account_tokens = self.environment == Environment.DEVELOPMENT
         if self.expose_account_tokens and self.environment == Environment.PRODUCTION:
             raise ValueError("EXPOSE_ACCOUNT_TOKENS must not be set in production")
+        check_link_secret(self.environment, self.attachment_link_secret)
         return self

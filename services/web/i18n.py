@@ -264,6 +264,31 @@ EN: dict[str, str] = {
     ),
     "Ubah kata sandi": "Change password",
     "jam": "hours",
+    # The judge's conflict declaration and pitch deck.
+    "Atasan atau bawahan langsung": "Direct supervisor or subordinate",
+    "Belum ada gagasan untuk panel Anda.": "There are no ideas for your panel yet.",
+    "Hubungan dengan tim pengusul": "Tie to the proposing team",
+    "Isi pernyataan konflik kepentingan": "Declare conflicts of interest",
+    "Keluarga": "Family",
+    "Keterangan": "Note",
+    "Kirim pernyataan": "Send the declaration",
+    "Konflik dari data kepegawaian (perangkat daerah dan unit kerja yang sama, anggota tim) sudah diperiksa "
+    "otomatis. Nyatakan di sini hubungan lain dengan tim pengusul: Anda tidak akan menilai gagasan itu, dan "
+    "pernyataan ini dicatat.": (
+        "Conflicts in the HR data (the same agency or work unit, being on the team) are checked automatically. "
+        "Declare any other tie to a proposing team here: you will not judge that idea, and the declaration is logged."
+    ),
+    "Lampiran tidak ditemukan.": "Attachment not found.",
+    "Lainnya": "Other",
+    "Pernyataan konflik kepentingan": "Conflict-of-interest declaration",
+    "Pernyataan konflik kepentingan Anda sudah tercatat.": "Your conflict-of-interest declaration is recorded.",
+    "Sebelum menilai, nyatakan dulu hubungan Anda dengan tim pengusul yang tidak tercatat di data kepegawaian "
+    "(keluarga, atasan langsung).": (
+        "Before scoring, declare any tie to a proposing team that the HR data does not show (family, direct "
+        "supervisor)."
+    ),
+    "Tidak ada": "None",
+    "wajib untuk Lainnya": "required for Other",
 }
 
 # Codes of the APIs (statuses, groups, field names) as people read them, in Indonesian (then translated).

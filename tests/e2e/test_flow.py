@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -60,6 +61,9 @@ def test_selected_idea_becomes_one_ticket_and_notifies_everyone(
     assert response.status_code == 201, response.text
     response = http.put(f"{j}/api/v1/editions/ATA-2026/rubric", headers=committee, json=RUBRIC)
     assert response.status_code == 200, response.text
+    # Before scoring in the edition, the judge declares the ties HR data cannot show (none here).
+    response = http.post(f"{j}/api/v1/editions/ATA-2026/declaration", headers=judge, json={"conflicts": []})
+    assert response.status_code == 200, response.text
 
     # A participant registers, drafts and submits an idea.
     response = http.post(
@@ -99,6 +103,15 @@ def test_selected_idea_becomes_one_ticket_and_notifies_everyone(
     )
     assert response.status_code == 201, response.text
     idea_id = response.json()["id"]
+    deck = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+    response = http.post(
+        f"{s}/api/v1/attachments",
+        headers=participant,
+        data={"idea_id": idea_id},
+        files={"file": ("paparan.pdf", deck, "application/pdf")},
+    )
+    assert response.status_code == 201, response.text
+    deck_id = response.json()["id"]
     response = http.post(f"{s}/api/v1/ideas/{idea_id}/submit", headers=participant)
     assert (response.status_code, response.json()["status"]) == (200, "submitted"), response.text
 
@@ -113,6 +126,16 @@ def test_selected_idea_becomes_one_ticket_and_notifies_everyone(
         return r.status_code == 200 and r.json().get("eligible") is True
 
     wait_until(eligible_in_judging, what="the idea to reach judging as eligible")
+
+    # The judge reads the pitch deck through a link judging signs; submission refuses the judge's own token.
+    response = http.get(f"{j}/api/v1/ideas/{idea_id}/materials", headers=judge)
+    assert response.status_code == 200, response.text
+    [link] = response.json()["attachments"]
+    assert (link["attachment_id"], link["filename"]) == (deck_id, "paparan.pdf")
+    signed = urlsplit(link["url"])
+    response = http.get(f"{s}{signed.path}?{signed.query}")
+    assert (response.status_code, response.content) == (200, deck)
+    assert http.get(f"{s}/api/v1/attachments/{deck_id}", headers=judge).status_code == 403
 
     # The judge scores and submits; the committee decides.
     scores = {

@@ -87,11 +87,10 @@ def staff(running_stack: RunningStack, http: httpx.Client) -> dict[str, dict[str
     assert response.status_code == 201, response.text
     response = http.put(f"{j}/api/v1/editions/ATA-2026/rubric", headers=committee, json=RUBRIC)
     assert response.status_code == 200, response.text
-    return {
-        "committee": committee,
-        "judge": login(http, s, "juri@web.test", PASSWORD),
-        "officer": login(http, s, "capil@web.test", PASSWORD),
-    }
+    judge = login(http, s, "juri@web.test", PASSWORD)
+    response = http.post(f"{j}/api/v1/editions/ATA-2026/declaration", headers=judge, json={"conflicts": []})
+    assert response.status_code == 200, response.text
+    return {"committee": committee, "judge": judge, "officer": login(http, s, "capil@web.test", PASSWORD)}
 
 
 def _screen_eligible(running_stack: RunningStack, http: httpx.Client, staff: dict[str, Any], idea_id: str) -> None:
@@ -478,6 +477,13 @@ def test_a_judge_scores_three_pitches_on_a_tablet_through_a_dropped_connection(
     page.get_by_label("Kata sandi").fill(PASSWORD)
     page.get_by_role("button", name="Masuk").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Jadwal penilaian")
+    # Before the first pitch she declares the ties HR data cannot show: none yet (her cousin turns up later).
+    page.get_by_role("link", name="Isi pernyataan konflik kepentingan").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Pernyataan konflik kepentingan")
+    expect(page.get_by_label("Hubungan dengan tim pengusul")).to_have_count(4)
+    tablet.check("declaration")
+    page.get_by_role("button", name="Kirim pernyataan").click()
+    expect(page.get_by_role("status").first).to_have_text("Pernyataan konflik kepentingan Anda sudah tercatat.")
     todays = page.locator("#hari-ini + .slots")
     for n in (1, 2, 3, 4):  # today's pitches, each at its time in WIB
         row = todays.locator(".slot", has=page.get_by_role("link", name=f"Gagasan pelayanan nomor {n}"))

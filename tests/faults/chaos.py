@@ -325,6 +325,9 @@ def set_up(stack: RunningStack, receiver_url: str, mail: MailSink) -> People:
         assert response.status_code == 201, response.text
         response = http.put(f"{j}/api/v1/editions/{EDITION}/rubric", headers=committee, json=RUBRIC)
         assert response.status_code == 200, response.text
+        # The judge declares no conflicts for the edition, as scoring in it requires.
+        response = http.post(f"{j}/api/v1/editions/{EDITION}/declaration", headers=people.judge, json={"conflicts": []})
+        assert response.status_code == 200, response.text
         response = http.post(
             f"{i}/api/v1/webhooks",
             headers=people.officer,

@@ -174,9 +174,16 @@ SUBMISSION: dict[tuple[str, str], Rule] = OPS | {
     ("POST", "/api/v1/ideas/{idea_id}/co-proposers/decline"): Rule(401, (409, 404), 403, 403, 403, 409),
     ("DELETE", "/api/v1/ideas/{idea_id}/co-proposers/{participant_id}"): Rule(401, (200, 404), 403, 403, 403, 403),
     ("POST", "/api/v1/attachments"): Rule(401, (201, 404), 403, 403, 403, 403, _attachment),
-    # Judges read the pitch deck once the idea is submitted: the judge's object here is A's draft (404).
-    ("GET", "/api/v1/attachments/{attachment_id}"): Rule(401, (200, 404), 404, 200, 403, 200),
-    ("GET", "/api/v1/ideas/{idea_id}/attachments"): Rule(401, (200, 404), 404, 200, 403, 200),
+    # Judges read files only through judging's signed links (GET /ideas/{id}/materials there), never a token.
+    ("GET", "/api/v1/attachments/{attachment_id}"): Rule(401, (200, 404), 403, 200, 403, 200),
+    ("GET", "/api/v1/ideas/{idea_id}/attachments"): Rule(401, (200, 404), 403, 200, 403, 200),
+    # The link is the grant, whoever holds it: a forged one is refused to everyone alike.
+    ("GET", "/api/v1/attachments/{attachment_id}/signed"): public(
+        lambda _w, v: Call(
+            params={"idea": v["idea_id"], "judge": str(uuid.uuid4()), "expires": "4102444800", "signature": "0" * 64}
+        ),
+        status=403,
+    ),
     ("DELETE", "/api/v1/attachments/{attachment_id}"): Rule(401, (204, 404), 403, 403, 403, 403),
     ("GET", "/api/v1/audit"): admin_only(status=200),
     ("GET", "/api/v1/audit/export"): admin_only(status=200),
@@ -222,6 +229,13 @@ JUDGING: dict[tuple[str, str], Rule] = OPS | {
     ("POST", "/api/v1/ideas/{idea_id}/recusal"): Rule(401, (403, 403), 201, 403, 403, 201, _reason),
     ("GET", "/api/v1/editions/{edition_code}/exclusions"): committee_only(status=200),
     ("GET", "/api/v1/editions/{edition_code}/ideas"): Rule(401, 403, 200, 200, 403, 200),
+    # No panels in this world: the judge (BAPPEDA) judges both ideas; the links are signed for the caller.
+    ("GET", "/api/v1/ideas/{idea_id}/materials"): Rule(401, (403, 403), 200, 200, 403, 200),
+    ("POST", "/api/v1/editions/{edition_code}/declaration"): Rule(
+        401, 403, 200, 403, 403, 200, lambda _w, _v: Call(json={"conflicts": []})
+    ),
+    ("GET", "/api/v1/editions/{edition_code}/declaration"): Rule(401, 403, 200, 403, 403, 200),
+    ("GET", "/api/v1/editions/{edition_code}/declarations"): committee_only(status=200),
     ("POST", "/api/v1/editions/{edition_code}/audition-days"): committee_only(
         lambda _w, _v: Call(
             json={

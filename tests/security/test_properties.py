@@ -124,8 +124,9 @@ def test_judges_see_no_proposer_email_or_nip(service_client: Any, judging_runtim
     pages = [
         client.get(f"/api/v1/ideas/{world.other['idea_id']}", headers=headers),
         client.get(f"/api/v1/editions/{world.other['edition_code']}/ideas", headers=headers),
+        client.get(f"/api/v1/ideas/{world.other['idea_id']}/materials", headers=headers),
     ]
-    assert [p.status_code for p in pages] == [200, 200]
+    assert [p.status_code for p in pages] == [200, 200, 200]
     for page in pages:
         for secret in world.other_private:
             assert secret not in page.text

@@ -24,7 +24,7 @@ from services.submission.attachments import service as attachments
 from services.submission.attachments.storage import LocalStorage
 from services.submission.ideas.service import invite_co_proposer
 from services.submission.tests.factories import make_edition, make_idea, make_participant
-from shared.auth import Role
+from shared.auth import Principal, Role
 from shared.db import utcnow
 
 ANON = "anonymous"
@@ -38,6 +38,9 @@ CALLERS = (ANON, PARTICIPANT, JUDGE, COMMITTEE, AGENCY, ADMIN)
 OWN_AGENCY = "DISDUKCAPIL"
 OTHER_AGENCY = "DINSOS"
 JUDGE_AGENCY = "BAPPEDA"
+#: The judge's and the admin's accounts: fixed, so the judging world can hold their conflict declarations.
+JUDGE_USER_ID = uuid.UUID(int=0xB4)
+ADMIN_USER_ID = uuid.UUID(int=0xAD)
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -118,7 +121,10 @@ def submission_world(runtime: Any, attachments_dir: str) -> World:
 
 
 def judging_world(runtime: Any, participant_id: uuid.UUID) -> World:
-    """An edition with a rubric and two eligible ideas: A's (with A's user id) and B's."""
+    """An edition with a rubric and two eligible ideas: A's (with A's user id) and B's; the judge and the
+    admin declared no conflicts, as scoring requires."""
+    from services.judging.declarations.schemas import DeclarationIn
+    from services.judging.declarations.service import declare
     from services.judging.ideas import service as ideas
     from services.judging.rubric.schemas import RubricIn
     from services.judging.rubric.service import put_rubric
@@ -141,6 +147,9 @@ def judging_world(runtime: Any, participant_id: uuid.UUID) -> World:
             ideas.apply_screened(session, screened)
             ids.append(payload.idea_id)
         session.commit()
+        for user_id, role in ((JUDGE_USER_ID, Role.JUDGE), (ADMIN_USER_ID, Role.ADMIN)):
+            principal = Principal(user_id=user_id, role=role, agency_code=JUDGE_AGENCY, name="Juri", email=None)
+            declare(session=session, edition_code=code, principal=principal, body=DeclarationIn())
     common = {
         "edition_code": code,
         "kind": "audition",
@@ -223,13 +232,13 @@ def caller_headers(tokens: Any, caller: str, world: World) -> dict[str, str]:
     if caller == PARTICIPANT:
         return tokens(Role.PARTICIPANT, user_id=world.participant_id, agency=world.participant_agency)  # type: ignore[no-any-return]
     if caller == JUDGE:
-        return tokens(Role.JUDGE, agency=JUDGE_AGENCY, name="Juri Bappeda")  # type: ignore[no-any-return]
+        return tokens(Role.JUDGE, agency=JUDGE_AGENCY, name="Juri Bappeda", user_id=JUDGE_USER_ID)  # type: ignore[no-any-return]
     if caller == COMMITTEE:
         return tokens(Role.COMMITTEE, agency="BKPSDM", name="Panitia")  # type: ignore[no-any-return]
     if caller == AGENCY:
         return tokens(Role.AGENCY, agency=OWN_AGENCY, name="Petugas Disdukcapil")  # type: ignore[no-any-return]
     if caller == ADMIN:
-        return tokens(Role.ADMIN, name="Admin")  # type: ignore[no-any-return]
+        return tokens(Role.ADMIN, name="Admin", user_id=ADMIN_USER_ID)  # type: ignore[no-any-return]
     raise ValueError(caller)
 
 

@@ -44,3 +44,18 @@ def test_process_started_without_environment_refuses_to_start_without_a_secret(c
     )
     assert result.returncode == 2
     assert "JWT_SECRET must be set to a random value of at least 32 characters in production" in result.stderr
+
+
+@pytest.mark.parametrize("service", ["submission", "judging"])
+def test_production_refuses_the_development_attachment_link_secret(service: str) -> None:
+    from services.judging.settings import JudgingSettings
+    from services.submission.settings import SubmissionSettings
+
+    settings_class = {"submission": SubmissionSettings, "judging": JudgingSettings}[service]
+    production = {"environment": "production", "database_url": DATABASE_URL, "jwt_secret": "r" * 40}
+    with pytest.raises(ValueError, match="ATTACHMENT_LINK_SECRET must be set to the same random value"):
+        settings_class(**production)
+    with pytest.raises(ValueError, match="ATTACHMENT_LINK_SECRET must be set"):
+        settings_class(**production, attachment_link_secret="short")
+    chosen = settings_class(**production, attachment_link_secret="l" * 40)
+    assert chosen.attachment_link_secret.get_secret_value() == "l" * 40

@@ -36,6 +36,12 @@ class Idea(Base):
     team_agency_codes: Mapped[list[str]] = mapped_column(JSONB, default=list)
     #: User ids of the proposer and co-proposers (a judge on the team is conflicted too).
     team_user_ids: Mapped[list[str]] = mapped_column(JSONB, default=list)
+    #: The team's work units as `work_unit_key`s: a judge of the same unit kerja is conflicted.
+    team_work_units: Mapped[list[str]] = mapped_column(JSONB, default=list, server_default="[]")
+    #: The attachments' metadata (`AttachmentRef`) of the stored revision; the bytes stay in submission.
+    attachments: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list, server_default="[]")
+    #: Answers to the edition's extra questions (`ExtraAnswer`) of the stored revision.
+    extra_answers: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list, server_default="[]")
     snapshot: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     title: Mapped[str | None] = mapped_column(Text)
     submitted_at: Mapped[datetime | None]

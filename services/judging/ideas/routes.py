@@ -33,7 +33,9 @@ def to_read(idea: Idea, principal: Principal | None = None) -> IdeaRead:
         screening_reason=idea.screening_reason,
         withdrawn=idea.withdrawn,
         advanced=idea.advanced,
-        conflict=conflict_of(idea, judge_id=principal.user_id, agency_code=principal.agency_code)
+        conflict=conflict_of(
+            idea, judge_id=principal.user_id, agency_code=principal.agency_code, work_unit=principal.work_unit
+        )
         if principal is not None and principal.role == Role.JUDGE
         else None,
     )

@@ -15,12 +15,27 @@ from shared.errors import not_found
 from shared.events import IdeaScreenedPayload, IdeaSubmittedPayload, IdeaWithdrawnPayload
 
 
+def work_unit_key(agency_code: str | None, work_unit: str | None) -> str | None:
+    """A unit kerja as compared for conflicts: within its agency, case and spacing ignored; None if unknown."""
+    if not agency_code or not work_unit or not work_unit.strip():
+        return None
+    return f"{agency_code}/{' '.join(work_unit.casefold().split())}"
+
+
 def _row_for_update(session: Session, idea_id: uuid.UUID, edition_code: str) -> Idea:
     """The idea's row, created empty if no event about it arrived yet, locked for this transaction."""
     session.execute(
         pg_insert(Idea)
         .values(
-            id=idea_id, edition_code=edition_code, revision=0, co_proposers=[], team_agency_codes=[], team_user_ids=[]
+            id=idea_id,
+            edition_code=edition_code,
+            revision=0,
+            co_proposers=[],
+            team_agency_codes=[],
+            team_user_ids=[],
+            team_work_units=[],
+            attachments=[],
+            extra_answers=[],
         )
         .on_conflict_do_nothing(index_elements=[Idea.id])
     )
@@ -43,6 +58,9 @@ def apply_submitted(session: Session, payload: IdeaSubmittedPayload) -> bool:
     idea.co_proposers = [p.model_dump(mode="json") for p in payload.co_proposers]
     idea.team_agency_codes = sorted({p.agency_code for p in team if p.agency_code})
     idea.team_user_ids = [str(p.user_id) for p in team]
+    idea.team_work_units = sorted({k for p in team if (k := work_unit_key(p.agency_code, p.work_unit))})
+    idea.attachments = [a.model_dump(mode="json") for a in payload.attachments]
+    idea.extra_answers = [a.model_dump(mode="json") for a in payload.extra_answers]
     idea.snapshot = payload.idea.model_dump(mode="json")
     idea.title = payload.idea.title
     idea.submitted_at = payload.submitted_at

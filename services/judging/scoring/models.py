@@ -78,6 +78,7 @@ class ExclusionKind(StrEnum):
 
     CONFLICT = "conflict"  # found automatically: same agency as the team, or on the team
     RECUSAL = "recusal"  # the judge stepped aside, with a reason
+    DECLARED = "declared"  # the judge declared a tie HR data cannot show (family, direct supervisor)
 
 
 class Exclusion(Base):

@@ -5,9 +5,10 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query
+from fastapi import APIRouter, Depends, Header, Query
 
 from services.judging.db import SessionDep
+from services.judging.declarations.deps import declared
 from services.judging.rubric.models import DEFAULT_ROUND, RoundKind
 from services.judging.scoring import service
 from services.judging.scoring.schemas import (
@@ -30,6 +31,7 @@ RoundQuery = Annotated[RoundKind, Query(alias="round", description="screening or
     "/ideas/{idea_id}/scores",
     summary="Save some or all of a judge's scores (judge, idempotent)",
     response_model=ScoreSetRead,
+    dependencies=[Depends(declared)],
 )
 def save_scores(
     idea_id: uuid.UUID,
@@ -59,6 +61,7 @@ def save_scores(
     "/ideas/{idea_id}/scores/submit",
     summary="Submit and lock a judge's complete set (judge)",
     response_model=ScoreSetRead,
+    dependencies=[Depends(declared)],
 )
 def submit_scores(
     idea_id: uuid.UUID, session: SessionDep, principal: Judge, round_kind: RoundQuery = DEFAULT_ROUND

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from services.judging.audit.service import record
 from services.judging.ideas.models import Idea
-from services.judging.ideas.service import get_known_idea
+from services.judging.ideas.service import get_known_idea, work_unit_key
 from services.judging.results.service import judgeable_ideas
 from services.judging.rubric.models import DEFAULT_ROUND, Criterion, Round, RoundKind
 from services.judging.rubric.service import criteria_of, find_round, weighted_score
@@ -39,10 +39,16 @@ CONFLICT_MESSAGE = Message(
 )
 
 
-def conflict_of(idea: Idea, *, judge_id: uuid.UUID, agency_code: str | None) -> str | None:
-    """Why a judge may not judge the idea ('on_team', 'same_agency'), or None."""
+def conflict_of(
+    idea: Idea, *, judge_id: uuid.UUID, agency_code: str | None, work_unit: str | None = None
+) -> str | None:
+    """Why a judge may not judge the idea ('on_team', 'same_work_unit', 'same_agency'), or None."""
     if str(judge_id) in idea.team_user_ids:
         return "on_team"
+    # The closer tie is named first: colleagues of one unit kerja know each other's work.
+    unit = work_unit_key(agency_code, work_unit)
+    if unit is not None and unit in idea.team_work_units:
+        return "same_work_unit"
     if agency_code and agency_code in idea.team_agency_codes:
         return "same_agency"
     return None
@@ -135,7 +141,9 @@ def _authorise_judge(
             ),
             {"eligible": idea.eligible, "withdrawn": idea.withdrawn},
         )
-    reason = conflict_of(idea, judge_id=principal.user_id, agency_code=principal.agency_code)
+    reason = conflict_of(
+        idea, judge_id=principal.user_id, agency_code=principal.agency_code, work_unit=principal.work_unit
+    )
     if reason is not None:
         if record_exclusion(
             session,
@@ -630,7 +638,9 @@ def ideas_to_judge(
             submitted_at=i.submitted_at,
             slot_starts_at=slots[i.id].starts_at if i.id in slots else None,
             room_id=slots[i.id].room_id if i.id in slots else None,
-            conflict=conflict_of(i, judge_id=principal.user_id, agency_code=principal.agency_code)
+            conflict=conflict_of(
+                i, judge_id=principal.user_id, agency_code=principal.agency_code, work_unit=principal.work_unit
+            )
             if is_judge
             else None,
             excluded=i.id in excluded,
@@ -638,3 +648,26 @@ def ideas_to_judge(
         )
         for i in visible
     ]
+
+
+def authorise_reader(session: Session, idea: Idea, principal: Principal) -> None:
+    """Refuse a judge who may score the idea in no round of its edition: what scoring refuses, on every round.
+
+    For what a judge reads in order to score (attachments, extra answers): the same checks, logged the
+    same way, so a judge reads exactly the ideas they judge.
+    """
+    if principal.has_role(Role.COMMITTEE):
+        return
+    refusal: AppError | None = None
+    for rnd in session.scalars(select(Round).where(Round.edition_code == idea.edition_code).order_by(Round.kind)):
+        try:
+            _authorise_judge(session, idea, rnd, principal)
+        except AppError as exc:
+            if exc.code != "not_on_panel":
+                raise
+            refusal = exc
+        else:
+            return
+    if refusal is not None:
+        raise refusal
+    _round(session, idea.edition_code, DEFAULT_ROUND)  # reached only with no round at all: 409 rubric_missing

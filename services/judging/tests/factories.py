@@ -13,6 +13,8 @@ from services.judging.rubric.schemas import RubricIn
 from services.judging.rubric.service import put_rubric
 from shared.auth import Principal, Role
 from shared.events import (
+    AttachmentRef,
+    ExtraAnswer,
     IdeaScreened,
     IdeaScreenedPayload,
     IdeaSnapshot,
@@ -47,6 +49,8 @@ def submitted(
     title: str = "Antrean daring KTP-el",
     submitted_at: datetime = T0,
     target_agency: str = "DISDUKCAPIL",
+    attachments: list[AttachmentRef] | None = None,
+    extra_answers: list[ExtraAnswer] | None = None,
 ) -> IdeaSubmitted:
     """An idea.submitted.v1 event."""
     return IdeaSubmitted(
@@ -70,6 +74,8 @@ def submitted(
                 target_agency_code=target_agency,
             ),
             submitted_at=submitted_at,
+            attachments=attachments or [],
+            extra_answers=extra_answers or [],
         ),
     )
 

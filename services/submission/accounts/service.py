@@ -53,7 +53,7 @@ def upsert_user(
 
     Audited: `account.created`, or `account.changed` naming the fields that changed (never the password)
     and, when the role changed, `account.role_changed` with the old and new role. `actor` None is the system.
-    A change of role, agency or password ends the account's sessions in every service. `reactivate` False
+    A change of role, agency, work unit or password ends the account's sessions in every service. `reactivate` False
     leaves a deactivated account deactivated.
     Accounts made here are verified: the admin (or ops) who makes them vouches for the email.
     """
@@ -116,7 +116,8 @@ def upsert_user(
         object_id=user.id,
         details={"changed": changed, "role": user.role, "agency_code": user.agency_code},
     )
-    if {"role", "agency_code", "password"} & set(changed):
+    # The work unit is in the token too (judges' conflicts of interest), so a changed one ends old tokens.
+    if {"role", "agency_code", "work_unit", "password"} & set(changed):
         end_sessions(session, user=user, reason="account changed", actor=actor)
     if before["role"] != after["role"]:
         record_audit(
@@ -225,7 +226,12 @@ def login(
 def issue_token(tokens: TokenService, user: User) -> LoginResponse:
     """A fresh access token for an account."""
     token, lifetime = tokens.issue(
-        user_id=user.id, role=Role(user.role), name=user.name, email=user.email, agency_code=user.agency_code
+        user_id=user.id,
+        role=Role(user.role),
+        name=user.name,
+        email=user.email,
+        agency_code=user.agency_code,
+        work_unit=user.work_unit,
     )
     return LoginResponse(access_token=token, expires_in=lifetime, user=UserRead.model_validate(user))
 

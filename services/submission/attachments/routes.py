@@ -6,18 +6,20 @@ import uuid
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, File, Form, Response, UploadFile
+from fastapi import APIRouter, File, Form, Query, Response, UploadFile
 
 from services.submission.attachments import service
+from services.submission.attachments.models import Attachment
 from services.submission.attachments.storage import LocalStorage, Storage
 from services.submission.db import SessionDep, runtime
 from services.submission.ideas.routes import IdeaUser
 from services.submission.ideas.schemas import AttachmentRead
+from shared.attachment_links import AttachmentGrant
 from shared.auth import Principal, Role, require_roles
 
 router = APIRouter(prefix="/api/v1/attachments", tags=["attachments"])
-#: Reading an idea's files: its team and the committee, and judges once the idea is submitted (the pitch deck).
-AttachmentReader = Annotated[Principal, require_roles(Role.PARTICIPANT, Role.COMMITTEE, Role.JUDGE)]
+#: Reading an idea's files with a token: its team and the committee. Judges get signed links from judging.
+AttachmentReader = Annotated[Principal, require_roles(Role.PARTICIPANT, Role.COMMITTEE)]
 ideas_router = APIRouter(prefix="/api/v1/ideas", tags=["attachments"])
 
 
@@ -47,22 +49,47 @@ def upload(
     return AttachmentRead.model_validate(a)
 
 
-@ideas_router.get("/{idea_id}/attachments", summary="An idea's attachments (team, committee; judges once submitted)")
+@ideas_router.get("/{idea_id}/attachments", summary="An idea's attachments (team, committee)")
 def list_attachments(idea_id: uuid.UUID, principal: AttachmentReader, session: SessionDep) -> list[AttachmentRead]:
     return [
         AttachmentRead.model_validate(a) for a in service.list_for_idea(session, principal=principal, idea_id=idea_id)
     ]
 
 
-@router.get(
-    "/{attachment_id}",
-    summary="Download an attachment (team, committee; judges once submitted)",
-    response_class=Response,
-)
+@router.get("/{attachment_id}", summary="Download an attachment (team, committee)", response_class=Response)
 def download(attachment_id: uuid.UUID, principal: AttachmentReader, session: SessionDep) -> Response:
     attachment, content = service.download(
         session, storage=get_storage(), principal=principal, attachment_id=attachment_id
     )
+    return _file(attachment, content)
+
+
+@router.get(
+    "/{attachment_id}/signed",
+    summary="Download an attachment through a judging-signed link (a judge on the idea's panel; minutes)",
+    response_class=Response,
+)
+def download_signed(
+    attachment_id: uuid.UUID,
+    session: SessionDep,
+    idea: Annotated[uuid.UUID, Query()],
+    judge: Annotated[uuid.UUID, Query()],
+    expires: Annotated[int, Query()],
+    signature: Annotated[str, Query(max_length=128)],
+) -> Response:
+    # No token: the link itself is the authorisation, issued by judging after its panel checks.
+    grant = AttachmentGrant(attachment_id=attachment_id, idea_id=idea, judge_id=judge, expires=expires)
+    attachment, content = service.download_signed(
+        session,
+        storage=get_storage(),
+        secret=runtime.settings.attachment_link_secret,
+        grant=grant,
+        signature=signature,
+    )
+    return _file(attachment, content)
+
+
+def _file(attachment: Attachment, content: bytes) -> Response:
     return Response(
         content,
         media_type=attachment.content_type,

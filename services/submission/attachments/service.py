@@ -7,6 +7,7 @@ import unicodedata
 import uuid
 from datetime import datetime
 
+from pydantic import SecretStr
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -15,8 +16,9 @@ from services.submission.attachments.sniff import ALLOWED, sniff
 from services.submission.attachments.storage import Storage
 from services.submission.editions.service import require_before_deadline
 from services.submission.ideas.models import Idea, IdeaStatus
-from services.submission.ideas.service import EDITABLE, FROZEN, get_idea, load_for_change
-from shared.auth import Principal, Role
+from services.submission.ideas.service import EDITABLE, FROZEN, get_idea, load_for_change, new_revision
+from shared.attachment_links import AttachmentGrant, verify
+from shared.auth import Principal
 from shared.db import utcnow
 from shared.errors import AppError, Message, conflict, invalid, not_found
 
@@ -88,6 +90,9 @@ def upload(
         storage_key=key,
     )
     session.add(attachment)
+    if idea.status == IdeaStatus.SUBMITTED:  # judging learns the file list through the next revision
+        session.flush()
+        new_revision(session, idea, edition, principal.user_id)
     try:
         session.commit()
     except BaseException:
@@ -96,17 +101,16 @@ def upload(
     return attachment
 
 
-#: A judge reads the pitch deck of an idea once it is submitted (never a draft, nor a withdrawn idea).
+#: A judge's signed link works while the idea is submitted (never a draft, nor a withdrawn idea).
 JUDGED_STATUSES = frozenset({IdeaStatus.SUBMITTED, IdeaStatus.ELIGIBLE, IdeaStatus.NOT_ELIGIBLE})
 
 
 def _check_idea_visible(session: Session, principal: Principal, idea_id: uuid.UUID) -> None:
-    """The idea's team and the committee, as for the idea itself; judges once it is submitted. 404 otherwise."""
-    if principal.role == Role.JUDGE:
-        idea = session.get(Idea, idea_id)
-        if idea is None or idea.status not in JUDGED_STATUSES:
-            raise not_found("Lampiran", "Attachment")
-        return
+    """The idea's team and the committee, as for the idea itself; 404 otherwise.
+
+    Judges do not read here with their token: the judging service, which knows the panels, gives them
+    a signed link (`download_signed`).
+    """
     try:
         get_idea(session, principal=principal, idea_id=idea_id)
     except AppError as exc:
@@ -131,15 +135,37 @@ def list_for_idea(session: Session, *, principal: Principal, idea_id: uuid.UUID)
     )
 
 
+def _read(storage: Storage, attachment: Attachment) -> bytes:
+    try:
+        return storage.get(attachment.storage_key)
+    except FileNotFoundError as exc:
+        raise not_found("Berkas lampiran", "Attachment file") from exc
+
+
 def download(
     session: Session, *, storage: Storage, principal: Principal, attachment_id: uuid.UUID
 ) -> tuple[Attachment, bytes]:
     """The file, for those who may see its idea."""
     attachment = _visible(session, principal, attachment_id)
-    try:
-        return attachment, storage.get(attachment.storage_key)
-    except FileNotFoundError as exc:
-        raise not_found("Berkas lampiran", "Attachment file") from exc
+    return attachment, _read(storage, attachment)
+
+
+def download_signed(
+    session: Session,
+    *,
+    storage: Storage,
+    secret: SecretStr,
+    grant: AttachmentGrant,
+    signature: str,
+    now: datetime | None = None,
+) -> tuple[Attachment, bytes]:
+    """The file named by a judging-signed link: signature, expiry, then that the file and its idea still stand."""
+    verify(secret, grant, signature, now=now)
+    attachment = session.get(Attachment, grant.attachment_id)
+    idea = session.get(Idea, grant.idea_id)
+    if attachment is None or attachment.idea_id != grant.idea_id or idea is None or idea.status not in JUDGED_STATUSES:
+        raise not_found("Lampiran", "Attachment")
+    return attachment, _read(storage, attachment)
 
 
 def remove(
@@ -154,5 +180,8 @@ def remove(
     require_before_deadline(edition, now)
     key = attachment.storage_key
     session.delete(attachment)
+    if idea.status == IdeaStatus.SUBMITTED:
+        session.flush()
+        new_revision(session, idea, edition, principal.user_id)
     session.commit()
     storage.delete(key)

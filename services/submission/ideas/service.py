@@ -52,6 +52,8 @@ from shared.auth import Principal, Role
 from shared.db import utcnow
 from shared.errors import AppError, Message, conflict, forbidden, invalid, not_found
 from shared.events import (
+    AttachmentRef,
+    ExtraAnswer,
     IdeaScreened,
     IdeaScreenedPayload,
     IdeaSnapshot,
@@ -258,7 +260,35 @@ def _snapshot(idea: Idea) -> IdeaSnapshot:
 
 
 def _person(p: Participant) -> Person:
-    return Person(user_id=p.user_id, name=p.name, email=p.email, agency_code=p.agency_code, nip=p.nip)
+    return Person(
+        user_id=p.user_id, name=p.name, email=p.email, agency_code=p.agency_code, nip=p.nip, work_unit=p.work_unit
+    )
+
+
+def _extra_answers(idea: Idea, edition: Edition) -> list[ExtraAnswer]:
+    """The answers in the order the edition asks its questions, each with the label as asked."""
+    answers = idea.extra_answers or {}
+    return [
+        ExtraAnswer(key=q["key"], label=q["label"], answer=answers[q["key"]])
+        for q in edition.extra_questions
+        if answers.get(q["key"]) is not None
+    ]
+
+
+def _attachment_refs(session: Session, idea: Idea) -> list[AttachmentRef]:
+    rows = session.scalars(
+        select(Attachment).where(Attachment.idea_id == idea.id).order_by(Attachment.created_at, Attachment.id)
+    )
+    return [
+        AttachmentRef(
+            attachment_id=a.id,
+            filename=a.filename,
+            content_type=a.content_type,
+            size_bytes=a.size_bytes,
+            sha256=a.sha256,
+        )
+        for a in rows
+    ]
 
 
 def _record_revision(session: Session, idea: Idea, edition: Edition, changed_by: uuid.UUID) -> None:
@@ -280,6 +310,8 @@ def _record_revision(session: Session, idea: Idea, edition: Edition, changed_by:
         co_proposers=[_person(p) for p in team],
         idea=snapshot,
         submitted_at=idea.submitted_at or utcnow(),
+        attachments=_attachment_refs(session, idea),
+        extra_answers=_extra_answers(idea, edition),
     )
     version = snapshot.model_dump(mode="json") | {
         "extra_answers": idea.extra_answers,
@@ -287,6 +319,12 @@ def _record_revision(session: Session, idea: Idea, edition: Edition, changed_by:
     }
     session.add(IdeaVersion(idea_id=idea.id, revision=idea.revision, snapshot=version, changed_by=changed_by))
     publish(session, IdeaSubmitted(producer=PRODUCER, payload=payload))
+
+
+def new_revision(session: Session, idea: Idea, edition: Edition, changed_by: uuid.UUID) -> None:
+    """A submitted idea changed (its text, team or attachments): store and publish the next revision."""
+    idea.revision += 1
+    _record_revision(session, idea, edition, changed_by)
 
 
 # ---------------------------------------------------------------------------------------------- commands
@@ -353,8 +391,7 @@ def update_idea(
         problems = _completeness(idea, edition)
         if problems:
             raise _refuse_incomplete(problems)
-        idea.revision += 1
-        _record_revision(session, idea, edition, principal.user_id)
+        new_revision(session, idea, edition, principal.user_id)
     session.commit()
     return idea
 
@@ -376,8 +413,7 @@ def submit_idea(session: Session, *, principal: Principal, idea_id: uuid.UUID, n
     idea.status = IdeaStatus.SUBMITTED
     idea.submitted_at = now
     idea.submitted_late = now > edition.submission_closes_at
-    idea.revision += 1
-    _record_revision(session, idea, edition, principal.user_id)
+    new_revision(session, idea, edition, principal.user_id)
     session.commit()
     return idea
 
@@ -523,8 +559,7 @@ def respond_to_invitation(
     member.responded_at = now
     session.flush()
     if accept and idea.status == IdeaStatus.SUBMITTED:
-        idea.revision += 1
-        _record_revision(session, idea, edition, principal.user_id)
+        new_revision(session, idea, edition, principal.user_id)
     session.commit()
     return idea
 
@@ -553,8 +588,7 @@ def remove_co_proposer(
     session.delete(member)
     session.flush()
     if was_accepted and idea.status == IdeaStatus.SUBMITTED:
-        idea.revision += 1
-        _record_revision(session, idea, edition, principal.user_id)
+        new_revision(session, idea, edition, principal.user_id)
     session.commit()
     return idea
 

@@ -1,4 +1,5 @@
-"""The judge's tablet pages: today's schedule, the idea with its pitch deck, scoring, submit, recusal.
+"""The judge's tablet pages: the conflict declaration, today's schedule, the idea with its pitch deck and
+extra answers, scoring, submit, recusal.
 
 Scores are saved as they are entered: the page's script sends each change with an Idempotency-Key
 and keeps it in the browser until the judging service has it, so a dropped connection loses nothing
@@ -10,13 +11,25 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
-from services.web.backend import ApiError
+from services.web.backend import ApiError, error_of
 from services.web.formatting import WIB
-from services.web.pages import api, check_csrf_header, checked_form, redirect, render, require_user, settings_of
+from services.web.i18n import translate
+from services.web.pages import (
+    api,
+    backend_of,
+    check_csrf_header,
+    checked_form,
+    language,
+    redirect,
+    render,
+    require_user,
+    settings_of,
+)
 
 router = APIRouter(include_in_schema=False)
 
@@ -35,14 +48,77 @@ async def schedule(request: Request) -> Response:
     ideas.sort(key=lambda i: (i.get("slot_starts_at") is None, i.get("slot_starts_at") or "", i.get("title") or ""))
     todays = [i for i in ideas if _day_of(i.get("slot_starts_at")) == today]
     others = [i for i in ideas if _day_of(i.get("slot_starts_at")) != today]
-    return render(request, "judge/schedule.html", edition_code=code, todays=todays, others=others, today=today)
+    declared = await _declared(request, code)
+    return render(
+        request,
+        "judge/schedule.html",
+        edition_code=code,
+        todays=todays,
+        others=others,
+        today=today,
+        declared=declared,
+    )
+
+
+async def _declared(request: Request, edition_code: str) -> bool:
+    """Whether the judge made the edition's conflict declaration (scoring waits for it)."""
+    try:
+        await api(request, "judging", "GET", f"/api/v1/editions/{edition_code}/declaration")
+    except ApiError as exc:
+        if exc.status != 404:
+            raise
+        return False
+    return True
+
+
+#: The ties a judge may declare, as the judging service names them.
+RELATIONS = ("family", "direct_supervisor", "other")
+
+
+@router.get("/juri/pernyataan")
+async def declaration_page(request: Request) -> Response:
+    """Before scoring: the judge declares ties to any idea's team that HR data cannot show."""
+    await require_user(request, "judge")
+    code = settings_of(request).default_edition
+    ideas = await api(request, "judging", "GET", f"/api/v1/editions/{code}/ideas")
+    return render(request, "judge/declaration.html", edition_code=code, ideas=ideas, relations=RELATIONS)
+
+
+@router.post("/juri/pernyataan")
+async def declare(request: Request) -> Response:
+    """Send the declaration: each idea marked with a tie excludes the judge from it (logged by judging)."""
+    await require_user(request, "judge")
+    form = await checked_form(request)
+    code = settings_of(request).default_edition
+    ideas = await api(request, "judging", "GET", f"/api/v1/editions/{code}/ideas")
+    conflicts = []
+    for idea in ideas:
+        relation = str(form.get(f"relation_{idea['idea_id']}", "")).strip()
+        if relation in RELATIONS:
+            note = str(form.get(f"note_{idea['idea_id']}", "")).strip() or None
+            conflicts.append({"idea_id": idea["idea_id"], "relation": relation, "note": note})
+    try:
+        await api(request, "judging", "POST", f"/api/v1/editions/{code}/declaration", json={"conflicts": conflicts})
+    except ApiError as exc:
+        if exc.status not in (400, 404, 409, 422):
+            raise
+        return render(
+            request,
+            "judge/declaration.html",
+            edition_code=code,
+            ideas=ideas,
+            relations=RELATIONS,
+            failure=exc.message,
+        )
+    return redirect("/juri?pesan=pernyataan")
 
 
 async def _scoring_context(request: Request, idea_id: str) -> dict[str, Any]:
     idea = await api(request, "judging", "GET", f"/api/v1/ideas/{idea_id}")
     rubric = await api(request, "judging", "GET", f"/api/v1/editions/{idea['edition_code']}/rubric")
     scores = await api(request, "judging", "GET", f"/api/v1/ideas/{idea_id}/scores")
-    deck = await api(request, "submission", "GET", f"/api/v1/ideas/{idea_id}/attachments")
+    # What judging lets this judge read: extra answers, and files behind links it signs for them.
+    materials = await api(request, "judging", "GET", f"/api/v1/ideas/{idea_id}/materials")
     mine = scores.get("mine") or {}
     saved = {s["criterion"]: s for s in mine.get("scores", [])}
     for criterion in rubric["criteria"]:
@@ -55,7 +131,8 @@ async def _scoring_context(request: Request, idea_id: str) -> dict[str, Any]:
         "rubric": rubric,
         "mine": mine,
         "saved": saved,
-        "attachments": deck,
+        "attachments": materials["attachments"],
+        "extra_answers": materials["extra_answers"],
         "idempotency_key": str(uuid.uuid4()),
     }
 
@@ -65,7 +142,27 @@ async def scoring_page(idea_id: str, request: Request, pesan: str | None = None)
     """The idea, the rubric with its level descriptors, the pitch timer and the judge's saved scores."""
     await require_user(request, "judge")
     context = await _scoring_context(request, idea_id)
+    if not await _declared(request, context["idea"]["edition_code"]):
+        return redirect("/juri/pernyataan")
     return render(request, "judge/score.html", notice=pesan, **context)
+
+
+@router.get("/juri/gagasan/{idea_id}/lampiran/{attachment_id}")
+async def deck_file(idea_id: str, attachment_id: str, request: Request) -> Response:
+    """A file of the idea, fetched through a link judging signs now (a page left open never holds a stale one)."""
+    await require_user(request, "judge")
+    materials = await api(request, "judging", "GET", f"/api/v1/ideas/{idea_id}/materials")
+    link = next((a["url"] for a in materials["attachments"] if a["attachment_id"] == attachment_id), None)
+    if link is None:
+        raise ApiError(404, "not_found", translate("Lampiran tidak ditemukan.", language(request)))
+    signed = urlsplit(link)
+    upstream = await backend_of(request).request(
+        "submission", "GET", signed.path, token=None, language=language(request), params=parse_qsl(signed.query)
+    )
+    if upstream.status_code >= 400:
+        raise error_of(upstream, language(request))
+    headers = {k: v for k, v in upstream.headers.items() if k.lower() in ("content-type", "content-disposition")}
+    return Response(upstream.content, headers=headers)
 
 
 def _scores_of_form(form: Any, rubric: dict[str, Any]) -> list[dict[str, Any]]:

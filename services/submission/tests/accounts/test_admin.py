@@ -9,7 +9,7 @@ from sqlalchemy import text
 
 from services.submission.accounts.commands import create_user
 from services.submission.tests.factories import make_participant
-from shared.auth import Role
+from shared.auth import Role, TokenService
 
 
 def _judge(client: TestClient, tokens: Any, email: str, name: str, agency: str, unit: str | None) -> str:
@@ -98,3 +98,20 @@ def test_deactivation_and_reactivation_are_audited(client: TestClient, tokens: A
             .all()
         )
     assert actions == ["account.created", "account.deactivated", "account.sessions_ended", "account.reactivated"]
+
+
+def test_judges_token_carries_the_work_unit_and_a_changed_unit_ends_it(
+    client: TestClient, tokens: Any, submission_runtime: Any
+) -> None:
+    budi = _judge(client, tokens, "budi@x.go.id", "Budi", "DINKES", "Bidang Yankes")
+    login = client.post("/api/v1/auth/login", json={"username": "budi@x.go.id", "password": "sandi-juri-1"})
+    token = login.json()["access_token"]
+    principal = TokenService(submission_runtime.settings).verify(token)
+    assert (principal.agency_code, principal.work_unit) == ("DINKES", "Bidang Yankes")
+    mine = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/v1/auth/me", headers=mine).status_code == 200
+    moved = client.patch(f"/api/v1/accounts/{budi}", headers=tokens(Role.ADMIN), json={"work_unit": "Bidang P2P"})
+    assert moved.status_code == 200, moved.text
+    # The old token names the old unit (a judge's conflicts depend on it), so it no longer works.
+    ended = client.get("/api/v1/auth/me", headers=mine)
+    assert (ended.status_code, ended.json()["error"]["details"]) == (401, {"reason": "session ended"})

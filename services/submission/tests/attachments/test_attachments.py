@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
+import uuid
 import zipfile
 from datetime import timedelta
 from pathlib import Path
@@ -10,13 +12,16 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import SecretStr
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from services.submission.attachments.service import display_name, upload
+from services.submission.attachments.service import display_name, remove, upload
 from services.submission.attachments.sniff import DOCX, JPEG, PDF, PNG, PPTX, sniff
 from services.submission.attachments.storage import LocalStorage
 from services.submission.tests.conftest import ATTACHMENTS_DIR
 from services.submission.tests.factories import make_edition, make_idea, make_participant
+from shared.attachment_links import AttachmentGrant, signed_path
 from shared.auth import Role
 from shared.db import utcnow
 from shared.errors import AppError
@@ -118,7 +123,7 @@ def test_upload_and_download_over_http(client: TestClient, tokens: Any, submissi
     assert download.headers["x-content-type-options"] == "nosniff"
     assert client.get(url, headers=tokens(Role.COMMITTEE)).status_code == 200
     assert client.get(url, headers=tokens(Role.PARTICIPANT, user_id=stranger.user_id)).status_code == 404
-    assert client.get(url, headers=tokens(Role.JUDGE)).status_code == 404  # a draft: not yet for the judges
+    assert client.get(url, headers=tokens(Role.JUDGE)).status_code == 403  # judges read through judging's links
     listed = client.get(f"/api/v1/ideas/{idea.id}", headers=owner_h).json()["attachments"]
     assert [a["id"] for a in listed] == [body["id"]]
     assert client.delete(url, headers=tokens(Role.PARTICIPANT, user_id=stranger.user_id)).status_code == 404
@@ -126,32 +131,143 @@ def test_upload_and_download_over_http(client: TestClient, tokens: Any, submissi
     assert client.get(url, headers=owner_h).status_code == 404
 
 
-def test_judges_read_the_pitch_deck_of_a_submitted_idea_only(
-    client: TestClient, tokens: Any, submission_runtime: Any
-) -> None:
+def _submitted_with_deck(session: Session) -> tuple[Any, uuid.UUID, Any, uuid.UUID]:
+    """A submitted idea with a pitch deck, and a draft with one (ids of the ideas and of their files)."""
+    make_edition(session)
+    _, owner_p = make_participant(session)
+    draft = make_idea(session, owner_p, title="Draf yang belum dikirim")
+    submitted = make_idea(session, owner_p, submit=True)
+    files = {
+        idea.id: upload(
+            session,
+            storage=LocalStorage(Path(ATTACHMENTS_DIR)),
+            principal=owner_p,
+            idea_id=idea.id,
+            filename="paparan.pdf",
+            content=PDF_BYTES,
+            max_bytes=1_000_000,
+        ).id
+        for idea in (draft, submitted)
+    }
+    return submitted.id, files[submitted.id], draft.id, files[draft.id]
+
+
+def _link(
+    secret: SecretStr, attachment_id: uuid.UUID, idea_id: uuid.UUID, judge_id: uuid.UUID, *, seconds: int = 300
+) -> str:
+    """A link as the judging service signs it for a judge on the idea's panel."""
+    expires = int((utcnow() + timedelta(seconds=seconds)).timestamp())
+    return signed_path(
+        secret, AttachmentGrant(attachment_id=attachment_id, idea_id=idea_id, judge_id=judge_id, expires=expires)
+    )
+
+
+def test_judges_token_reads_no_attachment_any_more(client: TestClient, tokens: Any, submission_runtime: Any) -> None:
     with submission_runtime.session_factory() as session:
-        make_edition(session)
-        _, owner_p = make_participant(session)
-        draft = make_idea(session, owner_p, title="Draf yang belum dikirim")
-        submitted = make_idea(session, owner_p, submit=True)
-        files = {
-            idea.id: upload(
-                session,
-                storage=LocalStorage(Path(ATTACHMENTS_DIR)),
-                principal=owner_p,
-                idea_id=idea.id,
-                filename="paparan.pdf",
-                content=PDF_BYTES,
-                max_bytes=1_000_000,
-            ).id
-            for idea in (draft, submitted)
-        }
+        idea_id, file_id, _, _ = _submitted_with_deck(session)
     judge = tokens(Role.JUDGE)
-    listed = client.get(f"/api/v1/ideas/{submitted.id}/attachments", headers=judge)
-    assert listed.status_code == 200, listed.text
-    assert [(a["id"], a["filename"]) for a in listed.json()] == [(str(files[submitted.id]), "paparan.pdf")]
-    download = client.get(f"/api/v1/attachments/{files[submitted.id]}", headers=judge)
+    listed = client.get(f"/api/v1/ideas/{idea_id}/attachments", headers=judge)
+    download = client.get(f"/api/v1/attachments/{file_id}", headers=judge)
+    assert (listed.status_code, listed.json()["error"]["code"]) == (403, "forbidden")
+    assert (download.status_code, download.json()["error"]["code"]) == (403, "forbidden")
+    assert client.get(f"/api/v1/ideas/{idea_id}/attachments", headers=tokens(Role.AGENCY)).status_code == 403
+
+
+def test_signed_link_serves_the_judge_the_pitch_deck(client: TestClient, submission_runtime: Any) -> None:
+    with submission_runtime.session_factory() as session:
+        idea_id, file_id, _, _ = _submitted_with_deck(session)
+    secret = submission_runtime.settings.attachment_link_secret
+    download = client.get(_link(secret, file_id, idea_id, uuid.uuid4()))  # no token: the link is the grant
     assert (download.status_code, download.content) == (200, PDF_BYTES)
-    assert client.get(f"/api/v1/ideas/{draft.id}/attachments", headers=judge).status_code == 404
-    assert client.get(f"/api/v1/attachments/{files[draft.id]}", headers=judge).status_code == 404
-    assert client.get(f"/api/v1/ideas/{submitted.id}/attachments", headers=tokens(Role.AGENCY)).status_code == 403
+    assert download.headers["content-type"] == PDF
+    assert download.headers["x-content-type-options"] == "nosniff"
+    assert download.headers["cache-control"] == "private, no-store"
+
+
+def test_signed_link_refused_when_expired_forged_or_altered(client: TestClient, submission_runtime: Any) -> None:
+    with submission_runtime.session_factory() as session:
+        idea_id, file_id, draft_id, draft_file_id = _submitted_with_deck(session)
+    secret = submission_runtime.settings.attachment_link_secret
+    judge = uuid.uuid4()
+
+    def refused(path: str, **headers: str) -> tuple[int, str, str]:
+        response = client.get(path, headers=headers)
+        error = response.json()["error"]
+        return response.status_code, error["code"], error["message"]
+
+    expired = refused(_link(secret, file_id, idea_id, judge, seconds=-1))
+    assert expired == (
+        403,
+        "attachment_link_expired",
+        "Tautan lampiran sudah kedaluwarsa; minta tautan baru dari halaman penilaian",
+    )
+    assert refused(_link(secret, file_id, idea_id, judge, seconds=-1), **{"Accept-Language": "en"})[2] == (
+        "The attachment link has expired; ask for a new one from the judging page"
+    )
+    good = _link(secret, file_id, idea_id, judge)
+    forged = good[:-4] + ("0000" if not good.endswith("0000") else "1111")
+    assert refused(forged)[:2] == (403, "attachment_link_invalid")
+    assert refused(good.replace(str(judge), str(uuid.uuid4())))[:2] == (403, "attachment_link_invalid")
+    later = int((utcnow() + timedelta(days=1)).timestamp())
+    assert refused(good.replace("expires=", f"expires={later}&x="))[:2] == (403, "attachment_link_invalid")
+    other_secret = SecretStr("another-secret-of-at-least-thirty-two-characters")
+    assert refused(_link(other_secret, file_id, idea_id, judge))[:2] == (403, "attachment_link_invalid")
+    # Validly signed, but the file is not this idea's, or the idea is a draft: nothing to serve.
+    assert refused(_link(secret, file_id, draft_id, judge))[:2] == (404, "not_found")
+    assert refused(_link(secret, draft_file_id, draft_id, judge))[:2] == (404, "not_found")
+    assert client.get(f"/api/v1/attachments/{file_id}/signed?idea={idea_id}").status_code == 422
+
+
+def _submitted_events(engine: Any, idea_id: uuid.UUID) -> list[dict[str, Any]]:
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT body FROM outbox_event WHERE event_type = 'idea.submitted.v1' "
+                "AND body->'payload'->>'idea_id' = :idea ORDER BY (body->'payload'->>'revision')::int"
+            ),
+            {"idea": str(idea_id)},
+        ).scalars()
+        return [r["payload"] for r in rows]
+
+
+def test_submitted_idea_events_carry_files_answers_and_work_unit(submission_runtime: Any) -> None:
+    question = {
+        "key": "sudah_diuji_coba",
+        "label": "Apakah gagasan sudah diuji coba?",
+        "kind": "choice",
+        "required": True,
+        "choices": ["belum", "sebagian", "sudah"],
+    }
+    with submission_runtime.session_factory() as session:
+        make_edition(session, extra_questions=[question])
+        participant, owner = make_participant(session)
+        participant.work_unit = "Bidang Pelayanan Kesehatan"
+        session.commit()
+        idea = make_idea(session, owner, submit=True, extra_answers={"sudah_diuji_coba": "sebagian"})
+        deck = upload(
+            session,
+            storage=LocalStorage(Path(ATTACHMENTS_DIR)),
+            principal=owner,
+            idea_id=idea.id,
+            filename="paparan.pdf",
+            content=PDF_BYTES,
+            max_bytes=1_000_000,
+        )
+        remove(session, storage=LocalStorage(Path(ATTACHMENTS_DIR)), principal=owner, attachment_id=deck.id)
+    first, with_deck, without = _submitted_events(submission_runtime.engine, idea.id)
+    assert [first["revision"], with_deck["revision"], without["revision"]] == [1, 2, 3]
+    assert first["extra_answers"] == [
+        {"key": "sudah_diuji_coba", "label": "Apakah gagasan sudah diuji coba?", "answer": "sebagian"}
+    ]
+    assert first["proposer"]["work_unit"] == "Bidang Pelayanan Kesehatan"
+    assert first["attachments"] == []
+    assert with_deck["attachments"] == [
+        {
+            "attachment_id": str(deck.id),
+            "filename": "paparan.pdf",
+            "content_type": PDF,
+            "size_bytes": len(PDF_BYTES),
+            "sha256": hashlib.sha256(PDF_BYTES).hexdigest(),
+        }
+    ]
+    assert without["attachments"] == []

@@ -63,6 +63,7 @@ def test_submit_publishes_revision_1_with_proposer_and_snapshot(db_session: Sess
         "email": participant.email,
         "agency_code": "DINSOS",
         "nip": participant.nip,
+        "work_unit": None,
     }
     assert payload["idea"]["target_agency_code"] == "DISDUKCAPIL"
     assert payload["idea"]["partners"] == [{"name": "Karang Taruna Desa Panggul", "kind": "community"}]
