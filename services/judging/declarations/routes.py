@@ -12,19 +12,31 @@ from shared.auth import Committee, Judge
 router = APIRouter(prefix="/api/v1", tags=["declarations"])
 
 
-@router.post("/editions/{edition_code}/declaration", response_model=DeclarationRead)
+@router.post(
+    "/editions/{edition_code}/declaration",
+    summary="Declare conflicts of interest before scoring (judge)",
+    response_model=DeclarationRead,
+)
 def declare(edition_code: str, body: DeclarationIn, session: SessionDep, principal: Judge) -> DeclarationRead:
     """Declare conflicts of interest for the edition (an empty list: none); required before scoring, logged."""
     return service.declare(session=session, edition_code=edition_code, principal=principal, body=body)
 
 
-@router.get("/editions/{edition_code}/declaration", response_model=DeclarationRead)
+@router.get(
+    "/editions/{edition_code}/declaration",
+    summary="The judge's own declaration (judge)",
+    response_model=DeclarationRead,
+)
 def my_declaration(edition_code: str, session: SessionDep, principal: Judge) -> DeclarationRead:
     """The judge's own declaration for the edition; 404 before declaring."""
     return service.get_declaration(session=session, edition_code=edition_code, principal=principal)
 
 
-@router.get("/editions/{edition_code}/declarations", response_model=list[DeclarationSummary])
+@router.get(
+    "/editions/{edition_code}/declarations",
+    summary="Who declared, with how many conflicts (committee)",
+    response_model=list[DeclarationSummary],
+)
 def declarations(edition_code: str, session: SessionDep, _principal: Committee) -> list[DeclarationSummary]:
     """Who declared for the edition and how many conflicts each (committee)."""
     return service.list_declarations(session=session, edition_code=edition_code)

@@ -14,7 +14,11 @@ from shared.auth import Principal, Role, require_roles
 router = APIRouter(prefix="/api/v1", tags=["materials"])
 
 
-@router.get("/ideas/{idea_id}/materials", response_model=IdeaMaterialsRead)
+@router.get(
+    "/ideas/{idea_id}/materials",
+    summary="An idea's extra answers and signed attachment links (its judges, committee)",
+    response_model=IdeaMaterialsRead,
+)
 def materials(
     idea_id: uuid.UUID, session: SessionDep, principal: Principal = require_roles(Role.JUDGE, Role.COMMITTEE)
 ) -> IdeaMaterialsRead:
