@@ -72,8 +72,54 @@ def propose(*, session: Session, edition_code: str, day_id: uuid.UUID, body: Pan
                     blocked[(judge.user_id, room.id)] = (idea, reason)
                     break
     eligible = {r.id: [j for j in pool if (j.user_id, r.id) not in blocked] for r in rooms}
-    reach = Counter(j.user_id for r in rooms for j in eligible[r.id])
-    members: dict[uuid.UUID, list[JudgeIn]] = {r.id: [] for r in rooms}
+    order = sorted(rooms, key=lambda r: (len(eligible[r.id]), r.name))
+    members, unfilled = fill_seats(order=[r.id for r in order], eligible=eligible, per_room=body.judges_per_room)
+    if unfilled is not None:
+        room = next(r for r in rooms if r.id == unfilled)
+        raise conflict(
+            "panel_infeasible",
+            Message(
+                f"Panel {room.name} tidak dapat dipenuhi: hanya {len(eligible[room.id])} juri tanpa konflik "
+                "dengan gagasan di ruang itu, dan juri lain dibutuhkan di ruang lain",
+                f"The panel of {room.name} cannot be filled: only {len(eligible[room.id])} judges have no "
+                "conflict with its ideas, and the others are needed in other rooms",
+            ),
+            {"room_id": str(room.id), "room": room.name, "eligible": len(eligible[room.id])},
+        )
+    placed = {j.user_id: room_id for room_id, judges in members.items() for j in judges}
+    names = {r.id: r.name for r in rooms}
+    return PanelProposal(
+        day_id=day.id,
+        judges_per_room=body.judges_per_room,
+        rooms=[
+            RoomProposal(
+                room_id=room.id,
+                room=room.name,
+                ideas=len(ideas[room.id]),
+                judges=sorted(members[room.id], key=lambda j: (j.name, str(j.user_id))),
+                left_out=[
+                    _left_out(j, room.id, members[room.id], blocked, placed, names)
+                    for j in pool
+                    if placed.get(j.user_id) != room.id
+                ],
+            )
+            for room in rooms
+        ],
+        unplaced=[j.user_id for j in pool if j.user_id not in placed],
+    )
+
+
+def fill_seats(
+    *, order: list[uuid.UUID], eligible: dict[uuid.UUID, list[JudgeIn]], per_room: int
+) -> tuple[dict[uuid.UUID, list[JudgeIn]], uuid.UUID | None]:
+    """`per_room` judges for each room from its eligible ones, each judge in one room; else the first room unfilled.
+
+    Rooms take a seat each in turn (`order`), `per_room` rounds; a seat with no free eligible judge takes one
+    from another room that can replace them, along an augmenting path, so a room is left unfilled only when
+    no assignment at all fills every room.
+    """
+    reach = Counter(j.user_id for judges in eligible.values() for j in judges)
+    members: dict[uuid.UUID, list[JudgeIn]] = {room_id: [] for room_id in order}
     placed: dict[uuid.UUID, uuid.UUID] = {}
 
     def candidates(room_id: uuid.UUID) -> list[JudgeIn]:
@@ -99,40 +145,11 @@ def propose(*, session: Session, edition_code: str, day_id: uuid.UUID, body: Pan
                 return True
         return False
 
-    order = sorted(rooms, key=lambda r: (len(eligible[r.id]), r.name))
-    for _ in range(body.judges_per_room):
-        for room in order:
-            if not seat(room.id, set()):
-                raise conflict(
-                    "panel_infeasible",
-                    Message(
-                        f"Panel {room.name} tidak dapat dipenuhi: hanya {len(eligible[room.id])} juri tanpa konflik "
-                        "dengan gagasan di ruang itu, dan juri lain dibutuhkan di ruang lain",
-                        f"The panel of {room.name} cannot be filled: only {len(eligible[room.id])} judges have no "
-                        "conflict with its ideas, and the others are needed in other rooms",
-                    ),
-                    {"room_id": str(room.id), "room": room.name, "eligible": len(eligible[room.id])},
-                )
-    names = {r.id: r.name for r in rooms}
-    return PanelProposal(
-        day_id=day.id,
-        judges_per_room=body.judges_per_room,
-        rooms=[
-            RoomProposal(
-                room_id=room.id,
-                room=room.name,
-                ideas=len(ideas[room.id]),
-                judges=sorted(members[room.id], key=lambda j: (j.name, str(j.user_id))),
-                left_out=[
-                    _left_out(j, room.id, members[room.id], blocked, placed, names)
-                    for j in pool
-                    if placed.get(j.user_id) != room.id
-                ],
-            )
-            for room in rooms
-        ],
-        unplaced=[j.user_id for j in pool if j.user_id not in placed],
-    )
+    for _ in range(per_room):
+        for room_id in order:
+            if not seat(room_id, set()):
+                return members, room_id
+    return members, None
 
 
 def _left_out(

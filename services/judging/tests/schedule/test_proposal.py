@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import random
 import uuid
 from collections import Counter
 from datetime import timedelta
@@ -10,6 +12,8 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from services.judging.schedule.proposal import fill_seats
+from services.judging.schedule.schemas import JudgeIn
 from services.judging.tests.factories import EDITION, T0, eligible_idea, person
 from services.judging.tests.schedule.test_schedule import judge, make_day
 from shared.auth import Role
@@ -153,3 +157,31 @@ def test_proposal_refuses_bad_input(client: TestClient, tokens: Any) -> None:
         headers=tokens(Role.JUDGE),
     )
     assert judge_call.status_code == 403
+
+
+def _fits(rooms: list[uuid.UUID], eligible: dict[uuid.UUID, list[JudgeIn]], n: int, judges: list[JudgeIn]) -> bool:
+    """Whether any assignment gives every room n eligible judges, each judge in one room (by brute force)."""
+    return any(
+        all(r is None or j in eligible[r] for j, r in zip(judges, choice, strict=True))
+        and all(choice.count(r) == n for r in rooms)
+        for choice in itertools.product([None, *rooms], repeat=len(judges))
+    )
+
+
+def test_seats_filled_exactly_when_some_assignment_exists() -> None:
+    rng = random.Random(2026)
+    for _ in range(400):
+        judges = [
+            JudgeIn(user_id=uuid.UUID(int=i + 1), name=f"J{i}", email=f"j{i}@x.go.id", agency_code=rng.choice("ABC"))
+            for i in range(rng.randint(2, 6))
+        ]
+        rooms = [uuid.UUID(int=100 + k) for k in range(rng.randint(2, 3))]
+        eligible = {r: [j for j in judges if rng.random() < 0.6] for r in rooms}
+        n = rng.randint(1, 2)
+        members, unfilled = fill_seats(order=rooms, eligible=eligible, per_room=n)
+        assert (unfilled is None) == _fits(rooms, eligible, n, judges), eligible
+        if unfilled is None:
+            assert [len(members[r]) for r in rooms] == [n] * len(rooms)
+            seated = [j.user_id for r in rooms for j in members[r]]
+            assert len(seated) == len(set(seated))
+            assert all(j in eligible[r] for r in rooms for j in members[r])
