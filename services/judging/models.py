@@ -6,10 +6,11 @@ from services.judging.declarations.models import ConflictDeclaration
 from services.judging.documents.models import Certificate
 from services.judging.ideas.models import Idea
 from services.judging.rubric.models import Criterion, Edition, Round
-from services.judging.schedule.models import AuditionDay, PanelMember, Room, Slot
+from services.judging.schedule.models import AuditionBreak, AuditionDay, PanelMember, Room, RoomHours, Slot
 from services.judging.scoring.models import Exclusion, Score, ScoreRequest, ScoreSet
 
 __all__ = [
+    "AuditionBreak",
     "AuditionDay",
     "Certificate",
     "ConflictDeclaration",
@@ -20,6 +21,7 @@ __all__ = [
     "Idea",
     "PanelMember",
     "Room",
+    "RoomHours",
     "Round",
     "Score",
     "ScoreRequest",

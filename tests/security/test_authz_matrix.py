@@ -249,6 +249,17 @@ JUDGING: dict[tuple[str, str], Rule] = OPS | {
     ),
     ("GET", "/api/v1/editions/{edition_code}/schedule"): Rule(401, 200, 200, 200, 403, 200),
     ("POST", "/api/v1/editions/{edition_code}/schedule/assign"): committee_only(),
+    ("POST", "/api/v1/editions/{edition_code}/audition-days/{day_id}/panel-proposal"): committee_only(
+        lambda _w, _v: Call(
+            json={
+                "judges_per_room": 1,
+                "judges": [{"user_id": str(uuid.uuid4()), "name": "Juri", "email": "juri@trenggalekkab.go.id"}],
+            }
+        ),
+        status=404,
+    ),
+    # The committee and the judges of the day print the schedule (a day nobody knows is 404 to both).
+    ("GET", "/api/v1/editions/{edition_code}/audition-days/{day_id}/jadwal.pdf"): Rule(401, 403, 404, 404, 403, 404),
     ("POST", "/api/v1/slots/{slot_id}/move"): committee_only(
         lambda _w, _v: Call(json={"to_slot_id": str(uuid.uuid4()), "reason": "Juri berhalangan"}), status=404
     ),

@@ -155,6 +155,7 @@ def judging_world(runtime: Any, participant_id: uuid.UUID) -> World:
         "kind": "audition",
         "slot_id": str(uuid.uuid4()),
         "room_id": str(uuid.uuid4()),
+        "day_id": str(uuid.uuid4()),
         "certificate_code": "0000-0000-0000-0000",
     }
     return World(

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Response
 
 from services.judging.db import SessionDep, runtime
-from services.judging.documents import service
+from services.judging.documents import schedule, service
 from services.judging.documents.schemas import CertificateRead, CertificateVerification
 from services.judging.rubric.models import DEFAULT_ROUND, RoundKind
 from shared.auth import Committee, CurrentPrincipal
@@ -54,6 +54,25 @@ def decision_list(edition_code: EditionCode, session: SessionDep, _principal: Co
     """Lampiran keputusan: selected ideas with their implementing agencies and due dates."""
     body = service.decision_list(session=session, edition_code=edition_code)
     return _pdf(body, f"lampiran-keputusan-{edition_code}.pdf")
+
+
+@router.get(
+    "/editions/{edition_code}/audition-days/{day_id}/jadwal.pdf",
+    summary="The printable schedule of an audition day, a page per room (committee, its judges)",
+    response_class=Response,
+)
+def day_schedule(
+    edition_code: EditionCode,
+    day_id: uuid.UUID,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    room_id: Annotated[uuid.UUID | None, Query(description="one room; every room of the day when left out")] = None,
+) -> Response:
+    """Jadwal audisi of a day, a page per room: the committee's every room, a judge's own rooms."""
+    day, body = schedule.day_schedule(
+        session=session, edition_code=edition_code, day_id=day_id, room_id=room_id, principal=principal
+    )
+    return _pdf(body, f"jadwal-audisi-{edition_code}-{day.day.isoformat()}.pdf")
 
 
 @router.get(

@@ -71,3 +71,29 @@ class PanelMember(Base):
     name: Mapped[str] = mapped_column(String(200))
     email: Mapped[str] = mapped_column(String(320))
     agency_code: Mapped[str | None] = mapped_column(String(40))
+
+
+class AuditionBreak(Base):
+    """A pause in an audition day (ishoma): no slot overlaps it in any room."""
+
+    __tablename__ = "audition_break"
+    __table_args__ = (Index("ix_audition_break_day", "day_id"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    day_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("audition_day.id", ondelete="CASCADE"))
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    label: Mapped[str] = mapped_column(String(80))
+
+
+class RoomHours(Base):
+    """A room's own opening hours on one audition day, when they differ from the day's."""
+
+    __tablename__ = "room_hours"
+    __table_args__ = (UniqueConstraint("day_id", "room_id"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    day_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("audition_day.id", ondelete="CASCADE"))
+    room_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("room.id", ondelete="CASCADE"))
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]

@@ -8,16 +8,19 @@ from fastapi import APIRouter
 
 from services.judging.db import SessionDep
 from services.judging.rubric.models import RoundKind
-from services.judging.schedule import service
+from services.judging.schedule import days, proposal, service
 from services.judging.schedule.schemas import (
     AdvanceIn,
     AdvanceRead,
+    AssignIn,
     AssignmentRead,
     AuditionDayIn,
     AuditionDayRead,
     MoveIn,
     MoveRead,
     PanelIn,
+    PanelProposal,
+    PanelProposalIn,
     PanelRead,
     SlotRead,
 )
@@ -35,7 +38,7 @@ router = APIRouter(prefix="/api/v1", tags=["schedule"])
 )
 def create_day(edition_code: str, body: AuditionDayIn, session: SessionDep, principal: Committee) -> AuditionDayRead:
     """Create an audition day with its rooms and slots of set length (times in WIB)."""
-    return service.create_day(session=session, edition_code=edition_code, body=body, principal=principal)
+    return days.create_day(session=session, edition_code=edition_code, body=body, principal=principal)
 
 
 @router.get(
@@ -59,9 +62,11 @@ def schedule(edition_code: str, session: SessionDep, principal: CurrentPrincipal
     summary="Give every advanced idea without a slot a free slot (committee)",
     response_model=AssignmentRead,
 )
-def assign(edition_code: str, session: SessionDep, principal: Committee) -> AssignmentRead:
-    """Give every eligible (advanced) idea without a slot a free slot."""
-    return service.assign(session=session, edition_code=edition_code, principal=principal)
+def assign(
+    edition_code: str, session: SessionDep, principal: Committee, body: AssignIn | None = None
+) -> AssignmentRead:
+    """Give every eligible (advanced) idea without a slot a free slot (optionally keeping groups together)."""
+    return service.assign(session=session, edition_code=edition_code, body=body or AssignIn(), principal=principal)
 
 
 @router.post(
@@ -72,6 +77,18 @@ def assign(edition_code: str, session: SessionDep, principal: Committee) -> Assi
 def move(slot_id: uuid.UUID, body: MoveIn, session: SessionDep, principal: Committee) -> MoveRead:
     """Move a slot's idea to another slot (swap if taken); the teams and panels concerned are notified."""
     return service.move(session=session, slot_id=slot_id, body=body, principal=principal)
+
+
+@router.post(
+    "/editions/{edition_code}/audition-days/{day_id}/panel-proposal",
+    summary="Propose panels for a day's rooms from a pool of judges (committee; nothing saved)",
+    response_model=PanelProposal,
+)
+def propose_panels(
+    edition_code: str, day_id: uuid.UUID, body: PanelProposalIn, session: SessionDep, _principal: Committee
+) -> PanelProposal:
+    """Propose panels for the day's rooms from a pool of judges (not saved: confirm each with PUT .../panel)."""
+    return proposal.propose(session=session, edition_code=edition_code, day_id=day_id, body=body)
 
 
 @router.put(

@@ -4,19 +4,40 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime, time
+from itertools import pairwise
 from typing import Self
 
 from pydantic import BaseModel, EmailStr, Field, model_validator
 
 
+class BreakIn(BaseModel):
+    """A pause in the day for every room (ishoma: rest, prayer, meal), in WIB."""
+
+    start: time
+    end: time
+    label: str = Field(default="Ishoma", min_length=1, max_length=80)
+
+
+class RoomHoursIn(BaseModel):
+    """A room's own hours that day (WIB), inside the day's."""
+
+    room: str
+    start: time
+    end: time
+
+
 class AuditionDayIn(BaseModel):
-    """A day of auditions: rooms and slots of a set length between start and end (WIB)."""
+    """A day of auditions: rooms and slots of a set length between start and end (WIB), skipping breaks."""
 
     day: date
     start: time = Field(description="first slot, Asia/Jakarta")
     end: time = Field(description="no slot ends after this, Asia/Jakarta")
     slot_minutes: int = Field(ge=5, le=120)
     rooms: list[str] = Field(min_length=1, max_length=20)
+    breaks: list[BreakIn] = Field(default_factory=list, max_length=10, description="no slot overlaps a break")
+    room_hours: list[RoomHoursIn] = Field(
+        default_factory=list, max_length=20, description="rooms open for part of the day only"
+    )
 
     @model_validator(mode="after")
     def _check(self) -> Self:
@@ -24,7 +45,25 @@ class AuditionDayIn(BaseModel):
             raise ValueError("end must be after start")
         if len({r.strip() for r in self.rooms}) != len(self.rooms) or any(not r.strip() for r in self.rooms):
             raise ValueError("room names must be unique and not empty")
+        spans = sorted((b.start, b.end) for b in self.breaks)
+        if any(end <= start or start < self.start or end > self.end for start, end in spans):
+            raise ValueError("each break must end after it starts, within the day's hours")
+        if any(later[0] < earlier[1] for earlier, later in pairwise(spans)):
+            raise ValueError("breaks must not overlap")
+        named = [h.room.strip() for h in self.room_hours]
+        if len(set(named)) != len(named) or not set(named) <= {r.strip() for r in self.rooms}:
+            raise ValueError("room hours must name each room of the day at most once")
+        if any(h.end <= h.start or h.start < self.start or h.end > self.end for h in self.room_hours):
+            raise ValueError("a room's hours must end after they start, within the day's hours")
         return self
+
+
+class BreakRead(BaseModel):
+    """A break of an audition day."""
+
+    starts_at: datetime
+    ends_at: datetime
+    label: str
 
 
 class JudgeIn(BaseModel):
@@ -34,6 +73,7 @@ class JudgeIn(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     email: EmailStr
     agency_code: str | None = None
+    work_unit: str | None = Field(default=None, max_length=200, description="unit kerja, as GET /judges gives it")
 
 
 class PanelIn(BaseModel):
@@ -81,7 +121,16 @@ class AuditionDayRead(BaseModel):
     day: date
     slot_minutes: int
     rooms: list[str]
+    breaks: list[BreakRead] = Field(default_factory=list)
     slots: list[SlotRead]
+
+
+class AssignIn(BaseModel):
+    """How automatic assignment places ideas."""
+
+    keep_groups_together: bool = Field(
+        default=False, description="ideas of one position group in the same room, one after another, where possible"
+    )
 
 
 class AssignmentRead(BaseModel):
@@ -116,3 +165,39 @@ class AdvanceRead(BaseModel):
     """How many ideas advanced."""
 
     advanced: int
+
+
+class PanelProposalIn(BaseModel):
+    """Ask for panels for the rooms of an audition day, from a pool of judges (the judge directory)."""
+
+    judges_per_room: int = Field(ge=1, le=15)
+    judges: list[JudgeIn] = Field(min_length=1, max_length=300, description="the judges to choose from")
+
+
+class LeftOut(BaseModel):
+    """A judge not on a room's proposed panel, and why."""
+
+    judge_id: uuid.UUID
+    name: str
+    reason: str = Field(description="conflict, other_room, agency_represented or not_needed")
+    detail: str = Field(description="the reason in words (Indonesian)")
+    idea_id: uuid.UUID | None = Field(default=None, description="for a conflict: the idea in this room")
+
+
+class RoomProposal(BaseModel):
+    """The judges proposed for one room, to confirm with PUT .../rooms/{room_id}/panel."""
+
+    room_id: uuid.UUID
+    room: str
+    ideas: int = Field(description="ideas scheduled in the room, whose conflicts were avoided")
+    judges: list[JudgeIn]
+    left_out: list[LeftOut]
+
+
+class PanelProposal(BaseModel):
+    """Proposed panels for every room of a day (nothing is saved)."""
+
+    day_id: uuid.UUID
+    judges_per_room: int
+    rooms: list[RoomProposal]
+    unplaced: list[uuid.UUID] = Field(description="judges of the pool on no room's panel")

@@ -1,10 +1,9 @@
-"""The audition schedule: days, rooms and slots, assignment of ideas, moves (with notifications), panels."""
+"""The audition schedule: slots, assignment of ideas, moves (with notifications), panels (days: days.py)."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select, text, update
@@ -15,13 +14,12 @@ from services.judging.ideas.models import Idea
 from services.judging.results.service import judgeable_ideas
 from services.judging.rubric.models import RoundKind
 from services.judging.rubric.service import ensure_round
-from services.judging.schedule.models import AuditionDay, PanelMember, Room, Slot
+from services.judging.schedule.models import PanelMember, Room, Slot
 from services.judging.schedule.schemas import (
     AdvanceIn,
     AdvanceRead,
+    AssignIn,
     AssignmentRead,
-    AuditionDayIn,
-    AuditionDayRead,
     MoveIn,
     MoveRead,
     PanelIn,
@@ -48,67 +46,8 @@ WIB = ZoneInfo("Asia/Jakarta")
 PRODUCER = "judging"
 
 
-def create_day(*, session: Session, edition_code: str, body: AuditionDayIn, principal: Principal) -> AuditionDayRead:
-    """Create an audition day: its rooms (reused by name) and back-to-back slots in each room."""
-    if session.scalar(
-        select(AuditionDay.id).where(AuditionDay.edition_code == edition_code, AuditionDay.day == body.day)
-    ):
-        raise conflict(
-            "day_exists", Message("Hari audisi ini sudah dijadwalkan", "This audition day is already scheduled")
-        )
-    ensure_round(session, edition_code, RoundKind.AUDITION)
-    # Serialised per edition: a double click creates the day once and answers 409 the second time.
-    session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"judging:day:{edition_code}"})
-    if session.scalar(
-        select(AuditionDay.id).where(AuditionDay.edition_code == edition_code, AuditionDay.day == body.day)
-    ):
-        raise conflict(
-            "day_exists", Message("Hari audisi ini sudah dijadwalkan", "This audition day is already scheduled")
-        )
-    day = AuditionDay(edition_code=edition_code, day=body.day, slot_minutes=body.slot_minutes)
-    session.add(day)
-    existing = {r.name: r for r in session.scalars(select(Room).where(Room.edition_code == edition_code))}
-    rooms = []
-    for name in (r.strip() for r in body.rooms):
-        room = existing.get(name) or Room(edition_code=edition_code, name=name)
-        session.add(room)
-        rooms.append(room)
-    session.flush()
-    start = datetime.combine(body.day, body.start, WIB)
-    end = datetime.combine(body.day, body.end, WIB)
-    length = timedelta(minutes=body.slot_minutes)
-    slots = []
-    for room in rooms:
-        at = start
-        while at + length <= end:
-            slots.append(
-                Slot(edition_code=edition_code, day_id=day.id, room_id=room.id, starts_at=at, ends_at=at + length)
-            )
-            at += length
-    session.add_all(slots)
-    record(
-        session,
-        edition_code=edition_code,
-        action="audition_day_created",
-        actor=principal,
-        object_type="audition_day",
-        object_id=day.id,
-        data={"day": body.day.isoformat(), "rooms": [r.name for r in rooms], "slots": len(slots)},
-    )
-    session.commit()
-    names = {r.id: r.name for r in rooms}
-    return AuditionDayRead(
-        id=day.id,
-        day=day.day,
-        slot_minutes=day.slot_minutes,
-        rooms=[r.name for r in rooms],
-        slots=[
-            _slot_read(s, names[s.room_id], None) for s in sorted(slots, key=lambda s: (s.starts_at, names[s.room_id]))
-        ],
-    )
-
-
-def _slot_read(slot: Slot, room: str, idea: Idea | None, judge: Principal | None = None) -> SlotRead:
+def slot_read(slot: Slot, room: str, idea: Idea | None, judge: Principal | None = None) -> SlotRead:
+    """A slot as the API shows it (times in WIB; for a judge, their conflict with its idea)."""
     return SlotRead(
         id=slot.id,
         day=slot.starts_at.astimezone(WIB).date(),
@@ -143,10 +82,11 @@ def list_slots(
         query = query.where(Slot.room_id.in_(room_ids))
     if idea_ids is not None:
         query = query.where(Slot.idea_id.in_(idea_ids))
-    return [_slot_read(slot, name, idea, judge) for slot, name, idea in session.execute(query).all()]
+    return [slot_read(slot, name, idea, judge) for slot, name, idea in session.execute(query).all()]
 
 
-def _room_panels(session: Session, edition_code: str) -> dict[uuid.UUID | None, list[PanelMember]]:
+def room_panels(session: Session, edition_code: str) -> dict[uuid.UUID | None, list[PanelMember]]:
+    """The audition panels by room (None: the round's own panel, which sits in every room)."""
     rnd = ensure_round(session, edition_code, RoundKind.AUDITION)
     panels: dict[uuid.UUID | None, list[PanelMember]] = {}
     for m in session.scalars(select(PanelMember).where(PanelMember.round_id == rnd.id)):
@@ -174,11 +114,13 @@ def _log_conflicts(session: Session, idea: Idea, members: Sequence[PanelMember],
             )
 
 
-def assign(*, session: Session, edition_code: str, principal: Principal) -> AssignmentRead:
+def assign(*, session: Session, edition_code: str, body: AssignIn, principal: Principal) -> AssignmentRead:
     """Give each eligible idea without a slot a free slot, by group then submission time.
 
     Ideas that advanced from screening are the ones scheduled once the committee advanced any. A slot
-    in a room whose panel has fewer conflicted judges is preferred; conflicts found are logged.
+    in a room whose panel has fewer conflicted judges is preferred; conflicts found are logged. Asked
+    to keep groups together, a group's ideas then go to a room that already holds that group, else to
+    a room holding no other group, before they share a room with another group.
     """
     # One assignment per edition at a time (two committee clicks must not give an idea two slots).
     session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"judging:assign:{edition_code}"})
@@ -202,15 +144,33 @@ def assign(*, session: Session, edition_code: str, principal: Principal) -> Assi
             .with_for_update(of=Slot)
         )
     )
-    panels = _room_panels(session, edition_code)
+    panels = room_panels(session, edition_code)
     shared_members = panels.get(None, [])
+    hosted: dict[uuid.UUID, set[str | None]] = {}
+    for room_id, group in session.execute(
+        select(Slot.room_id, Idea.position_group)
+        .join(Idea, Idea.id == Slot.idea_id)
+        .where(Slot.edition_code == edition_code)
+    ):
+        hosted.setdefault(room_id, set()).add(group)
+
+    def affinity(idea: Idea, slot: Slot) -> int:
+        groups = hosted.get(slot.room_id, set())
+        if not body.keep_groups_together:
+            return 0
+        return 0 if idea.position_group in groups else 1 if not groups else 2
+
     unassigned = []
     for idea in waiting:
         if not free:
             unassigned.append(idea.id)
             continue
-        best = min(free, key=lambda s: (len(_conflicted(idea, panels.get(s.room_id, []))), s.starts_at))
+        best = min(
+            free,
+            key=lambda s: (len(_conflicted(idea, panels.get(s.room_id, []))), affinity(idea, s), s.starts_at),
+        )
         best.idea_id = idea.id
+        hosted.setdefault(best.room_id, set()).add(idea.position_group)
         free.remove(best)
         _log_conflicts(session, idea, [*panels.get(best.room_id, []), *shared_members], principal)
     record(
@@ -220,7 +180,11 @@ def assign(*, session: Session, edition_code: str, principal: Principal) -> Assi
         actor=principal,
         object_type="edition",
         object_id=edition_code,
-        data={"assigned": len(waiting) - len(unassigned), "unassigned": [str(i) for i in unassigned]},
+        data={
+            "assigned": len(waiting) - len(unassigned),
+            "unassigned": [str(i) for i in unassigned],
+            "keep_groups_together": body.keep_groups_together,
+        },
     )
     session.commit()
     return AssignmentRead(assigned=len(waiting) - len(unassigned), unassigned=unassigned)
@@ -254,7 +218,7 @@ def move(*, session: Session, slot_id: uuid.UUID, body: MoveIn, principal: Princ
     session.execute(update(Slot).where(Slot.id == source.id).values(idea_id=second))
     ideas = {i.id: i for i in session.scalars(select(Idea).where(Idea.id.in_(moved_ideas)))}
     rooms = {r.id: r for r in session.scalars(select(Room).where(Room.id.in_([source.room_id, target.room_id])))}
-    panels = _room_panels(session, source.edition_code)
+    panels = room_panels(session, source.edition_code)
     move_id = uuid.uuid4()
     recipients: dict[uuid.UUID, tuple[Person, Idea, Slot, Slot]] = {}
     for idea_id, old_slot, new_slot in ((first, source, target), (second, target, source)):
@@ -388,12 +352,17 @@ def set_panel(
 
 def judge_slots(*, session: Session, edition_code: str, principal: Principal) -> list[SlotRead]:
     """The slots a judge sits on (rooms of their audition panels; every slot when there are no panels)."""
-    panels = _room_panels(session, edition_code)
+    rooms = judge_rooms(session=session, edition_code=edition_code, judge_id=principal.user_id)
     session.commit()
-    if not panels or any(m.judge_id == principal.user_id for m in panels.get(None, [])):
-        return list_slots(session=session, edition_code=edition_code, judge=principal)
-    rooms = [room for room, members in panels.items() if room and any(m.judge_id == principal.user_id for m in members)]
     return list_slots(session=session, edition_code=edition_code, room_ids=rooms, judge=principal)
+
+
+def judge_rooms(*, session: Session, edition_code: str, judge_id: uuid.UUID) -> list[uuid.UUID] | None:
+    """The rooms whose panel the judge sits on; None for every room (no panels yet, or on the round's panel)."""
+    panels = room_panels(session, edition_code)
+    if not panels or any(m.judge_id == judge_id for m in panels.get(None, [])):
+        return None
+    return [room for room, members in panels.items() if room and any(m.judge_id == judge_id for m in members)]
 
 
 def participant_slots(*, session: Session, edition_code: str, principal: Principal) -> list[SlotRead]:
