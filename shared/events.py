@@ -129,6 +129,7 @@ class IdeaJudgedPayload(_Record):
     implementing_agency_code: str | None = Field(default=None, description="set when selected")
     due_date: date | None = Field(default=None, description="set when selected")
     proposer: Person
+    co_proposers: list[Person] = Field(default_factory=list, description="the rest of the team")
     idea: IdeaSnapshot
     decided_at: datetime
 

@@ -35,6 +35,7 @@ from shared.auth import Principal
 from shared.db import utcnow
 from shared.errors import Message, conflict, not_found
 from shared.events import Channel, NotificationRequested, NotificationRequestedPayload, Person, PositionGroup
+from shared.notifications import Template, team_notifications
 from shared.outbox import publish
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -198,6 +199,8 @@ def assign(*, session: Session, edition_code: str, principal: Principal) -> Assi
     panels = _room_panels(session, edition_code)
     shared_members = panels.get(None, [])
     unassigned = []
+    rooms = {r.id: r.name for r in session.scalars(select(Room).where(Room.edition_code == edition_code))}
+    notices: list[NotificationRequested] = []
     for idea in waiting:
         if not free:
             unassigned.append(idea.id)
@@ -206,6 +209,20 @@ def assign(*, session: Session, edition_code: str, principal: Principal) -> Assi
         best.idea_id = idea.id
         free.remove(best)
         _log_conflicts(session, idea, [*panels.get(best.room_id, []), *shared_members], principal)
+        # The slot's id is the cause: an idea gets one slot per assignment, and the team hears of it once.
+        notices += team_notifications(
+            producer=PRODUCER,
+            cause=f"slot:{best.id}:{idea.id}",
+            team=_people_of(idea),
+            template=Template.AUDITION_SLOT_ASSIGNED,
+            context={
+                "idea_id": str(idea.id),
+                "title": idea.title,
+                "room": rooms.get(best.room_id, ""),
+                "starts_at": best.starts_at.astimezone(WIB).strftime("%d-%m-%Y %H:%M WIB"),
+            },
+        )
+    publish(session, *notices)
     record(
         session,
         edition_code=edition_code,
@@ -270,7 +287,7 @@ def move(*, session: Session, slot_id: uuid.UUID, body: MoveIn, principal: Princ
                     idempotency_key=f"audition-slot-moved:{move_id}:{person.user_id}",
                     recipient=person,
                     channels=[Channel.EMAIL, Channel.IN_APP],
-                    template="audition_slot_moved",
+                    template=Template.AUDITION_SLOT_MOVED,
                     context={
                         "idea_id": str(idea.id),
                         "title": idea.title,
