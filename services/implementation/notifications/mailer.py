@@ -112,9 +112,9 @@ def _render(template: str, context: dict[str, Any]) -> RenderedMessage:
     language = "en" if context.get("lang") == "en" else "id"
     context = {**context, "lang": language}
     text_module = environment().get_template(f"{template}.txt").make_module(context)
-    html = environment().get_template(f"{template}.html").render(context)
     suffix = "_en" if language == "en" else ""
     subject = " ".join(str(getattr(text_module, f"subject{suffix}", template)).split())
+    html = environment().get_template(f"{template}.html").render({**context, "subject": subject})
     summary = " ".join(str(getattr(text_module, f"summary{suffix}", subject)).split())
     return RenderedMessage(
         subject=subject, summary=summary, text=str(text_module).strip() + "\n", html=html, language=language

@@ -169,3 +169,7 @@ def test_recipient_who_chose_english_gets_english_in_app_and_email(
     )
     assert "Congratulations! Your idea" in text
     assert "Selamat" not in text
+    html = message.get_payload()[1].get_payload(decode=True).decode()
+    assert '<html lang="en">' in html
+    assert "<title>[Audisi] New implementation ticket: Antar KTP ke desa dengan jadwal keliling</title>" in html
+    assert "Pemerintah Kabupaten" not in html
