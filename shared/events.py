@@ -158,6 +158,7 @@ class IdeaJudgedPayload(_Record):
     implementing_agency_code: str | None = Field(default=None, description="set when selected")
     due_date: date | None = Field(default=None, description="set when selected")
     proposer: Person
+    co_proposers: list[Person] = Field(default_factory=list, description="the rest of the team")
     idea: IdeaSnapshot
     decided_at: datetime
 
@@ -205,16 +206,29 @@ class NotificationTemplate(StrEnum):
     and the message waits as a dead letter until it is replayed.
     """
 
+    # accounts (submission)
+    ACCOUNT_VERIFY_EMAIL = "account_verify_email"
     ACCOUNT_CLAIM = "account_claim"
     ACCOUNT_RESET_PASSWORD = "account_reset_password"  # noqa: S105 - a template name, not a secret
-    ACCOUNT_VERIFY_EMAIL = "account_verify_email"
+    # ideas and teams (submission)
+    IDEA_SUBMITTED = "idea_submitted"
+    IDEA_SCREENED = "idea_screened"
+    TEAM_INVITATION = "team_invitation"
+    TEAM_INVITATION_ANSWERED = "team_invitation_answered"
+    # judging
+    AUDITION_SLOT_ASSIGNED = "audition_slot_assigned"
     AUDITION_SLOT_MOVED = "audition_slot_moved"
-    DAILY_DIGEST = "daily_digest"
-    ESCALATION = "escalation"
-    MILESTONE_CHANGED = "milestone_changed"
+    IDEA_NOT_SELECTED = "idea_not_selected"
+    FEEDBACK_READY = "feedback_ready"
+    # implementation
     TICKET_CREATED = "ticket_created"
-    TICKET_REASSIGNED = "ticket_reassigned"
     TICKET_STATUS_CHANGED = "ticket_status_changed"
+    MILESTONE_CHANGED = "milestone_changed"
+    PROGRESS_UPDATED = "progress_updated"
+    IMPACT_RECORDED = "impact_recorded"
+    TICKET_REASSIGNED = "ticket_reassigned"
+    ESCALATION = "escalation"
+    DAILY_DIGEST = "daily_digest"
 
 
 class NotificationRequestedPayload(_Record):

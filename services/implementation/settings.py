@@ -38,6 +38,13 @@ class ImplementationSettings(ServiceSettings):
     smtp_sweep_seconds: float = 5.0
     smtp_requeue_after_seconds: float = 120.0
     # Webhooks: receivers that are down get the delivery again after base * 2**attempt, then a dead letter.
+    # WhatsApp through an HTTP gateway: off unless a URL is set; people opt in with a number in their preferences.
+    whatsapp_gateway_url: str | None = None
+    whatsapp_gateway_token: str | None = None
+    whatsapp_timeout_seconds: float = 10.0
+    whatsapp_max_attempts: int = 8
+    whatsapp_retry_base_seconds: float = 10.0
+    whatsapp_retry_max_seconds: float = 900.0
     webhook_max_attempts: int = 8
     webhook_retry_base_seconds: float = 10.0
     webhook_timeout_seconds: float = 10.0
@@ -78,6 +85,10 @@ class ImplementationSettings(ServiceSettings):
         """How long a worker holds a claimed email: the worst send, then the window to record it as sent."""
         return self.smtp_send_deadline_seconds + self.smtp_record_sent_within_seconds + 15.0
 
+    def whatsapp_lease_seconds(self) -> float:
+        """How long a worker holds a claimed WhatsApp message: the whole POST (cut at 3 x the timeout), plus margin."""
+        return 3 * self.whatsapp_timeout_seconds + 15.0
+
     def webhook_lease_seconds(self) -> float:
         """How long a claimed delivery is held: the wait in the webhooks queue, then the worst POST (connect,
         send, answer) with room to spare; the task sends only while that much of the lease is left."""
@@ -87,13 +98,15 @@ class ImplementationSettings(ServiceSettings):
     def _production_delivery(self) -> Self:
         if self.smtp_send_deadline_seconds < self.smtp_timeout_seconds:
             raise ValueError("SMTP_SEND_DEADLINE_SECONDS must be at least SMTP_TIMEOUT_SECONDS")
+        if self.whatsapp_gateway_url and not self.whatsapp_gateway_token:
+            raise ValueError("WHATSAPP_GATEWAY_TOKEN is required when WHATSAPP_GATEWAY_URL is set")
         if self.environment == Environment.PRODUCTION:
             # The default is a local mail catcher: in production, official email would vanish into it.
             if "smtp_host" not in self.model_fields_set:
                 raise ValueError("SMTP_HOST must name the mail server in production")
             if self.webhook_allowed_private_networks:
                 raise ValueError("WEBHOOK_ALLOWED_PRIVATE_NETWORKS is for development and tests only")
-            lease = max(self.email_lease_seconds(), self.webhook_lease_seconds())
+            lease = max(self.email_lease_seconds(), self.webhook_lease_seconds(), self.whatsapp_lease_seconds())
             if self.broker_visibility_timeout_seconds <= lease:
                 # Redis would hand a running send's message to a second worker before the lease ends.
                 raise ValueError(f"BROKER_VISIBILITY_TIMEOUT_SECONDS must exceed the longest lease ({lease:.0f} s)")

@@ -175,12 +175,13 @@ def test_selected_idea_becomes_one_ticket_and_notifies_everyone(
     assert [(t["idea_id"], t["agency_code"], t["status"]) for t in found] == [(idea_id, "DISDUKCAPIL", "new")]
     ticket_id = found[0]["id"]
 
-    # Mail to the proposer, the agency and the committee; an in-app notification for the proposer.
+    # Mail to the proposer, the agency and the committee; in-app notifications for the proposer.
     mail.wait_for(
-        lambda: len(mail.to("sri.wahyuni@e2e.test")) == 2 and bool(mail.to("disdukcapil@trenggalekkab.go.id"))
+        lambda: len(mail.to("sri.wahyuni@e2e.test")) == 5 and bool(mail.to("disdukcapil@trenggalekkab.go.id"))
     )
     mail.wait_for(lambda: bool(mail.to("panitia@e2e.test")))
-    assert len(mail.to("sri.wahyuni@e2e.test")) == 2  # the registration link, then the ticket
+    # The registration link, the receipt, the screening result, the judges' feedback, the ticket.
+    assert len(mail.to("sri.wahyuni@e2e.test")) == 5
     assert len(mail.to("disdukcapil@trenggalekkab.go.id")) == 1
 
     def participant_notifications() -> list[dict[str, Any]]:
@@ -189,13 +190,19 @@ def test_selected_idea_becomes_one_ticket_and_notifies_everyone(
         items: list[dict[str, Any]] = r.json()["items"]
         return items
 
-    assert len(wait_until(participant_notifications, what="the proposer's in-app notification")) == 1
+    wait_until(lambda: len(participant_notifications()) == 4, what="the proposer's in-app notifications")
+    assert sorted(n["template"] for n in participant_notifications()) == [
+        "feedback_ready",
+        "idea_screened",
+        "idea_submitted",
+        "ticket_created",
+    ]
 
     # The agency accepts the ticket: the proposer hears of it, and the idea shows its progress.
     response = http.post(f"{i}/api/v1/tickets/{ticket_id}/transitions", headers=officer, json={"to": "accepted"})
     assert (response.status_code, response.json()["status"]) == (200, "accepted"), response.text
-    mail.wait_for(lambda: len(mail.to("sri.wahyuni@e2e.test")) == 3)
-    wait_until(lambda: len(participant_notifications()) == 2, what="the status-change notification")
+    mail.wait_for(lambda: len(mail.to("sri.wahyuni@e2e.test")) == 6)
+    wait_until(lambda: len(participant_notifications()) == 5, what="the status-change notification")
 
     def idea_progress() -> Any:
         r = http.get(f"{s}/api/v1/ideas/{idea_id}", headers=participant)

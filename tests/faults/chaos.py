@@ -39,6 +39,8 @@ IDEAS_PER_PARTICIPANT = 40  # the edition allows 50
 TRANSITIONS = ("accepted", "in_progress")
 EMAILS_PER_TICKET = 3  # proposer, agency, committee
 EMAILS_PER_TRANSITION = 2  # proposer, committee
+EMAILS_PER_IDEA = 2  # the proposer's receipt and screening result
+EMAILS_PER_DECISION = 1  # the proposer hears the judges' feedback is ready (and, if not selected, that too)
 #: Processes the monkey kills: every API, worker and relay (beat is a scheduler, not in the issue's list).
 VICTIMS = tuple(p.name for p in PROCESSES if p.name.endswith(("-api", "-worker", "-relay")))
 
@@ -124,8 +126,18 @@ class Ledger:
 
     @property
     def expected_emails(self) -> int:
-        """One verification email per registration, one email per ticket per audience, and per transition."""
-        return self.registrations + EMAILS_PER_TICKET * len(self.selected) + EMAILS_PER_TRANSITION * self.transitions
+        """One verification email per registration, the receipt and screening result of each idea, the feedback of
+        each decision (and "not selected"), one email per ticket per audience, and per transition."""
+        decided = [o for o in self.outcomes if o.fate != Fate.NOT_ELIGIBLE]
+        not_selected = [o for o in self.outcomes if o.fate == Fate.NOT_SELECTED]
+        return (
+            self.registrations
+            + EMAILS_PER_IDEA * len(self.outcomes)
+            + EMAILS_PER_DECISION * len(decided)
+            + len(not_selected)
+            + EMAILS_PER_TICKET * len(self.selected)
+            + EMAILS_PER_TRANSITION * self.transitions
+        )
 
     @property
     def expected_webhooks(self) -> int:

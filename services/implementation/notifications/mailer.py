@@ -1,4 +1,8 @@
-"""Email: bilingual templates (Indonesian first, then English) rendered to plain text and HTML, sent by SMTP.
+"""Email: templates in Indonesian and English rendered to plain text and HTML, sent by SMTP.
+
+Each template carries both languages; a message is rendered in one, the recipient's (`lang` in the context:
+"id", or "en" when they chose English): the text template's `subject`/`summary` are Indonesian and
+`subject_en`/`summary_en` English, its body and the HTML layout branch on `lang`.
 
 Send failures are sorted into transient (the server is down, busy or answered 4xx: try again later) and
 permanent (5xx: the address or the message is refused; trying again would give the same answer).
@@ -49,6 +53,11 @@ def status_en(status: str) -> str:
     return STATUS_LABELS.get(status, (status, status))[1]
 
 
+def rupiah(value: int) -> str:
+    """45000000 -> `Rp 45.000.000` (rupiah are integers; thousands grouped with dots, as written in Indonesia)."""
+    return f"{'-' if value < 0 else ''}Rp {abs(value):,}".replace(",", ".")
+
+
 class TransientMailError(Exception):
     """The mail server could not take the message now; worth trying again later."""
 
@@ -62,9 +71,10 @@ class RenderedMessage:
     """A notification rendered for one recipient."""
 
     subject: str
-    summary: str  # short Indonesian text for the in-app list
+    summary: str  # short text for the in-app list
     text: str
     html: str
+    language: str = "id"
 
 
 @lru_cache(maxsize=1)
@@ -79,6 +89,7 @@ def environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.globals.update(status_id=status_id, status_en=status_en)
+    env.filters["rupiah"] = rupiah
     return env
 
 
@@ -98,11 +109,16 @@ def render(template: str, context: dict[str, Any]) -> RenderedMessage:
 
 
 def _render(template: str, context: dict[str, Any]) -> RenderedMessage:
+    language = "en" if context.get("lang") == "en" else "id"
+    context = {**context, "lang": language}
     text_module = environment().get_template(f"{template}.txt").make_module(context)
-    html = environment().get_template(f"{template}.html").render(context)
-    subject = " ".join(str(getattr(text_module, "subject", template)).split())
-    summary = " ".join(str(getattr(text_module, "summary", subject)).split())
-    return RenderedMessage(subject=subject, summary=summary, text=str(text_module).strip() + "\n", html=html)
+    suffix = "_en" if language == "en" else ""
+    subject = " ".join(str(getattr(text_module, f"subject{suffix}", template)).split())
+    html = environment().get_template(f"{template}.html").render({**context, "subject": subject})
+    summary = " ".join(str(getattr(text_module, f"summary{suffix}", subject)).split())
+    return RenderedMessage(
+        subject=subject, summary=summary, text=str(text_module).strip() + "\n", html=html, language=language
+    )
 
 
 def message_id_for(idempotency_key: str, mail_from: str) -> str:
@@ -122,9 +138,9 @@ def build_message(
     msg["To"] = f'"{to_name}" <{to_email}>' if to_name else to_email
     msg["Message-ID"] = message_id
     msg["Date"] = format_datetime(utcnow())
-    msg["Content-Language"] = "id, en"
     msg.set_content(rendered.text)
     msg.add_alternative(rendered.html, subtype="html")
+    msg["Content-Language"] = rendered.language  # after the parts: setting content drops content headers
     return msg
 
 

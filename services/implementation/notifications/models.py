@@ -53,6 +53,31 @@ class NotificationJob(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     message_id: Mapped[str | None] = mapped_column(String(200))
     sent_at: Mapped[datetime | None]
+    # The recipient's language when the job was recorded ("id" or "en"): every channel speaks it.
+    language: Mapped[str] = mapped_column(String(2), default="id", server_default="id")
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+
+class WhatsAppMessage(Base):
+    """A job's WhatsApp message, for a recipient who opted in: one per job (so one per idempotency key).
+
+    Its delivery follows the email's rules: claimed under a lease token, retried with backoff on transient
+    failures (the sweep queues due ones), and sent with the job's idempotency key so the gateway drops a copy.
+    """
+
+    __tablename__ = "whatsapp_message"
+    __table_args__ = (Index("ix_whatsapp_message_due", "status", "next_attempt_at"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    job_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("notification_job.id", ondelete="CASCADE"), unique=True)
+    phone: Mapped[str] = mapped_column(String(30))
+    status: Mapped[str] = mapped_column(String(20), default=EmailStatus.PENDING)
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    next_attempt_at: Mapped[datetime | None]
+    enqueued_at: Mapped[datetime | None]
+    lease_token: Mapped[uuid.UUID | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
 
@@ -86,5 +111,9 @@ class NotificationPreference(Base):
     email_enabled: Mapped[bool] = mapped_column(default=True, server_default="true")
     in_app_enabled: Mapped[bool] = mapped_column(default=True, server_default="true")
     daily_digest: Mapped[bool] = mapped_column(default=False, server_default="false")
+    language: Mapped[str] = mapped_column(String(2), default="id", server_default="id")
+    # WhatsApp is opt-in: a number in international form (628...) and the switch.
+    whatsapp_phone: Mapped[str | None] = mapped_column(String(30))
+    whatsapp_enabled: Mapped[bool] = mapped_column(default=False, server_default="false")
     last_digest_seq: Mapped[int] = mapped_column(default=0, server_default="0")
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now(), onupdate=func.now())

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class NotificationRead(BaseModel):
@@ -38,13 +39,19 @@ class PreferenceRead(BaseModel):
     email_enabled: bool
     in_app_enabled: bool
     daily_digest: bool
+    language: str
+    whatsapp_phone: str | None
+    whatsapp_enabled: bool
 
 
 class PreferenceUpdate(BaseModel):
-    """Change some of the caller's choices (omitted fields stay)."""
+    """Change some of the caller's choices (omitted fields stay); `whatsapp_phone: ""` removes the number."""
 
     model_config = ConfigDict(extra="forbid")
 
     email_enabled: bool | None = None
     in_app_enabled: bool | None = None
     daily_digest: bool | None = None
+    language: Literal["id", "en"] | None = None
+    whatsapp_phone: str | None = Field(default=None, max_length=30)
+    whatsapp_enabled: bool | None = None

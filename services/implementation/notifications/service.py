@@ -33,7 +33,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from tenacity import Retrying, retry_if_exception_type, stop_after_delay, wait_exponential
 
-from services.implementation.db import audit_log
+from services.implementation.db import audit_log, runtime
 from services.implementation.notifications.mailer import (
     PermanentMailError,
     TransientMailError,
@@ -46,8 +46,10 @@ from services.implementation.notifications.models import (
     InAppNotification,
     NotificationJob,
     NotificationPreference,
+    WhatsAppMessage,
 )
 from services.implementation.notifications.schemas import PreferenceUpdate
+from services.implementation.notifications.whatsapp import normalise_phone
 from services.implementation.settings import ImplementationSettings
 from shared.audit import record_audit
 from shared.auth import Principal, Role
@@ -139,7 +141,8 @@ def _enqueue_after_commit(session: Session, job_id: uuid.UUID) -> None:
     pending.append(job_id)
 
 
-#: Emails with one-time account links (submission service): sent at once, never skipped or put in a digest.
+#: Emails with one-time account links (submission service): sent at once, never skipped or put in a digest,
+#: and never sent by WhatsApp (a sign-in link belongs in the mailbox the account proved it reads).
 ACCOUNT_TEMPLATES = frozenset(
     {
         NotificationTemplate.ACCOUNT_VERIFY_EMAIL,
@@ -147,6 +150,18 @@ ACCOUNT_TEMPLATES = frozenset(
         NotificationTemplate.ACCOUNT_RESET_PASSWORD,
     }
 )
+
+
+def _wants_whatsapp(preference: NotificationPreference | None, template: str) -> bool:
+    """WhatsApp goes to people who opted in with a number, when a gateway is configured; never account links."""
+    return (
+        bool(runtime.settings.whatsapp_gateway_url)
+        and preference is not None
+        and preference.whatsapp_enabled
+        and bool(preference.whatsapp_phone)
+        and template not in ACCOUNT_TEMPLATES
+        and template != NotificationTemplate.DAILY_DIGEST
+    )
 
 
 def record_job(session: Session, event: NotificationRequested) -> uuid.UUID | None:
@@ -165,6 +180,7 @@ def record_job(session: Session, event: NotificationRequested) -> uuid.UUID | No
     else:
         email_status = EmailStatus.PENDING
     job_id = uuid.uuid4()
+    language = preference.language if preference is not None else "id"
     inserted = session.execute(
         pg_insert(NotificationJob)
         .values(
@@ -178,6 +194,7 @@ def record_job(session: Session, event: NotificationRequested) -> uuid.UUID | No
             channels=[str(c) for c in p.channels],
             context=p.context,
             link=p.link,
+            language=language,
             email_status=email_status,
             next_attempt_at=utcnow() if email_status == EmailStatus.PENDING else None,
             enqueued_at=utcnow() if email_status == EmailStatus.PENDING and _enqueuers else None,
@@ -189,7 +206,7 @@ def record_job(session: Session, event: NotificationRequested) -> uuid.UUID | No
         log.info("notification job already recorded", key=p.idempotency_key)
         return None
     if Channel.IN_APP in p.channels and (preference is None or preference.in_app_enabled):
-        rendered = render(p.template, _render_context(p.context, p.recipient.name, p.link))
+        rendered = render(p.template, _render_context(p.context, p.recipient.name, p.link, language))
         session.add(
             InAppNotification(
                 job_id=job_id,
@@ -202,11 +219,18 @@ def record_job(session: Session, event: NotificationRequested) -> uuid.UUID | No
         )
     if email_status == EmailStatus.PENDING:
         _enqueue_after_commit(session, job_id)
+    if preference is not None and preference.whatsapp_phone and _wants_whatsapp(preference, p.template):
+        # The sweep (every few seconds) sends it: one message per job, as the job is one per key.
+        session.add(
+            WhatsAppMessage(
+                job_id=job_id, phone=preference.whatsapp_phone, status=EmailStatus.PENDING, next_attempt_at=utcnow()
+            )
+        )
     return job_id
 
 
-def _render_context(context: dict[str, Any], recipient_name: str, link: str | None) -> dict[str, Any]:
-    return {**context, "recipient_name": recipient_name, "link": link}
+def _render_context(context: dict[str, Any], recipient_name: str, link: str | None, language: str) -> dict[str, Any]:
+    return {**context, "recipient_name": recipient_name, "link": link, "lang": language}
 
 
 # ------------------------------------------------------------------------------------------ sending
@@ -280,7 +304,7 @@ def send_email_job(
                 # Another worker holds it (or held it and died: the sweep queues it when the lease ends).
                 return SendOutcome("busy", max((held[1] - now).total_seconds(), 0.0))
             return SendOutcome("not_due")
-        template, context = job.template, _render_context(job.context, job.recipient_name, job.link)
+        template, context = job.template, _render_context(job.context, job.recipient_name, job.link, job.language)
         to_name, to_email, key, attempts = job.recipient_name, job.recipient_email, job.idempotency_key, job.attempts
     message_id = message_id_for(key, settings.mail_from)
     lease = _Lease(session_factory, job_id, token)
@@ -441,11 +465,31 @@ def get_preference(session: Session, *, principal: Principal) -> NotificationPre
             in_app_enabled=True,
             daily_digest=False,
             last_digest_seq=0,
+            language="id",
+            whatsapp_phone=None,
+            whatsapp_enabled=False,
         )
     return pref
 
 
 DIGEST_ROLES = (Role.AGENCY, Role.COMMITTEE, Role.ADMIN)
+
+
+def _whatsapp_phone(raw: str | None) -> str | None:
+    """The number in the gateway's form; "" removes it; 422 for what is not an Indonesian mobile number."""
+    if not raw:
+        return None
+    phone = normalise_phone(raw)
+    if phone is None:
+        raise invalid(
+            "invalid_whatsapp_phone",
+            Message(
+                "Nomor WhatsApp tidak sah (contoh: 0812-3456-7890 atau +62 812 3456 7890)",
+                "Invalid WhatsApp number (e.g. 0812-3456-7890 or +62 812 3456 7890)",
+            ),
+            [{"field": "whatsapp_phone", "message": "nomor ponsel Indonesia / an Indonesian mobile number"}],
+        )
+    return phone
 
 
 def update_preference(session: Session, *, principal: Principal, data: PreferenceUpdate) -> NotificationPreference:
@@ -463,6 +507,7 @@ def update_preference(session: Session, *, principal: Principal, data: Preferenc
             "email_required",
             Message("Akun Anda tidak memiliki alamat email", "Your account has no email address"),
         )
+    phone = _whatsapp_phone(data.whatsapp_phone)
     pref = session.get(NotificationPreference, principal.user_id, with_for_update=True)
     if pref is None:
         pref = get_preference(session, principal=principal)
@@ -473,12 +518,27 @@ def update_preference(session: Session, *, principal: Principal, data: Preferenc
         principal.name,
         principal.email,
     )
-    changes: dict[str, dict[str, bool]] = {}
-    for field in ("email_enabled", "in_app_enabled", "daily_digest"):
-        value = getattr(data, field)
+    values: dict[str, object] = data.model_dump(exclude_unset=True, exclude={"whatsapp_phone"})
+    if data.whatsapp_phone is not None:
+        values["whatsapp_phone"] = phone
+    changes: dict[str, dict[str, object]] = {}
+    for field, value in values.items():
         if value is not None and value != getattr(pref, field):
-            changes[field] = {"from": getattr(pref, field), "to": value}
+            # The number itself stays out of the append-only log (personal data); that it changed is enough.
+            shown = (value, getattr(pref, field)) if field != "whatsapp_phone" else ("***", "***")
+            changes[field] = {"from": shown[1], "to": shown[0]}
             setattr(pref, field, value)
+    if data.whatsapp_phone == "":
+        pref.whatsapp_phone = None
+    if pref.whatsapp_enabled and not pref.whatsapp_phone:
+        raise invalid(
+            "whatsapp_phone_required",
+            Message(
+                "Isi nomor WhatsApp untuk menerima pemberitahuan lewat WhatsApp",
+                "Give a WhatsApp number to receive notifications by WhatsApp",
+            ),
+            [{"field": "whatsapp_phone", "message": "wajib diisi / required"}],
+        )
     if changes:
         record_audit(
             session,

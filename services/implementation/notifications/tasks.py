@@ -9,12 +9,13 @@ from celery import Celery, Task
 from sqlalchemy.orm import Session
 
 from services.implementation.db import runtime
-from services.implementation.notifications import digest, service
+from services.implementation.notifications import digest, service, whatsapp
 from services.implementation.notifications.mailer import SmtpMailer
 from shared.db import utcnow
 from shared.events import NotificationRequested, Queue
 
 SEND_EMAIL_TASK = "audisi.notifications.send_email"
+SEND_WHATSAPP_TASK = "audisi.notifications.send_whatsapp"
 SWEEP_TASK = "audisi.notifications.sweep_emails"
 DIGEST_TASK = "audisi.notifications.send_digests"
 
@@ -38,13 +39,26 @@ def register(app: Celery) -> Task[Any, Any]:
         )
         return outcome.status
 
+    @app.task(name=SEND_WHATSAPP_TASK, ignore_result=True, acks_late=True)
+    def send_whatsapp(*, message_id: str) -> str:
+        return whatsapp.send_whatsapp(
+            session_factory=runtime.session_factory,
+            message_id=uuid.UUID(message_id),
+            gateway=whatsapp.HttpGateway(runtime.settings),
+            settings=runtime.settings,
+        )
+
     @app.task(name=SWEEP_TASK, ignore_result=True)
     def sweep_emails() -> int:
+        # WhatsApp messages ride the same sweep: they are queued within its period of being recorded.
         with runtime.session_factory() as session:
             due = service.queue_due_email_jobs(session, now=utcnow(), settings=runtime.settings)
+            due_whatsapp = whatsapp.queue_due_whatsapp(session, now=utcnow(), settings=runtime.settings)
         for job_id in due:
             send_email.apply_async(kwargs={"job_id": str(job_id)}, queue=Queue.NOTIFICATIONS)
-        return len(due)
+        for message_id in due_whatsapp:
+            send_whatsapp.apply_async(kwargs={"message_id": str(message_id)}, queue=Queue.NOTIFICATIONS)
+        return len(due) + len(due_whatsapp)
 
     @app.task(name=DIGEST_TASK, ignore_result=True)
     def send_digests() -> int:

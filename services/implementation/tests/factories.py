@@ -59,6 +59,7 @@ def judged(
     agency: str | None = "DISDUKCAPIL",
     due_date: date | None = date(2027, 6, 30),
     person: Person | None = None,
+    co_proposers: list[Person] | None = None,
     edition_code: str = "ATA-2026",
     **idea: Any,
 ) -> IdeaJudged:
@@ -75,6 +76,7 @@ def judged(
             implementing_agency_code=agency if selected else None,
             due_date=due_date if selected else None,
             proposer=person or proposer(),
+            co_proposers=co_proposers or [],
             idea=snapshot(**idea),
             decided_at=decided_at,
         ),

@@ -25,3 +25,20 @@ def test_development_defaults_to_the_local_mail_catcher(monkeypatch: pytest.Monk
     monkeypatch.delenv("SMTP_HOST", raising=False)
     settings = ImplementationSettings(environment="development", database_url=DATABASE_URL)
     assert (settings.smtp_host, settings.smtp_port) == ("127.0.0.1", 1025)
+
+
+def test_whatsapp_is_off_by_default_and_a_gateway_url_needs_its_token(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("WHATSAPP_GATEWAY_URL", "WHATSAPP_GATEWAY_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    assert ImplementationSettings(environment="development", database_url=DATABASE_URL).whatsapp_gateway_url is None
+    monkeypatch.setenv("WHATSAPP_GATEWAY_URL", "")  # as docker compose passes an unset one: still off
+    assert not ImplementationSettings(environment="development", database_url=DATABASE_URL).whatsapp_gateway_url
+    monkeypatch.setenv("WHATSAPP_GATEWAY_URL", "https://wa-gateway.example.go.id/send")
+    with pytest.raises(ValueError, match="WHATSAPP_GATEWAY_TOKEN is required when WHATSAPP_GATEWAY_URL is set"):
+        ImplementationSettings(environment="development", database_url=DATABASE_URL)
+    monkeypatch.setenv("WHATSAPP_GATEWAY_TOKEN", "t" * 32)
+    settings = ImplementationSettings(environment="development", database_url=DATABASE_URL)
+    assert (settings.whatsapp_gateway_url, settings.whatsapp_gateway_token) == (
+        "https://wa-gateway.example.go.id/send",
+        "t" * 32,
+    )

@@ -78,6 +78,9 @@ class Ticket(Base):
     proposer_email: Mapped[str] = mapped_column(String(200))
     proposer_agency_code: Mapped[str | None] = mapped_column(String(40))
     proposer_nip: Mapped[str | None] = mapped_column(String(18))
+    # The team's other members (`Person` dicts from idea.judged.v1): they read the ticket and hear what the
+    # proposer hears.
+    co_proposers: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list, server_default="[]")
     proposer_public: Mapped[bool] = mapped_column(default=False, server_default="false")
     # Set by the agency.
     person_in_charge: Mapped[str | None] = mapped_column(String(200))

@@ -19,7 +19,7 @@ class PartnerIn(BaseModel):
 
 
 class ProposerRead(BaseModel):
-    """Who proposed the idea (personal data: agency, committee and the proposer only)."""
+    """Who proposed the idea, or is on its team (personal data: agency, committee and the team only)."""
 
     user_id: uuid.UUID
     name: str
@@ -122,6 +122,7 @@ class TicketRead(BaseModel):
     estimated_budget_rp: int
     idea_partners: list[dict[str, Any]]
     proposer: ProposerRead
+    co_proposers: list[ProposerRead] = []
     proposer_public: bool
     person_in_charge: str | None
     person_in_charge_contact: str | None

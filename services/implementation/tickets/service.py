@@ -57,6 +57,7 @@ from shared.events import (
     Event,
     IdeaJudged,
     IdeaWithdrawn,
+    NotificationRequested,
     NotificationTemplate,
     Person,
     TicketCreated,
@@ -65,6 +66,7 @@ from shared.events import (
     TicketStatusChangedPayload,
 )
 from shared.logging import get_logger
+from shared.notifications import team_notifications
 from shared.outbox import publish
 
 log = get_logger(__name__)
@@ -89,6 +91,20 @@ def _proposer(ticket: Ticket) -> Person:
         email=ticket.proposer_email,
         agency_code=ticket.proposer_agency_code,
         nip=ticket.proposer_nip,
+    )
+
+
+def _team(ticket: Ticket) -> list[Person]:
+    """Everyone on the idea's team: the proposer, then the co-proposers."""
+    return [_proposer(ticket), *(Person.model_validate(p) for p in ticket.co_proposers)]
+
+
+def _team_notifications(
+    ticket: Ticket, *, cause: uuid.UUID | str, template: NotificationTemplate, context: dict[str, Any]
+) -> list[NotificationRequested]:
+    """The notifications of every team member about a ticket (publish them with the change)."""
+    return team_notifications(
+        producer=PRODUCER, cause=cause, team=_team(ticket), template=template, context=context, link=_link(ticket.id)
     )
 
 
@@ -167,6 +183,7 @@ def handle_idea_judged(session: Session, event: IdeaJudged) -> None:
             proposer_email=p.proposer.email,
             proposer_agency_code=p.proposer.agency_code,
             proposer_nip=p.proposer.nip,
+            co_proposers=[person.model_dump(mode="json") for person in p.co_proposers],
             partners=[],
         )
         .on_conflict_do_nothing(index_elements=[Ticket.idea_id])
@@ -174,7 +191,7 @@ def handle_idea_judged(session: Session, event: IdeaJudged) -> None:
     ).first()
     if created is None:
         return  # a concurrent delivery of the same decision created it
-    _announce_created(session, created)
+    _announce_created(session, created, event)
     _audit(
         session,
         ticket=created,
@@ -227,7 +244,7 @@ def _idea_state(session: Session, idea_id: uuid.UUID, *, decided_at: datetime, s
     return state
 
 
-def _announce_created(session: Session, ticket: Ticket) -> None:
+def _announce_created(session: Session, ticket: Ticket, event: IdeaJudged) -> None:
     record_change(session, ticket=ticket, kind="created", data={"due_date": _iso(ticket.due_date)}, actor_id=None)
     contact = session.get(AgencyContact, ticket.agency_code)
     context = _base_context(session, ticket, contact)
@@ -246,8 +263,13 @@ def _announce_created(session: Session, ticket: Ticket) -> None:
             ),
         )
     ]
+    events += _team_notifications(
+        ticket,
+        cause=event.event_id,
+        template=NotificationTemplate.TICKET_CREATED,
+        context={**context, "audience": "proposer"},
+    )
     for audience, recipient, channels in (
-        ("proposer", _proposer(ticket), [Channel.EMAIL, Channel.IN_APP]),
         ("agency", agency_recipient(session, ticket.agency_code, contact), [Channel.EMAIL]),
         ("committee", committee_recipient(), [Channel.EMAIL]),
     ):
@@ -261,7 +283,7 @@ def _announce_created(session: Session, ticket: Ticket) -> None:
                 link=link,
             )
         )
-    publish(session, *events)  # one round of statements for the four events
+    publish(session, *events)  # one round of statements for all of them
 
 
 def _iso(value: date | None) -> str | None:
@@ -327,13 +349,8 @@ def _set_status(
                 changed_at=now,
             ),
         ),
-        notification_event(
-            key=f"ticket.change:{seq}:proposer",
-            recipient=_proposer(ticket),
-            channels=[Channel.EMAIL, Channel.IN_APP],
-            template=NotificationTemplate.TICKET_STATUS_CHANGED,
-            context=context,
-            link=link,
+        *_team_notifications(
+            ticket, cause=f"ticket.change:{seq}", template=NotificationTemplate.TICKET_STATUS_CHANGED, context=context
         ),
         notification_event(
             key=f"ticket.change:{seq}:committee",
@@ -417,7 +434,7 @@ def _can_read(principal: Principal, ticket: Ticket) -> bool:
         return True
     if _is_ticket_agency(principal, ticket):
         return True
-    return principal.role == Role.PARTICIPANT and principal.user_id == ticket.proposer_user_id
+    return principal.role == Role.PARTICIPANT and principal.user_id in {p.user_id for p in _team(ticket)}
 
 
 def _load(session: Session, principal: Principal, ticket_id: uuid.UUID, *, for_update: bool = False) -> Ticket:
@@ -545,6 +562,7 @@ def to_read(ticket: Ticket, principal: Principal) -> TicketRead:
             email=ticket.proposer_email,
             agency_code=ticket.proposer_agency_code,
         ),
+        co_proposers=[ProposerRead.model_validate(p) for p in ticket.co_proposers],
         proposer_public=ticket.proposer_public,
         person_in_charge=ticket.person_in_charge,
         person_in_charge_contact=ticket.person_in_charge_contact,
@@ -590,7 +608,12 @@ def list_tickets(
     elif principal.role == Role.AGENCY and principal.agency_code:
         query = query.where(Ticket.agency_code == principal.agency_code)
     elif principal.role == Role.PARTICIPANT:
-        query = query.where(Ticket.proposer_user_id == principal.user_id)
+        query = query.where(
+            or_(
+                Ticket.proposer_user_id == principal.user_id,
+                Ticket.co_proposers.contains([{"user_id": str(principal.user_id)}]),
+            )
+        )
     else:
         raise forbidden({"required_roles": ["agency", "committee", "participant"]})
     if idea_id is not None:
@@ -700,19 +723,17 @@ def _milestone_changed(
     _audit(session, ticket=ticket, actor=principal, action=f"ticket.{action}", details=data)
     if action == "milestone_updated":
         return
-    request_notification(
+    context = {
+        **_base_context(session, ticket),
+        "milestone_title": milestone.title,
+        "milestone_due_date": milestone.due_date.isoformat(),
+        "done": milestone.done,
+    }
+    publish(
         session,
-        key=f"ticket.change:{seq}:proposer",
-        recipient=_proposer(ticket),
-        channels=[Channel.EMAIL, Channel.IN_APP],
-        template=NotificationTemplate.MILESTONE_CHANGED,
-        context={
-            **_base_context(session, ticket),
-            "milestone_title": milestone.title,
-            "milestone_due_date": milestone.due_date.isoformat(),
-            "done": milestone.done,
-        },
-        link=_link(ticket.id),
+        *_team_notifications(
+            ticket, cause=f"ticket.change:{seq}", template=NotificationTemplate.MILESTONE_CHANGED, context=context
+        ),
     )
 
 
@@ -735,7 +756,7 @@ def add_progress(
         ticket.percent_complete = data.percent_complete
     ticket.updated_at = utcnow()
     session.flush()
-    record_change(
+    seq = record_change(
         session,
         ticket=ticket,
         kind="progress",
@@ -752,6 +773,19 @@ def add_progress(
             "percent_complete": ticket.percent_complete,
             "evidence_links": update.evidence_links,
         },
+    )
+    context = {
+        **_base_context(session, ticket),
+        "body": update.body,
+        "percent_complete": ticket.percent_complete,
+        "author_name": update.author_name,
+        "evidence_links": update.evidence_links,
+    }
+    publish(
+        session,
+        *_team_notifications(
+            ticket, cause=f"ticket.change:{seq}", template=NotificationTemplate.PROGRESS_UPDATED, context=context
+        ),
     )
     session.commit()
     return update
@@ -772,7 +806,7 @@ def set_impact(session: Session, *, principal: Principal, ticket_id: uuid.UUID, 
     ticket.impact_measured_at = utcnow()
     ticket.updated_at = ticket.impact_measured_at
     impact = impact_of(ticket).model_dump(mode="json")
-    record_change(session, ticket=ticket, kind="impact_measured", data=impact, actor_id=principal.user_id)
+    seq = record_change(session, ticket=ticket, kind="impact_measured", data=impact, actor_id=principal.user_id)
     _audit(
         session,
         ticket=ticket,
@@ -780,12 +814,21 @@ def set_impact(session: Session, *, principal: Principal, ticket_id: uuid.UUID, 
         action="ticket.impact_recorded",
         details={"fields": sorted(fields), "impact": impact},
     )
+    publish(
+        session,
+        *_team_notifications(
+            ticket,
+            cause=f"ticket.change:{seq}",
+            template=NotificationTemplate.IMPACT_RECORDED,
+            context={**_base_context(session, ticket), **impact},
+        ),
+    )
     session.commit()
     return ticket
 
 
 def reassign(session: Session, *, principal: Principal, ticket_id: uuid.UUID, data: ReassignRequest) -> Ticket:
-    """Move a ticket to another agency (committee); both agencies and the proposer are told."""
+    """Move a ticket to another agency (committee); both agencies and the whole team are told."""
     if not principal.has_role(Role.COMMITTEE):
         raise forbidden({"required_roles": ["committee"]})
     ticket = _load(session, principal, ticket_id, for_update=True)
@@ -828,7 +871,6 @@ def reassign(session: Session, *, principal: Principal, ticket_id: uuid.UUID, da
     for audience, recipient, channels in (
         ("old_agency", agency_recipient(session, old), [Channel.EMAIL]),
         ("new_agency", agency_recipient(session, data.agency_code), [Channel.EMAIL]),
-        ("proposer", _proposer(ticket), [Channel.EMAIL, Channel.IN_APP]),
     ):
         request_notification(
             session,
@@ -839,5 +881,11 @@ def reassign(session: Session, *, principal: Principal, ticket_id: uuid.UUID, da
             context=context,
             link=link,
         )
+    publish(
+        session,
+        *_team_notifications(
+            ticket, cause=f"ticket.change:{seq}", template=NotificationTemplate.TICKET_REASSIGNED, context=context
+        ),
+    )
     session.commit()
     return ticket

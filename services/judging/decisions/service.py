@@ -33,7 +33,16 @@ from services.judging.scoring.service import excluded_judges
 from shared.auth import Principal, Role
 from shared.db import utcnow
 from shared.errors import Message, conflict, invalid, not_found
-from shared.events import IdeaJudged, IdeaJudgedPayload, IdeaSnapshot, Person, PositionGroup
+from shared.events import (
+    IdeaJudged,
+    IdeaJudgedPayload,
+    IdeaSnapshot,
+    NotificationRequested,
+    NotificationTemplate,
+    Person,
+    PositionGroup,
+)
+from shared.notifications import team_notifications
 from shared.outbox import publish
 
 PRODUCER = "judging"
@@ -112,10 +121,30 @@ def _judged_event(idea: Idea, d: Decision) -> IdeaJudged:
             implementing_agency_code=d.implementing_agency_code,
             due_date=d.due_date,
             proposer=Person.model_validate(idea.proposer),
+            co_proposers=[Person.model_validate(p) for p in idea.co_proposers],
             idea=IdeaSnapshot.model_validate(idea.snapshot),
             decided_at=d.decided_at,
         ),
     )
+
+
+def _team_notices(idea: Idea, d: Decision) -> list[NotificationRequested]:
+    """What the team hears of a decision: its feedback is ready, and "not selected" when it was not (a selected
+    idea's team hears from the implementation service, with its ticket)."""
+    team = [Person.model_validate(p) for p in [idea.proposer, *idea.co_proposers] if p]
+    context = {"idea_id": str(idea.id), "title": idea.title, "edition_code": idea.edition_code, "rank": d.rank}
+    notices = team_notifications(
+        producer=PRODUCER, cause=d.event_id, team=team, template=NotificationTemplate.FEEDBACK_READY, context=context
+    )
+    if not d.selected:
+        notices += team_notifications(
+            producer=PRODUCER,
+            cause=d.event_id,
+            team=team,
+            template=NotificationTemplate.IDEA_NOT_SELECTED,
+            context=context,
+        )
+    return notices
 
 
 def _record_decision(
@@ -156,7 +185,7 @@ def _record_decision(
         return None
     decision = session.get(Decision, idea.id)
     assert decision is not None
-    publish(session, _judged_event(idea, decision))
+    publish(session, _judged_event(idea, decision), *_team_notices(idea, decision))
     record(
         session,
         edition_code=idea.edition_code,

@@ -40,6 +40,7 @@ from shared.events import (
     Person,
     PositionGroup,
 )
+from shared.notifications import team_notifications
 from shared.outbox import publish
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -161,6 +162,8 @@ def assign(*, session: Session, edition_code: str, body: AssignIn, principal: Pr
         return 0 if idea.position_group in groups else 1 if not groups else 2
 
     unassigned = []
+    rooms = {r.id: r.name for r in session.scalars(select(Room).where(Room.edition_code == edition_code))}
+    notices: list[NotificationRequested] = []
     for idea in waiting:
         if not free:
             unassigned.append(idea.id)
@@ -173,6 +176,20 @@ def assign(*, session: Session, edition_code: str, body: AssignIn, principal: Pr
         hosted.setdefault(best.room_id, set()).add(idea.position_group)
         free.remove(best)
         _log_conflicts(session, idea, [*panels.get(best.room_id, []), *shared_members], principal)
+        # The slot's id is the cause: an idea gets one slot per assignment, and the team hears of it once.
+        notices += team_notifications(
+            producer=PRODUCER,
+            cause=f"slot:{best.id}:{idea.id}",
+            team=_people_of(idea),
+            template=NotificationTemplate.AUDITION_SLOT_ASSIGNED,
+            context={
+                "idea_id": str(idea.id),
+                "title": idea.title,
+                "room": rooms.get(best.room_id, ""),
+                "starts_at": best.starts_at.astimezone(WIB).strftime("%d-%m-%Y %H:%M WIB"),
+            },
+        )
+    publish(session, *notices)
     record(
         session,
         edition_code=edition_code,

@@ -11,6 +11,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
@@ -61,13 +62,16 @@ from shared.events import (
     IdeaSubmittedPayload,
     IdeaWithdrawn,
     IdeaWithdrawnPayload,
+    NotificationTemplate,
     Partner,
     Person,
     PositionGroup,
 )
+from shared.notifications import team_notifications
 from shared.outbox import publish
 
 PRODUCER = "submission"
+WIB = ZoneInfo("Asia/Jakarta")
 AnySelect = Select[*tuple[Any, ...]]
 MAX_CO_PROPOSERS = 4
 EDITABLE = (IdeaStatus.DRAFT, IdeaStatus.SUBMITTED)
@@ -291,15 +295,47 @@ def _attachment_refs(session: Session, idea: Idea) -> list[AttachmentRef]:
     ]
 
 
-def _record_revision(session: Session, idea: Idea, edition: Edition, changed_by: uuid.UUID) -> None:
-    """Store the new revision and publish it (idea.submitted.v1 with the revision number)."""
+def _co_proposers(session: Session, idea: Idea) -> list[Participant]:
+    """The accepted co-proposers of an idea, by NIP."""
+    return list(
+        session.scalars(
+            select(Participant)
+            .join(IdeaMember, IdeaMember.participant_id == Participant.id)
+            .where(IdeaMember.idea_id == idea.id, IdeaMember.status == MemberStatus.ACCEPTED)
+            .order_by(Participant.nip)
+        )
+    )
+
+
+def _team(session: Session, idea: Idea) -> list[Person]:
+    """Everyone on the idea's team, the proposer first: who hears what happens to it."""
+    return [_person(session.get_one(Participant, idea.proposer_id)), *map(_person, _co_proposers(session, idea))]
+
+
+def _tell(
+    session: Session,
+    *,
+    people: list[Person],
+    cause: uuid.UUID | str,
+    template: NotificationTemplate,
+    idea: Idea,
+    edition: Edition,
+    **context: Any,
+) -> None:
+    """Notify these people about an idea, in the caller's transaction (one job per person, cause and template)."""
+    base = {"idea_id": str(idea.id), "title": idea.title, "edition_code": edition.code}
+    publish(
+        session,
+        *team_notifications(
+            producer=PRODUCER, cause=cause, team=people, template=template, context={**base, **context}
+        ),
+    )
+
+
+def _record_revision(session: Session, idea: Idea, edition: Edition, changed_by: uuid.UUID) -> IdeaSubmitted:
+    """Store the new revision and publish it (idea.submitted.v1 with the revision number); returns the event."""
     proposer = session.get_one(Participant, idea.proposer_id)
-    team = session.scalars(
-        select(Participant)
-        .join(IdeaMember, IdeaMember.participant_id == Participant.id)
-        .where(IdeaMember.idea_id == idea.id, IdeaMember.status == MemberStatus.ACCEPTED)
-        .order_by(Participant.nip)
-    ).all()
+    team = _co_proposers(session, idea)
     snapshot = _snapshot(idea)
     payload = IdeaSubmittedPayload(
         idea_id=idea.id,
@@ -318,13 +354,15 @@ def _record_revision(session: Session, idea: Idea, edition: Edition, changed_by:
         "co_proposer_nips": [p.nip for p in team],
     }
     session.add(IdeaVersion(idea_id=idea.id, revision=idea.revision, snapshot=version, changed_by=changed_by))
-    publish(session, IdeaSubmitted(producer=PRODUCER, payload=payload))
+    event = IdeaSubmitted(producer=PRODUCER, payload=payload)
+    publish(session, event)
+    return event
 
 
-def new_revision(session: Session, idea: Idea, edition: Edition, changed_by: uuid.UUID) -> None:
+def new_revision(session: Session, idea: Idea, edition: Edition, changed_by: uuid.UUID) -> IdeaSubmitted:
     """A submitted idea changed (its text, team or attachments): store and publish the next revision."""
     idea.revision += 1
-    _record_revision(session, idea, edition, changed_by)
+    return _record_revision(session, idea, edition, changed_by)
 
 
 # ---------------------------------------------------------------------------------------------- commands
@@ -413,7 +451,17 @@ def submit_idea(session: Session, *, principal: Principal, idea_id: uuid.UUID, n
     idea.status = IdeaStatus.SUBMITTED
     idea.submitted_at = now
     idea.submitted_late = now > edition.submission_closes_at
-    new_revision(session, idea, edition, principal.user_id)
+    event = new_revision(session, idea, edition, principal.user_id)
+    _tell(
+        session,
+        people=[event.payload.proposer, *event.payload.co_proposers],
+        cause=event.event_id,
+        template=NotificationTemplate.IDEA_SUBMITTED,
+        idea=idea,
+        edition=edition,
+        submitted_at=now.astimezone(WIB).strftime("%d-%m-%Y %H:%M WIB"),
+        late=idea.submitted_late,
+    )
     session.commit()
     return idea
 
@@ -485,7 +533,18 @@ def screen_idea(
     payload = IdeaScreenedPayload(
         idea_id=idea.id, edition_code=edition.code, eligible=eligible, reason=reason, screened_at=now
     )
-    publish(session, IdeaScreened(producer=PRODUCER, payload=payload))
+    screened = IdeaScreened(producer=PRODUCER, payload=payload)
+    publish(session, screened)
+    _tell(
+        session,
+        people=_team(session, idea),
+        cause=screened.event_id,
+        template=NotificationTemplate.IDEA_SCREENED,
+        idea=idea,
+        edition=edition,
+        eligible=eligible,
+        reason=reason,
+    )
     record_audit(
         session,
         table=audit_log,
@@ -536,6 +595,16 @@ def invite_co_proposer(
         members[invitee.id].responded_at = None
     else:
         session.add(IdeaMember(idea_id=idea.id, participant_id=invitee.id, status=MemberStatus.INVITED, invited_at=now))
+    proposer = session.get_one(Participant, idea.proposer_id)
+    _tell(
+        session,
+        people=[_person(invitee)],
+        cause=f"invitation:{idea.id}:{invitee.id}:{now.isoformat()}",
+        template=NotificationTemplate.TEAM_INVITATION,
+        idea=idea,
+        edition=session.get_one(Edition, idea.edition_id),
+        proposer_name=proposer.name,
+    )
     session.commit()
     return idea
 
@@ -558,6 +627,16 @@ def respond_to_invitation(
     member.status = MemberStatus.ACCEPTED if accept else MemberStatus.DECLINED
     member.responded_at = now
     session.flush()
+    _tell(
+        session,
+        people=[_person(session.get_one(Participant, idea.proposer_id))],
+        cause=f"invitation-answer:{idea.id}:{me.id}:{now.isoformat()}",
+        template=NotificationTemplate.TEAM_INVITATION_ANSWERED,
+        idea=idea,
+        edition=edition,
+        member_name=me.name,
+        accepted=accept,
+    )
     if accept and idea.status == IdeaStatus.SUBMITTED:
         new_revision(session, idea, edition, principal.user_id)
     session.commit()

@@ -75,7 +75,7 @@ def test_in_app_notification_has_indonesian_summary(db_session: Session) -> None
     item = db_session.scalars(select(InAppNotification)).one()
     assert item.user_id == USER
     assert item.body == 'Status "Antar KTP <keliling>" berubah dari baru menjadi diterima.'
-    assert item.title.startswith("[Audisi] Status tiket / Ticket status: Antar KTP <keliling>")
+    assert item.title == "[Audisi] Status tiket: Antar KTP <keliling> — diterima"
 
 
 def test_preferences_turn_channels_off(db_session: Session) -> None:
@@ -108,7 +108,8 @@ def test_email_sent_once_with_deterministic_message_id(implementation_runtime: A
     text = text_part.get_payload(decode=True).decode()
     html = html_part.get_payload(decode=True).decode()
     assert 'berubah dari "baru" menjadi "diterima"' in text
-    assert 'moved from "new" to "accepted"' in text
+    assert "moved from" not in text  # one language per message: Indonesian unless English was chosen
+    assert message["Content-Language"] == "id"
     assert "Antar KTP &lt;keliling&gt;" in html
     with factory() as session:
         job = session.get(NotificationJob, job_id)
@@ -338,18 +339,21 @@ def test_sweep_requeues_job_whose_task_was_lost(implementation_runtime: Any) -> 
 
 
 @pytest.mark.parametrize("template", sorted(ACCOUNT_TEMPLATES))
-def test_account_link_templates_render_in_both_languages_with_the_link(template: str) -> None:
+def test_account_link_templates_render_in_each_language_with_the_link(template: str) -> None:
     from services.implementation.notifications.mailer import render
 
     link = "http://localhost:8080/akun/verifikasi-email?token=abc"
-    rendered = render(template, {"recipient_name": "Sri", "link": link, "valid_minutes": 60})
-    assert rendered.subject.startswith("[Audisi] ")
-    assert "Yth. Sri," in rendered.text
-    assert "Dear Sri," in rendered.text
-    assert "60 menit" in rendered.text
-    assert "60 minutes" in rendered.text
-    assert rendered.text.count(link) == 1
-    assert f'href="{link}"' in rendered.html
+    indonesian = render(template, {"recipient_name": "Sri", "link": link, "valid_minutes": 60, "lang": "id"})
+    english = render(template, {"recipient_name": "Sri", "link": link, "valid_minutes": 60, "lang": "en"})
+    assert indonesian.subject.startswith("[Audisi] ")
+    assert ("Yth. Sri," in indonesian.text, "Dear Sri," in indonesian.text) == (True, False)
+    assert ("Dear Sri," in english.text, "Yth. Sri," in english.text) == (True, False)
+    assert "60 menit" in indonesian.text
+    assert "60 minutes" in english.text
+    assert english.subject != indonesian.subject
+    for rendered in (indonesian, english):
+        assert rendered.text.count(link) == 1
+        assert f'href="{link}"' in rendered.html
 
 
 def test_account_link_email_is_sent_whatever_the_preferences(db_session: Session) -> None:

@@ -49,13 +49,17 @@ def test_cannot_mark_someone_elses_notification(implementation_runtime: Any, cli
 
 def test_preferences_default_and_update(implementation_runtime: Any, client: TestClient, tokens: Any) -> None:
     officer = tokens(Role.AGENCY, agency="DINKES")
-    assert client.get("/api/v1/notifications/preferences", headers=officer).json() == {
+    defaults = {
         "email_enabled": True,
         "in_app_enabled": True,
         "daily_digest": False,
+        "language": "id",
+        "whatsapp_phone": None,
+        "whatsapp_enabled": False,
     }
+    assert client.get("/api/v1/notifications/preferences", headers=officer).json() == defaults
     response = client.put("/api/v1/notifications/preferences", headers=officer, json={"daily_digest": True})
-    assert response.json() == {"email_enabled": True, "in_app_enabled": True, "daily_digest": True}
+    assert response.json() == {**defaults, "daily_digest": True}
 
 
 def test_participant_cannot_choose_digest(implementation_runtime: Any, client: TestClient, tokens: Any) -> None:

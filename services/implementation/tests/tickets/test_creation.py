@@ -37,13 +37,12 @@ def test_ticket_created_publishes_event_and_three_notifications(db_session: Sess
     assert created[0]["payload"]["agency_code"] == "DISDUKCAPIL"
     assert created[0]["payload"]["status"] == ticket.status == "new"  # submission shows what it is told
     jobs = {n["idempotency_key"]: n for n in notifications(db_session)}
-    assert sorted(jobs) == [
-        f"ticket.created:{ticket.id}:agency",
-        f"ticket.created:{ticket.id}:committee",
-        f"ticket.created:{ticket.id}:proposer",
-    ]
-    assert jobs[f"ticket.created:{ticket.id}:proposer"]["recipient"]["email"] == "siti.rahmawati@example.go.id"
-    assert jobs[f"ticket.created:{ticket.id}:proposer"]["channels"] == ["email", "in_app"]
+    proposer_key = f"{event.event_id}:{ticket.proposer_user_id}:ticket_created"  # cause, recipient, template
+    assert sorted(jobs) == sorted(
+        [f"ticket.created:{ticket.id}:agency", f"ticket.created:{ticket.id}:committee", proposer_key]
+    )
+    assert jobs[proposer_key]["recipient"]["email"] == "siti.rahmawati@example.go.id"
+    assert jobs[proposer_key]["channels"] == ["email", "in_app"]
     assert jobs[f"ticket.created:{ticket.id}:agency"]["recipient"]["email"] == "disdukcapil@trenggalekkab.go.id"
     assert jobs[f"ticket.created:{ticket.id}:agency"]["channels"] == ["email"]
     assert jobs[f"ticket.created:{ticket.id}:committee"]["recipient"]["email"] == "panitia.ata@trenggalekkab.go.id"
@@ -122,7 +121,8 @@ def test_withdrawn_cancels_open_ticket(implementation_runtime: Any) -> None:
             "Gagasan ditarik oleh pengusul: Pindah tugas / The proposer withdrew the idea: Pindah tugas"
         )
         keys = [n["idempotency_key"] for n in notifications(session)]
-        assert sum(1 for k in keys if k.endswith(":proposer") and k.startswith("ticket.change:")) == 1
+        proposer_change = f":{ticket.proposer_user_id}:ticket_status_changed"
+        assert sum(1 for k in keys if k.endswith(proposer_change) and k.startswith("ticket.change:")) == 1
 
 
 def test_withdrawn_before_selected_creates_no_ticket(implementation_runtime: Any) -> None:

@@ -26,8 +26,9 @@ def score(client: TestClient, headers: dict[str, str], idea_id: uuid.UUID, value
 
 
 def outbox(session: Session) -> list[Any]:
+    """The decisions published (the team's notifications that go with them: see test_team_notifications)."""
     rows = session.execute(select(messaging.outbox_event.c.body).order_by(messaging.outbox_event.c.created_at)).all()
-    return [parse_event(r.body) for r in rows]
+    return [e for e in (parse_event(r.body) for r in rows) if e.type == "idea.judged.v1"]
 
 
 def test_decision_selected_publishes_idea_judged_with_score_and_rank(

@@ -1,0 +1,205 @@
+"""WhatsApp: an adapter for an HTTP WhatsApp gateway, and the delivery of a job's message through it.
+
+The gateway contract is small on purpose (most Indonesian gateways take this shape): `POST <url>` with
+`Authorization: Bearer <token>`, `Idempotency-Key: <the job's key>` and a JSON body `{"to": "628...",
+"text": "..."}`; any 2xx means accepted. 408, 429, 5xx, timeouts and connection errors are transient (tried
+again with backoff); other answers are permanent (a bad number or a refused token does not get better).
+
+Delivery follows the email's rules (`notifications/service.py`): a message is claimed under a lease token,
+every later change names it, and `queue_due_whatsapp` (the beat's sweep) queues what is due. The key sent
+with every attempt lets the gateway drop a copy when an answer was lost and the message is sent again.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+import httpx
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from services.implementation.notifications.mailer import render
+from services.implementation.notifications.models import EmailStatus, NotificationJob, WhatsAppMessage
+from services.implementation.settings import ImplementationSettings
+from shared.db import unit_of_work, utcnow
+from shared.logging import get_logger
+
+log = get_logger(__name__)
+
+_PHONE = re.compile(r"^(?:\+?62|0)(8[0-9]{7,12})$")
+
+
+def normalise_phone(raw: str) -> str | None:
+    """An Indonesian mobile number in the gateway's form (628...), or None if it is not one."""
+    digits = re.sub(r"[\s().-]", "", raw)
+    match = _PHONE.match(digits)
+    return f"62{match.group(1)}" if match else None
+
+
+class TransientSendError(Exception):
+    """The gateway could not take the message now; worth trying again later."""
+
+
+class PermanentSendError(Exception):
+    """The gateway refused the message for good."""
+
+
+class Gateway(Protocol):
+    """What sends one WhatsApp message (HttpGateway in production)."""
+
+    def send(self, *, phone: str, text: str, idempotency_key: str) -> None: ...
+
+
+class HttpGateway:
+    """The HTTP WhatsApp gateway named in the settings."""
+
+    def __init__(self, settings: ImplementationSettings) -> None:
+        self.settings = settings
+
+    def send(self, *, phone: str, text: str, idempotency_key: str) -> None:
+        """POST one message; raises TransientSendError or PermanentSendError on failure."""
+        s = self.settings
+        if not s.whatsapp_gateway_url:
+            raise PermanentSendError("no WhatsApp gateway configured")
+        timeout = httpx.Timeout(s.whatsapp_timeout_seconds)
+        try:
+            response = httpx.post(
+                s.whatsapp_gateway_url,
+                json={"to": phone, "text": text},
+                headers={
+                    "Authorization": f"Bearer {s.whatsapp_gateway_token or ''}",
+                    "Idempotency-Key": idempotency_key,
+                },
+                timeout=timeout,
+            )
+        except httpx.HTTPError as exc:  # timeouts, refused or reset connections, DNS
+            raise TransientSendError(f"{type(exc).__name__}: {exc}") from exc
+        if response.is_success:
+            return
+        if response.status_code in (408, 429) or response.status_code >= 500:
+            raise TransientSendError(f"HTTP {response.status_code}")
+        raise PermanentSendError(f"HTTP {response.status_code}")
+
+
+def backoff_seconds(settings: ImplementationSettings, attempts: int) -> float:
+    """Delay before attempt `attempts + 1`: base, 2x base, 4x base, ... capped."""
+    return float(
+        min(settings.whatsapp_retry_base_seconds * 2 ** max(attempts - 1, 0), settings.whatsapp_retry_max_seconds)
+    )
+
+
+def message_text(job: NotificationJob) -> str:
+    """The job rendered as a WhatsApp text: the subject, then the plain-text body, in the recipient's language."""
+    rendered = render(
+        job.template, {**job.context, "recipient_name": job.recipient_name, "link": job.link, "lang": job.language}
+    )
+    return f"*{rendered.subject}*\n\n{rendered.text}".strip()
+
+
+def send_whatsapp(
+    *,
+    session_factory: sessionmaker[Session],
+    message_id: uuid.UUID,
+    gateway: Gateway,
+    settings: ImplementationSettings,
+    now: datetime | None = None,
+) -> str:
+    """Send one due WhatsApp message if nobody else holds it; returns what happened. Safe to call again."""
+    now = now or utcnow()
+    token = uuid.uuid4()
+    with unit_of_work(session_factory) as session:
+        claimed = session.execute(
+            update(WhatsAppMessage)
+            .where(
+                WhatsAppMessage.id == message_id,
+                WhatsAppMessage.status.in_([EmailStatus.PENDING, EmailStatus.SENDING]),
+                WhatsAppMessage.next_attempt_at <= now,
+            )
+            .values(
+                status=EmailStatus.SENDING,
+                next_attempt_at=now + timedelta(seconds=settings.whatsapp_lease_seconds()),
+                lease_token=token,
+                enqueued_at=None,
+            )
+            .returning(WhatsAppMessage.job_id, WhatsAppMessage.phone, WhatsAppMessage.attempts)
+        ).first()
+        if claimed is None:
+            return "not_due"
+        job = session.get_one(NotificationJob, claimed.job_id)
+        text, key = message_text(job), job.idempotency_key
+    attempts = claimed.attempts + 1
+    try:
+        gateway.send(phone=claimed.phone, text=text, idempotency_key=key)
+    except TransientSendError as exc:
+        if attempts >= settings.whatsapp_max_attempts:
+            return _finish(session_factory, message_id, token, EmailStatus.FAILED, attempts, error=str(exc))
+        retry_at = now + timedelta(seconds=backoff_seconds(settings, attempts))
+        log.warning("whatsapp deferred", message_id=str(message_id), error=str(exc))
+        return _finish(
+            session_factory, message_id, token, EmailStatus.PENDING, attempts, error=str(exc), next_attempt_at=retry_at
+        )
+    except Exception as exc:  # refused for good, or a template bug: retrying cannot help
+        log.error("whatsapp failed", message_id=str(message_id), error=str(exc))
+        return _finish(session_factory, message_id, token, EmailStatus.FAILED, attempts, error=str(exc))
+    return _finish(session_factory, message_id, token, EmailStatus.SENT, attempts, sent_at=now)
+
+
+def _finish(
+    session_factory: sessionmaker[Session],
+    message_id: uuid.UUID,
+    token: uuid.UUID,
+    status: EmailStatus,
+    attempts: int,
+    **values: Any,
+) -> str:
+    """Record an attempt's outcome under the claim's token; "lease_lost" if another worker took it over."""
+    with unit_of_work(session_factory) as session:
+        changed = session.execute(
+            update(WhatsAppMessage)
+            .where(
+                WhatsAppMessage.id == message_id,
+                WhatsAppMessage.lease_token == token,
+                WhatsAppMessage.status == EmailStatus.SENDING,
+            )
+            .values(
+                status=status,
+                attempts=attempts,
+                last_error=values.pop("error", None),
+                next_attempt_at=values.pop("next_attempt_at", None),
+                lease_token=None,
+                **values,
+            )
+            .returning(WhatsAppMessage.id)
+        ).first()
+    return str(status) if changed is not None else "lease_lost"
+
+
+def queue_due_whatsapp(
+    session: Session, *, now: datetime, settings: ImplementationSettings, limit: int = 500
+) -> list[uuid.UUID]:
+    """Mark as queued, and return, the WhatsApp messages that are due and that nobody queued lately. Commits."""
+    requeue_before = now - timedelta(seconds=settings.smtp_requeue_after_seconds)
+    due = (
+        select(WhatsAppMessage.id)
+        .where(
+            WhatsAppMessage.status.in_([EmailStatus.PENDING, EmailStatus.SENDING]),
+            WhatsAppMessage.next_attempt_at <= now,
+            or_(WhatsAppMessage.enqueued_at.is_(None), WhatsAppMessage.enqueued_at < requeue_before),
+        )
+        .order_by(WhatsAppMessage.next_attempt_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    ids = list(
+        session.scalars(
+            update(WhatsAppMessage)
+            .where(WhatsAppMessage.id.in_(due.scalar_subquery()))
+            .values(enqueued_at=now)
+            .returning(WhatsAppMessage.id)
+        )
+    )
+    session.commit()
+    return ids
