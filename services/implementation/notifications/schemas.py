@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, StrictBool
 
 
 class NotificationRead(BaseModel):
@@ -45,6 +45,7 @@ class PreferenceUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    email_enabled: bool | None = None
-    in_app_enabled: bool | None = None
-    daily_digest: bool | None = None
+    # Strict: the document says boolean, so 0, 1 or 0.0 are refused rather than read as one.
+    email_enabled: StrictBool | None = None
+    in_app_enabled: StrictBool | None = None
+    daily_digest: StrictBool | None = None

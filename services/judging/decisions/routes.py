@@ -24,29 +24,30 @@ from services.judging.results.service import compute_results
 from services.judging.rubric.models import DEFAULT_ROUND
 from services.judging.scoring.routes import RoundQuery
 from shared.auth import Committee, CurrentPrincipal
+from shared.openapi import errors
 
-router = APIRouter(prefix="/api/v1", tags=["decisions"])
+router = APIRouter(prefix="/api/v1", tags=["decisions"], responses=errors(401))
 
 
-@router.post("/ideas/{idea_id}/decision", response_model=DecisionRead)
+@router.post("/ideas/{idea_id}/decision", response_model=DecisionRead, responses=errors(403, 404, 409))
 def decide(idea_id: uuid.UUID, body: DecisionIn, session: SessionDep, principal: Committee) -> DecisionRead:
     """Decide on one idea: publishes idea.judged.v1 with its weighted score and rank in its group."""
     return service.decide(session=session, idea_id=idea_id, body=body, principal=principal)
 
 
-@router.get("/ideas/{idea_id}/decision", response_model=DecisionRead)
+@router.get("/ideas/{idea_id}/decision", response_model=DecisionRead, responses=errors(403, 404))
 def get_decision(idea_id: uuid.UUID, session: SessionDep, _principal: Committee) -> DecisionRead:
     """The published decision on an idea."""
     return service.get_decision(session=session, idea_id=idea_id)
 
 
-@router.get("/editions/{edition_code}/selection-rules", response_model=SelectionRulesRead)
+@router.get("/editions/{edition_code}/selection-rules", response_model=SelectionRulesRead, responses=errors(403))
 def get_rules(edition_code: str, session: SessionDep, _principal: Committee) -> SelectionRulesRead:
     """The declared selection rules."""
     return service.get_rules(session=session, edition_code=edition_code)
 
 
-@router.put("/editions/{edition_code}/selection-rules", response_model=SelectionRulesRead)
+@router.put("/editions/{edition_code}/selection-rules", response_model=SelectionRulesRead, responses=errors(403, 409))
 def put_rules(
     edition_code: str, body: SelectionRulesIn, session: SessionDep, principal: Committee
 ) -> SelectionRulesRead:
@@ -54,7 +55,7 @@ def put_rules(
     return service.put_rules(session=session, edition_code=edition_code, body=body, principal=principal)
 
 
-@router.get("/editions/{edition_code}/results", response_model=ResultsRead)
+@router.get("/editions/{edition_code}/results", response_model=ResultsRead, responses=errors(403))
 def results(
     edition_code: str, session: SessionDep, _principal: Committee, round_kind: RoundQuery = DEFAULT_ROUND
 ) -> ResultsRead:
@@ -62,13 +63,15 @@ def results(
     return compute_results(session=session, edition_code=edition_code, kind=round_kind)
 
 
-@router.post("/editions/{edition_code}/selection/adjustments", response_model=IdeaResult)
+@router.post(
+    "/editions/{edition_code}/selection/adjustments", response_model=IdeaResult, responses=errors(403, 404, 409)
+)
 def adjust(edition_code: str, body: AdjustmentIn, session: SessionDep, principal: Committee) -> IdeaResult:
     """Override the proposal for one idea, with a reason."""
     return service.adjust(session=session, edition_code=edition_code, body=body, principal=principal)
 
 
-@router.post("/editions/{edition_code}/selection/publish", response_model=PublishRead)
+@router.post("/editions/{edition_code}/selection/publish", response_model=PublishRead, responses=errors(403))
 def publish(edition_code: str, body: PublishIn, session: SessionDep, principal: Committee) -> PublishRead:
     """Publish every scored, undecided idea's decision (each emits idea.judged.v1)."""
     return service.publish_selection(
@@ -76,7 +79,7 @@ def publish(edition_code: str, body: PublishIn, session: SessionDep, principal: 
     )
 
 
-@router.get("/ideas/{idea_id}/feedback", response_model=FeedbackRead)
+@router.get("/ideas/{idea_id}/feedback", response_model=FeedbackRead, responses=errors(404))
 def feedback(idea_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal) -> FeedbackRead:
     """Per-criterion feedback and comments (no judge names) for the idea's team, after publication."""
     return service.feedback(session=session, idea_id=idea_id, principal=principal)

@@ -13,10 +13,10 @@ from services.judging.documents.schemas import CertificateRead, CertificateVerif
 from services.judging.rubric.models import DEFAULT_ROUND, RoundKind
 from shared.auth import Committee, CurrentPrincipal
 from shared.events import PositionGroup
+from shared.openapi import PDF, errors, file_response
 
 router = APIRouter(prefix="/api/v1", tags=["documents"])
 
-PDF = "application/pdf"
 # The code goes into the download's file name (a header): only characters a header carries as they are.
 EditionCode = Annotated[str, Path(pattern=r"^[A-Za-z0-9._-]{1,40}$")]
 RoundParam = Annotated[RoundKind, Query(alias="round", description="screening or audition (default)")]
@@ -27,7 +27,11 @@ def _pdf(body: bytes, filename: str) -> Response:
     return Response(body, media_type=PDF, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
-@router.get("/editions/{edition_code}/documents/berita-acara.pdf", response_class=Response)
+@router.get(
+    "/editions/{edition_code}/documents/berita-acara.pdf",
+    response_class=Response,
+    responses=file_response(PDF) | errors(401, 403, notes={409: "`document_not_ready`"}),
+)
 def minutes(
     edition_code: EditionCode,
     session: SessionDep,
@@ -41,20 +45,28 @@ def minutes(
     return _pdf(body, f"berita-acara-{round_kind}-{edition_code}{suffix}.pdf")
 
 
-@router.get("/editions/{edition_code}/documents/lampiran-keputusan.pdf", response_class=Response)
+@router.get(
+    "/editions/{edition_code}/documents/lampiran-keputusan.pdf",
+    response_class=Response,
+    responses=file_response(PDF) | errors(401, 403, notes={409: "`document_not_ready`"}),
+)
 def decision_list(edition_code: EditionCode, session: SessionDep, _principal: Committee) -> Response:
     """Lampiran keputusan: selected ideas with their implementing agencies and due dates."""
     body = service.decision_list(session=session, edition_code=edition_code)
     return _pdf(body, f"lampiran-keputusan-{edition_code}.pdf")
 
 
-@router.get("/ideas/{idea_id}/certificates", response_model=list[CertificateRead])
+@router.get("/ideas/{idea_id}/certificates", response_model=list[CertificateRead], responses=errors(401, 404))
 def certificates(idea_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal) -> list[CertificateRead]:
     """The piagam of a decided idea: a team member's own and the team's; the committee's every one."""
     return service.list_certificates(session=session, idea_id=idea_id, principal=principal)
 
 
-@router.get("/ideas/{idea_id}/certificates/{certificate_code}.pdf", response_class=Response)
+@router.get(
+    "/ideas/{idea_id}/certificates/{certificate_code}.pdf",
+    response_class=Response,
+    responses=file_response(PDF) | errors(401, 404),
+)
 def certificate(
     idea_id: uuid.UUID, certificate_code: CertificateCode, session: SessionDep, principal: CurrentPrincipal
 ) -> Response:
@@ -69,7 +81,7 @@ def certificate(
     return _pdf(body, f"piagam-{cert.kind}-{cert.code}.pdf")
 
 
-@router.get("/public/certificates/{certificate_code}", response_model=CertificateVerification)
+@router.get("/public/certificates/{certificate_code}", response_model=CertificateVerification, responses=errors(404))
 def verify(certificate_code: CertificateCode, session: SessionDep) -> CertificateVerification:
     """Public, unauthenticated: whether a piagam code is genuine, whose it is and what it is for."""
     return service.verify(session=session, code=certificate_code)

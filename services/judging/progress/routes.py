@@ -16,8 +16,9 @@ from services.judging.progress.schemas import ProgressRead
 from services.judging.rubric.models import DEFAULT_ROUND, RoundKind
 from services.judging.scoring.routes import RoundQuery
 from shared.auth import Committee
+from shared.openapi import errors, file_response
 
-router = APIRouter(prefix="/api/v1", tags=["progress"])
+router = APIRouter(prefix="/api/v1", tags=["progress"], responses=errors(401, 403))
 
 
 @router.get("/editions/{edition_code}/progress", response_model=ProgressRead)
@@ -56,7 +57,11 @@ async def progress_events(
         await asyncio.sleep(interval)
 
 
-@router.get("/editions/{edition_code}/progress/stream", response_class=StreamingResponse)
+@router.get(
+    "/editions/{edition_code}/progress/stream",
+    response_class=StreamingResponse,
+    responses=file_response("text/event-stream", description="Server-sent `progress` events"),
+)
 def progress_stream(
     edition_code: str,
     _principal: Committee,

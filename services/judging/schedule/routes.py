@@ -23,11 +23,14 @@ from services.judging.schedule.schemas import (
 )
 from shared.auth import Committee, CurrentPrincipal, Role
 from shared.errors import forbidden
+from shared.openapi import errors
 
-router = APIRouter(prefix="/api/v1", tags=["schedule"])
+router = APIRouter(prefix="/api/v1", tags=["schedule"], responses=errors(401, 403))
 
 
-@router.post("/editions/{edition_code}/audition-days", response_model=AuditionDayRead, status_code=201)
+@router.post(
+    "/editions/{edition_code}/audition-days", response_model=AuditionDayRead, status_code=201, responses=errors(409)
+)
 def create_day(edition_code: str, body: AuditionDayIn, session: SessionDep, principal: Committee) -> AuditionDayRead:
     """Create an audition day with its rooms and slots of set length (times in WIB)."""
     return service.create_day(session=session, edition_code=edition_code, body=body, principal=principal)
@@ -51,13 +54,13 @@ def assign(edition_code: str, session: SessionDep, principal: Committee) -> Assi
     return service.assign(session=session, edition_code=edition_code, principal=principal)
 
 
-@router.post("/slots/{slot_id}/move", response_model=MoveRead)
+@router.post("/slots/{slot_id}/move", response_model=MoveRead, responses=errors(404, 409))
 def move(slot_id: uuid.UUID, body: MoveIn, session: SessionDep, principal: Committee) -> MoveRead:
     """Move a slot's idea to another slot (swap if taken); the teams and panels concerned are notified."""
     return service.move(session=session, slot_id=slot_id, body=body, principal=principal)
 
 
-@router.put("/editions/{edition_code}/rooms/{room_id}/panel", response_model=PanelRead)
+@router.put("/editions/{edition_code}/rooms/{room_id}/panel", response_model=PanelRead, responses=errors(404, 409))
 def set_room_panel(
     edition_code: str, room_id: uuid.UUID, body: PanelIn, session: SessionDep, principal: Committee
 ) -> PanelRead:
@@ -72,7 +75,7 @@ def set_room_panel(
     )
 
 
-@router.put("/editions/{edition_code}/rounds/{kind}/panel", response_model=PanelRead)
+@router.put("/editions/{edition_code}/rounds/{kind}/panel", response_model=PanelRead, responses=errors(404, 409))
 def set_round_panel(
     edition_code: str, kind: RoundKind, body: PanelIn, session: SessionDep, principal: Committee
 ) -> PanelRead:
@@ -82,7 +85,7 @@ def set_round_panel(
     )
 
 
-@router.post("/editions/{edition_code}/rounds/screening/advance", response_model=AdvanceRead)
+@router.post("/editions/{edition_code}/rounds/screening/advance", response_model=AdvanceRead, responses=errors(404))
 def advance(edition_code: str, body: AdvanceIn, session: SessionDep, principal: Committee) -> AdvanceRead:
     """Advance ideas from the screening round to the audition."""
     return service.advance(session=session, edition_code=edition_code, body=body, principal=principal)

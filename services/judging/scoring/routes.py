@@ -20,13 +20,14 @@ from services.judging.scoring.schemas import (
 )
 from shared.auth import Committee, Judge, Principal, Role, require_roles
 from shared.errors import Message, invalid
+from shared.openapi import errors
 
-router = APIRouter(prefix="/api/v1", tags=["scoring"])
+router = APIRouter(prefix="/api/v1", tags=["scoring"], responses=errors(401, 403))
 
 RoundQuery = Annotated[RoundKind, Query(alias="round", description="screening or audition (default)")]
 
 
-@router.put("/ideas/{idea_id}/scores", response_model=ScoreSetRead)
+@router.put("/ideas/{idea_id}/scores", response_model=ScoreSetRead, responses=errors(404, 409))
 def save_scores(
     idea_id: uuid.UUID,
     body: ScoresIn,
@@ -51,7 +52,7 @@ def save_scores(
     )
 
 
-@router.post("/ideas/{idea_id}/scores/submit", response_model=ScoreSetRead)
+@router.post("/ideas/{idea_id}/scores/submit", response_model=ScoreSetRead, responses=errors(404, 409))
 def submit_scores(
     idea_id: uuid.UUID, session: SessionDep, principal: Judge, round_kind: RoundQuery = DEFAULT_ROUND
 ) -> ScoreSetRead:
@@ -59,7 +60,7 @@ def submit_scores(
     return service.submit_scores(session=session, idea_id=idea_id, principal=principal, kind=round_kind)
 
 
-@router.get("/ideas/{idea_id}/scores", response_model=IdeaScoresRead)
+@router.get("/ideas/{idea_id}/scores", response_model=IdeaScoresRead, responses=errors(404, 409))
 def get_scores(
     idea_id: uuid.UUID,
     session: SessionDep,
@@ -70,7 +71,7 @@ def get_scores(
     return service.idea_scores(session=session, idea_id=idea_id, principal=principal, kind=round_kind)
 
 
-@router.post("/ideas/{idea_id}/scores/{judge_id}/reopen", response_model=ScoreSetRead)
+@router.post("/ideas/{idea_id}/scores/{judge_id}/reopen", response_model=ScoreSetRead, responses=errors(404, 409))
 def reopen(
     idea_id: uuid.UUID,
     judge_id: uuid.UUID,
@@ -85,7 +86,7 @@ def reopen(
     )
 
 
-@router.post("/ideas/{idea_id}/recusal", response_model=ExclusionRead, status_code=201)
+@router.post("/ideas/{idea_id}/recusal", response_model=ExclusionRead, status_code=201, responses=errors(404))
 def recuse(idea_id: uuid.UUID, body: ReasonIn, session: SessionDep, principal: Judge) -> ExclusionRead:
     """A judge steps aside from an idea, with a reason (logged)."""
     return service.recuse(session=session, idea_id=idea_id, principal=principal, reason=body.reason)
