@@ -9,8 +9,9 @@ Two places say it, one for each kind of fact:
   itself: 422 where input is validated, 400 (a body that cannot be decoded) and 413 (too large) where a body is
   read, and 503 (database, broker or session store unavailable) everywhere but the health checks.
 
-`tests/test_openapi.py` checks that every operation documents its errors this way, and the schemathesis suite
-checks that the services answer nothing else.
+`tests/security/test_openapi_documents.py` checks from the route tables that every operation documents its errors
+this way; `tests/security/test_schemathesis.py` (status code and content type conformance) that the services
+answer nothing else.
 """
 
 from __future__ import annotations
