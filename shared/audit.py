@@ -55,6 +55,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from shared.auth import Principal, Role, require_roles
 from shared.cells import safe_cell
 from shared.logging import get_correlation_id
+from shared.openapi import CSV, IsoDateTime, errors, file_response
 
 AUDIT_TABLE = "audit_log"
 TRUNCATE_SETTING = "audisi.allow_audit_truncate"
@@ -304,8 +305,8 @@ def audit_filters(
     object_type: Annotated[str | None, Query(max_length=60)] = None,
     object_id: Annotated[str | None, Query(max_length=100)] = None,
     actor_id: uuid.UUID | None = None,
-    since: Annotated[datetime | None, Query(description="entries at or after (ISO 8601 with offset)")] = None,
-    until: Annotated[datetime | None, Query(description="entries before (ISO 8601 with offset)")] = None,
+    since: Annotated[IsoDateTime | None, Query(description="entries at or after (ISO 8601 with offset)")] = None,
+    until: Annotated[IsoDateTime | None, Query(description="entries before (ISO 8601 with offset)")] = None,
 ) -> AuditFilters:
     """Query parameters shared by the listing and the export."""
     return AuditFilters(action, object_type, object_id, actor_id, since, until)
@@ -398,7 +399,7 @@ Admin = Annotated[Principal, require_roles(Role.ADMIN)]
 
 def audit_router(*, table: Table, get_session: Callable[[], Iterator[Session]]) -> APIRouter:
     """Admin routes of a service's audit log: the listing and the CSV export."""
-    router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
+    router = APIRouter(prefix="/api/v1/audit", tags=["audit"], responses=errors(401, 403))
     # Dependencies as defaults, not local Annotated aliases: this module's annotations are strings that
     # FastAPI resolves in module globals, where a local alias does not exist.
     session_dependency = Depends(get_session)
@@ -418,7 +419,7 @@ def audit_router(*, table: Table, get_session: Callable[[], Iterator[Session]]) 
         "/export",
         summary="The audit log as CSV, oldest first (admin)",
         response_class=Response,
-        responses={200: {"content": {"text/csv": {}}}},
+        responses=file_response(CSV),
     )
     def export(
         _: Admin,

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from shared.audit import Admin, record_audit
 from shared.dead_letters import DeadLetterKind, list_dead_letters, replay_outbox, request_inbox_replay
+from shared.openapi import errors
 
 EventId = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=r"^[0-9A-Za-z:._-]+$")]
 
@@ -52,7 +53,7 @@ class ReplayCounts(BaseModel):
 
 def dead_letters_router(*, audit_table: Table, get_session: Callable[[], Iterator[Session]]) -> APIRouter:
     """`GET /api/v1/ops/dead-letters` and `POST /api/v1/ops/dead-letters/replay`, for admins only."""
-    router = APIRouter(prefix="/api/v1/ops/dead-letters", tags=["ops"])
+    router = APIRouter(prefix="/api/v1/ops/dead-letters", tags=["ops"], responses=errors(401, 403))
     session_dependency = Depends(get_session)
 
     @router.get("", summary="Messages parked as dead letters, oldest first (admin)")

@@ -12,7 +12,6 @@ from typing import Any
 import redis
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
-from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 from prometheus_client import Counter, Histogram
 from pydantic import BaseModel
@@ -27,6 +26,7 @@ from shared.dead_letters import DeadLetterCollector
 from shared.errors import SERVICE_UNAVAILABLE, AppError
 from shared.errors import Message as Text
 from shared.logging import get_logger, new_correlation_id, set_correlation_id
+from shared.openapi import document_app_errors
 from shared.revocation import Loader
 from shared.settings import ServiceSettings
 
@@ -100,43 +100,11 @@ def _validation_details(exc: RequestValidationError, language: str) -> list[dict
     return details
 
 
-class ErrorDetail(BaseModel):
-    """What went wrong, in the caller's language."""
+class Readiness(BaseModel):
+    """What `/readyz` found: `ready`, or `not ready` with the check that failed (answered with 503)."""
 
-    code: str
-    message: str
-    details: Any = None
-
-
-class ErrorResponse(BaseModel):
-    """The one error body of every service."""
-
-    error: ErrorDetail
-
-
-def _document_error_format(app: FastAPI) -> Callable[[], dict[str, Any]]:
-    """An OpenAPI generator that documents 422s (and the other errors) with the body the app really sends."""
-
-    def openapi() -> dict[str, Any]:
-        if app.openapi_schema:
-            return app.openapi_schema
-        schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
-        components = schema.setdefault("components", {}).setdefault("schemas", {})
-        error_schema = ErrorResponse.model_json_schema(ref_template="#/components/schemas/{model}")
-        components.update(error_schema.pop("$defs", {}))
-        components["ErrorResponse"] = error_schema
-        reference = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}}
-        for path_item in schema.get("paths", {}).values():
-            for operation in path_item.values():
-                responses = operation.get("responses", {})
-                if "422" in responses:
-                    responses["422"] = {"description": "Invalid input / Isian tidak valid", "content": reference}
-        for unused in ("HTTPValidationError", "ValidationError"):
-            components.pop(unused, None)
-        app.openapi_schema = schema
-        return schema
-
-    return openapi
+    status: str
+    checks: dict[str, str]
 
 
 class BodySizeLimit:
@@ -291,8 +259,13 @@ def create_app(
     def healthz() -> dict[str, str]:
         return {"status": "ok", "service": service}
 
-    @app.get("/readyz", tags=["ops"], summary="Database and broker reachable")
-    def readyz(response: Response) -> dict[str, Any]:
+    @app.get(
+        "/readyz",
+        tags=["ops"],
+        summary="Database and broker reachable",
+        responses={503: {"model": Readiness, "description": "Not ready: the same body, naming the check that failed"}},
+    )
+    def readyz(response: Response) -> Readiness:
         checks: dict[str, str] = {}
         try:
             with engine_provider().connect() as conn:
@@ -309,7 +282,7 @@ def create_app(
             checks["broker"] = f"error: {type(exc).__name__}"
         ready = all(v == "ok" for v in checks.values())
         response.status_code = 200 if ready else 503
-        return {"status": "ready" if ready else "not ready", "checks": checks}
+        return Readiness(status="ready" if ready else "not ready", checks=checks)
 
     # Counted in this service's database at each scrape; `audisi api` registers it with the metrics port's
     # registry once per process (an app built in a test registers nothing global).
@@ -337,6 +310,6 @@ def create_app(
             )
         return response
 
-    app.openapi = _document_error_format(app)  # type: ignore[method-assign]
+    app.openapi = document_app_errors(app)  # type: ignore[method-assign]
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_body_bytes, overrides=body_limit_overrides)
     return app

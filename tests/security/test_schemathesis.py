@@ -1,16 +1,15 @@
 """Schemathesis against each service's OpenAPI schema, through the ASGI app, on the test databases.
 
-Every operation is called with generated valid and invalid input and a valid token (an admin's, who holds
-every role; a participant's with a real profile for participant-only submission routes). Checked: no 5xx,
-successful responses conform to the schema, and input the schema forbids is refused with a 4xx.
-
-Error responses (4xx) are not checked against the schema: every service documents 422 as FastAPI's
-`{"detail": [...]}` while the app factory answers `{"error": {...}}` (reported to the lead; see
-`test_documented_422_is_not_what_the_app_returns`). Bounded for CI: 12 examples per operation, derandomised.
+Every operation is called with generated valid and invalid input and a valid token (a committee member's; a
+participant's with a real profile for participant-only submission routes). Checked: no 5xx; every answer's
+status code and media type are documented for that operation (agencies generate clients from these documents);
+every answer, errors included, conforms to its documented schema; input the schema forbids is refused with a 4xx.
+Bounded for CI: 12 examples per operation and mode (SCHEMATHESIS_EXAMPLES to change), derandomised.
 """
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
@@ -19,7 +18,12 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis.checks import not_a_server_error
 from schemathesis.generation.modes import GenerationMode
-from schemathesis.specs.openapi.checks import negative_data_rejection, response_schema_conformance
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    negative_data_rejection,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from audisi.services import SERVICES, load
 from services.submission.tests.factories import make_edition, make_participant
@@ -28,10 +32,11 @@ from tests.security.conftest import make_tokens
 
 pytestmark = pytest.mark.slow
 
-EXAMPLES = 12
+# Bounded for the suite; SCHEMATHESIS_EXAMPLES=40 for a deeper run (how the issue counted undocumented answers).
+EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "12"))
 # Server-sent events never end unless the client asks for a number of events: not a request/response operation.
 STREAMS = ("/api/v1/editions/{edition_code}/progress/stream",)
-# Participant-only routes of the submission service (an admin passes the role check but has no profile).
+# Participant-only routes of the submission service (a committee member would only ever get their 403).
 PARTICIPANT_ROUTES = {
     ("POST", "/api/v1/ideas"),
     ("PATCH", "/api/v1/ideas/{idea_id}"),
@@ -45,14 +50,13 @@ PARTICIPANT_ROUTES = {
 }
 
 
-def success_schema_conformance(ctx: Any, response: Any, case: Any) -> bool | None:
-    """Response schema conformance for successful answers (see the module docstring for 4xx)."""
-    if response.status_code >= 400:
-        return None
-    return response_schema_conformance(ctx, response, case)
-
-
-CHECKS = [not_a_server_error, success_schema_conformance, negative_data_rejection]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    negative_data_rejection,
+]
 
 
 @pytest.fixture
@@ -113,10 +117,10 @@ def _schema(request: pytest.FixtureRequest, name: str) -> Any:
 def test_submission_api(
     request: pytest.FixtureRequest, submission_runtime: Any, participant_headers: dict[str, str]
 ) -> None:
-    admin = make_tokens(submission_runtime)(Role.ADMIN)
+    committee = make_tokens(submission_runtime)(Role.COMMITTEE)
 
     def headers_for(case: Any) -> dict[str, str]:
-        return participant_headers if (case.method.upper(), case.path) in PARTICIPANT_ROUTES else admin
+        return participant_headers if (case.method.upper(), case.path) in PARTICIPANT_ROUTES else committee
 
     failures = fuzz(_schema(request, "submission"), headers_for)
     assert failures == [], "\n\n".join(failures)
@@ -124,8 +128,8 @@ def test_submission_api(
 
 @pytest.mark.parametrize("service", ["judging", "implementation"])
 def test_other_service_api(request: pytest.FixtureRequest, service: str) -> None:
-    admin = make_tokens(request.getfixturevalue(f"{service}_runtime"))(Role.ADMIN)
-    failures = fuzz(_schema(request, service), lambda _case: admin)
+    committee = make_tokens(request.getfixturevalue(f"{service}_runtime"))(Role.COMMITTEE)
+    failures = fuzz(_schema(request, service), lambda _case: committee)
     assert failures == [], "\n\n".join(failures)
 
 

@@ -13,6 +13,7 @@ from services.implementation.accountability import service
 from services.implementation.accountability.schemas import PublicEdition
 from services.implementation.db import SessionDep
 from services.implementation.notifications.mailer import status_en, status_id
+from shared.openapi import CSV, file_response
 
 router = APIRouter(tags=["public"])
 
@@ -29,7 +30,11 @@ def public_ideas(session: SessionDep, edition_code: str = EditionCode) -> Public
     return service.edition_view(session, edition_code=edition_code)
 
 
-@router.get("/api/v1/public/editions/{edition_code}/export.json", summary="Open data, JSON")
+@router.get(
+    "/api/v1/public/editions/{edition_code}/export.json",
+    summary="Open data, JSON",
+    responses={200: {"model": PublicEdition, "description": "The open data, as a download"}},
+)
 def export_json(session: SessionDep, edition_code: str = EditionCode) -> Response:
     view = service.edition_view(session, edition_code=edition_code)
     return Response(
@@ -39,7 +44,12 @@ def export_json(session: SessionDep, edition_code: str = EditionCode) -> Respons
     )
 
 
-@router.get("/api/v1/public/editions/{edition_code}/export.csv", summary="Open data, CSV")
+@router.get(
+    "/api/v1/public/editions/{edition_code}/export.csv",
+    summary="Open data, CSV",
+    response_class=Response,
+    responses=file_response(CSV),
+)
 def export_csv(session: SessionDep, edition_code: str = EditionCode) -> Response:
     view = service.edition_view(session, edition_code=edition_code)
     return Response(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StrictBool
 
 
 class AgencyContactRead(BaseModel):
@@ -23,4 +23,4 @@ class AgencyContactUpdate(BaseModel):
 
     name: str | None = Field(default=None, min_length=2, max_length=200)
     email: EmailStr | None = None
-    active: bool | None = None
+    active: StrictBool | None = None  # the document says boolean: 0 or 0.0 is refused, not read as false

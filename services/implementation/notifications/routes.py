@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -19,8 +18,9 @@ from services.implementation.notifications.schemas import (
     PreferenceUpdate,
 )
 from shared.auth import CurrentPrincipal
+from shared.openapi import IsoDateTime, errors
 
-router = APIRouter(prefix="/api/v1/notifications", tags=["notifications"])
+router = APIRouter(prefix="/api/v1/notifications", tags=["notifications"], responses=errors(401))
 
 
 @router.get("", summary="The caller's in-app notifications, newest first")
@@ -28,7 +28,7 @@ def list_notifications(
     session: SessionDep,
     principal: CurrentPrincipal,
     unread: bool = False,
-    before: datetime | None = None,
+    before: IsoDateTime | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> NotificationPage:
     items = service.list_in_app(session, principal=principal, unread_only=unread, limit=limit, before=before)
@@ -59,7 +59,7 @@ def update_preferences(body: PreferenceUpdate, session: SessionDep, principal: C
     return PreferenceRead.model_validate(service.update_preference(session, principal=principal, data=body))
 
 
-@router.post("/{notification_id}/read", summary="Mark one notification read")
+@router.post("/{notification_id}/read", summary="Mark one notification read", responses=errors(404))
 def mark_read(notification_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal) -> NotificationRead:
     return NotificationRead.model_validate(
         service.mark_read(session, principal=principal, notification_id=notification_id)

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 
 class NotificationRead(BaseModel):
@@ -49,9 +49,10 @@ class PreferenceUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    email_enabled: bool | None = None
-    in_app_enabled: bool | None = None
-    daily_digest: bool | None = None
+    # Strict: the document says boolean, so 0, 1 or 0.0 are refused rather than read as one.
+    email_enabled: StrictBool | None = None
+    in_app_enabled: StrictBool | None = None
+    daily_digest: StrictBool | None = None
     language: Literal["id", "en"] | None = None
     whatsapp_phone: str | None = Field(default=None, max_length=30)
-    whatsapp_enabled: bool | None = None
+    whatsapp_enabled: StrictBool | None = None

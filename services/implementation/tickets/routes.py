@@ -26,11 +26,16 @@ from services.implementation.tickets.schemas import (
 )
 from shared.auth import Committee, CurrentPrincipal, Role
 from shared.errors import forbidden
+from shared.openapi import errors
 
-router = APIRouter(prefix="/api/v1", tags=["tickets"])
+router = APIRouter(prefix="/api/v1", tags=["tickets"], responses=errors(401))
 
 
-@router.get("/tickets", summary="Tickets: an agency's own, all for the committee, a proposer's own ideas'")
+@router.get(
+    "/tickets",
+    summary="Tickets: an agency's own, all for the committee, a proposer's own ideas'",
+    responses=errors(403),
+)
 def list_tickets(
     session: SessionDep,
     principal: CurrentPrincipal,
@@ -58,12 +63,16 @@ def list_tickets(
     return TicketPage(items=[service.to_read(t, principal) for t in rows], next_cursor=next_cursor, limit=limit)
 
 
-@router.get("/tickets/{ticket_id}", summary="One ticket with its milestones and progress updates")
+@router.get(
+    "/tickets/{ticket_id}", summary="One ticket with its milestones and progress updates", responses=errors(404)
+)
 def get_ticket(ticket_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal) -> TicketDetail:
     return service.get_ticket(session, principal=principal, ticket_id=ticket_id)
 
 
-@router.post("/tickets/{ticket_id}/transitions", summary="Move a ticket along its workflow")
+@router.post(
+    "/tickets/{ticket_id}/transitions", summary="Move a ticket along its workflow", responses=errors(403, 404, 409)
+)
 def transition(
     ticket_id: uuid.UUID, body: TransitionRequest, session: SessionDep, principal: CurrentPrincipal
 ) -> TicketRead:
@@ -71,7 +80,11 @@ def transition(
     return service.to_read(ticket, principal)
 
 
-@router.patch("/tickets/{ticket_id}", summary="Set the person in charge, partners, percent (agency)")
+@router.patch(
+    "/tickets/{ticket_id}",
+    summary="Set the person in charge, partners, percent (agency)",
+    responses=errors(403, 404, 409),
+)
 def update_ticket(
     ticket_id: uuid.UUID, body: TicketUpdate, session: SessionDep, principal: CurrentPrincipal
 ) -> TicketRead:
@@ -79,7 +92,12 @@ def update_ticket(
     return service.to_read(ticket, principal)
 
 
-@router.post("/tickets/{ticket_id}/milestones", status_code=status.HTTP_201_CREATED, summary="Add a milestone")
+@router.post(
+    "/tickets/{ticket_id}/milestones",
+    status_code=status.HTTP_201_CREATED,
+    summary="Add a milestone",
+    responses=errors(403, 404, 409),
+)
 def add_milestone(
     ticket_id: uuid.UUID, body: MilestoneCreate, session: SessionDep, principal: CurrentPrincipal
 ) -> MilestoneRead:
@@ -87,7 +105,11 @@ def add_milestone(
     return service.milestone_read(milestone, service.today_wib(), True)
 
 
-@router.patch("/tickets/{ticket_id}/milestones/{milestone_id}", summary="Change or finish a milestone")
+@router.patch(
+    "/tickets/{ticket_id}/milestones/{milestone_id}",
+    summary="Change or finish a milestone",
+    responses=errors(403, 404, 409),
+)
 def update_milestone(
     ticket_id: uuid.UUID,
     milestone_id: uuid.UUID,
@@ -101,7 +123,12 @@ def update_milestone(
     return service.milestone_read(milestone, service.today_wib(), True)
 
 
-@router.post("/tickets/{ticket_id}/updates", status_code=status.HTTP_201_CREATED, summary="Post progress with evidence")
+@router.post(
+    "/tickets/{ticket_id}/updates",
+    status_code=status.HTTP_201_CREATED,
+    summary="Post progress with evidence",
+    responses=errors(403, 404, 409),
+)
 def add_progress(
     ticket_id: uuid.UUID, body: ProgressUpdateCreate, session: SessionDep, principal: CurrentPrincipal
 ) -> ProgressUpdateRead:
@@ -109,7 +136,11 @@ def add_progress(
     return ProgressUpdateRead.model_validate(update)
 
 
-@router.put("/tickets/{ticket_id}/impact", summary="Record measured time and cost before and after")
+@router.put(
+    "/tickets/{ticket_id}/impact",
+    summary="Record measured time and cost before and after",
+    responses=errors(403, 404, 409),
+)
 def set_impact(
     ticket_id: uuid.UUID, body: ImpactUpdate, session: SessionDep, principal: CurrentPrincipal
 ) -> TicketRead:
@@ -117,13 +148,19 @@ def set_impact(
     return service.to_read(ticket, principal)
 
 
-@router.post("/tickets/{ticket_id}/reassign", summary="Move a ticket to another agency (committee)")
+@router.post(
+    "/tickets/{ticket_id}/reassign",
+    summary="Move a ticket to another agency (committee)",
+    responses=errors(403, 404, 409),
+)
 def reassign(ticket_id: uuid.UUID, body: ReassignRequest, session: SessionDep, principal: Committee) -> TicketRead:
     ticket = service.reassign(session, principal=principal, ticket_id=ticket_id, data=body)
     return service.to_read(ticket, principal)
 
 
-@router.get("/feed", summary="Change feed: changes after a cursor, oldest first (agency: its own)")
+@router.get(
+    "/feed", summary="Change feed: changes after a cursor, oldest first (agency: its own)", responses=errors(403)
+)
 def read_feed(
     session: SessionDep,
     principal: CurrentPrincipal,

@@ -18,8 +18,9 @@ from services.implementation.webhooks.schemas import (
     WebhookRead,
 )
 from shared.auth import Principal, Role, require_roles
+from shared.openapi import errors
 
-router = APIRouter(prefix="/api/v1", tags=["webhooks"])
+router = APIRouter(prefix="/api/v1", tags=["webhooks"], responses=errors(401, 403))
 
 Ops = Annotated[Principal, require_roles(Role.ADMIN)]
 
@@ -40,13 +41,18 @@ def list_webhooks(session: SessionDep, principal: IntegrationUser) -> list[Webho
     return [WebhookRead.model_validate(s) for s in service.list_subscriptions(session, principal=principal)]
 
 
-@router.delete("/webhooks/{subscription_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Stop an endpoint")
+@router.delete(
+    "/webhooks/{subscription_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Stop an endpoint",
+    responses=errors(404),
+)
 def delete_webhook(subscription_id: uuid.UUID, session: SessionDep, principal: IntegrationUser) -> Response:
     service.delete_subscription(session, principal=principal, subscription_id=subscription_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/webhooks/{subscription_id}/deliveries", summary="Recent deliveries to an endpoint")
+@router.get("/webhooks/{subscription_id}/deliveries", summary="Recent deliveries to an endpoint", responses=errors(404))
 def list_deliveries(
     subscription_id: uuid.UUID,
     session: SessionDep,

@@ -10,8 +10,9 @@ from services.judging.audit import service
 from services.judging.audit.schemas import AuditEntryRead
 from services.judging.db import SessionDep
 from shared.auth import Committee
+from shared.openapi import errors
 
-router = APIRouter(prefix="/api/v1", tags=["audit"])
+router = APIRouter(prefix="/api/v1", tags=["audit"], responses=errors(401, 403))
 
 
 @router.get(

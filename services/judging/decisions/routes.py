@@ -24,12 +24,16 @@ from services.judging.results.service import compute_results
 from services.judging.rubric.models import DEFAULT_ROUND
 from services.judging.scoring.routes import RoundQuery
 from shared.auth import Committee, CurrentPrincipal
+from shared.openapi import errors
 
-router = APIRouter(prefix="/api/v1", tags=["decisions"])
+router = APIRouter(prefix="/api/v1", tags=["decisions"], responses=errors(401))
 
 
 @router.post(
-    "/ideas/{idea_id}/decision", summary="Decide on one idea and publish it (committee)", response_model=DecisionRead
+    "/ideas/{idea_id}/decision",
+    summary="Decide on one idea and publish it (committee)",
+    response_model=DecisionRead,
+    responses=errors(403, 404, 409),
 )
 def decide(idea_id: uuid.UUID, body: DecisionIn, session: SessionDep, principal: Committee) -> DecisionRead:
     """Decide on one idea: publishes idea.judged.v1 with its weighted score and rank in its group."""
@@ -37,7 +41,10 @@ def decide(idea_id: uuid.UUID, body: DecisionIn, session: SessionDep, principal:
 
 
 @router.get(
-    "/ideas/{idea_id}/decision", summary="The published decision on an idea (committee)", response_model=DecisionRead
+    "/ideas/{idea_id}/decision",
+    summary="The published decision on an idea (committee)",
+    response_model=DecisionRead,
+    responses=errors(403, 404),
 )
 def get_decision(idea_id: uuid.UUID, session: SessionDep, _principal: Committee) -> DecisionRead:
     """The published decision on an idea."""
@@ -48,6 +55,7 @@ def get_decision(idea_id: uuid.UUID, session: SessionDep, _principal: Committee)
     "/editions/{edition_code}/selection-rules",
     summary="The declared selection rules (committee)",
     response_model=SelectionRulesRead,
+    responses=errors(403),
 )
 def get_rules(edition_code: str, session: SessionDep, _principal: Committee) -> SelectionRulesRead:
     """The declared selection rules."""
@@ -58,6 +66,7 @@ def get_rules(edition_code: str, session: SessionDep, _principal: Committee) -> 
     "/editions/{edition_code}/selection-rules",
     summary="Declare the selection rules (committee)",
     response_model=SelectionRulesRead,
+    responses=errors(403, 409),
 )
 def put_rules(
     edition_code: str, body: SelectionRulesIn, session: SessionDep, principal: Committee
@@ -70,6 +79,7 @@ def put_rules(
     "/editions/{edition_code}/results",
     summary="Raw and calibrated results, agreement and proposed selection (committee)",
     response_model=ResultsRead,
+    responses=errors(403),
 )
 def results(
     edition_code: str, session: SessionDep, _principal: Committee, round_kind: RoundQuery = DEFAULT_ROUND
@@ -82,6 +92,7 @@ def results(
     "/editions/{edition_code}/selection/adjustments",
     summary="Override the proposal for one idea, with a reason (committee)",
     response_model=IdeaResult,
+    responses=errors(403, 404, 409),
 )
 def adjust(edition_code: str, body: AdjustmentIn, session: SessionDep, principal: Committee) -> IdeaResult:
     """Override the proposal for one idea, with a reason."""
@@ -92,6 +103,7 @@ def adjust(edition_code: str, body: AdjustmentIn, session: SessionDep, principal
     "/editions/{edition_code}/selection/publish",
     summary="Publish every scored, undecided idea's decision (committee)",
     response_model=PublishRead,
+    responses=errors(403),
 )
 def publish(edition_code: str, body: PublishIn, session: SessionDep, principal: Committee) -> PublishRead:
     """Publish every scored, undecided idea's decision (each emits idea.judged.v1)."""
@@ -104,6 +116,7 @@ def publish(edition_code: str, body: PublishIn, session: SessionDep, principal: 
     "/ideas/{idea_id}/feedback",
     summary="Per-criterion feedback for the idea's team, after publication",
     response_model=FeedbackRead,
+    responses=errors(404),
 )
 def feedback(idea_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal) -> FeedbackRead:
     """Per-criterion feedback and comments (no judge names) for the idea's team, after publication."""

@@ -8,8 +8,9 @@ from services.judging.db import SessionDep
 from services.judging.declarations import service
 from services.judging.declarations.schemas import DeclarationIn, DeclarationRead, DeclarationSummary
 from shared.auth import Committee, Judge
+from shared.openapi import errors
 
-router = APIRouter(prefix="/api/v1", tags=["declarations"])
+router = APIRouter(prefix="/api/v1", tags=["declarations"], responses=errors(401, 403))
 
 
 @router.post(

@@ -13,10 +13,10 @@ from services.judging.documents.schemas import CertificateRead, CertificateVerif
 from services.judging.rubric.models import DEFAULT_ROUND, RoundKind
 from shared.auth import Committee, CurrentPrincipal
 from shared.events import PositionGroup
+from shared.openapi import PDF, errors, file_response
 
 router = APIRouter(prefix="/api/v1", tags=["documents"])
 
-PDF = "application/pdf"
 # The code goes into the download's file name (a header): only characters a header carries as they are.
 EditionCode = Annotated[str, Path(pattern=r"^[A-Za-z0-9._-]{1,40}$")]
 RoundParam = Annotated[RoundKind, Query(alias="round", description="screening or audition (default)")]
@@ -31,6 +31,7 @@ def _pdf(body: bytes, filename: str) -> Response:
     "/editions/{edition_code}/documents/berita-acara.pdf",
     summary="Berita acara penilaian of a round as PDF (committee)",
     response_class=Response,
+    responses=file_response(PDF) | errors(401, 403, notes={409: "`document_not_ready`"}),
 )
 def minutes(
     edition_code: EditionCode,
@@ -49,6 +50,7 @@ def minutes(
     "/editions/{edition_code}/documents/lampiran-keputusan.pdf",
     summary="Lampiran keputusan as PDF (committee)",
     response_class=Response,
+    responses=file_response(PDF) | errors(401, 403, notes={409: "`document_not_ready`"}),
 )
 def decision_list(edition_code: EditionCode, session: SessionDep, _principal: Committee) -> Response:
     """Lampiran keputusan: selected ideas with their implementing agencies and due dates."""
@@ -60,6 +62,7 @@ def decision_list(edition_code: EditionCode, session: SessionDep, _principal: Co
     "/editions/{edition_code}/audition-days/{day_id}/jadwal.pdf",
     summary="The printable schedule of an audition day, a page per room (committee, its judges)",
     response_class=Response,
+    responses=file_response(PDF) | errors(401, 403, 404),
 )
 def day_schedule(
     edition_code: EditionCode,
@@ -79,6 +82,7 @@ def day_schedule(
     "/ideas/{idea_id}/certificates",
     summary="The piagam of a decided idea the caller may have",
     response_model=list[CertificateRead],
+    responses=errors(401, 404),
 )
 def certificates(idea_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal) -> list[CertificateRead]:
     """The piagam of a decided idea: a team member's own and the team's; the committee's every one."""
@@ -86,7 +90,10 @@ def certificates(idea_id: uuid.UUID, session: SessionDep, principal: CurrentPrin
 
 
 @router.get(
-    "/ideas/{idea_id}/certificates/{certificate_code}.pdf", summary="One piagam as PDF", response_class=Response
+    "/ideas/{idea_id}/certificates/{certificate_code}.pdf",
+    summary="One piagam as PDF",
+    response_class=Response,
+    responses=file_response(PDF) | errors(401, 404),
 )
 def certificate(
     idea_id: uuid.UUID, certificate_code: CertificateCode, session: SessionDep, principal: CurrentPrincipal
@@ -106,6 +113,7 @@ def certificate(
     "/public/certificates/{certificate_code}",
     summary="Verify a piagam code (public)",
     response_model=CertificateVerification,
+    responses=errors(404),
 )
 def verify(certificate_code: CertificateCode, session: SessionDep) -> CertificateVerification:
     """Public, unauthenticated: whether a piagam code is genuine, whose it is and what it is for."""

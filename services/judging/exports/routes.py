@@ -9,16 +9,19 @@ from fastapi import APIRouter, Path, Response
 from services.judging.db import SessionDep
 from services.judging.exports import service
 from shared.auth import Committee
+from shared.openapi import CSV, XLSX, errors, file_response
 
-router = APIRouter(prefix="/api/v1", tags=["exports"])
+router = APIRouter(prefix="/api/v1", tags=["exports"], responses=errors(401, 403))
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The code goes into the download's file name (a header): only characters a header carries as they are.
 EditionCode = Annotated[str, Path(pattern=r"^[A-Za-z0-9._-]{1,40}$")]
 
 
 @router.get(
-    "/editions/{edition_code}/exports/recap.xlsx", summary="Rekap nilai as XLSX (committee)", response_class=Response
+    "/editions/{edition_code}/exports/recap.xlsx",
+    summary="Rekap nilai as XLSX (committee)",
+    response_class=Response,
+    responses=file_response(XLSX),
 )
 def recap_xlsx(edition_code: EditionCode, session: SessionDep, _principal: Committee) -> Response:
     """Rekap nilai as XLSX, one sheet per position group."""
@@ -28,7 +31,10 @@ def recap_xlsx(edition_code: EditionCode, session: SessionDep, _principal: Commi
 
 
 @router.get(
-    "/editions/{edition_code}/exports/recap.csv", summary="Rekap nilai as CSV (committee)", response_class=Response
+    "/editions/{edition_code}/exports/recap.csv",
+    summary="Rekap nilai as CSV (committee)",
+    response_class=Response,
+    responses=file_response(CSV),
 )
 def recap_csv(edition_code: EditionCode, session: SessionDep, _principal: Committee) -> Response:
     """Rekap nilai as CSV (UTF-8 with BOM so spreadsheet software reads Indonesian text right)."""

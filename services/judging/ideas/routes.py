@@ -13,8 +13,9 @@ from services.judging.ideas.schemas import IdeaRead
 from services.judging.scoring.service import conflict_of
 from shared.auth import Principal, Role, require_roles
 from shared.events import IdeaSnapshot
+from shared.openapi import errors
 
-router = APIRouter(prefix="/api/v1", tags=["ideas"])
+router = APIRouter(prefix="/api/v1", tags=["ideas"], responses=errors(401, 403))
 
 
 def to_read(idea: Idea, principal: Principal | None = None) -> IdeaRead:
@@ -41,7 +42,12 @@ def to_read(idea: Idea, principal: Principal | None = None) -> IdeaRead:
     )
 
 
-@router.get("/ideas/{idea_id}", summary="One idea as judging knows it (judges, committee)", response_model=IdeaRead)
+@router.get(
+    "/ideas/{idea_id}",
+    summary="One idea as judging knows it (judges, committee)",
+    response_model=IdeaRead,
+    responses=errors(404),
+)
 def get_idea(
     idea_id: uuid.UUID, session: SessionDep, principal: Principal = require_roles(Role.JUDGE, Role.COMMITTEE)
 ) -> IdeaRead:

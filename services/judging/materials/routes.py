@@ -10,8 +10,9 @@ from services.judging.db import SessionDep, runtime
 from services.judging.materials import service
 from services.judging.materials.schemas import IdeaMaterialsRead
 from shared.auth import Principal, Role, require_roles
+from shared.openapi import errors
 
-router = APIRouter(prefix="/api/v1", tags=["materials"])
+router = APIRouter(prefix="/api/v1", tags=["materials"], responses=errors(401, 403, 404, 409))
 
 
 @router.get(

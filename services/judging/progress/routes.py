@@ -16,8 +16,9 @@ from services.judging.progress.schemas import ProgressRead
 from services.judging.rubric.models import DEFAULT_ROUND, RoundKind
 from services.judging.scoring.routes import RoundQuery
 from shared.auth import Committee
+from shared.openapi import errors, file_response
 
-router = APIRouter(prefix="/api/v1", tags=["progress"])
+router = APIRouter(prefix="/api/v1", tags=["progress"], responses=errors(401, 403))
 
 
 @router.get(
@@ -64,6 +65,7 @@ async def progress_events(
     "/editions/{edition_code}/progress/stream",
     summary="Scoring progress as server-sent events (committee)",
     response_class=StreamingResponse,
+    responses=file_response("text/event-stream", description="Server-sent `progress` events"),
 )
 def progress_stream(
     edition_code: str,

@@ -26,8 +26,9 @@ from services.judging.schedule.schemas import (
 )
 from shared.auth import Committee, CurrentPrincipal, Role
 from shared.errors import forbidden
+from shared.openapi import errors
 
-router = APIRouter(prefix="/api/v1", tags=["schedule"])
+router = APIRouter(prefix="/api/v1", tags=["schedule"], responses=errors(401, 403))
 
 
 @router.post(
@@ -35,6 +36,7 @@ router = APIRouter(prefix="/api/v1", tags=["schedule"])
     summary="Create an audition day with rooms and slots (committee)",
     response_model=AuditionDayRead,
     status_code=201,
+    responses=errors(409),
 )
 def create_day(edition_code: str, body: AuditionDayIn, session: SessionDep, principal: Committee) -> AuditionDayRead:
     """Create an audition day with its rooms and slots of set length (times in WIB)."""
@@ -73,6 +75,7 @@ def assign(
     "/slots/{slot_id}/move",
     summary="Move an idea to another slot; teams and panels are told (committee)",
     response_model=MoveRead,
+    responses=errors(404, 409),
 )
 def move(slot_id: uuid.UUID, body: MoveIn, session: SessionDep, principal: Committee) -> MoveRead:
     """Move a slot's idea to another slot (swap if taken); the teams and panels concerned are notified."""
@@ -83,6 +86,7 @@ def move(slot_id: uuid.UUID, body: MoveIn, session: SessionDep, principal: Commi
     "/editions/{edition_code}/audition-days/{day_id}/panel-proposal",
     summary="Propose panels for a day's rooms from a pool of judges (committee; nothing saved)",
     response_model=PanelProposal,
+    responses=errors(404, 409),
 )
 def propose_panels(
     edition_code: str, day_id: uuid.UUID, body: PanelProposalIn, session: SessionDep, _principal: Committee
@@ -95,6 +99,7 @@ def propose_panels(
     "/editions/{edition_code}/rooms/{room_id}/panel",
     summary="Set a room's audition panel (committee)",
     response_model=PanelRead,
+    responses=errors(404, 409),
 )
 def set_room_panel(
     edition_code: str, room_id: uuid.UUID, body: PanelIn, session: SessionDep, principal: Committee
@@ -114,6 +119,7 @@ def set_room_panel(
     "/editions/{edition_code}/rounds/{kind}/panel",
     summary="Set a round's panel for every idea (committee)",
     response_model=PanelRead,
+    responses=errors(404, 409),
 )
 def set_round_panel(
     edition_code: str, kind: RoundKind, body: PanelIn, session: SessionDep, principal: Committee
@@ -128,6 +134,7 @@ def set_round_panel(
     "/editions/{edition_code}/rounds/screening/advance",
     summary="Advance ideas from screening to the audition (committee)",
     response_model=AdvanceRead,
+    responses=errors(404),
 )
 def advance(edition_code: str, body: AdvanceIn, session: SessionDep, principal: Committee) -> AdvanceRead:
     """Advance ideas from the screening round to the audition."""

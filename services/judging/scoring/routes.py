@@ -21,8 +21,9 @@ from services.judging.scoring.schemas import (
 )
 from shared.auth import Committee, Judge, Principal, Role, require_roles
 from shared.errors import Message, invalid
+from shared.openapi import errors
 
-router = APIRouter(prefix="/api/v1", tags=["scoring"])
+router = APIRouter(prefix="/api/v1", tags=["scoring"], responses=errors(401, 403))
 
 RoundQuery = Annotated[RoundKind, Query(alias="round", description="screening or audition (default)")]
 
@@ -32,6 +33,7 @@ RoundQuery = Annotated[RoundKind, Query(alias="round", description="screening or
     summary="Save some or all of a judge's scores (judge, idempotent)",
     response_model=ScoreSetRead,
     dependencies=[Depends(declared)],
+    responses=errors(404, 409),
 )
 def save_scores(
     idea_id: uuid.UUID,
@@ -62,6 +64,7 @@ def save_scores(
     summary="Submit and lock a judge's complete set (judge)",
     response_model=ScoreSetRead,
     dependencies=[Depends(declared)],
+    responses=errors(404, 409),
 )
 def submit_scores(
     idea_id: uuid.UUID, session: SessionDep, principal: Judge, round_kind: RoundQuery = DEFAULT_ROUND
@@ -74,6 +77,7 @@ def submit_scores(
     "/ideas/{idea_id}/scores",
     summary="An idea's scores: own set, others' once all submitted",
     response_model=IdeaScoresRead,
+    responses=errors(404, 409),
 )
 def get_scores(
     idea_id: uuid.UUID,
@@ -89,6 +93,7 @@ def get_scores(
     "/ideas/{idea_id}/scores/{judge_id}/reopen",
     summary="Unlock a judge's submitted set, with a reason (committee)",
     response_model=ScoreSetRead,
+    responses=errors(404, 409),
 )
 def reopen(
     idea_id: uuid.UUID,
@@ -109,6 +114,7 @@ def reopen(
     summary="Step aside from an idea, with a reason (judge)",
     response_model=ExclusionRead,
     status_code=201,
+    responses=errors(404),
 )
 def recuse(idea_id: uuid.UUID, body: ReasonIn, session: SessionDep, principal: Judge) -> ExclusionRead:
     """A judge steps aside from an idea, with a reason (logged)."""

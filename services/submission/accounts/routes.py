@@ -28,6 +28,7 @@ from services.submission.accounts.schemas import (
 from services.submission.common import Page
 from services.submission.db import SessionDep
 from shared.auth import Committee, CurrentPrincipal, Principal, Role, get_token_service, require_roles
+from shared.openapi import errors
 
 router = APIRouter(prefix="/api/v1", tags=["accounts"])
 
@@ -38,12 +39,14 @@ Admin = Annotated[Principal, require_roles(Role.ADMIN)]
     "/auth/login",
     summary="Sign in with email or NIP",
     response_model=LoginResponse,
-    responses={
-        401: {"description": "`bad_credentials`"},
-        403: {"description": "`email_not_verified`: the emailed link was not opened yet"},
-        429: {"description": "`too_many_attempts`, with `Retry-After`"},
-        503: {"description": "`rate_limit_unavailable`: attempts cannot be counted, so none is allowed"},
-    },
+    responses=errors(
+        notes={
+            401: "`bad_credentials`",
+            403: "`email_not_verified`: the emailed link was not opened yet",
+            429: "`too_many_attempts`, with `Retry-After`",
+            503: "`rate_limit_unavailable`: attempts cannot be counted, so none is allowed",
+        }
+    ),
 )
 def login(body: LoginRequest, request: Request, session: SessionDep, limiter: LoginLimiterDep) -> LoginResponse:
     return service.login(
@@ -56,13 +59,18 @@ def login(body: LoginRequest, request: Request, session: SessionDep, limiter: Lo
     )
 
 
-@router.post("/auth/logout", status_code=204, summary="Sign out everywhere: every token of mine stops working")
+@router.post(
+    "/auth/logout",
+    status_code=204,
+    summary="Sign out everywhere: every token of mine stops working",
+    responses=errors(401),
+)
 def logout(principal: CurrentPrincipal, session: SessionDep) -> Response:
     service.logout(session, principal=principal)
     return Response(status_code=204)
 
 
-@router.get("/auth/me", summary="The signed-in user")
+@router.get("/auth/me", summary="The signed-in user", responses=errors(401))
 def me(principal: CurrentPrincipal, session: SessionDep) -> UserRead:
     return service.describe_principal(session, principal)
 
@@ -70,7 +78,7 @@ def me(principal: CurrentPrincipal, session: SessionDep) -> UserRead:
 @router.post(
     "/auth/verify-email",
     summary="Use a registration or claim link (public): the account may sign in from now on",
-    responses={400: {"description": "`invalid_link`"}, 410: {"description": "`link_used` or `link_expired`"}},
+    responses=errors(404, notes={400: "`invalid_link`", 410: "`link_used` or `link_expired`"}),
 )
 def verify_email(body: TokenBody, session: SessionDep) -> Done:
     service.verify_email(session, token=body.token)
@@ -81,7 +89,7 @@ def verify_email(body: TokenBody, session: SessionDep) -> Done:
     "/auth/password-reset",
     status_code=202,
     summary="Email a password reset link (public; the same answer whether or not the email has an account)",
-    responses={429: {"description": "`too_many_attempts`, with `Retry-After`"}},
+    responses=errors(notes={429: "`too_many_attempts`, with `Retry-After`"}),
 )
 def request_password_reset(
     body: PasswordResetRequest, request: Request, session: SessionDep, limiter: LinkLimiterDep
@@ -92,7 +100,7 @@ def request_password_reset(
 @router.post(
     "/auth/password-reset/confirm",
     summary="Use a reset link with a new password (public); every session of the account ends",
-    responses={400: {"description": "`invalid_link`"}, 410: {"description": "`link_used` or `link_expired`"}},
+    responses=errors(404, notes={400: "`invalid_link`", 410: "`link_used`, `link_expired` or `account_inactive`"}),
 )
 def reset_password(body: PasswordResetConfirm, session: SessionDep) -> Done:
     service.reset_password(session, token=body.token, password=body.password)
@@ -102,7 +110,7 @@ def reset_password(body: PasswordResetConfirm, session: SessionDep) -> Done:
 @router.post(
     "/auth/password",
     summary="Change my password; my other sessions end and this answer carries a fresh token",
-    responses={403: {"description": "`wrong_current_password`"}},
+    responses=errors(401, 404, notes={403: "`wrong_current_password`", 429: "`too_many_attempts`, with `Retry-After`"}),
 )
 def change_password(
     body: PasswordChange, request: Request, principal: CurrentPrincipal, session: SessionDep, limiter: LoginLimiterDep
@@ -118,7 +126,7 @@ def change_password(
     )
 
 
-@router.post("/accounts", status_code=201, summary="Create a staff account (admin)")
+@router.post("/accounts", status_code=201, summary="Create a staff account (admin)", responses=errors(401, 403, 409))
 def create_account(body: UserCreate, admin_: Admin, session: SessionDep) -> UserRead:
     user = service.create_account(
         session,
@@ -133,7 +141,7 @@ def create_account(body: UserCreate, admin_: Admin, session: SessionDep) -> User
     return UserRead.model_validate(user)
 
 
-@router.get("/accounts", summary="List accounts by role, state, agency or name (admin)")
+@router.get("/accounts", summary="List accounts by role, state, agency or name (admin)", responses=errors(401, 403))
 def list_accounts(
     _: Admin,
     session: SessionDep,
@@ -146,22 +154,34 @@ def list_accounts(
     return admin.list_accounts(session, page=page, role=role, active=active, agency_code=agency_code, q=q)
 
 
-@router.patch("/accounts/{user_id}", summary="Change an account's role, name, agency or work unit (admin)")
+@router.patch(
+    "/accounts/{user_id}",
+    summary="Change an account's role, name, agency or work unit (admin)",
+    responses=errors(401, 403, 404),
+)
 def update_account(user_id: uuid.UUID, body: AccountUpdate, admin_: Admin, session: SessionDep) -> AccountRead:
     return admin.update_account(session, user_id=user_id, data=body, actor=admin_)
 
 
-@router.post("/accounts/{user_id}/deactivate", summary="Deactivate an account: sign-in refused, sessions end (admin)")
+@router.post(
+    "/accounts/{user_id}/deactivate",
+    summary="Deactivate an account: sign-in refused, sessions end (admin)",
+    responses=errors(401, 403, 404),
+)
 def deactivate_account(user_id: uuid.UUID, admin_: Admin, session: SessionDep) -> AccountRead:
     return admin.set_active(session, user_id=user_id, active=False, actor=admin_)
 
 
-@router.post("/accounts/{user_id}/reactivate", summary="Reactivate an account (admin)")
+@router.post("/accounts/{user_id}/reactivate", summary="Reactivate an account (admin)", responses=errors(401, 403, 404))
 def reactivate_account(user_id: uuid.UUID, admin_: Admin, session: SessionDep) -> AccountRead:
     return admin.set_active(session, user_id=user_id, active=True, actor=admin_)
 
 
-@router.get("/judges", summary="Active judge accounts with agency and work unit, to build panels (committee)")
+@router.get(
+    "/judges",
+    summary="Active judge accounts with agency and work unit, to build panels (committee)",
+    responses=errors(401, 403),
+)
 def list_judges(
     _: Committee,
     session: SessionDep,

@@ -10,6 +10,7 @@ from services.submission.agencies import service
 from services.submission.agencies.schemas import AgencyRead, AgencyUpsert, ManagedAgencyRead
 from services.submission.db import SessionDep
 from shared.auth import Principal, Role, require_roles
+from shared.openapi import errors
 
 router = APIRouter(prefix="/api/v1/agencies", tags=["agencies"])
 
@@ -19,14 +20,18 @@ def list_agencies(session: SessionDep) -> list[AgencyRead]:
     return [AgencyRead.model_validate(a) for a in service.list_agencies(session)]
 
 
-@router.get("/managed", summary="Every agency of the managed list with its state, deactivated ones too (admin)")
+@router.get(
+    "/managed",
+    summary="Every agency of the managed list with its state, deactivated ones too (admin)",
+    responses=errors(401, 403),
+)
 def list_managed_agencies(
     _: Annotated[Principal, require_roles(Role.ADMIN)], session: SessionDep
 ) -> list[ManagedAgencyRead]:
     return [ManagedAgencyRead.model_validate(a) for a in service.list_managed_agencies(session)]
 
 
-@router.put("/{code}", summary="Add or change an agency of the managed list (admin)")
+@router.put("/{code}", summary="Add or change an agency of the managed list (admin)", responses=errors(401, 403))
 def upsert_agency(
     code: Annotated[str, Path(pattern=r"^[A-Z0-9][A-Z0-9-]{1,39}$")],
     body: AgencyUpsert,

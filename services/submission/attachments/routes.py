@@ -10,17 +10,19 @@ from fastapi import APIRouter, File, Form, Query, Response, UploadFile
 
 from services.submission.attachments import service
 from services.submission.attachments.models import Attachment
+from services.submission.attachments.sniff import ALLOWED
 from services.submission.attachments.storage import LocalStorage, Storage
 from services.submission.db import SessionDep, runtime
 from services.submission.ideas.routes import IdeaUser
 from services.submission.ideas.schemas import AttachmentRead
 from shared.attachment_links import AttachmentGrant
 from shared.auth import Principal, Role, require_roles
+from shared.openapi import errors, file_response
 
-router = APIRouter(prefix="/api/v1/attachments", tags=["attachments"])
+router = APIRouter(prefix="/api/v1/attachments", tags=["attachments"], responses=errors(401, 403, 404))
 #: Reading an idea's files with a token: its team and the committee. Judges get signed links from judging.
 AttachmentReader = Annotated[Principal, require_roles(Role.PARTICIPANT, Role.COMMITTEE)]
-ideas_router = APIRouter(prefix="/api/v1/ideas", tags=["attachments"])
+ideas_router = APIRouter(prefix="/api/v1/ideas", tags=["attachments"], responses=errors(401, 403, 404))
 
 
 def get_storage() -> Storage:
@@ -28,7 +30,19 @@ def get_storage() -> Storage:
     return LocalStorage(runtime.settings.attachments_dir)
 
 
-@router.post("", status_code=201, summary="Attach a file to an idea (PDF, images, PPTX, DOCX, XLSX, MP4)")
+@router.post(
+    "",
+    status_code=201,
+    summary="Attach a file to an idea (PDF, images, PPTX, DOCX, XLSX, MP4)",
+    responses=errors(
+        409,
+        notes={
+            413: "`attachment_too_large`",
+            415: "`unsupported_attachment`: not one of the allowed kinds of file",
+            422: "also `empty_attachment`",
+        },
+    ),
+)
 def upload(
     principal: IdeaUser,
     session: SessionDep,
@@ -56,7 +70,12 @@ def list_attachments(idea_id: uuid.UUID, principal: AttachmentReader, session: S
     ]
 
 
-@router.get("/{attachment_id}", summary="Download an attachment (team, committee)", response_class=Response)
+@router.get(
+    "/{attachment_id}",
+    summary="Download an attachment (team, committee)",
+    response_class=Response,
+    responses=file_response(*sorted(ALLOWED), description="The file, of the kind found when it was uploaded"),
+)
 def download(attachment_id: uuid.UUID, principal: AttachmentReader, session: SessionDep) -> Response:
     attachment, content = service.download(
         session, storage=get_storage(), principal=principal, attachment_id=attachment_id
@@ -68,6 +87,7 @@ def download(attachment_id: uuid.UUID, principal: AttachmentReader, session: Ses
     "/{attachment_id}/signed",
     summary="Download an attachment through a judging-signed link (a judge on the idea's panel; minutes)",
     response_class=Response,
+    responses=file_response(*sorted(ALLOWED), description="The file, of the kind found when it was uploaded"),
 )
 def download_signed(
     attachment_id: uuid.UUID,
@@ -101,7 +121,13 @@ def _file(attachment: Attachment, content: bytes) -> Response:
     )
 
 
-@router.delete("/{attachment_id}", status_code=204, summary="Remove an attachment", response_class=Response)
+@router.delete(
+    "/{attachment_id}",
+    status_code=204,
+    summary="Remove an attachment",
+    response_class=Response,
+    responses=errors(409),
+)
 def remove(attachment_id: uuid.UUID, principal: IdeaUser, session: SessionDep) -> Response:
     service.remove(session, storage=get_storage(), principal=principal, attachment_id=attachment_id)
     return Response(status_code=204)

@@ -26,8 +26,9 @@ from services.submission.ideas.schemas import (
 )
 from shared.auth import Committee, Participant, Principal, Role, require_roles
 from shared.events import PositionGroup
+from shared.openapi import CSV, XLSX, errors, file_response
 
-router = APIRouter(prefix="/api/v1/ideas", tags=["ideas"])
+router = APIRouter(prefix="/api/v1/ideas", tags=["ideas"], responses=errors(401, 403))
 
 IdeaUser = Annotated[Principal, require_roles(Role.PARTICIPANT, Role.COMMITTEE)]
 
@@ -63,7 +64,7 @@ def idea_filters(
 Filters = Annotated[service.IdeaFilters, Depends(idea_filters)]
 
 
-@router.post("", status_code=201, summary="Start a draft idea (participant)")
+@router.post("", status_code=201, summary="Start a draft idea (participant)", responses=errors(404, 409))
 def create_idea(body: IdeaCreate, principal: Participant, session: SessionDep) -> IdeaRead:
     return service.read_idea(session, service.create_idea(session, principal=principal, data=body))
 
@@ -75,7 +76,12 @@ def list_ideas(
     return service.list_ideas(session, principal=principal, filters=filters, page=page)
 
 
-@router.get("/export", summary="Export ideas as CSV or XLSX (committee)", response_class=Response)
+@router.get(
+    "/export",
+    summary="Export ideas as CSV or XLSX (committee)",
+    response_class=Response,
+    responses=file_response(CSV, XLSX, description="The ideas in the asked format") | errors(404),
+)
 def export_ideas(
     principal: Committee, session: SessionDep, filters: Filters, format: ExportFormat = ExportFormat.XLSX
 ) -> Response:
@@ -93,29 +99,35 @@ def export_ideas(
     return Response(body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
-@router.get("/{idea_id}", summary="One idea with its team, screening, decision and implementation")
+@router.get(
+    "/{idea_id}", summary="One idea with its team, screening, decision and implementation", responses=errors(404)
+)
 def get_idea(idea_id: uuid.UUID, principal: IdeaUser, session: SessionDep) -> IdeaRead:
     return service.read_idea(session, service.get_idea(session, principal=principal, idea_id=idea_id))
 
 
-@router.patch("/{idea_id}", summary="Change a draft, or a submitted idea until the deadline")
+@router.patch(
+    "/{idea_id}", summary="Change a draft, or a submitted idea until the deadline", responses=errors(404, 409)
+)
 def update_idea(idea_id: uuid.UUID, body: IdeaUpdate, principal: Participant, session: SessionDep) -> IdeaRead:
     idea = service.update_idea(session, principal=principal, idea_id=idea_id, data=body)
     return service.read_idea(session, idea)
 
 
-@router.post("/{idea_id}/submit", summary="Submit a draft (every missing field reported at once)")
+@router.post(
+    "/{idea_id}/submit", summary="Submit a draft (every missing field reported at once)", responses=errors(404, 409)
+)
 def submit_idea(idea_id: uuid.UUID, principal: Participant, session: SessionDep) -> IdeaRead:
     return service.read_idea(session, service.submit_idea(session, principal=principal, idea_id=idea_id))
 
 
-@router.post("/{idea_id}/withdraw", summary="Withdraw an idea with a reason (proposer)")
+@router.post("/{idea_id}/withdraw", summary="Withdraw an idea with a reason (proposer)", responses=errors(404, 409))
 def withdraw_idea(idea_id: uuid.UUID, body: WithdrawRequest, principal: IdeaUser, session: SessionDep) -> IdeaRead:
     idea = service.withdraw_idea(session, principal=principal, idea_id=idea_id, reason=body.reason)
     return service.read_idea(session, idea)
 
 
-@router.post("/{idea_id}/screening", summary="Screen a submitted idea (committee)")
+@router.post("/{idea_id}/screening", summary="Screen a submitted idea (committee)", responses=errors(404, 409))
 def screen_idea(idea_id: uuid.UUID, body: ScreeningRequest, principal: Committee, session: SessionDep) -> IdeaRead:
     idea = service.screen_idea(
         session, principal=principal, idea_id=idea_id, eligible=body.eligible, reason=body.reason
@@ -126,6 +138,7 @@ def screen_idea(idea_id: uuid.UUID, body: ScreeningRequest, principal: Committee
 @router.get(
     "/{idea_id}/similar",
     summary="Whether submitted ideas of the same edition read alike; which ones for the committee only",
+    responses=errors(404),
 )
 def similar_ideas(
     idea_id: uuid.UUID, principal: IdeaUser, session: SessionDep, limit: Annotated[int, Query(ge=1, le=20)] = 5
@@ -133,30 +146,38 @@ def similar_ideas(
     return service.similar_ideas(session, principal=principal, idea_id=idea_id, limit=limit)
 
 
-@router.get("/{idea_id}/versions", summary="Every submitted revision of an idea")
+@router.get("/{idea_id}/versions", summary="Every submitted revision of an idea", responses=errors(404))
 def list_versions(idea_id: uuid.UUID, principal: IdeaUser, session: SessionDep) -> list[VersionRead]:
     return service.list_versions(session, principal=principal, idea_id=idea_id)
 
 
-@router.post("/{idea_id}/co-proposers", summary="Invite a co-proposer by NIP (proposer)")
+@router.post("/{idea_id}/co-proposers", summary="Invite a co-proposer by NIP (proposer)", responses=errors(404, 409))
 def invite(idea_id: uuid.UUID, body: InviteRequest, principal: Participant, session: SessionDep) -> IdeaRead:
     idea = service.invite_co_proposer(session, principal=principal, idea_id=idea_id, nip=body.nip)
     return service.read_idea(session, idea)
 
 
-@router.post("/{idea_id}/co-proposers/accept", summary="Accept an invitation to an idea's team")
+@router.post(
+    "/{idea_id}/co-proposers/accept", summary="Accept an invitation to an idea's team", responses=errors(404, 409)
+)
 def accept(idea_id: uuid.UUID, principal: Participant, session: SessionDep) -> IdeaRead:
     idea = service.respond_to_invitation(session, principal=principal, idea_id=idea_id, accept=True)
     return service.read_idea(session, idea)
 
 
-@router.post("/{idea_id}/co-proposers/decline", summary="Decline an invitation to an idea's team")
+@router.post(
+    "/{idea_id}/co-proposers/decline", summary="Decline an invitation to an idea's team", responses=errors(404, 409)
+)
 def decline(idea_id: uuid.UUID, principal: Participant, session: SessionDep) -> IdeaRead:
     idea = service.respond_to_invitation(session, principal=principal, idea_id=idea_id, accept=False)
     return service.read_idea(session, idea)
 
 
-@router.delete("/{idea_id}/co-proposers/{participant_id}", summary="Remove a co-proposer or invitation (proposer)")
+@router.delete(
+    "/{idea_id}/co-proposers/{participant_id}",
+    summary="Remove a co-proposer or invitation (proposer)",
+    responses=errors(404, 409),
+)
 def remove_co_proposer(
     idea_id: uuid.UUID, participant_id: uuid.UUID, principal: Participant, session: SessionDep
 ) -> IdeaRead:

@@ -19,6 +19,7 @@ from services.submission.participants.schemas import (
 )
 from shared.auth import Committee, Participant
 from shared.events import PositionGroup
+from shared.openapi import errors
 
 router = APIRouter(prefix="/api/v1/participants", tags=["participants"])
 
@@ -27,21 +28,27 @@ router = APIRouter(prefix="/api/v1/participants", tags=["participants"])
     "/register",
     status_code=202,
     summary="Register as a participant, or claim an imported account (public); completed by an emailed link",
-    responses={
-        409: {"description": "`nip_registered` or `email_taken`"},
-        429: {"description": "`too_many_attempts`: links asked for this email or address this hour, with Retry-After"},
-    },
+    responses=errors(
+        notes={
+            409: "`nip_registered` or `email_taken`",
+            429: "`too_many_attempts`: links asked for this email or address this hour, with Retry-After",
+        }
+    ),
 )
 def register(body: ParticipantRegister, request: Request, session: SessionDep, limiter: LinkLimiterDep) -> LinkSent:
     return service.register(session, data=body, limiter=limiter, client_ip=client_ip(request))
 
 
-@router.get("/me", summary="My participant profile")
+@router.get("/me", summary="My participant profile", responses=errors(401, 403))
 def me(principal: Participant, session: SessionDep) -> ParticipantRead:
     return ParticipantRead.model_validate(service.participant_of(session, principal))
 
 
-@router.post("/import", summary="Bulk import from CSV or XLSX (committee); dry_run=true only reports")
+@router.post(
+    "/import",
+    summary="Bulk import from CSV or XLSX (committee); dry_run=true only reports",
+    responses=errors(401, 403),
+)
 def import_participants(
     committee: Committee,
     session: SessionDep,
@@ -51,7 +58,7 @@ def import_participants(
     return service.import_participants(session, content=file.file.read(), dry_run=dry_run, actor=committee)
 
 
-@router.get("", summary="List participants (committee)")
+@router.get("", summary="List participants (committee)", responses=errors(401, 403))
 def list_participants(
     _: Committee,
     session: SessionDep,
