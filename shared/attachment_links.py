@@ -79,7 +79,8 @@ def signed_path(secret: SecretStr, grant: AttachmentGrant) -> str:
 
 def verify(secret: SecretStr, grant: AttachmentGrant, signature: str, *, now: datetime | None = None) -> None:
     """403 `attachment_link_invalid` for a forged or altered link, 403 `attachment_link_expired` after expiry."""
-    if not hmac.compare_digest(_signature(secret, grant), signature.lower()):
+    # Compared as bytes: compare_digest refuses str with non-ASCII characters (a tampered link may carry any).
+    if not hmac.compare_digest(_signature(secret, grant).encode(), signature.lower().encode()):
         raise AppError(403, "attachment_link_invalid", LINK_INVALID)
     if (now or datetime.now(UTC)).timestamp() >= grant.expires:
         raise AppError(403, "attachment_link_expired", LINK_EXPIRED, {"expired_at": grant.expires})

@@ -207,6 +207,7 @@ def test_signed_link_refused_when_expired_forged_or_altered(client: TestClient, 
     good = _link(secret, file_id, idea_id, judge)
     forged = good[:-4] + ("0000" if not good.endswith("0000") else "1111")
     assert refused(forged)[:2] == (403, "attachment_link_invalid")
+    assert refused(good[: good.index("signature=")] + "signature=%C3%A9%C3%A9")[:2] == (403, "attachment_link_invalid")
     assert refused(good.replace(str(judge), str(uuid.uuid4())))[:2] == (403, "attachment_link_invalid")
     later = int((utcnow() + timedelta(days=1)).timestamp())
     assert refused(good.replace("expires=", f"expires={later}&x="))[:2] == (403, "attachment_link_invalid")
