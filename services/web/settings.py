@@ -47,14 +47,18 @@ class WebSettings(BaseSettings):
             or len(self.web_secret.get_secret_value()) < 32
         ):
             raise ValueError("WEB_SECRET must be set to a random value of at least 32 characters in production")
-        if len({bool(self.sso_issuer), bool(self.sso_client_id), self.sso_client_secret is not None}) > 1:
+        if self.sso_enabled != bool(self.sso_issuer or self.sso_client_id or self._sso_secret):
             raise ValueError("SSO_ISSUER, SSO_CLIENT_ID and SSO_CLIENT_SECRET must be set together")
         return self
 
     @property
     def sso_enabled(self) -> bool:
         """Whether the sign-in page offers the regency's single sign-on."""
-        return bool(self.sso_issuer and self.sso_client_id and self.sso_client_secret)
+        return bool(self.sso_issuer and self.sso_client_id and self._sso_secret)
+
+    @property
+    def _sso_secret(self) -> str:
+        return self.sso_client_secret.get_secret_value() if self.sso_client_secret else ""
 
     @property
     def secure_cookies(self) -> bool:

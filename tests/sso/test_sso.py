@@ -18,12 +18,17 @@ from authlib.integrations.httpx_client import OAuth2Client
 from fastapi.testclient import TestClient
 from joserfc import jwt
 from joserfc.jwk import RSAKey
+from pydantic import ValidationError
 from sqlalchemy import select
 
 from services.submission.accounts.commands import create_user
 from services.submission.accounts.models import User
 from services.submission.db import audit_log
+from services.submission.settings import SubmissionSettings
+from services.web.app import create_app
 from services.web.security import SESSION_COOKIE
+from services.web.settings import WebSettings
+from shared.settings import Environment
 from tests.oidc_provider import (
     CLIENT_ID,
     OTHER_CLIENT_ID,
@@ -230,3 +235,23 @@ def test_web_sso_return_with_another_state_is_refused(web: TestClient, browser: 
     assert returned.status_code == 200
     assert "Proses masuk dengan SSO kedaluwarsa" in returned.text
     assert SESSION_COOKIE not in returned.cookies
+
+
+def test_web_without_sso_settings_offers_no_sso() -> None:
+    settings = WebSettings(environment=Environment.TEST, web_secret="test-web-secret-0123456789-0123456789")
+    with TestClient(create_app(settings), follow_redirects=False) as client:
+        assert "/masuk/sso" not in client.get("/masuk").text
+        assert client.get("/masuk/sso").status_code == 404
+        assert client.get("/masuk/sso/kembali", params={"code": "c", "state": "s"}).status_code == 404
+
+
+def test_sso_settings_are_all_or_nothing() -> None:
+    # Compose passes the unset variables as empty strings: that is off, not half set.
+    empty = WebSettings(environment=Environment.TEST, sso_issuer="", sso_client_id="", sso_client_secret="")
+    assert empty.sso_enabled is False
+    with pytest.raises(ValidationError, match="SSO_ISSUER, SSO_CLIENT_ID and SSO_CLIENT_SECRET must be set together"):
+        WebSettings(environment=Environment.TEST, sso_issuer="https://sso.trenggalekkab.go.id", sso_client_id="audisi")
+    with pytest.raises(ValidationError, match="SSO_ISSUER and SSO_CLIENT_ID must be set together"):
+        SubmissionSettings(
+            environment=Environment.TEST, database_url="postgresql+psycopg://x@h/d", sso_issuer="https://sso.x.go.id"
+        )
