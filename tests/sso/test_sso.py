@@ -21,6 +21,7 @@ from joserfc.jwk import RSAKey
 from pydantic import ValidationError
 from sqlalchemy import select
 
+from audisi.embedded import free_port
 from services.submission.accounts.commands import create_user
 from services.submission.accounts.models import User
 from services.submission.db import audit_log
@@ -134,7 +135,9 @@ def test_sso_id_token_signed_by_another_key_or_changed_is_refused(
     forged = jwt.encode({"alg": "RS256", "kid": _json_part(head)["kid"]}, claims, RSAKey.generate_key(2048))
     # The genuine signature over a payload changed to name the judge.
     changed = ".".join([head, forged.split(".")[1], signature])
-    for token in (forged, changed):
+    # Signed by a key the provider does not publish.
+    unknown_key = jwt.encode({"alg": "RS256", "kid": "kunci-lain"}, claims, RSAKey.generate_key(2048))
+    for token in (forged, changed, unknown_key):
         response = api.post("/api/v1/auth/sso", json={"id_token": token, "nonce": nonce})
         assert _error(response) == (401, "invalid_sso_token", {"reason": "signature"})
 
@@ -175,6 +178,27 @@ def test_sso_unverified_email_is_403(api: TestClient, oidc_provider: OidcProvide
     response = api.post("/api/v1/auth/sso", json={"id_token": id_token, "nonce": nonce})
     assert _error(response) == (403, "sso_email_not_verified", None)
     assert response.json()["error"]["message"].startswith("Email Anda belum diverifikasi di SSO")
+
+
+def test_sso_unreachable_issuer_is_503(api: TestClient, submission: Any, monkeypatch: Any) -> None:
+    monkeypatch.setattr(submission.settings, "sso_issuer", f"http://127.0.0.1:{free_port()}")
+    response = api.post("/api/v1/auth/sso", json={"id_token": "a.b.c", "nonce": generate_token(32)})
+    assert _error(response) == (503, "sso_unavailable", None)
+
+
+def test_web_unreachable_issuer_is_said_on_the_sign_in_page() -> None:
+    settings = WebSettings(
+        environment=Environment.TEST,
+        web_secret="test-web-secret-0123456789-0123456789",
+        sso_issuer=f"http://127.0.0.1:{free_port()}",
+        sso_client_id=CLIENT_ID,
+        sso_client_secret="rahasia-klien",
+    )
+    with TestClient(create_app(settings), follow_redirects=False) as client:
+        page = client.get("/masuk/sso")
+    assert page.status_code == 200
+    assert "SSO pemerintah daerah tidak dapat dihubungi" in page.text
+    assert "audisi_sso" not in page.cookies
 
 
 def test_sso_not_configured_is_404(api: TestClient, submission: Any, monkeypatch: Any) -> None:

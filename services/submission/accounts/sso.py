@@ -118,7 +118,7 @@ def verify_id_token(
             token = jwt.decode(id_token, keys.get(), algorithms=list(ALGORITHMS))
         except InvalidKeyIdError:  # the issuer may have rotated its keys since we fetched them
             token = jwt.decode(id_token, keys.get(refresh=True), algorithms=list(ALGORITHMS))
-    except BadSignatureError as exc:
+    except (BadSignatureError, InvalidKeyIdError) as exc:  # not signed by any key the issuer publishes
         raise _invalid("signature") from exc
     except (JoseError, ValueError) as exc:
         raise _invalid("malformed") from exc
