@@ -52,14 +52,21 @@ def _tools() -> tuple[str, str]:
 
 
 @contextmanager
-def running_provider() -> Iterator[OidcProvider]:
-    """Start the provider on a free port (installing it first if needed); stop it afterwards."""
+def running_provider(*more_redirect_uris: str) -> Iterator[OidcProvider]:
+    """Start the provider on a free port (installing it first if needed); stop it afterwards.
+
+    Its clients may send the browser back to REDIRECT_URI and to `more_redirect_uris`."""
     node, npm = _tools()
     if not (HERE / "node_modules" / "oidc-provider").is_dir():
         subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=HERE, check=True, timeout=600)
     port = free_port()
     provider = OidcProvider(issuer=f"http://127.0.0.1:{port}", client_secret=secrets.token_urlsafe(24))
-    env = {**os.environ, "PORT": str(port), "CLIENT_SECRET": provider.client_secret, "REDIRECT_URIS": REDIRECT_URI}
+    env = {
+        **os.environ,
+        "PORT": str(port),
+        "CLIENT_SECRET": provider.client_secret,
+        "REDIRECT_URIS": " ".join((REDIRECT_URI, *more_redirect_uris)),
+    }
     process = subprocess.Popen(
         [node, "server.js"], cwd=HERE, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )

@@ -18,6 +18,7 @@ from authlib.integrations.httpx_client import OAuth2Client
 from fastapi.testclient import TestClient
 from joserfc import jwt
 from joserfc.jwk import RSAKey
+from playwright.sync_api import expect
 from pydantic import ValidationError
 from sqlalchemy import select
 
@@ -30,6 +31,7 @@ from services.web.app import create_app
 from services.web.security import SESSION_COOKIE
 from services.web.settings import WebSettings
 from shared.settings import Environment
+from tests.e2e.browser import chromium, visitor
 from tests.oidc_provider import (
     CLIENT_ID,
     OTHER_CLIENT_ID,
@@ -279,3 +281,27 @@ def test_sso_settings_are_all_or_nothing() -> None:
         SubmissionSettings(
             environment=Environment.TEST, database_url="postgresql+psycopg://x@h/d", sso_issuer="https://sso.x.go.id"
         )
+
+
+def test_browser_signs_in_with_sso_and_lands_on_the_page_it_asked_for(web_server: str) -> None:
+    """Chromium: the sign-in page, the provider's own sign-in form, back signed in on the page asked for."""
+    create_user(role="judge", email=JUDGE_EMAIL, password="sandi-juri-2026", name="Juri SSO", agency_code=None)
+    with chromium() as launched:
+        person = visitor(launched, web_server, "sso-judge")
+        try:
+            person.page.goto("/masuk?next=/akun/kata-sandi")
+            person.check("sign-in page offers the regency's single sign-on")
+            person.page.get_by_role("link", name="Masuk dengan SSO").click()
+            person.page.locator("input[name=login]").fill(JUDGE_EMAIL)
+            person.page.locator("input[name=password]").fill("apa-saja")
+            # The provider's development form (not ours) asks for a web font (no network here) and a favicon it
+            # lacks: its errors are not counted; our pages before and after it are checked.
+            person.page.wait_for_load_state("networkidle")
+            person.console_errors.clear()
+            person.page.locator("button[type=submit]").click()
+            person.page.wait_for_url(f"{web_server}/akun/kata-sandi")
+            expect(person.page.get_by_role("heading", name="Ubah kata sandi")).to_be_visible()
+            person.check("signed in through SSO on the page asked for")
+            assert SESSION_COOKIE in {c["name"] for c in person.context.cookies(web_server)}
+        finally:
+            person.context.close()
