@@ -31,6 +31,11 @@ class SubmissionSettings(ServiceSettings):
     account_emails_per_hour: int = Field(default=5, ge=1)
     # Development only: answers carry the emailed token, so the curl walk-through needs no mailbox.
     expose_account_tokens: bool | None = None
+    # Sign-in through the regency's single sign-on (OpenID Connect): the issuer and the client id the web front
+    # uses there (the audience of its ID tokens). Off while unset. The skew allows for clocks a little apart.
+    sso_issuer: str | None = None
+    sso_client_id: str | None = None
+    sso_clock_skew_seconds: int = Field(default=60, ge=0, le=600)
 
     @model_validator(mode="after")
     def _account_tokens_only_in_development(self) -> Self:
@@ -39,4 +44,6 @@ class SubmissionSettings(ServiceSettings):
         if self.expose_account_tokens and self.environment == Environment.PRODUCTION:
             raise ValueError("EXPOSE_ACCOUNT_TOKENS must not be set in production")
         check_link_secret(self.environment, self.attachment_link_secret)
+        if bool(self.sso_issuer) != bool(self.sso_client_id):
+            raise ValueError("SSO_ISSUER and SSO_CLIENT_ID must be set together")
         return self

@@ -402,6 +402,25 @@ EN.update(
 )
 
 
+# Signing in through the regency's single sign-on (services/web/auth/sso.py).
+EN.update(
+    {
+        "Atau dengan akun pemerintah daerah": "Or with your regency account",
+        "Pegawai yang punya akun SSO Pemerintah Kabupaten dapat masuk dengannya, tanpa kata sandi Audisi.": (
+            "Staff with a regency single sign-on account can sign in with it, without an Audisi password."
+        ),
+        "Masuk dengan SSO": "Sign in with SSO",
+        "SSO pemerintah daerah tidak dapat dihubungi. Coba lagi sebentar lagi, atau masuk dengan kata sandi.": (
+            "The regency's single sign-on cannot be reached. Try again shortly, or sign in with your password."
+        ),
+        "Proses masuk dengan SSO kedaluwarsa atau tidak cocok dengan peramban ini. Silakan coba lagi.": (
+            "The single sign-on attempt expired or does not belong to this browser. Please try again."
+        ),
+        "SSO pemerintah daerah tidak mengizinkan masuk. Silakan coba lagi, atau masuk dengan kata sandi.": (
+            "The regency's single sign-on did not let you in. Try again, or sign in with your password."
+        ),
+    }
+)
 EN.update(EN_STAFF)
 STATUS_LABELS.update(STAFF_STATUS_LABELS)
 

@@ -65,6 +65,19 @@ def _sign(settings: WebSettings, nonce: str) -> str:
     return hmac.new(settings.web_secret.get_secret_value().encode(), nonce.encode(), hashlib.sha256).hexdigest()
 
 
+def sign_value(settings: WebSettings, value: str) -> str:
+    """`value` with its signature, for a cookie the browser must give back unchanged."""
+    return f"{value}.{_sign(settings, 'value:' + value)}"
+
+
+def signed_value(settings: WebSettings, signed: str | None) -> str | None:
+    """The value of a `sign_value` result, or None when it is missing or was changed."""
+    value, _, signature = (signed or "").rpartition(".")
+    if not value or not hmac.compare_digest(_sign(settings, "value:" + value), signature):
+        return None
+    return value
+
+
 def csrf_nonce(request: Request) -> str:
     """The browser's CSRF nonce: from its cookie, or a new one (set on the response by `remember_csrf`)."""
     nonce = request.cookies.get(CSRF_COOKIE)

@@ -29,6 +29,13 @@ class WebSettings(BaseSettings):
     # Cookies only over HTTPS; on by default in production (behind the regency's TLS proxy).
     cookie_secure: bool | None = None
     default_edition: str = "ATA-2026"
+    # Sign-in through the regency's single sign-on (OpenID Connect, authorization code with PKCE); off while
+    # unset. The submission service must name the same issuer and client id: it verifies the ID tokens.
+    sso_issuer: str | None = None
+    sso_client_id: str | None = None
+    sso_client_secret: SecretStr | None = None
+    # Where the issuer sends the browser back; by default this front's /masuk/sso/kembali as the request saw it.
+    sso_redirect_url: str | None = None
     max_upload_bytes: int = 26_214_400
     log_level: str = "INFO"
     log_json: bool = True
@@ -40,7 +47,18 @@ class WebSettings(BaseSettings):
             or len(self.web_secret.get_secret_value()) < 32
         ):
             raise ValueError("WEB_SECRET must be set to a random value of at least 32 characters in production")
+        if self.sso_enabled != bool(self.sso_issuer or self.sso_client_id or self._sso_secret):
+            raise ValueError("SSO_ISSUER, SSO_CLIENT_ID and SSO_CLIENT_SECRET must be set together")
         return self
+
+    @property
+    def sso_enabled(self) -> bool:
+        """Whether the sign-in page offers the regency's single sign-on."""
+        return bool(self.sso_issuer and self.sso_client_id and self._sso_secret)
+
+    @property
+    def _sso_secret(self) -> str:
+        return self.sso_client_secret.get_secret_value() if self.sso_client_secret else ""
 
     @property
     def secure_cookies(self) -> bool:

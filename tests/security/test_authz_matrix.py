@@ -105,6 +105,10 @@ def _attachment(_: World, values: dict[str, str]) -> Call:
 
 SUBMISSION: dict[tuple[str, str], Rule] = OPS | {
     ("POST", "/api/v1/auth/login"): public(_login, status=401),
+    # The ID token carries its own proof; with no single sign-on configured it is 404 for everybody.
+    ("POST", "/api/v1/auth/sso"): public(
+        lambda _w, _v: Call(json={"id_token": "x.y.z", "nonce": "n" * 32}), status=404
+    ),
     ("GET", "/api/v1/auth/me"): signed_in(),
     ("POST", "/api/v1/auth/logout"): signed_in(status=204),
     # Links carry their own proof: anyone holding one may use it (an unknown one is 400 for everybody).

@@ -180,6 +180,7 @@ def test_uploaded_names_never_reach_the_filesystem(
         ("POST", "/api/v1/ideas", "edition_code", {"edition_code": "E" * 5_000, "title": "Judul"}),
         ("POST", "/api/v1/auth/login", "username", {"username": "u" * 255, "password": "x"}),
         ("POST", "/api/v1/auth/login", "password", {"username": "a@b.go.id", "password": "p" * 201}),
+        ("POST", "/api/v1/auth/sso", "id_token", {"id_token": "t" * 16_385, "nonce": "n" * 32}),
     ],
 )
 def test_long_strings_are_422_naming_the_field(

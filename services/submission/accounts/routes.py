@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
 
-from services.submission.accounts import admin, service
+from services.submission.accounts import admin, service, sso
 from services.submission.accounts.deps import LinkLimiterDep, LoginLimiterDep, client_ip
 from services.submission.accounts.schemas import (
     AccountPage,
@@ -21,12 +21,13 @@ from services.submission.accounts.schemas import (
     PasswordChange,
     PasswordResetConfirm,
     PasswordResetRequest,
+    SsoLoginRequest,
     TokenBody,
     UserCreate,
     UserRead,
 )
 from services.submission.common import Page
-from services.submission.db import SessionDep
+from services.submission.db import SessionDep, runtime
 from shared.auth import Committee, CurrentPrincipal, Principal, Role, get_token_service, require_roles
 from shared.openapi import errors
 
@@ -56,6 +57,32 @@ def login(body: LoginRequest, request: Request, session: SessionDep, limiter: Lo
         username=body.username,
         password=body.password,
         client_ip=client_ip(request),
+    )
+
+
+@router.post(
+    "/auth/sso",
+    summary="Sign in with an ID token of the regency's single sign-on (the web front's OpenID Connect sign-in)",
+    response_model=LoginResponse,
+    responses=errors(
+        notes={
+            401: "`invalid_sso_token`: bad signature, issuer, audience, nonce, or expired",
+            403: "`sso_email_not_verified`, `sso_no_account` or `account_inactive`",
+            404: "`sso_not_configured`",
+            503: "`sso_unavailable`: the issuer's keys cannot be fetched",
+        }
+    ),
+)
+def sso_login(body: SsoLoginRequest, request: Request, session: SessionDep) -> LoginResponse:
+    settings = runtime.settings
+    return sso.sso_login(
+        session,
+        tokens=get_token_service(request),
+        id_token=body.id_token,
+        nonce=body.nonce,
+        issuer=settings.sso_issuer,
+        client_id=settings.sso_client_id,
+        leeway_seconds=settings.sso_clock_skew_seconds,
     )
 
 

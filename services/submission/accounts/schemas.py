@@ -94,6 +94,13 @@ class LoginRequest(BaseModel):
     password: str = Field(min_length=1, max_length=200)
 
 
+class SsoLoginRequest(BaseModel):
+    """The ID token the web front received from the regency's single sign-on, and the nonce it sent there."""
+
+    id_token: str = Field(min_length=1, max_length=16_384)
+    nonce: str = Field(min_length=16, max_length=200)
+
+
 class LoginResponse(BaseModel):
     """A bearer token and who it belongs to."""
 

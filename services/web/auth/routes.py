@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
+from starlette.exceptions import HTTPException
 
+from services.web.auth import sso
 from services.web.backend import ApiError
+from services.web.i18n import translate
 from services.web.pages import (
     agencies,
     api,
@@ -49,8 +52,60 @@ async def switch_language(lang: str, request: Request, next: str | None = None) 
 
 @router.get("/masuk")
 async def login_page(request: Request, next: str | None = None, pesan: str | None = None) -> Response:
-    """The sign-in form (NIP or email, and password)."""
+    """The sign-in form (NIP or email, and password), and the regency's single sign-on where it is set up."""
     return render(request, "auth/login.html", next=local_path(next, ""), values={}, errors={}, notice=pesan)
+
+
+@router.get("/masuk/sso")
+async def sso_start(request: Request, next: str | None = None) -> Response:
+    """Go to the regency's single sign-on (authorization code with PKCE); it sends the browser back."""
+    settings = settings_of(request)
+    if not settings.sso_enabled:
+        raise HTTPException(404)
+    target = local_path(next, "")
+    try:
+        url, pending = await sso.authorization_url(request, settings, target)
+    except sso.SsoFailedError as exc:
+        return render(request, "auth/login.html", next=target, values={}, errors={}, failure=_(request, exc.message))
+    response = RedirectResponse(url, status_code=303)
+    sso.remember(response, pending, settings)
+    return response
+
+
+@router.get("/masuk/sso/kembali", name="sso_return")
+async def sso_return(request: Request) -> Response:
+    """Back from the single sign-on: its ID token, verified by the submission service, becomes the session."""
+    settings = settings_of(request)
+    if not settings.sso_enabled:
+        raise HTTPException(404)
+    target = ""
+    try:
+        pending = sso.pending_of(request, settings)
+        target = local_path(pending.next, "")
+        id_token = await sso.id_token_of_return(request, settings, pending)
+        data = await backend_of(request).json(
+            "submission",
+            "POST",
+            "/api/v1/auth/sso",
+            token=None,
+            language=language(request),
+            json={"id_token": id_token, "nonce": pending.nonce},
+        )
+    except (sso.SsoFailedError, ApiError) as exc:
+        if isinstance(exc, ApiError) and exc.status not in (401, 403, 404, 422, 503):
+            raise
+        message = _(request, exc.message) if isinstance(exc, sso.SsoFailedError) else exc.message
+        page = render(request, "auth/login.html", next=target, values={}, errors={}, failure=message)
+        sso.forget(page, settings)
+        return page
+    response = redirect(target or HOME_OF_ROLE.get(str(data["user"]["role"]), "/"))
+    sso.forget(response, settings)
+    set_session(response, str(data["access_token"]), int(data["expires_in"]), settings)
+    return response
+
+
+def _(request: Request, text: str) -> str:
+    return translate(text, language(request))
 
 
 @router.post("/masuk")
