@@ -65,6 +65,13 @@ class Figures:
     max_ms: float
     non_2xx: int
     socket_errors: int
+    cpu_ms_per_request: float  # the server process's CPU time (user + system) per request answered
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) the process has used so far, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def free_port() -> int:
@@ -156,8 +163,8 @@ def write_plan(infra: Infra, url: str, pairs: list[tuple[uuid.UUID, str, uuid.UU
 
 
 @contextmanager
-def process(name: str, command: list[str], env: dict[str, str], port: int, log: Path) -> Iterator[str]:
-    """A server process answering /healthz on the port; stopped (SIGTERM, then SIGKILL) afterwards."""
+def process(name: str, command: list[str], env: dict[str, str], port: int, log: Path) -> Iterator[tuple[str, int]]:
+    """A server process answering /healthz on the port (its URL and pid); stopped (SIGTERM, then SIGKILL) after."""
     base = f"http://127.0.0.1:{port}"
     with log.open("wb") as out:
         proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)  # noqa: S603
@@ -174,7 +181,7 @@ def process(name: str, command: list[str], env: dict[str, str], port: int, log: 
                 if time.monotonic() > deadline:
                     raise SystemExit(f"{name} not ready after 120 s; see {log}")
                 time.sleep(0.2)
-            yield base
+            yield base, proc.pid
         finally:
             proc.terminate()
             try:
@@ -184,15 +191,37 @@ def process(name: str, command: list[str], env: dict[str, str], port: int, log: 
                 proc.wait()
 
 
-def wrk(scenario: str, mode: str, base: str, args: argparse.Namespace, work: Path, nonce: str) -> Figures:
-    """One closed-loop wrk run of the mode against the server; its figures."""
+def wrk(
+    scenario: str,
+    mode: str,
+    server: tuple[str, int],
+    args: argparse.Namespace,
+    work: Path,
+    nonce: str,
+    profile: bool = False,
+) -> Figures:
+    """One closed-loop wrk run of the mode against the server (URL, pid); its figures. With `profile`,
+    py-spy samples the server meanwhile and writes its stacks to bench/results/profile-<mode>.txt (folded)."""
+    base, pid = server
     script = ROOT / "bench" / "load.lua"
     plan = [str(work / "pairs.txt"), str(work / "bodies.txt"), nonce, str(args.threads)]
     command = [
         "wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.seconds}s", "--timeout", "10s",
         "-s", str(script), base, "--", mode, *plan,
     ]  # fmt: skip
+    spy = None
+    if profile:
+        folded = RESULTS / f"profile-{mode.replace('/', '-')}.txt"
+        spy_command = [
+            str(Path(sys.executable).with_name("py-spy")), "record", "--pid", str(pid), "--rate", "250",
+            "--nonblocking", "--gil", "--duration", str(args.seconds), "--format", "raw", "--output", str(folded),
+        ]  # fmt: skip
+        spy = subprocess.Popen(spy_command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603
+    cpu_before = cpu_seconds(pid)
     out = subprocess.run(command, check=True, capture_output=True, text=True).stdout  # noqa: S603
+    cpu = cpu_seconds(pid) - cpu_before
+    if spy is not None:
+        spy.wait(30)
     match = re.search(r"^WRK_RESULT (\{.*\})$", out, re.MULTILINE)
     if match is None:
         raise SystemExit(f"wrk printed no result:\n{out}")
@@ -209,6 +238,7 @@ def wrk(scenario: str, mode: str, base: str, args: argparse.Namespace, work: Pat
         max_ms=r["max_us"] / 1000,
         non_2xx=r["non_2xx"],
         socket_errors=r["socket_errors"],
+        cpu_ms_per_request=round(cpu * 1000 / max(1, r["requests"]), 2),
     )
 
 
@@ -254,13 +284,14 @@ def table(rows: list[Figures]) -> str:
     """The figures as one Markdown table, each with its ratio to the two floors."""
     floors = {f.scenario: f.per_second for f in rows if f.scenario.startswith("floor")}
     out = [
-        "| scenario | requests | per second | p50 ms | p99 ms | vs floor sync | vs floor async |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| scenario | requests | per second | p50 ms | p99 ms | CPU ms/request | vs floor sync | vs floor async |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for f in rows:
         ratios = [f"{f.per_second / floors[k]:.2f}" if floors.get(k) else "-" for k in ("floor sync", "floor async")]
         out.append(
             f"| {f.scenario} | {f.requests} | {f.per_second:,.0f} | {f.p50_ms:.1f} | {f.p99_ms:.1f} | "
+            f"{f.cpu_ms_per_request:.2f} | "
             f"{ratios[0]} | {ratios[1]} |"
         )
     return "\n".join(out)
@@ -275,6 +306,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=1, help="interleaved rounds of every scenario")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--output", type=Path, default=RESULTS / "latest.json")
+    parser.add_argument("--profile", action="store_true", help="py-spy the judging API during its runs")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: `apt-get install wrk` (Debian/Ubuntu) or `brew install wrk`")
@@ -307,7 +339,7 @@ def main() -> None:
             "--log-level", "warning", "--no-access-log",
         ]  # fmt: skip
         floor = stack.enter_context(process("floor", floor_command, env, floor_port, work / "floor.log"))
-        check_one_save(api, work)
+        check_one_save(api[0], work)
 
         scenarios = [
             ("floor sync", "floor/sync", floor),
@@ -330,9 +362,14 @@ def main() -> None:
                 if args.warmup or replay:
                     warm = argparse.Namespace(**{**vars(args), "seconds": max(1, args.warmup)})
                     wrk(name, mode, base, warm, work, run if replay else f"w{run}-{round_no}")
-                figures = wrk(name, mode, base, args, work, run if replay else f"m{run}-{round_no}")
-                print(f"  round {round_no + 1}: {figures.scenario:<12} {figures.per_second:>8,.0f}/s  "
-                      f"p50 {figures.p50_ms:6.1f} ms  p99 {figures.p99_ms:6.1f} ms", flush=True)  # fmt: skip
+                spied = args.profile and base == api
+                figures = wrk(name, mode, base, args, work, run if replay else f"m{run}-{round_no}", spied)
+                print(
+                    f"  round {round_no + 1}: {figures.scenario:<12} {figures.per_second:>8,.0f}/s  "
+                    f"p50 {figures.p50_ms:6.1f} ms  p99 {figures.p99_ms:6.1f} ms  "
+                    f"CPU {figures.cpu_ms_per_request:5.2f} ms/request",
+                    flush=True,
+                )
                 measured[name].append(figures)
         counts = audit_matches(url)
 

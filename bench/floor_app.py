@@ -22,7 +22,7 @@ CREATE_TABLE = (
     "key text NOT NULL, total integer NOT NULL, at timestamptz NOT NULL DEFAULT now())"
 )
 INSERT = "INSERT INTO bench_floor (idea_id, key, total) VALUES (%s, %s, %s)"
-POOL_SIZE = 20  # the judging API's default pool (db_pool_size 10 + db_max_overflow 10)
+POOL_SIZE = 20  # the judging API's default pool (JudgingSettings.db_pool_size)
 
 
 class ScoreIn(BaseModel):
