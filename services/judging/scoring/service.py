@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from sqlalchemy import Select, String, Uuid, and_, bindparam, delete, exists, or_, select, text, true
+from sqlalchemy import Select, String, Table, Uuid, and_, bindparam, delete, exists, or_, select, text, true
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session, aliased, load_only, outerjoin
 
@@ -402,16 +402,14 @@ def save_scores(
         },
     )
     claimed = session.execute(
-        pg_insert(ScoreRequest)
-        .values(
-            judge_id=principal.user_id,
-            key=idempotency_key,
-            request_hash=request_hash,
-            response=result.model_dump(mode="json"),
-            created_at=now,
-        )
-        .on_conflict_do_nothing(index_elements=[ScoreRequest.judge_id, ScoreRequest.key])
-        .returning(ScoreRequest.key)
+        _CLAIM_KEY,
+        {
+            "judge_id": principal.user_id,
+            "key": idempotency_key,
+            "request_hash": request_hash,
+            "response": result.model_dump(mode="json"),
+            "created_at": now,
+        },
     ).first()
     if claimed is None:  # a copy of this request committed first: undo ours, answer as it did
         session.rollback()
@@ -422,9 +420,12 @@ def save_scores(
     return result
 
 
-#: Creates the judge's set or touches it, locking its row until commit; built once (cached compiled form).
+#: Creates the judge's set or touches it, locking its row until commit. Built once, on the table (not the
+#: mapped class): the ORM's bulk-insert path would rebuild and re-key it on every save.
+_score_set: Table = ScoreSet.__table__  # type: ignore[assignment]  # a declarative class's table is a Table
+_score_request: Table = ScoreRequest.__table__  # type: ignore[assignment]
 _LOCK_SET = (
-    pg_insert(ScoreSet)
+    pg_insert(_score_set)
     .values(
         id=bindparam("id"),
         round_id=bindparam("round_id"),
@@ -437,13 +438,51 @@ _LOCK_SET = (
         updated_at=bindparam("now"),
     )
     .on_conflict_do_update(
-        index_elements=[ScoreSet.round_id, ScoreSet.idea_id, ScoreSet.judge_id], set_={"updated_at": bindparam("now")}
+        index_elements=[_score_set.c.round_id, _score_set.c.idea_id, _score_set.c.judge_id],
+        set_={"updated_at": bindparam("now")},
     )
-    .returning(ScoreSet)
+    .returning(
+        _score_set.c.id,
+        _score_set.c.idea_id,
+        _score_set.c.judge_id,
+        _score_set.c.judge_name,
+        _score_set.c.status,
+        _score_set.c.submitted_at,
+    )
+)
+#: Records the key with its answer, unless a copy of the request did first (then nothing is returned).
+_CLAIM_KEY = (
+    pg_insert(_score_request)
+    .values(
+        judge_id=bindparam("judge_id"),
+        key=bindparam("key"),
+        request_hash=bindparam("request_hash"),
+        response=bindparam("response", type_=_score_request.c.response.type),
+        created_at=bindparam("created_at"),
+    )
+    .on_conflict_do_nothing(index_elements=["judge_id", "key"])
+    .returning(_score_request.c.key)
 )
 
 
-def _lock_set(session: Session, rnd: Round, idea: Idea, principal: Principal) -> ScoreSet:
+class _SetRow(Protocol):
+    """A score set as `_set_read` reads it: a `ScoreSet`, or the row `_lock_set` returns."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+    @property
+    def idea_id(self) -> uuid.UUID: ...
+    @property
+    def judge_id(self) -> uuid.UUID: ...
+    @property
+    def judge_name(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def submitted_at(self) -> datetime | None: ...
+
+
+def _lock_set(session: Session, rnd: Round, idea: Idea, principal: Principal) -> _SetRow:
     """The judge's set for the idea, created if new, row-locked until commit (one statement)."""
     params = {
         "id": uuid.uuid4(),
@@ -454,7 +493,8 @@ def _lock_set(session: Session, rnd: Round, idea: Idea, principal: Principal) ->
         "judge_agency_code": principal.agency_code,
         "now": utcnow(),
     }
-    return session.scalars(_LOCK_SET, params, execution_options={"populate_existing": True}).one()
+    row: _SetRow = session.execute(_LOCK_SET, params).one()
+    return row
 
 
 def read_set(
@@ -468,7 +508,7 @@ def read_set(
 
 
 def _set_read(
-    score_set: ScoreSet,
+    score_set: _SetRow,
     scores: Sequence[_Scored],
     criteria: Sequence[Criterion],
     kind: RoundKind | str,
