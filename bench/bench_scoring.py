@@ -311,7 +311,7 @@ def main() -> None:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: `apt-get install wrk` (Debian/Ubuntu) or `brew install wrk`")
     RESULTS.mkdir(parents=True, exist_ok=True)
-    work = RESULTS / "work"
+    work = RESULTS / f"work-{args.output.stem}"  # the wrk inputs and server logs of this run
     work.mkdir(exist_ok=True)
 
     with scratch_database("scoring") as (infra, url), ExitStack() as stack:
