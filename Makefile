@@ -14,7 +14,7 @@ help:
 	@echo "make chaos          the chaos soak for 10 minutes (CHAOS_SECONDS, CHAOS_KILL_INTERVAL to change)"
 	@echo "make lint           ruff and mypy --strict"
 	@echo "make compose-check  validate docker-compose.yml"
-	@echo "make bench          run the benchmarks and print their figures"
+	@echo "make bench          run the benchmarks (needs wrk) and print their figures; see bench/RESULTS.md"
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

@@ -29,6 +29,7 @@ from services.implementation.settings import ImplementationSettings
 from services.implementation.tests.factories import judged
 from services.implementation.tickets.models import Ticket
 from services.implementation.tickets.service import handle_idea_judged
+from shared.audit import TRUNCATE_SETTING
 from shared.db import utcnow
 from shared.events import IdeaJudged
 from shared.migrations import upgrade
@@ -39,6 +40,8 @@ def truncate() -> None:
     from services.implementation.db import metadata
 
     with runtime.engine.begin() as conn:
+        # The audit log refuses TRUNCATE unless this transaction says so (scratch data only).
+        conn.execute(text(f"SET LOCAL {TRUNCATE_SETTING} = 'on'"))
         conn.execute(text("TRUNCATE " + ", ".join(f'"{t.name}"' for t in metadata.sorted_tables) + " CASCADE"))
     with runtime.session_factory() as session:
         seed_contacts(session)

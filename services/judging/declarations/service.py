@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from services.judging.audit.service import record
 from services.judging.declarations.models import ConflictDeclaration
+from services.judging.declarations.rules import declaration_required
 from services.judging.declarations.schemas import DeclarationIn, DeclarationRead, DeclarationSummary
 from services.judging.ideas.models import Idea
 from services.judging.rubric.models import Edition
@@ -23,12 +24,7 @@ from services.judging.scoring.schemas import ExclusionRead
 from services.judging.scoring.service import record_exclusion
 from shared.auth import Principal
 from shared.db import utcnow
-from shared.errors import AppError, Message, invalid, not_found
-
-DECLARATION_REQUIRED = Message(
-    "Isi dulu pernyataan konflik kepentingan untuk edisi ini sebelum menilai",
-    "Declare your conflicts of interest for this edition before scoring",
-)
+from shared.errors import Message, invalid, not_found
 
 
 def declare(*, session: Session, edition_code: str, principal: Principal, body: DeclarationIn) -> DeclarationRead:
@@ -172,4 +168,4 @@ def require_declared(*, session: Session, idea_id: uuid.UUID, principal: Princip
     )
     row = session.execute(select(Idea.edition_code, declared).where(Idea.id == idea_id, Idea.revision > 0)).first()
     if row is not None and not row[1]:
-        raise AppError(403, "declaration_required", DECLARATION_REQUIRED, {"edition_code": row[0]})
+        raise declaration_required(row[0])

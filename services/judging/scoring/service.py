@@ -9,12 +9,17 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
 
-from sqlalchemy import delete, exists, select
+from sqlalchemy import Select, String, Table, Uuid, and_, bindparam, delete, exists, or_, select, text, true
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased, load_only, outerjoin
 
 from services.judging.audit.service import record
+from services.judging.declarations.models import ConflictDeclaration
+from services.judging.declarations.rules import declaration_required
 from services.judging.ideas.models import Idea
 from services.judging.ideas.service import get_known_idea, work_unit_key
 from services.judging.results.service import judgeable_ideas
@@ -119,19 +124,20 @@ def _round(session: Session, edition_code: str, kind: RoundKind) -> Round:
     return rnd
 
 
-def _idea_for_judge(session: Session, idea_id: uuid.UUID, judge_id: uuid.UUID) -> tuple[Idea, bool]:
-    """The known idea and whether the judge is excluded from it (one query); 404 before it is known."""
-    excluded = exists().where(Exclusion.idea_id == Idea.id, Exclusion.judge_id == judge_id)
-    row = session.execute(select(Idea, excluded).where(Idea.id == idea_id)).first()
-    if row is None or not row[0].known:
-        raise not_found("Gagasan", "Idea", {"idea_id": str(idea_id)})
-    return row[0], bool(row[1])
-
-
 def _authorise_judge(
-    session: Session, idea: Idea, rnd: Round, principal: Principal, *, excluded: bool | None = None
+    session: Session,
+    idea: Idea,
+    rnd: Round,
+    principal: Principal,
+    *,
+    excluded: bool | None = None,
+    on_panel: bool | None = None,
 ) -> None:
-    """Refuse a judge who is excluded, conflicted (logging it) or not on the idea's panel."""
+    """Refuse a judge who is excluded, conflicted (logging it) or not on the idea's panel.
+
+    `excluded` and `on_panel` (True also when the round has no panels) are looked up unless the caller
+    already read them (the score save reads everything in one query).
+    """
     if not idea.judgeable:
         raise conflict(
             "idea_not_judgeable",
@@ -172,8 +178,10 @@ def _authorise_judge(
                 "You are excluded from this idea (recusal or conflict)",
             ),
         )
-    panel = panel_for(session, rnd, idea.id)
-    if panel is not None and principal.user_id not in {m.judge_id for m in panel}:
+    if on_panel is None:
+        panel = panel_for(session, rnd, idea.id)
+        on_panel = panel is None or principal.user_id in {m.judge_id for m in panel}
+    if not on_panel:
         raise AppError(
             403,
             "not_on_panel",
@@ -185,45 +193,168 @@ def _request_hash(idea_id: uuid.UUID, kind: RoundKind, body: ScoresIn) -> str:
     return hashlib.sha256(f"{idea_id}|{kind}|{body.model_dump_json()}".encode()).hexdigest()
 
 
-_insert_score = pg_insert(Score)
-#: One cached statement, sent as a single multi-row INSERT (executemany with insertmanyvalues).
-_UPSERT_SCORE = _insert_score.on_conflict_do_update(
-    index_elements=[Score.score_set_id, Score.criterion_key],
-    set_={
-        "value": _insert_score.excluded.value,
-        "comment": _insert_score.excluded.comment,
-        "updated_at": _insert_score.excluded.updated_at,
-    },
-)
+#: Upserts the saved scores and returns every score of the set in one statement, with no read-back: the
+#: set's row is locked (`_lock_set`), so its other scores cannot change meanwhile; the statement's snapshot
+#: gives the ones this save does not touch, its RETURNING the ones it wrote. The scores come as three
+#: arrays, so this is one cached statement whatever the number of criteria.
+_WRITE_SCORES = text(
+    """
+    WITH written AS (
+        INSERT INTO score (score_set_id, criterion_key, value, comment, updated_at)
+        SELECT :set_id, t.key, t.value, t.comment, :now
+        FROM unnest(CAST(:keys AS text[]), CAST(:values AS float8[]), CAST(:comments AS text[]))
+            AS t(key, value, comment)
+        ON CONFLICT (score_set_id, criterion_key)
+        DO UPDATE SET value = excluded.value, comment = excluded.comment, updated_at = excluded.updated_at
+        RETURNING criterion_key, value, comment
+    )
+    SELECT criterion_key, value, comment FROM written
+    UNION ALL
+    SELECT criterion_key, value, comment FROM score
+    WHERE score_set_id = :set_id AND criterion_key <> ALL(CAST(:keys AS text[]))
+    """
+).columns(Score.criterion_key, Score.value, Score.comment)
 
 
-def _replay(stored: ScoreRequest, request_hash: str) -> ScoreSetRead:
-    """The answer first given for this Idempotency-Key; 422 if the key came with another body."""
-    if stored.request_hash != request_hash or stored.response is None:
+def _write_scores(session: Session, score_set_id: uuid.UUID, body: ScoresIn, now: datetime) -> Sequence[_Scored]:
+    """Upsert the body's scores; every score of the set (one statement)."""
+    params = {
+        "set_id": score_set_id,
+        "now": now,
+        "keys": [s.criterion for s in body.scores],
+        "values": [s.value for s in body.scores],
+        "comments": [s.comment for s in body.scores],
+    }
+    return session.execute(_WRITE_SCORES, params).all()
+
+
+def _replay(session: Session, stored: ScoreRequest, request_hash: str) -> ScoreSetRead:
+    """The answer first given for this Idempotency-Key, ending the transaction; 422 if the key came with
+    another body. Read before the rollback, which would expire the row and load it again."""
+    same_body, response = stored.request_hash == request_hash, stored.response
+    session.rollback()
+    if not same_body or response is None:
         raise invalid(
             "idempotency_key_reused",
             Message(
                 "Kunci idempoten sudah dipakai untuk isian lain", "Idempotency-Key already used for another request"
             ),
         )
-    return ScoreSetRead.model_validate(stored.response)
+    return ScoreSetRead.model_validate(response)
 
 
-def _round_with_criteria(session: Session, edition_code: str, kind: RoundKind) -> tuple[Round, list[Criterion]]:
-    """The round and its criteria in one query; 409 when the round has no rubric."""
-    rows = session.execute(
-        select(Round, Criterion)
-        .join(Criterion, Criterion.round_id == Round.id)
-        .where(Round.edition_code == edition_code, Round.kind == str(kind))
+class _Scored(Protocol):
+    """A stored score as `_set_read` reads it: a `Score` row, or a row of `_write_scores`."""
+
+    @property
+    def criterion_key(self) -> str: ...
+    @property
+    def value(self) -> float: ...
+    @property
+    def comment(self) -> str | None: ...
+
+
+@dataclass(frozen=True)
+class _SaveContext:
+    """What a score save needs to know before writing, read in one query."""
+
+    idea: Idea
+    round: Round
+    criteria: list[Criterion]
+    excluded: bool
+    on_panel: bool  # True also when the round has no panels
+    declared: bool  # the judge's declaration of conflicts for the edition, which scoring waits for
+
+
+def _save_context_query() -> Select[Idea, Round, Criterion, bool, bool, bool, ScoreRequest]:
+    """The statement of `_save_context`, built once (its cache key is then computed once, not per save)."""
+    idea_id, judge_id = bindparam("idea_id", type_=Uuid()), bindparam("judge_id", type_=Uuid())
+    excluded = exists().where(Exclusion.idea_id == Idea.id, Exclusion.judge_id == judge_id)
+    declared = exists().where(
+        ConflictDeclaration.edition_code == Idea.edition_code, ConflictDeclaration.judge_id == judge_id
+    )
+    # The rule of `panel_for`: no members in the round means no panels; a member without a room sits on
+    # every idea of the round, a member of a room on the ideas auditioned in that room.
+    has_panels = exists().where(PanelMember.round_id == Round.id)
+    idea_room = select(Slot.room_id).where(Slot.idea_id == idea_id).scalar_subquery()
+    seated = exists().where(
+        PanelMember.round_id == Round.id,
+        PanelMember.judge_id == judge_id,
+        or_(PanelMember.room_id.is_(None), PanelMember.room_id == idea_room),
+    )
+    stored = aliased(
+        ScoreRequest,
+        select(ScoreRequest)
+        .where(ScoreRequest.judge_id == judge_id, ScoreRequest.key == bindparam("key", type_=String()))
+        .subquery(),
+    )
+    return (
+        select(Idea, Round, Criterion, excluded, ~has_panels | seated, declared, stored)
+        .select_from(
+            outerjoin(Idea, Round, and_(Round.edition_code == Idea.edition_code, Round.kind == bindparam("kind")))
+            .outerjoin(Criterion, Criterion.round_id == Round.id)
+            .outerjoin(stored, true())
+        )
+        .where(Idea.id == idea_id)
         .order_by(Criterion.position)
-    ).all()
-    if not rows:
+        # Only what the save reads: the idea's snapshot and the rubric's level texts are JSON that would be
+        # parsed once per criterion row for nothing.
+        .options(
+            load_only(
+                Idea.edition_code,
+                Idea.revision,
+                Idea.eligible,
+                Idea.withdrawn_at,
+                Idea.team_user_ids,
+                Idea.team_agency_codes,
+                Idea.team_work_units,
+            ),
+            load_only(Round.edition_code, Round.kind),
+            load_only(
+                Criterion.round_id,
+                Criterion.key,
+                Criterion.weight,
+                Criterion.min_score,
+                Criterion.max_score,
+                Criterion.counted,
+                Criterion.position,
+            ),
+        )
+    )
+
+
+_SAVE_CONTEXT = _save_context_query()
+
+
+def _save_context(
+    session: Session, *, idea_id: uuid.UUID, kind: RoundKind, judge_id: uuid.UUID, idempotency_key: str
+) -> _SaveContext | ScoreRequest:
+    """The answer already given for this Idempotency-Key, if any; else the idea, its round's rubric and
+    the judge's exclusion and panel seat. One query.
+
+    A stored answer wins whatever else holds (the first answer is replayed even if the judge was excluded
+    since); otherwise 404 before the idea is known and 409 when the round has no rubric.
+    """
+    params = {"idea_id": idea_id, "judge_id": judge_id, "key": idempotency_key, "kind": str(kind)}
+    rows = session.execute(_SAVE_CONTEXT, params).all()
+    if not rows:  # no such idea: a key stored with it can only be another request's
+        request = session.get(ScoreRequest, (judge_id, idempotency_key))
+        if request is None:
+            raise not_found("Gagasan", "Idea", {"idea_id": str(idea_id)})
+        return request
+    idea, rnd, _, is_excluded, on_panel, is_declared, request = rows[0]
+    if request is not None:
+        return request
+    if not idea.known:
+        raise not_found("Gagasan", "Idea", {"idea_id": str(idea_id)})
+    if rnd is None or rows[0][2] is None:
         raise conflict(
             "rubric_missing",
             Message("Rubrik babak ini belum ditetapkan", "This round has no rubric yet"),
             {"round": str(kind)},
         )
-    return rows[0][0], [r[1] for r in rows]
+    criteria = [r[2] for r in rows if r[2] is not None]
+    return _SaveContext(idea, rnd, criteria, bool(is_excluded), bool(on_panel), bool(is_declared))
 
 
 def save_scores(
@@ -242,13 +373,15 @@ def save_scores(
     back everything it did and replays the winner's answer, so a score is never applied twice.
     """
     request_hash = _request_hash(idea_id, kind, body)
-    stored = session.get(ScoreRequest, (principal.user_id, idempotency_key))
-    if stored is not None:  # a retry after the first answer was lost: one primary-key lookup
-        session.rollback()
-        return _replay(stored, request_hash)
-    idea, excluded = _idea_for_judge(session, idea_id, principal.user_id)
-    rnd, criteria_list = _round_with_criteria(session, idea.edition_code, kind)
-    _authorise_judge(session, idea, rnd, principal, excluded=excluded)
+    context = _save_context(
+        session, idea_id=idea_id, kind=kind, judge_id=principal.user_id, idempotency_key=idempotency_key
+    )
+    if isinstance(context, ScoreRequest):  # a retry after the first answer was lost
+        return _replay(session, context, request_hash)
+    idea, rnd, criteria_list = context.idea, context.round, context.criteria
+    if not context.declared:
+        raise declaration_required(idea.edition_code)
+    _authorise_judge(session, idea, rnd, principal, excluded=context.excluded, on_panel=context.on_panel)
     criteria = {c.key: c for c in criteria_list}
     errors = []
     for s in body.scores:
@@ -267,20 +400,8 @@ def save_scores(
             Message("Nilai sudah dikirim dan terkunci", "The scores were submitted and are locked"),
         )
     now = utcnow()
-    session.execute(
-        _UPSERT_SCORE,
-        [
-            {
-                "score_set_id": score_set.id,
-                "criterion_key": s.criterion,
-                "value": s.value,
-                "comment": s.comment,
-                "updated_at": now,
-            }
-            for s in body.scores
-        ],
-    )
-    result = read_set(session, score_set, criteria_list, kind)
+    scores = _write_scores(session, score_set.id, body, now)
+    result = _set_read(score_set, scores, criteria_list, kind)
     # In the save's transaction: a replayed key rolls back with the rest and answers without a new entry.
     record(
         session,
@@ -298,45 +419,99 @@ def save_scores(
         },
     )
     claimed = session.execute(
-        pg_insert(ScoreRequest)
-        .values(
-            judge_id=principal.user_id,
-            key=idempotency_key,
-            request_hash=request_hash,
-            response=result.model_dump(mode="json"),
-            created_at=now,
-        )
-        .on_conflict_do_nothing(index_elements=[ScoreRequest.judge_id, ScoreRequest.key])
-        .returning(ScoreRequest.key)
+        _CLAIM_KEY,
+        {
+            "judge_id": principal.user_id,
+            "key": idempotency_key,
+            "request_hash": request_hash,
+            "response": result.model_dump(mode="json"),
+            "created_at": now,
+        },
     ).first()
     if claimed is None:  # a copy of this request committed first: undo ours, answer as it did
         session.rollback()
         winner = session.get(ScoreRequest, (principal.user_id, idempotency_key), populate_existing=True)
         assert winner is not None
-        session.rollback()
-        return _replay(winner, request_hash)
+        return _replay(session, winner, request_hash)
     session.commit()
     return result
 
 
-def _lock_set(session: Session, rnd: Round, idea: Idea, principal: Principal) -> ScoreSet:
-    """The judge's set for the idea, created if new, row-locked until commit (one statement)."""
-    now = utcnow()
-    stmt = pg_insert(ScoreSet).values(
-        id=uuid.uuid4(),
-        round_id=rnd.id,
-        idea_id=idea.id,
-        judge_id=principal.user_id,
-        judge_name=principal.name,
-        judge_agency_code=principal.agency_code,
+#: Creates the judge's set or touches it, locking its row until commit. Built once, on the table (not the
+#: mapped class): the ORM's bulk-insert path would rebuild and re-key it on every save.
+_score_set: Table = ScoreSet.__table__  # type: ignore[assignment]  # a declarative class's table is a Table
+_score_request: Table = ScoreRequest.__table__  # type: ignore[assignment]
+_LOCK_SET = (
+    pg_insert(_score_set)
+    .values(
+        id=bindparam("id"),
+        round_id=bindparam("round_id"),
+        idea_id=bindparam("idea_id"),
+        judge_id=bindparam("judge_id"),
+        judge_name=bindparam("judge_name"),
+        judge_agency_code=bindparam("judge_agency_code"),
         status=str(SetStatus.DRAFT),
-        created_at=now,
-        updated_at=now,
+        created_at=bindparam("now"),
+        updated_at=bindparam("now"),
     )
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[ScoreSet.round_id, ScoreSet.idea_id, ScoreSet.judge_id], set_={"updated_at": now}
+    .on_conflict_do_update(
+        index_elements=[_score_set.c.round_id, _score_set.c.idea_id, _score_set.c.judge_id],
+        set_={"updated_at": bindparam("now")},
     )
-    return session.scalars(stmt.returning(ScoreSet), execution_options={"populate_existing": True}).one()
+    .returning(
+        _score_set.c.id,
+        _score_set.c.idea_id,
+        _score_set.c.judge_id,
+        _score_set.c.judge_name,
+        _score_set.c.status,
+        _score_set.c.submitted_at,
+    )
+)
+#: Records the key with its answer, unless a copy of the request did first (then nothing is returned).
+_CLAIM_KEY = (
+    pg_insert(_score_request)
+    .values(
+        judge_id=bindparam("judge_id"),
+        key=bindparam("key"),
+        request_hash=bindparam("request_hash"),
+        response=bindparam("response", type_=_score_request.c.response.type),
+        created_at=bindparam("created_at"),
+    )
+    .on_conflict_do_nothing(index_elements=["judge_id", "key"])
+    .returning(_score_request.c.key)
+)
+
+
+class _SetRow(Protocol):
+    """A score set as `_set_read` reads it: a `ScoreSet`, or the row `_lock_set` returns."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+    @property
+    def idea_id(self) -> uuid.UUID: ...
+    @property
+    def judge_id(self) -> uuid.UUID: ...
+    @property
+    def judge_name(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def submitted_at(self) -> datetime | None: ...
+
+
+def _lock_set(session: Session, rnd: Round, idea: Idea, principal: Principal) -> _SetRow:
+    """The judge's set for the idea, created if new, row-locked until commit (one statement)."""
+    params = {
+        "id": uuid.uuid4(),
+        "round_id": rnd.id,
+        "idea_id": idea.id,
+        "judge_id": principal.user_id,
+        "judge_name": principal.name,
+        "judge_agency_code": principal.agency_code,
+        "now": utcnow(),
+    }
+    row: _SetRow = session.execute(_LOCK_SET, params).one()
+    return row
 
 
 def read_set(
@@ -350,8 +525,8 @@ def read_set(
 
 
 def _set_read(
-    score_set: ScoreSet,
-    scores: Sequence[Score],
+    score_set: _SetRow,
+    scores: Sequence[_Scored],
     criteria: Sequence[Criterion],
     kind: RoundKind | str,
     *,

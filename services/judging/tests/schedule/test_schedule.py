@@ -145,6 +145,32 @@ def test_panel_conflicts_found_automatically_and_logged(client: TestClient, toke
     )
 
 
+def test_judge_on_another_rooms_panel_may_not_score(client: TestClient, tokens: Any, session: Session) -> None:
+    rubric(session)
+    day = make_day(client, tokens)
+    idea_id = eligible_idea(session, proposer=person("DINKES"))
+    client.post(f"/api/v1/editions/{EDITION}/schedule/assign", headers=tokens(Role.COMMITTEE))
+    slots = client.get(f"/api/v1/editions/{EDITION}/schedule", headers=tokens(Role.COMMITTEE)).json()
+    slot = next(s for s in slots if s["idea_id"] == str(idea_id))
+    other_room = next(s["room_id"] for s in day["slots"] if s["room_id"] != slot["room_id"])
+    here, there = judge("BAPPEDA", "Di sini"), judge("DLH", "Di ruang lain")
+    for room, member in ((slot["room_id"], here), (other_room, there)):
+        r = client.put(
+            f"/api/v1/editions/{EDITION}/rooms/{room}/panel", json={"judges": [member]}, headers=tokens(Role.COMMITTEE)
+        )
+        assert r.status_code == 200
+    t_here = tokens(Role.JUDGE, agency="BAPPEDA", user_id=uuid.UUID(here["user_id"]))
+    t_there = tokens(Role.JUDGE, agency="DLH", user_id=uuid.UUID(there["user_id"]))
+    r = client.put(
+        f"/api/v1/ideas/{idea_id}/scores", json=full_scores(3, 3, 3), headers={**t_there, "Idempotency-Key": "x"}
+    )
+    assert (r.status_code, r.json()["error"]["code"]) == (403, "not_on_panel")
+    r = client.put(
+        f"/api/v1/ideas/{idea_id}/scores", json=full_scores(3, 3, 3), headers={**t_here, "Idempotency-Key": "y"}
+    )
+    assert r.status_code == 200
+
+
 def test_with_panels_only_panel_judges_score_and_scores_reveal_when_panel_done(
     client: TestClient, tokens: Any, session: Session
 ) -> None:

@@ -263,9 +263,11 @@ def test_save_scores_concurrent_copies_of_one_request_apply_once(
     from services.judging.scoring.models import ScoreRequest
     from services.judging.scoring.schemas import ScoresIn
     from services.judging.scoring.service import save_scores
+    from services.judging.tests.conftest import declare_judge
     from shared.auth import Principal
 
     judge = Principal(user_id=uuid.uuid4(), role=Role.JUDGE, agency_code="BAPPEDA", name="Juri", email=None)
+    declare_judge(judging_runtime, Role.JUDGE, judge.user_id, {})
     body = ScoresIn.model_validate(full_scores(4, 4, 4))
 
     def attempt(_: int) -> Any:
