@@ -169,9 +169,10 @@ def judging_world(runtime: Any, participant_id: uuid.UUID) -> World:
 def implementation_world(runtime: Any, participant_id: uuid.UUID) -> World:
     """Two tickets: the own agency's (proposer A) and another agency's (proposer B), each with a milestone."""
     from services.implementation.tests import factories as imf
+    from services.implementation.tickets.agency_work import add_milestone
     from services.implementation.tickets.models import Ticket
     from services.implementation.tickets.schemas import MilestoneCreate
-    from services.implementation.tickets.service import add_milestone, handle_idea_judged
+    from services.implementation.tickets.service import handle_idea_judged
     from services.implementation.webhooks.models import WebhookSubscription
     from services.implementation.webhooks.schemas import WebhookCreate
     from services.implementation.webhooks.service import create_subscription

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from sqlalchemy import func, select
 
 from services.implementation.db import SessionDep
-from services.implementation.notifications import service
+from services.implementation.notifications import in_app, preferences
 from services.implementation.notifications.models import InAppNotification
 from services.implementation.notifications.schemas import (
     NotificationPage,
@@ -31,7 +31,7 @@ def list_notifications(
     before: IsoDateTime | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> NotificationPage:
-    items = service.list_in_app(session, principal=principal, unread_only=unread, limit=limit, before=before)
+    items = in_app.list_in_app(session, principal=principal, unread_only=unread, limit=limit, before=before)
     unread_count = session.scalar(
         select(func.count())
         .select_from(InAppNotification)
@@ -46,21 +46,21 @@ def list_notifications(
 
 @router.post("/read-all", summary="Mark all of the caller's notifications read")
 def mark_all_read(session: SessionDep, principal: CurrentPrincipal) -> dict[str, int]:
-    return {"marked": service.mark_all_read(session, principal=principal)}
+    return {"marked": in_app.mark_all_read(session, principal=principal)}
 
 
 @router.get("/preferences", summary="What the caller receives, per channel")
 def get_preferences(session: SessionDep, principal: CurrentPrincipal) -> PreferenceRead:
-    return PreferenceRead.model_validate(service.get_preference(session, principal=principal))
+    return PreferenceRead.model_validate(preferences.get_preference(session, principal=principal))
 
 
 @router.put("/preferences", summary="Choose channels and the daily digest (agency and committee)")
 def update_preferences(body: PreferenceUpdate, session: SessionDep, principal: CurrentPrincipal) -> PreferenceRead:
-    return PreferenceRead.model_validate(service.update_preference(session, principal=principal, data=body))
+    return PreferenceRead.model_validate(preferences.update_preference(session, principal=principal, data=body))
 
 
 @router.post("/{notification_id}/read", summary="Mark one notification read", responses=errors(404))
 def mark_read(notification_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal) -> NotificationRead:
     return NotificationRead.model_validate(
-        service.mark_read(session, principal=principal, notification_id=notification_id)
+        in_app.mark_read(session, principal=principal, notification_id=notification_id)
     )

@@ -9,7 +9,7 @@ from celery import Celery, Task
 from sqlalchemy.orm import Session
 
 from services.implementation.db import runtime
-from services.implementation.notifications import digest, service, whatsapp
+from services.implementation.notifications import digest, email_jobs, service, whatsapp
 from services.implementation.notifications.mailer import SmtpMailer
 from shared.db import utcnow
 from shared.events import NotificationRequested, Queue
@@ -31,7 +31,7 @@ def register(app: Celery) -> Task[Any, Any]:
     @app.task(name=SEND_EMAIL_TASK, ignore_result=True, acks_late=True)
     def send_email(*, job_id: str) -> str:
         # A transient failure leaves the job pending with its backoff; the sweep queues it when due.
-        outcome = service.send_email_job(
+        outcome = email_jobs.send_email_job(
             session_factory=runtime.session_factory,
             job_id=uuid.UUID(job_id),
             mailer=SmtpMailer(runtime.settings),
@@ -52,7 +52,7 @@ def register(app: Celery) -> Task[Any, Any]:
     def sweep_emails() -> int:
         # WhatsApp messages ride the same sweep: they are queued within its period of being recorded.
         with runtime.session_factory() as session:
-            due = service.queue_due_email_jobs(session, now=utcnow(), settings=runtime.settings)
+            due = email_jobs.queue_due_email_jobs(session, now=utcnow(), settings=runtime.settings)
             due_whatsapp = whatsapp.queue_due_whatsapp(session, now=utcnow(), settings=runtime.settings)
         for job_id in due:
             send_email.apply_async(kwargs={"job_id": str(job_id)}, queue=Queue.NOTIFICATIONS)

@@ -5,7 +5,7 @@ The gateway contract is small on purpose (most Indonesian gateways take this sha
 "text": "..."}`; any 2xx means accepted. 408, 429, 5xx, timeouts and connection errors are transient (tried
 again with backoff); other answers are permanent (a bad number or a refused token does not get better).
 
-Delivery follows the email's rules (`notifications/service.py`): a message is claimed under a lease token,
+Delivery follows the email's rules (`notifications/email_jobs.py`): a message is claimed under a lease token,
 every later change names it, and `queue_due_whatsapp` (the beat's sweep) queues what is due. The key sent
 with every attempt lets the gateway drop a copy when an answer was lost and the message is sent again.
 """

@@ -19,9 +19,9 @@ from sqlalchemy.orm import Session
 from services.implementation.agencies.service import agency_name, agency_recipient, committee_recipient
 from services.implementation.db import runtime
 from services.implementation.notifications.service import request_notification
+from services.implementation.tickets.dates import today_wib
 from services.implementation.tickets.feed import record_change
 from services.implementation.tickets.models import OPEN_STATUSES, Escalation, Milestone, Ticket
-from services.implementation.tickets.service import today_wib
 from shared.events import Channel, NotificationTemplate
 
 AGENCY_LEVEL = 1

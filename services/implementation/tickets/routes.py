@@ -8,7 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 
 from services.implementation.db import SessionDep
-from services.implementation.tickets import feed, service
+from services.implementation.tickets import agency_work, feed, reads, transitions
+from services.implementation.tickets.dates import today_wib
 from services.implementation.tickets.schemas import (
     FeedPage,
     ImpactUpdate,
@@ -48,7 +49,7 @@ def list_tickets(
     cursor: str | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> TicketPage:
-    rows, next_cursor = service.list_tickets(
+    rows, next_cursor = reads.list_tickets(
         session,
         principal=principal,
         idea_id=idea_id,
@@ -60,14 +61,14 @@ def list_tickets(
         cursor=cursor,
         limit=limit,
     )
-    return TicketPage(items=[service.to_read(t, principal) for t in rows], next_cursor=next_cursor, limit=limit)
+    return TicketPage(items=[reads.to_read(t, principal) for t in rows], next_cursor=next_cursor, limit=limit)
 
 
 @router.get(
     "/tickets/{ticket_id}", summary="One ticket with its milestones and progress updates", responses=errors(404)
 )
 def get_ticket(ticket_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal) -> TicketDetail:
-    return service.get_ticket(session, principal=principal, ticket_id=ticket_id)
+    return reads.get_ticket(session, principal=principal, ticket_id=ticket_id)
 
 
 @router.post(
@@ -76,8 +77,8 @@ def get_ticket(ticket_id: uuid.UUID, session: SessionDep, principal: CurrentPrin
 def transition(
     ticket_id: uuid.UUID, body: TransitionRequest, session: SessionDep, principal: CurrentPrincipal
 ) -> TicketRead:
-    ticket = service.transition(session, principal=principal, ticket_id=ticket_id, to=body.to, reason=body.reason)
-    return service.to_read(ticket, principal)
+    ticket = transitions.transition(session, principal=principal, ticket_id=ticket_id, to=body.to, reason=body.reason)
+    return reads.to_read(ticket, principal)
 
 
 @router.patch(
@@ -88,8 +89,8 @@ def transition(
 def update_ticket(
     ticket_id: uuid.UUID, body: TicketUpdate, session: SessionDep, principal: CurrentPrincipal
 ) -> TicketRead:
-    ticket = service.update_ticket(session, principal=principal, ticket_id=ticket_id, data=body)
-    return service.to_read(ticket, principal)
+    ticket = agency_work.update_ticket(session, principal=principal, ticket_id=ticket_id, data=body)
+    return reads.to_read(ticket, principal)
 
 
 @router.post(
@@ -101,8 +102,8 @@ def update_ticket(
 def add_milestone(
     ticket_id: uuid.UUID, body: MilestoneCreate, session: SessionDep, principal: CurrentPrincipal
 ) -> MilestoneRead:
-    milestone = service.add_milestone(session, principal=principal, ticket_id=ticket_id, data=body)
-    return service.milestone_read(milestone, service.today_wib(), True)
+    milestone = agency_work.add_milestone(session, principal=principal, ticket_id=ticket_id, data=body)
+    return reads.milestone_read(milestone, today_wib(), True)
 
 
 @router.patch(
@@ -117,10 +118,10 @@ def update_milestone(
     session: SessionDep,
     principal: CurrentPrincipal,
 ) -> MilestoneRead:
-    milestone = service.update_milestone(
+    milestone = agency_work.update_milestone(
         session, principal=principal, ticket_id=ticket_id, milestone_id=milestone_id, data=body
     )
-    return service.milestone_read(milestone, service.today_wib(), True)
+    return reads.milestone_read(milestone, today_wib(), True)
 
 
 @router.post(
@@ -132,7 +133,7 @@ def update_milestone(
 def add_progress(
     ticket_id: uuid.UUID, body: ProgressUpdateCreate, session: SessionDep, principal: CurrentPrincipal
 ) -> ProgressUpdateRead:
-    update = service.add_progress(session, principal=principal, ticket_id=ticket_id, data=body)
+    update = agency_work.add_progress(session, principal=principal, ticket_id=ticket_id, data=body)
     return ProgressUpdateRead.model_validate(update)
 
 
@@ -144,8 +145,8 @@ def add_progress(
 def set_impact(
     ticket_id: uuid.UUID, body: ImpactUpdate, session: SessionDep, principal: CurrentPrincipal
 ) -> TicketRead:
-    ticket = service.set_impact(session, principal=principal, ticket_id=ticket_id, data=body)
-    return service.to_read(ticket, principal)
+    ticket = agency_work.set_impact(session, principal=principal, ticket_id=ticket_id, data=body)
+    return reads.to_read(ticket, principal)
 
 
 @router.post(
@@ -154,8 +155,8 @@ def set_impact(
     responses=errors(403, 404, 409),
 )
 def reassign(ticket_id: uuid.UUID, body: ReassignRequest, session: SessionDep, principal: Committee) -> TicketRead:
-    ticket = service.reassign(session, principal=principal, ticket_id=ticket_id, data=body)
-    return service.to_read(ticket, principal)
+    ticket = agency_work.reassign(session, principal=principal, ticket_id=ticket_id, data=body)
+    return reads.to_read(ticket, principal)
 
 
 @router.get(

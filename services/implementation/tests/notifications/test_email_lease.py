@@ -8,9 +8,9 @@ from datetime import timedelta
 from email.message import EmailMessage
 from typing import Any
 
+from services.implementation.notifications.email_jobs import SendOutcome, send_email_job, send_lease
 from services.implementation.notifications.mailer import SmtpMailer, TransientMailError
 from services.implementation.notifications.models import NotificationJob
-from services.implementation.notifications.service import SendOutcome, send_email_job, send_lease
 from services.implementation.settings import ImplementationSettings
 from services.implementation.tests.conftest import SilentServer, SlowSmtp
 from services.implementation.tests.notifications.test_jobs import record, requested, settings_for

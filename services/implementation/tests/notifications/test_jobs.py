@@ -12,9 +12,10 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from services.implementation.notifications.email_jobs import send_email_job
 from services.implementation.notifications.mailer import SmtpMailer, message_id_for
 from services.implementation.notifications.models import InAppNotification, NotificationJob, NotificationPreference
-from services.implementation.notifications.service import ACCOUNT_TEMPLATES, record_job, send_email_job
+from services.implementation.notifications.service import ACCOUNT_TEMPLATES, record_job
 from services.implementation.settings import ImplementationSettings
 from shared.db import unit_of_work, utcnow
 from shared.events import (
@@ -297,7 +298,7 @@ def test_every_template_of_the_contract_has_its_files_and_every_file_a_template(
 
 
 def test_sweep_queues_due_jobs_once(implementation_runtime: Any) -> None:
-    from services.implementation.notifications.service import queue_due_email_jobs
+    from services.implementation.notifications.email_jobs import queue_due_email_jobs
 
     factory = implementation_runtime.session_factory
     settings = settings_for(implementation_runtime, _closed_port())
@@ -320,7 +321,7 @@ def test_sweep_queues_due_jobs_once(implementation_runtime: Any) -> None:
 
 def test_sweep_requeues_job_whose_task_was_lost(implementation_runtime: Any) -> None:
     from services.implementation.notifications import service as notifications
-    from services.implementation.notifications.service import queue_due_email_jobs
+    from services.implementation.notifications.email_jobs import queue_due_email_jobs
 
     enqueued: list[uuid.UUID] = []
     notifications.set_email_enqueuer(enqueued.append)

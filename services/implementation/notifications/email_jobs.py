@@ -1,0 +1,206 @@
+"""Sending a job's email: claim it under a lease, send it, record the outcome; and the sweep that queues due jobs."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+from tenacity import Retrying, retry_if_exception_type, stop_after_delay, wait_exponential
+
+from services.implementation.notifications.mailer import (
+    PermanentMailError,
+    TransientMailError,
+    build_message,
+    message_id_for,
+    render,
+)
+from services.implementation.notifications.models import (
+    EmailStatus,
+    NotificationJob,
+)
+from services.implementation.notifications.service import render_context
+from services.implementation.settings import ImplementationSettings
+from shared.db import unit_of_work, utcnow
+from shared.logging import get_logger
+
+log = get_logger(__name__)
+
+
+class Mailer:
+    """What sends an email (SmtpMailer in production)."""
+
+    def send(self, message: Any) -> None:  # pragma: no cover - protocol
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class SendOutcome:
+    """What one send attempt did; `retry_in` is set when the job waits for another attempt."""
+
+    status: str
+    retry_in: float | None = None
+
+
+def backoff_seconds(settings: ImplementationSettings, attempts: int) -> float:
+    """Delay before attempt `attempts + 1`: base, 2x base, 4x base, ... capped at `smtp_retry_max_seconds`."""
+    return float(min(settings.smtp_retry_base_seconds * 2 ** max(attempts - 1, 0), settings.smtp_retry_max_seconds))
+
+
+def send_lease(settings: ImplementationSettings) -> timedelta:
+    """How long a worker holds a claimed email: the worst send (cut at its deadline) and then the window to
+    record it as sent, so no other worker takes a job that may be on its way; a killed worker's email waits
+    this long before the sweep hands it to another."""
+    return timedelta(seconds=settings.email_lease_seconds())
+
+
+def send_email_job(
+    *,
+    session_factory: sessionmaker[Session],
+    job_id: uuid.UUID,
+    mailer: Any,
+    settings: ImplementationSettings,
+    now: datetime | None = None,
+) -> SendOutcome:
+    """Send a job's email if it is due and nobody else holds it; safe to call any number of times.
+
+    The claim takes a lease with a fresh token; every later change of the job names that token, so a worker
+    whose lease ended and was taken over records nothing (the new holder decides the job's fate).
+    """
+    now = now or utcnow()
+    token = uuid.uuid4()
+    with unit_of_work(session_factory) as session:
+        job = session.execute(
+            update(NotificationJob)
+            .where(
+                NotificationJob.id == job_id,
+                NotificationJob.email_status.in_([EmailStatus.PENDING, EmailStatus.SENDING]),
+                NotificationJob.next_attempt_at <= now,
+            )
+            .values(
+                email_status=EmailStatus.SENDING,
+                next_attempt_at=now + send_lease(settings),
+                lease_token=token,
+                enqueued_at=None,
+            )
+            .returning(NotificationJob)
+        ).scalar_one_or_none()
+        if job is None:
+            held = session.execute(
+                select(NotificationJob.email_status, NotificationJob.next_attempt_at).where(
+                    NotificationJob.id == job_id
+                )
+            ).first()
+            if held is not None and held[0] == EmailStatus.SENDING and held[1] is not None:
+                # Another worker holds it (or held it and died: the sweep queues it when the lease ends).
+                return SendOutcome("busy", max((held[1] - now).total_seconds(), 0.0))
+            return SendOutcome("not_due")
+        template, context = job.template, render_context(job.context, job.recipient_name, job.link, job.language)
+        to_name, to_email, key, attempts = job.recipient_name, job.recipient_email, job.idempotency_key, job.attempts
+    message_id = message_id_for(key, settings.mail_from)
+    lease = _Lease(session_factory, job_id, token)
+    try:
+        rendered = render(template, context)
+        message = build_message(
+            rendered=rendered, to_name=to_name, to_email=to_email, mail_from=settings.mail_from, message_id=message_id
+        )
+        mailer.send(message)
+    except TransientMailError as exc:
+        attempts += 1
+        if attempts >= settings.smtp_max_attempts:
+            if not lease.finish(status=EmailStatus.FAILED, attempts=attempts, error=str(exc)):
+                return SendOutcome("lease_lost")
+            log.error("email failed after retries", job_id=str(job_id), error=str(exc))
+            return SendOutcome("failed")
+        delay = backoff_seconds(settings, attempts)
+        if not lease.finish(
+            status=EmailStatus.PENDING,
+            attempts=attempts,
+            error=str(exc),
+            next_attempt_at=now + timedelta(seconds=delay),
+        ):
+            return SendOutcome("lease_lost")
+        log.warning("email deferred", job_id=str(job_id), error=str(exc), retry_in=delay)
+        return SendOutcome("retry", delay)
+    except (PermanentMailError, Exception) as exc:  # refused for good, or a template bug: retrying cannot help
+        if not lease.finish(status=EmailStatus.FAILED, attempts=attempts + 1, error=str(exc)):
+            return SendOutcome("lease_lost")
+        log.error("email failed", job_id=str(job_id), error=str(exc))
+        return SendOutcome("failed")
+    # The server has the email now: recording that must not fail over a database outage, or the job would be
+    # sent again once its lease ends. Keep trying for the window the lease was sized to cover.
+    recorded = False
+    for attempt in Retrying(
+        retry=retry_if_exception_type(OperationalError),
+        stop=stop_after_delay(settings.smtp_record_sent_within_seconds),
+        wait=wait_exponential(multiplier=0.2, max=2),
+        reraise=True,
+    ):
+        with attempt:
+            recorded = lease.finish(status=EmailStatus.SENT, attempts=attempts + 1, message_id=message_id, sent_at=now)
+    return SendOutcome("sent" if recorded else "lease_lost")
+
+
+@dataclass(frozen=True)
+class _Lease:
+    """One claim of one job: its changes apply only while the job is still `sending` under this token."""
+
+    session_factory: sessionmaker[Session]
+    job_id: uuid.UUID
+    token: uuid.UUID
+
+    def finish(self, *, status: EmailStatus, attempts: int, **values: Any) -> bool:
+        """Record the attempt's outcome and release the job; False (nothing changed) if the lease was lost."""
+        with unit_of_work(self.session_factory) as session:
+            changed = session.execute(
+                update(NotificationJob)
+                .where(
+                    NotificationJob.id == self.job_id,
+                    NotificationJob.lease_token == self.token,
+                    NotificationJob.email_status == EmailStatus.SENDING,
+                )
+                .values(
+                    email_status=status,
+                    attempts=attempts,
+                    last_error=values.pop("error", None),
+                    next_attempt_at=values.pop("next_attempt_at", None),
+                    lease_token=None,
+                    **values,
+                )
+                .returning(NotificationJob.id)
+            ).first()
+        if changed is None:
+            log.error("email lease lost: another worker took the job over", job_id=str(self.job_id), status=status)
+        return changed is not None
+
+
+def queue_due_email_jobs(
+    session: Session, *, now: datetime, settings: ImplementationSettings, limit: int = 500
+) -> list[uuid.UUID]:
+    """Mark as queued, and return, the jobs whose email is due and that nobody queued lately. Commits."""
+    requeue_before = now - timedelta(seconds=settings.smtp_requeue_after_seconds)
+    due = (
+        select(NotificationJob.id)
+        .where(
+            NotificationJob.email_status.in_([EmailStatus.PENDING, EmailStatus.SENDING]),
+            NotificationJob.next_attempt_at <= now,
+            or_(NotificationJob.enqueued_at.is_(None), NotificationJob.enqueued_at < requeue_before),
+        )
+        .order_by(NotificationJob.next_attempt_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    ids = list(
+        session.scalars(
+            update(NotificationJob)
+            .where(NotificationJob.id.in_(due.scalar_subquery()))
+            .values(enqueued_at=now)
+            .returning(NotificationJob.id)
+        )
+    )
+    session.commit()
+    return ids

@@ -1,0 +1,29 @@
+"""The ticket's entries in the append-only audit log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from services.implementation.db import audit_log
+from services.implementation.tickets.models import (
+    Ticket,
+)
+from shared.audit import record_audit
+from shared.auth import Principal
+
+
+def audit_ticket(
+    session: Session, *, ticket: Ticket, actor: Principal | None, action: str, details: dict[str, Any]
+) -> None:
+    """One audit entry about a ticket, in the caller's transaction (the agency is always in the details)."""
+    record_audit(
+        session,
+        table=audit_log,
+        actor=actor,
+        action=action,
+        object_type="ticket",
+        object_id=ticket.id,
+        details={"agency_code": ticket.agency_code, **details},
+    )
