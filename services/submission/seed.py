@@ -23,14 +23,8 @@ from services.submission.db import runtime
 from services.submission.editions.models import Edition
 from services.submission.ideas.models import Idea
 from services.submission.ideas.schemas import IdeaCreate
-from services.submission.ideas.service import (
-    create_idea,
-    invite_co_proposer,
-    respond_to_invitation,
-    screen_idea,
-    submit_idea,
-    withdraw_idea,
-)
+from services.submission.ideas.service import create_idea, screen_idea, submit_idea, withdraw_idea
+from services.submission.ideas.teams import invite_co_proposer, respond_to_invitation
 from services.submission.participants.models import Participant
 from services.submission.seed_data import (
     FAMILY,

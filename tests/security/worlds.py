@@ -22,7 +22,7 @@ from sqlalchemy import update
 from services.submission.agencies.service import sync_agencies
 from services.submission.attachments import service as attachments
 from services.submission.attachments.storage import LocalStorage
-from services.submission.ideas.service import invite_co_proposer
+from services.submission.ideas.teams import invite_co_proposer
 from services.submission.tests.factories import make_edition, make_idea, make_participant
 from shared.auth import Principal, Role
 from shared.db import utcnow

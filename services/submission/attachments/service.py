@@ -14,9 +14,10 @@ from sqlalchemy.orm import Session
 from services.submission.attachments.models import Attachment
 from services.submission.attachments.sniff import ALLOWED, sniff
 from services.submission.attachments.storage import Storage
-from services.submission.editions.service import require_before_deadline
+from services.submission.ideas.access import load_for_change, require_changeable
 from services.submission.ideas.models import Idea, IdeaStatus
-from services.submission.ideas.service import EDITABLE, FROZEN, get_idea, load_for_change, new_revision
+from services.submission.ideas.reads import get_idea
+from services.submission.ideas.revisions import revise_if_submitted
 from shared.attachment_links import AttachmentGrant, verify
 from shared.auth import Principal
 from shared.db import utcnow
@@ -46,9 +47,7 @@ def upload(
     """Attach a file to an idea the caller may change, before the deadline."""
     now = now or utcnow()
     idea, edition = load_for_change(session, idea_id, principal)
-    if idea.status not in EDITABLE:
-        raise conflict("idea_frozen", FROZEN, {"status": idea.status})
-    require_before_deadline(edition, now)
+    require_changeable(idea, edition, now)
     if len(content) > max_bytes:
         raise AppError(
             413,
@@ -90,9 +89,7 @@ def upload(
         storage_key=key,
     )
     session.add(attachment)
-    if idea.status == IdeaStatus.SUBMITTED:  # judging learns the file list through the next revision
-        session.flush()
-        new_revision(session, idea, edition, principal.user_id)
+    revise_if_submitted(session, idea, edition, principal.user_id)  # judging learns the file list from it
     try:
         session.commit()
     except BaseException:
@@ -175,13 +172,9 @@ def remove(
     now = now or utcnow()
     attachment = _visible(session, principal, attachment_id)
     idea, edition = load_for_change(session, attachment.idea_id, principal)
-    if idea.status not in EDITABLE:
-        raise conflict("idea_frozen", FROZEN, {"status": idea.status})
-    require_before_deadline(edition, now)
+    require_changeable(idea, edition, now)
     key = attachment.storage_key
     session.delete(attachment)
-    if idea.status == IdeaStatus.SUBMITTED:
-        session.flush()
-        new_revision(session, idea, edition, principal.user_id)
+    revise_if_submitted(session, idea, edition, principal.user_id)
     session.commit()
     storage.delete(key)

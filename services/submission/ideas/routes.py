@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from services.submission.common import Page
 from services.submission.db import SessionDep
 from services.submission.editions.service import get_edition
-from services.submission.ideas import export, service
+from services.submission.ideas import export, listing, reads, service, teams
 from services.submission.ideas.models import IdeaStatus
 from services.submission.ideas.schemas import (
     IdeaCreate,
@@ -48,9 +48,9 @@ def idea_filters(
     target_agency_code: str | None = None,
     service_area: str | None = None,
     q: Annotated[str | None, Query(max_length=200, description="full-text search")] = None,
-) -> service.IdeaFilters:
+) -> listing.IdeaFilters:
     """Query parameters shared by the list and the exports."""
-    return service.IdeaFilters(
+    return listing.IdeaFilters(
         edition_code=edition_code,
         status=str(status) if status else None,
         position_group=str(position_group) if position_group else None,
@@ -61,19 +61,19 @@ def idea_filters(
     )
 
 
-Filters = Annotated[service.IdeaFilters, Depends(idea_filters)]
+Filters = Annotated[listing.IdeaFilters, Depends(idea_filters)]
 
 
 @router.post("", status_code=201, summary="Start a draft idea (participant)", responses=errors(404, 409))
 def create_idea(body: IdeaCreate, principal: Participant, session: SessionDep) -> IdeaRead:
-    return service.read_idea(session, service.create_idea(session, principal=principal, data=body))
+    return reads.read_idea(session, service.create_idea(session, principal=principal, data=body))
 
 
 @router.get("", summary="List ideas: own and team ideas for participants, all for the committee")
 def list_ideas(
     principal: IdeaUser, session: SessionDep, filters: Filters, page: Annotated[Page, Depends()]
 ) -> IdeaPage:
-    return service.list_ideas(session, principal=principal, filters=filters, page=page)
+    return listing.list_ideas(session, principal=principal, filters=filters, page=page)
 
 
 @router.get(
@@ -90,7 +90,7 @@ def export_ideas(
         if filters.edition_code
         else []
     )
-    header, rows = export.to_table(service.export_rows(session, principal=principal, filters=filters), questions)
+    header, rows = export.to_table(listing.export_rows(session, principal=principal, filters=filters), questions)
     name = f"gagasan-{filters.edition_code or 'semua'}.{format}"
     if format == ExportFormat.CSV:
         body, media = export.to_csv(header, rows), "text/csv; charset=utf-8"
@@ -103,7 +103,7 @@ def export_ideas(
     "/{idea_id}", summary="One idea with its team, screening, decision and implementation", responses=errors(404)
 )
 def get_idea(idea_id: uuid.UUID, principal: IdeaUser, session: SessionDep) -> IdeaRead:
-    return service.read_idea(session, service.get_idea(session, principal=principal, idea_id=idea_id))
+    return reads.read_idea(session, reads.get_idea(session, principal=principal, idea_id=idea_id))
 
 
 @router.patch(
@@ -111,20 +111,20 @@ def get_idea(idea_id: uuid.UUID, principal: IdeaUser, session: SessionDep) -> Id
 )
 def update_idea(idea_id: uuid.UUID, body: IdeaUpdate, principal: Participant, session: SessionDep) -> IdeaRead:
     idea = service.update_idea(session, principal=principal, idea_id=idea_id, data=body)
-    return service.read_idea(session, idea)
+    return reads.read_idea(session, idea)
 
 
 @router.post(
     "/{idea_id}/submit", summary="Submit a draft (every missing field reported at once)", responses=errors(404, 409)
 )
 def submit_idea(idea_id: uuid.UUID, principal: Participant, session: SessionDep) -> IdeaRead:
-    return service.read_idea(session, service.submit_idea(session, principal=principal, idea_id=idea_id))
+    return reads.read_idea(session, service.submit_idea(session, principal=principal, idea_id=idea_id))
 
 
 @router.post("/{idea_id}/withdraw", summary="Withdraw an idea with a reason (proposer)", responses=errors(404, 409))
 def withdraw_idea(idea_id: uuid.UUID, body: WithdrawRequest, principal: IdeaUser, session: SessionDep) -> IdeaRead:
     idea = service.withdraw_idea(session, principal=principal, idea_id=idea_id, reason=body.reason)
-    return service.read_idea(session, idea)
+    return reads.read_idea(session, idea)
 
 
 @router.post("/{idea_id}/screening", summary="Screen a submitted idea (committee)", responses=errors(404, 409))
@@ -132,7 +132,7 @@ def screen_idea(idea_id: uuid.UUID, body: ScreeningRequest, principal: Committee
     idea = service.screen_idea(
         session, principal=principal, idea_id=idea_id, eligible=body.eligible, reason=body.reason
     )
-    return service.read_idea(session, idea)
+    return reads.read_idea(session, idea)
 
 
 @router.get(
@@ -143,34 +143,34 @@ def screen_idea(idea_id: uuid.UUID, body: ScreeningRequest, principal: Committee
 def similar_ideas(
     idea_id: uuid.UUID, principal: IdeaUser, session: SessionDep, limit: Annotated[int, Query(ge=1, le=20)] = 5
 ) -> SimilarIdeasRead:
-    return service.similar_ideas(session, principal=principal, idea_id=idea_id, limit=limit)
+    return reads.similar_ideas(session, principal=principal, idea_id=idea_id, limit=limit)
 
 
 @router.get("/{idea_id}/versions", summary="Every submitted revision of an idea", responses=errors(404))
 def list_versions(idea_id: uuid.UUID, principal: IdeaUser, session: SessionDep) -> list[VersionRead]:
-    return service.list_versions(session, principal=principal, idea_id=idea_id)
+    return reads.list_versions(session, principal=principal, idea_id=idea_id)
 
 
 @router.post("/{idea_id}/co-proposers", summary="Invite a co-proposer by NIP (proposer)", responses=errors(404, 409))
 def invite(idea_id: uuid.UUID, body: InviteRequest, principal: Participant, session: SessionDep) -> IdeaRead:
-    idea = service.invite_co_proposer(session, principal=principal, idea_id=idea_id, nip=body.nip)
-    return service.read_idea(session, idea)
+    idea = teams.invite_co_proposer(session, principal=principal, idea_id=idea_id, nip=body.nip)
+    return reads.read_idea(session, idea)
 
 
 @router.post(
     "/{idea_id}/co-proposers/accept", summary="Accept an invitation to an idea's team", responses=errors(404, 409)
 )
 def accept(idea_id: uuid.UUID, principal: Participant, session: SessionDep) -> IdeaRead:
-    idea = service.respond_to_invitation(session, principal=principal, idea_id=idea_id, accept=True)
-    return service.read_idea(session, idea)
+    idea = teams.respond_to_invitation(session, principal=principal, idea_id=idea_id, accept=True)
+    return reads.read_idea(session, idea)
 
 
 @router.post(
     "/{idea_id}/co-proposers/decline", summary="Decline an invitation to an idea's team", responses=errors(404, 409)
 )
 def decline(idea_id: uuid.UUID, principal: Participant, session: SessionDep) -> IdeaRead:
-    idea = service.respond_to_invitation(session, principal=principal, idea_id=idea_id, accept=False)
-    return service.read_idea(session, idea)
+    idea = teams.respond_to_invitation(session, principal=principal, idea_id=idea_id, accept=False)
+    return reads.read_idea(session, idea)
 
 
 @router.delete(
@@ -181,5 +181,5 @@ def decline(idea_id: uuid.UUID, principal: Participant, session: SessionDep) -> 
 def remove_co_proposer(
     idea_id: uuid.UUID, participant_id: uuid.UUID, principal: Participant, session: SessionDep
 ) -> IdeaRead:
-    idea = service.remove_co_proposer(session, principal=principal, idea_id=idea_id, participant_id=participant_id)
-    return service.read_idea(session, idea)
+    idea = teams.remove_co_proposer(session, principal=principal, idea_id=idea_id, participant_id=participant_id)
+    return reads.read_idea(session, idea)

@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from services.submission.ideas.service import invite_co_proposer
+from services.submission.ideas.teams import invite_co_proposer
 from services.submission.tests.factories import make_edition, make_idea, make_participant
 from shared.auth import Role
 

@@ -7,15 +7,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy.orm import Session
 
+from services.submission.ideas.reads import list_versions
 from services.submission.ideas.schemas import IdeaCreate, IdeaUpdate
-from services.submission.ideas.service import (
-    create_idea,
-    list_versions,
-    screen_idea,
-    submit_idea,
-    update_idea,
-    withdraw_idea,
-)
+from services.submission.ideas.service import create_idea, screen_idea, submit_idea, update_idea, withdraw_idea
 from services.submission.tests.factories import committee, make_edition, make_idea, make_participant
 from services.submission.tests.ideas.helpers import published
 from shared.db import utcnow

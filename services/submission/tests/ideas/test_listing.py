@@ -13,7 +13,8 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from services.submission.common import Page
-from services.submission.ideas.service import IdeaFilters, list_ideas, screen_idea
+from services.submission.ideas.listing import IdeaFilters, list_ideas
+from services.submission.ideas.service import screen_idea
 from services.submission.tests.factories import committee, make_edition, make_idea, make_participant
 from shared.auth import Role
 from shared.events import PositionGroup

@@ -5,14 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.orm import Session
 
-from services.submission.ideas.service import (
-    get_idea,
-    invite_co_proposer,
-    read_idea,
-    remove_co_proposer,
-    respond_to_invitation,
-    submit_idea,
-)
+from services.submission.ideas.reads import get_idea, read_idea
+from services.submission.ideas.service import submit_idea
+from services.submission.ideas.teams import invite_co_proposer, remove_co_proposer, respond_to_invitation
 from services.submission.tests.factories import make_edition, make_idea, make_participant
 from services.submission.tests.ideas.helpers import published
 from shared.errors import AppError
