@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, expect, sync_playwright
 
 from audisi.services import ROOT
 
@@ -26,6 +26,11 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+# Waits for what the page does by itself (an autosave, a redirect), never a measure of speed: generous, since
+# the whole stack shares two cores with the browser (Playwright's defaults are 5 s per expect, 30 s per action).
+# A test that promises a time (the live board's two seconds) says so with its own `timeout=`.
+expect.set_options(timeout=15_000)
+ACTION_TIMEOUT_MS = 45_000
 SCREENSHOTS = Path(os.environ.get("WEB_SCREENSHOTS_DIR") or ROOT / ".artifacts" / "screenshots")
 TABLET = ViewportSize(width=1024, height=768)
 PHONE = ViewportSize(width=390, height=844)
@@ -85,6 +90,7 @@ class Visitor:
 def visitor(browser: Browser, base_url: str, name: str, viewport: ViewportSize | None = None) -> Visitor:
     """A fresh browser context (its own cookies) at `base_url`."""
     context = browser.new_context(base_url=base_url, viewport=viewport or TABLET, locale="id-ID")
+    context.set_default_timeout(ACTION_TIMEOUT_MS)
     page = context.new_page()
     seen = Visitor(context=context, page=page, name=name)
     page.on("console", lambda message: seen.console_error(message.text) if message.type == "error" else None)
