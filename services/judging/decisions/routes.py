@@ -20,9 +20,9 @@ from services.judging.decisions.schemas import (
     SelectionRulesIn,
     SelectionRulesRead,
 )
+from services.judging.deps import RoundQuery
 from services.judging.results.service import compute_results
 from services.judging.rubric.models import DEFAULT_ROUND
-from services.judging.scoring.routes import RoundQuery
 from shared.auth import Committee, CurrentPrincipal
 from shared.openapi import errors
 

@@ -10,6 +10,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
 from services.judging.audit.service import record
+from services.judging.conflicts.service import excluded_judges
 from services.judging.decisions.models import Decision, SelectionAdjustment
 from services.judging.decisions.schemas import (
     AdjustmentIn,
@@ -29,7 +30,6 @@ from services.judging.results.service import compute_results, load_rules, scorin
 from services.judging.rubric.models import DEFAULT_ROUND
 from services.judging.rubric.service import criteria_of, ensure_edition, find_round
 from services.judging.scoring.models import Score, ScoreSet, SetStatus
-from services.judging.scoring.service import excluded_judges
 from shared.auth import Principal, Role
 from shared.db import utcnow
 from shared.errors import Message, conflict, invalid, not_found

@@ -10,6 +10,7 @@ from sqlalchemy import delete, select, text, update
 from sqlalchemy.orm import Session
 
 from services.judging.audit.service import record
+from services.judging.conflicts.service import conflict_of, record_exclusion
 from services.judging.ideas.models import Idea
 from services.judging.results.service import judgeable_ideas
 from services.judging.rubric.models import RoundKind
@@ -28,7 +29,6 @@ from services.judging.schedule.schemas import (
     SlotRead,
 )
 from services.judging.scoring.models import ExclusionKind
-from services.judging.scoring.service import conflict_of, record_exclusion
 from shared.auth import Principal
 from shared.db import utcnow
 from shared.errors import Message, conflict, not_found
