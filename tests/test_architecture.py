@@ -82,3 +82,32 @@ def test_every_domain_folder_has_its_service_module() -> None:
             if not (folder / "service.py").is_file():
                 offences.append(str(folder.relative_to(ROOT)))
     assert offences == []
+
+
+def imported_routes(path: Path) -> set[str]:
+    """The `routes` modules a file imports, however named (`from x.routes import y`, `from x import routes`)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names if alias.name.split(".")[-1] == "routes")
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            if node.module.split(".")[-1] == "routes":
+                found.add(node.module)
+            found.update(f"{node.module}.routes" for alias in node.names if alias.name == "routes")
+    return found
+
+
+#: Known before the check existed; the submission service's split moves `IdeaUser` into its `deps.py`.
+KNOWN_ROUTES_IMPORTS = {"services/submission/attachments/routes.py imports services.submission.ideas.routes"}
+
+
+def test_no_routes_module_imports_another() -> None:
+    """Issue 15: route dependencies shared by domains live in the service's `deps.py`, not in another `routes.py`."""
+    offences = {
+        f"{path.relative_to(ROOT)} imports {module}"
+        for name in SERVICES
+        for path in (ROOT / "services" / name).rglob("routes.py")
+        for module in imported_routes(path)
+    }
+    assert offences - KNOWN_ROUTES_IMPORTS == set()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from services.judging.audit.routes import router as committee_audit_router
+from services.judging.conflicts.routes import router as conflicts_router
 from services.judging.db import audit_log, runtime
 from services.judging.decisions.routes import router as decisions_router
 from services.judging.declarations.routes import router as declarations_router
@@ -29,6 +30,7 @@ app = create_app(
         materials_router,
         rubric_router,
         scoring_router,
+        conflicts_router,
         declarations_router,
         schedule_router,
         progress_router,

@@ -7,7 +7,7 @@ import uuid
 from fastapi import APIRouter
 
 from services.judging.db import SessionDep
-from services.judging.decisions import service
+from services.judging.decisions import rules, service
 from services.judging.decisions.schemas import (
     AdjustmentIn,
     DecisionIn,
@@ -20,9 +20,9 @@ from services.judging.decisions.schemas import (
     SelectionRulesIn,
     SelectionRulesRead,
 )
+from services.judging.deps import RoundQuery
 from services.judging.results.service import compute_results
 from services.judging.rubric.models import DEFAULT_ROUND
-from services.judging.scoring.routes import RoundQuery
 from shared.auth import Committee, CurrentPrincipal
 from shared.openapi import errors
 
@@ -59,7 +59,7 @@ def get_decision(idea_id: uuid.UUID, session: SessionDep, _principal: Committee)
 )
 def get_rules(edition_code: str, session: SessionDep, _principal: Committee) -> SelectionRulesRead:
     """The declared selection rules."""
-    return service.get_rules(session=session, edition_code=edition_code)
+    return rules.get_rules(session=session, edition_code=edition_code)
 
 
 @router.put(
@@ -72,7 +72,7 @@ def put_rules(
     edition_code: str, body: SelectionRulesIn, session: SessionDep, principal: Committee
 ) -> SelectionRulesRead:
     """Declare selection rules before scoring; a later change needs a reason (logged)."""
-    return service.put_rules(session=session, edition_code=edition_code, body=body, principal=principal)
+    return rules.put_rules(session=session, edition_code=edition_code, body=body, principal=principal)
 
 
 @router.get(

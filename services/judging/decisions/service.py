@@ -1,4 +1,4 @@
-"""Decisions: selection rules, the committee's adjustments, and publishing idea.judged.v1 via the outbox."""
+"""Decisions: the committee's adjustments and decisions, publishing idea.judged.v1 via the outbox (rules: rules.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
 from services.judging.audit.service import record
+from services.judging.conflicts.service import excluded_judges
 from services.judging.decisions.models import Decision, SelectionAdjustment
 from services.judging.decisions.schemas import (
     AdjustmentIn,
@@ -19,17 +20,13 @@ from services.judging.decisions.schemas import (
     FeedbackRead,
     IdeaResult,
     PublishRead,
-    SelectionRules,
-    SelectionRulesIn,
-    SelectionRulesRead,
 )
 from services.judging.ideas.models import Idea
 from services.judging.ideas.service import get_known_idea, is_on_team
-from services.judging.results.service import compute_results, load_rules, scoring_begun
+from services.judging.results.service import compute_results
 from services.judging.rubric.models import DEFAULT_ROUND
-from services.judging.rubric.service import criteria_of, ensure_edition, find_round
+from services.judging.rubric.service import criteria_of, find_round
 from services.judging.scoring.models import Score, ScoreSet, SetStatus
-from services.judging.scoring.service import excluded_judges
 from shared.auth import Principal, Role
 from shared.db import utcnow
 from shared.errors import Message, conflict, invalid, not_found
@@ -46,47 +43,6 @@ from shared.notifications import team_notifications
 from shared.outbox import publish
 
 PRODUCER = "judging"
-
-
-def get_rules(*, session: Session, edition_code: str) -> SelectionRulesRead:
-    """The edition's selection rules and whether they are declared and locked."""
-    rules, declared = load_rules(session, edition_code)
-    return SelectionRulesRead(**rules.model_dump(), declared=declared, locked=scoring_begun(session, edition_code))
-
-
-def put_rules(
-    *, session: Session, edition_code: str, body: SelectionRulesIn, principal: Principal
-) -> SelectionRulesRead:
-    """Declare the selection rules; once scoring has begun a change needs a reason, which is logged."""
-    edition = ensure_edition(session, edition_code)
-    session.refresh(edition, with_for_update=True)
-    rules = SelectionRules.model_validate(body.model_dump(exclude={"reason"}))
-    locked = scoring_begun(session, edition_code)
-    if edition.rules is not None and SelectionRules.model_validate(edition.rules) == rules:
-        session.rollback()
-        return get_rules(session=session, edition_code=edition_code)
-    if locked and not (body.reason and body.reason.strip()):
-        raise conflict(
-            "rules_locked",
-            Message(
-                "Aturan seleksi terkunci karena penilaian sudah dimulai; sertakan alasan perubahan",
-                "Selection rules are locked because scoring has begun; give a reason to change them",
-            ),
-        )
-    record(
-        session,
-        edition_code=edition_code,
-        action="selection_rules_changed" if edition.rules is not None else "selection_rules_declared",
-        actor=principal,
-        object_type="edition",
-        object_id=edition_code,
-        reason=body.reason,
-        data={"before": edition.rules, "after": rules.model_dump(mode="json"), "scoring_begun": locked},
-    )
-    edition.rules = rules.model_dump(mode="json")
-    edition.rules_declared_at = utcnow()
-    session.commit()
-    return get_rules(session=session, edition_code=edition_code)
 
 
 def _decision_read(d: Decision) -> DecisionRead:

@@ -2,7 +2,7 @@
 cannot show (family, direct supervisor); each one excludes the judge from that idea, and all is logged.
 
 Conflicts found from HR data (same agency, same work unit, on the team) stay automatic
-(`scoring.service.conflict_of`); the declaration adds what only the judge knows.
+(`conflicts.service.conflict_of`); the declaration adds what only the judge knows.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
 from services.judging.audit.service import record
+from services.judging.conflicts.service import record_exclusion
 from services.judging.declarations.models import ConflictDeclaration
 from services.judging.declarations.rules import declaration_required
 from services.judging.declarations.schemas import DeclarationIn, DeclarationRead, DeclarationSummary
@@ -21,7 +22,6 @@ from services.judging.ideas.models import Idea
 from services.judging.rubric.models import Edition
 from services.judging.scoring.models import Exclusion, ExclusionKind, ScoreSet, SetStatus
 from services.judging.scoring.schemas import ExclusionRead
-from services.judging.scoring.service import record_exclusion
 from shared.auth import Principal
 from shared.db import utcnow
 from shared.errors import Message, invalid, not_found

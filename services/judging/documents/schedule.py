@@ -12,7 +12,8 @@ from services.judging.documents import jadwal
 from services.judging.exports.service import GROUP_TITLES
 from services.judging.ideas.models import Idea
 from services.judging.schedule.models import AuditionBreak, AuditionDay, Room, RoomHours, Slot
-from services.judging.schedule.service import WIB, judge_rooms, room_panels
+from services.judging.schedule.panels import judge_rooms, room_panels
+from services.judging.schedule.service import WIB
 from shared.auth import Principal, Role
 from shared.errors import forbidden, not_found
 from shared.events import PositionGroup

@@ -6,11 +6,11 @@ import uuid
 
 from fastapi import APIRouter
 
+from services.judging.conflicts.service import conflict_of
 from services.judging.db import SessionDep
 from services.judging.ideas import service
 from services.judging.ideas.models import Idea
 from services.judging.ideas.schemas import IdeaRead
-from services.judging.scoring.service import conflict_of
 from shared.auth import Principal, Role, require_roles
 from shared.events import IdeaSnapshot
 from shared.openapi import errors

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from services.judging.conflicts.service import exclude_conflicted_scorers
 from services.judging.ideas import service
-from services.judging.scoring.service import exclude_conflicted_scorers
 from shared.events import IdeaScreened, IdeaSubmitted, IdeaWithdrawn
 from shared.logging import get_logger
 

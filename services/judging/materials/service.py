@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from services.judging.ideas.service import get_known_idea
 from services.judging.materials.schemas import AttachmentLinkRead, IdeaMaterialsRead
-from services.judging.scoring.service import authorise_reader
+from services.judging.scoring.access import authorise_reader
 from shared.attachment_links import AttachmentGrant, signed_path
 from shared.auth import Principal
 from shared.errors import not_found

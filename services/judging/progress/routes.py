@@ -11,10 +11,10 @@ from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from services.judging.db import SessionDep, runtime
+from services.judging.deps import RoundQuery
 from services.judging.progress import service
 from services.judging.progress.schemas import ProgressRead
 from services.judging.rubric.models import DEFAULT_ROUND, RoundKind
-from services.judging.scoring.routes import RoundQuery
 from shared.auth import Committee
 from shared.openapi import errors, file_response
 

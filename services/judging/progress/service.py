@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from services.judging.conflicts.service import conflict_of
 from services.judging.ideas.models import Idea
 from services.judging.progress.schemas import IdeaProgress, JudgeProgress, ProgressRead, ProgressTotals
 from services.judging.results.service import judgeable_ideas
@@ -21,7 +22,6 @@ from services.judging.rubric.service import find_round
 from services.judging.schedule.models import PanelMember, Room, Slot
 from services.judging.schedule.service import WIB
 from services.judging.scoring.models import Exclusion, ScoreSet
-from services.judging.scoring.service import conflict_of
 
 
 def snapshot(*, session: Session, edition_code: str, kind: RoundKind = DEFAULT_ROUND) -> ProgressRead:

@@ -15,10 +15,10 @@ from collections import Counter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from services.judging.conflicts.service import conflict_of
 from services.judging.ideas.models import Idea
 from services.judging.schedule.models import AuditionDay, Room, Slot
 from services.judging.schedule.schemas import JudgeIn, LeftOut, PanelProposal, PanelProposalIn, RoomProposal
-from services.judging.scoring.service import conflict_of
 from shared.errors import Message, conflict, not_found
 
 CONFLICT_WORDS = {

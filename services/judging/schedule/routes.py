@@ -8,7 +8,7 @@ from fastapi import APIRouter
 
 from services.judging.db import SessionDep
 from services.judging.rubric.models import RoundKind
-from services.judging.schedule import days, proposal, service
+from services.judging.schedule import days, panels, proposal, service
 from services.judging.schedule.schemas import (
     AdvanceIn,
     AdvanceRead,
@@ -105,7 +105,7 @@ def set_room_panel(
     edition_code: str, room_id: uuid.UUID, body: PanelIn, session: SessionDep, principal: Committee
 ) -> PanelRead:
     """Set the audition panel of a room; conflicts with the room's ideas are found and logged."""
-    return service.set_panel(
+    return panels.set_panel(
         session=session,
         edition_code=edition_code,
         kind=RoundKind.AUDITION,
@@ -125,7 +125,7 @@ def set_round_panel(
     edition_code: str, kind: RoundKind, body: PanelIn, session: SessionDep, principal: Committee
 ) -> PanelRead:
     """Set a panel for every idea of a round (e.g. the screening desk review)."""
-    return service.set_panel(
+    return panels.set_panel(
         session=session, edition_code=edition_code, kind=kind, room_id=None, body=body, principal=principal
     )
 

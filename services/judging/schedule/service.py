@@ -1,4 +1,4 @@
-"""The audition schedule: slots, assignment of ideas, moves (with notifications), panels (days: days.py)."""
+"""The audition schedule: slots, assignment of ideas, moves (with notifications); panels: panels.py, days: days.py."""
 
 from __future__ import annotations
 
@@ -6,15 +6,15 @@ import uuid
 from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, select, text, update
+from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
 from services.judging.audit.service import record
+from services.judging.conflicts.service import conflict_of
 from services.judging.ideas.models import Idea
 from services.judging.results.service import judgeable_ideas
-from services.judging.rubric.models import RoundKind
-from services.judging.rubric.service import ensure_round
-from services.judging.schedule.models import PanelMember, Room, Slot
+from services.judging.schedule.models import Room, Slot
+from services.judging.schedule.panels import conflicted_members, judge_rooms, log_conflicts, room_panels
 from services.judging.schedule.schemas import (
     AdvanceIn,
     AdvanceRead,
@@ -22,13 +22,8 @@ from services.judging.schedule.schemas import (
     AssignmentRead,
     MoveIn,
     MoveRead,
-    PanelIn,
-    PanelMemberRead,
-    PanelRead,
     SlotRead,
 )
-from services.judging.scoring.models import ExclusionKind
-from services.judging.scoring.service import conflict_of, record_exclusion
 from shared.auth import Principal
 from shared.db import utcnow
 from shared.errors import Message, conflict, not_found
@@ -86,35 +81,6 @@ def list_slots(
     return [slot_read(slot, name, idea, judge) for slot, name, idea in session.execute(query).all()]
 
 
-def room_panels(session: Session, edition_code: str) -> dict[uuid.UUID | None, list[PanelMember]]:
-    """The audition panels by room (None: the round's own panel, which sits in every room)."""
-    rnd = ensure_round(session, edition_code, RoundKind.AUDITION)
-    panels: dict[uuid.UUID | None, list[PanelMember]] = {}
-    for m in session.scalars(select(PanelMember).where(PanelMember.round_id == rnd.id)):
-        panels.setdefault(m.room_id, []).append(m)
-    return panels
-
-
-def _conflicted(idea: Idea, members: Sequence[PanelMember]) -> list[PanelMember]:
-    return [m for m in members if conflict_of(idea, judge_id=m.judge_id, agency_code=m.agency_code)]
-
-
-def _log_conflicts(session: Session, idea: Idea, members: Sequence[PanelMember], actor: Principal) -> None:
-    """Exclude (and log) every panel member who has a conflict with the idea."""
-    for m in members:
-        reason = conflict_of(idea, judge_id=m.judge_id, agency_code=m.agency_code)
-        if reason:
-            record_exclusion(
-                session,
-                idea=idea,
-                judge_id=m.judge_id,
-                judge_name=m.name,
-                kind=ExclusionKind.CONFLICT,
-                reason=reason,
-                actor=actor,
-            )
-
-
 def assign(*, session: Session, edition_code: str, body: AssignIn, principal: Principal) -> AssignmentRead:
     """Give each eligible idea without a slot a free slot, by group then submission time.
 
@@ -170,12 +136,12 @@ def assign(*, session: Session, edition_code: str, body: AssignIn, principal: Pr
             continue
         best = min(
             free,
-            key=lambda s: (len(_conflicted(idea, panels.get(s.room_id, []))), affinity(idea, s), s.starts_at),
+            key=lambda s: (len(conflicted_members(idea, panels.get(s.room_id, []))), affinity(idea, s), s.starts_at),
         )
         best.idea_id = idea.id
         hosted.setdefault(best.room_id, set()).add(idea.position_group)
         free.remove(best)
-        _log_conflicts(session, idea, [*panels.get(best.room_id, []), *shared_members], principal)
+        log_conflicts(session, idea, [*panels.get(best.room_id, []), *shared_members], principal)
         # The slot's id is the cause: an idea gets one slot per assignment, and the team hears of it once.
         notices += team_notifications(
             producer=PRODUCER,
@@ -242,7 +208,7 @@ def move(*, session: Session, slot_id: uuid.UUID, body: MoveIn, principal: Princ
         if idea_id is None:
             continue
         idea = ideas[idea_id]
-        _log_conflicts(session, idea, panels.get(new_slot.room_id, []), principal)
+        log_conflicts(session, idea, panels.get(new_slot.room_id, []), principal)
         for p in _people_of(idea):
             recipients[p.user_id] = (p, idea, old_slot, new_slot)
         for m in [*panels.get(old_slot.room_id, []), *panels.get(new_slot.room_id, [])]:
@@ -293,93 +259,11 @@ def move(*, session: Session, slot_id: uuid.UUID, body: MoveIn, principal: Princ
     )
 
 
-def set_panel(
-    *,
-    session: Session,
-    edition_code: str,
-    kind: RoundKind,
-    room_id: uuid.UUID | None,
-    body: PanelIn,
-    principal: Principal,
-) -> PanelRead:
-    """Replace a panel (a room's for auditions, the round's when room_id is None); log conflicts found."""
-    rnd = ensure_round(session, edition_code, kind)
-    session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"judging:panel:{rnd.id}:{room_id}"})
-    if room_id is not None:
-        room = session.get(Room, room_id)
-        if room is None or room.edition_code != edition_code:
-            raise not_found("Ruang", "Room", {"room_id": str(room_id)})
-    if len({j.user_id for j in body.judges}) != len(body.judges):
-        raise conflict("duplicate_judge", Message("Juri tercantum dua kali", "A judge is listed twice"))
-    before = session.scalars(
-        delete(PanelMember)
-        .where(
-            PanelMember.round_id == rnd.id,
-            PanelMember.room_id.is_(None) if room_id is None else PanelMember.room_id == room_id,
-        )
-        .returning(PanelMember.judge_id)
-    ).all()
-    members = [
-        PanelMember(
-            round_id=rnd.id,
-            room_id=room_id,
-            judge_id=j.user_id,
-            name=j.name,
-            email=str(j.email),
-            agency_code=j.agency_code,
-        )
-        for j in body.judges
-    ]
-    session.add_all(members)
-    if room_id is not None:
-        ideas = session.scalars(select(Idea).join(Slot, Slot.idea_id == Idea.id).where(Slot.room_id == room_id)).all()
-    else:
-        ideas = judgeable_ideas(session, edition_code)
-    conflicts: dict[uuid.UUID, list[uuid.UUID]] = {}
-    for idea in ideas:
-        for m in _conflicted(idea, members):
-            conflicts.setdefault(m.judge_id, []).append(idea.id)
-        _log_conflicts(session, idea, members, principal)
-    record(
-        session,
-        edition_code=edition_code,
-        action="panel_set",
-        actor=principal,
-        object_type="panel",
-        object_id=room_id or rnd.id,
-        data={
-            "round": str(kind),
-            "room_id": str(room_id) if room_id else None,
-            "before": sorted(str(j) for j in before),
-            "judges": [str(j.user_id) for j in body.judges],
-        },
-    )
-    session.commit()
-    return PanelRead(
-        round=str(kind),
-        room_id=room_id,
-        judges=[
-            PanelMemberRead(
-                judge_id=m.judge_id, name=m.name, agency_code=m.agency_code, conflicts=conflicts.get(m.judge_id, [])
-            )
-            for m in members
-        ],
-    )
-
-
 def judge_slots(*, session: Session, edition_code: str, principal: Principal) -> list[SlotRead]:
     """The slots a judge sits on (rooms of their audition panels; every slot when there are no panels)."""
     rooms = judge_rooms(session=session, edition_code=edition_code, judge_id=principal.user_id)
     session.commit()
     return list_slots(session=session, edition_code=edition_code, room_ids=rooms, judge=principal)
-
-
-def judge_rooms(*, session: Session, edition_code: str, judge_id: uuid.UUID) -> list[uuid.UUID] | None:
-    """The rooms whose panel the judge sits on; None for every room (no panels yet, or on the round's panel)."""
-    panels = room_panels(session, edition_code)
-    if not panels or any(m.judge_id == judge_id for m in panels.get(None, [])):
-        return None
-    return [room for room, members in panels.items() if room and any(m.judge_id == judge_id for m in members)]
 
 
 def participant_slots(*, session: Session, edition_code: str, principal: Principal) -> list[SlotRead]:

@@ -1,19 +1,19 @@
-"""HTTP routes of scoring: autosave, submit, reopen, recusal, reading scores, exclusions."""
+"""HTTP routes of scoring: autosave, submit, reopen, reading scores, the ideas to judge."""
 
 from __future__ import annotations
 
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Query
+from fastapi import APIRouter, Depends, Header
 from starlette.concurrency import run_in_threadpool
 
 from services.judging.db import SessionDep, runtime
 from services.judging.declarations.deps import declared
+from services.judging.deps import RoundQuery
 from services.judging.rubric.models import DEFAULT_ROUND, RoundKind
-from services.judging.scoring import service
+from services.judging.scoring import reads, service, workflow
 from services.judging.scoring.schemas import (
-    ExclusionRead,
     IdeaScoresRead,
     IdeaToJudgeRead,
     ReasonIn,
@@ -25,8 +25,6 @@ from shared.errors import Message, invalid
 from shared.openapi import errors
 
 router = APIRouter(prefix="/api/v1", tags=["scoring"], responses=errors(401, 403))
-
-RoundQuery = Annotated[RoundKind, Query(alias="round", description="screening or audition (default)")]
 
 
 @router.put(
@@ -85,7 +83,7 @@ def submit_scores(
     idea_id: uuid.UUID, session: SessionDep, principal: Judge, round_kind: RoundQuery = DEFAULT_ROUND
 ) -> ScoreSetRead:
     """Submit the judge's complete set, which locks it."""
-    return service.submit_scores(session=session, idea_id=idea_id, principal=principal, kind=round_kind)
+    return workflow.submit_scores(session=session, idea_id=idea_id, principal=principal, kind=round_kind)
 
 
 @router.get(
@@ -101,7 +99,7 @@ def get_scores(
     round_kind: RoundQuery = DEFAULT_ROUND,
 ) -> IdeaScoresRead:
     """The judge's own set, and others' once the whole panel submitted; the committee sees all."""
-    return service.idea_scores(session=session, idea_id=idea_id, principal=principal, kind=round_kind)
+    return reads.idea_scores(session=session, idea_id=idea_id, principal=principal, kind=round_kind)
 
 
 @router.post(
@@ -119,31 +117,9 @@ def reopen(
     round_kind: RoundQuery = DEFAULT_ROUND,
 ) -> ScoreSetRead:
     """Unlock a judge's submitted set (committee), with a logged reason."""
-    return service.reopen_set(
+    return workflow.reopen_set(
         session=session, idea_id=idea_id, judge_id=judge_id, reason=body.reason, principal=principal, kind=round_kind
     )
-
-
-@router.post(
-    "/ideas/{idea_id}/recusal",
-    summary="Step aside from an idea, with a reason (judge)",
-    response_model=ExclusionRead,
-    status_code=201,
-    responses=errors(404),
-)
-def recuse(idea_id: uuid.UUID, body: ReasonIn, session: SessionDep, principal: Judge) -> ExclusionRead:
-    """A judge steps aside from an idea, with a reason (logged)."""
-    return service.recuse(session=session, idea_id=idea_id, principal=principal, reason=body.reason)
-
-
-@router.get(
-    "/editions/{edition_code}/exclusions",
-    summary="Every conflict and recusal of the edition (committee)",
-    response_model=list[ExclusionRead],
-)
-def exclusions(edition_code: str, session: SessionDep, _principal: Committee) -> list[ExclusionRead]:
-    """Every conflict and recusal logged in the edition."""
-    return service.list_exclusions(session=session, edition_code=edition_code)
 
 
 @router.get(
@@ -158,4 +134,4 @@ def ideas_to_judge(
     round_kind: RoundQuery = DEFAULT_ROUND,
 ) -> list[IdeaToJudgeRead]:
     """The ideas to judge in a round: a judge sees their panels' ideas with conflicts and own progress."""
-    return service.ideas_to_judge(session=session, edition_code=edition_code, principal=principal, kind=round_kind)
+    return reads.ideas_to_judge(session=session, edition_code=edition_code, principal=principal, kind=round_kind)

@@ -1,7 +1,8 @@
-"""Scoring: conflicts and panels decide who may score; autosaved sets lock on submit.
+"""Scoring's entry point on audition day: a judge's autosave, in one context query and cached statements.
 
 Every function that changes state commits its own unit of work. Saves are idempotent per
 (judge, Idempotency-Key): the key and the answer are stored in the save's own transaction.
+Who may score is in `access.py`, submit and reopen in `workflow.py`, reading scores in `reads.py`.
 """
 
 from __future__ import annotations
@@ -11,9 +12,8 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
 
-from sqlalchemy import Select, String, Table, Uuid, and_, bindparam, delete, exists, or_, select, text, true
+from sqlalchemy import Select, String, Table, Uuid, and_, bindparam, exists, or_, select, text, true
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session, aliased, load_only, outerjoin
 
@@ -21,172 +21,15 @@ from services.judging.audit.service import record
 from services.judging.declarations.models import ConflictDeclaration
 from services.judging.declarations.rules import declaration_required
 from services.judging.ideas.models import Idea
-from services.judging.ideas.service import get_known_idea, work_unit_key
-from services.judging.results.service import judgeable_ideas
 from services.judging.rubric.models import DEFAULT_ROUND, Criterion, Round, RoundKind
-from services.judging.rubric.service import criteria_of, find_round, weighted_score
 from services.judging.schedule.models import PanelMember, Slot
-from services.judging.scoring.models import Exclusion, ExclusionKind, Score, ScoreRequest, ScoreSet, SetStatus
-from services.judging.scoring.schemas import (
-    ExclusionRead,
-    IdeaScoresRead,
-    IdeaToJudgeRead,
-    ScoreRead,
-    ScoreSetRead,
-    ScoresIn,
-)
-from shared.auth import Principal, Role
+from services.judging.scoring.access import authorise_judge
+from services.judging.scoring.models import Exclusion, Score, ScoreRequest, ScoreSet, SetStatus
+from services.judging.scoring.reads import Scored, SetRow, set_read
+from services.judging.scoring.schemas import ScoreSetRead, ScoresIn
+from shared.auth import Principal
 from shared.db import utcnow
-from shared.errors import AppError, Message, conflict, invalid, not_found
-
-CONFLICT_MESSAGE = Message(
-    "Anda memiliki konflik kepentingan dengan gagasan ini", "You have a conflict of interest with this idea"
-)
-
-
-def conflict_of(
-    idea: Idea, *, judge_id: uuid.UUID, agency_code: str | None, work_unit: str | None = None
-) -> str | None:
-    """Why a judge may not judge the idea ('on_team', 'same_work_unit', 'same_agency'), or None."""
-    if str(judge_id) in idea.team_user_ids:
-        return "on_team"
-    # The closer tie is named first: colleagues of one unit kerja know each other's work.
-    unit = work_unit_key(agency_code, work_unit)
-    if unit is not None and unit in idea.team_work_units:
-        return "same_work_unit"
-    if agency_code and agency_code in idea.team_agency_codes:
-        return "same_agency"
-    return None
-
-
-def record_exclusion(
-    session: Session,
-    *,
-    idea: Idea,
-    judge_id: uuid.UUID,
-    judge_name: str,
-    kind: ExclusionKind,
-    reason: str,
-    actor: Principal | None,
-) -> bool:
-    """Log an exclusion once (and in the audit log); True if it is new."""
-    inserted = session.execute(
-        pg_insert(Exclusion)
-        .values(
-            id=uuid.uuid4(),
-            edition_code=idea.edition_code,
-            idea_id=idea.id,
-            judge_id=judge_id,
-            judge_name=judge_name,
-            kind=str(kind),
-            reason=reason,
-            created_at=utcnow(),
-        )
-        .on_conflict_do_nothing(index_elements=[Exclusion.idea_id, Exclusion.judge_id, Exclusion.kind])
-        .returning(Exclusion.id)
-    ).first()
-    if inserted is None:
-        return False
-    record(
-        session,
-        edition_code=idea.edition_code,
-        action=f"judge_excluded_{kind}",
-        actor=actor,
-        object_type="idea",
-        object_id=idea.id,
-        reason=reason,
-        data={"judge_id": str(judge_id), "judge_name": judge_name},
-    )
-    return True
-
-
-def panel_for(session: Session, rnd: Round, idea_id: uuid.UUID) -> list[PanelMember] | None:
-    """The judges who may score the idea in this round; None when the round has no panels at all.
-
-    Members without a room sit on every idea of the round; members of a room judge the ideas whose
-    audition slot is in that room. One query: the round's members with the idea's room alongside.
-    """
-    idea_room = select(Slot.room_id).where(Slot.idea_id == idea_id).scalar_subquery()
-    rows = session.execute(select(PanelMember, idea_room).where(PanelMember.round_id == rnd.id)).all()
-    if not rows:
-        return None
-    return [m for m, room_id in rows if m.room_id is None or m.room_id == room_id]
-
-
-def _round(session: Session, edition_code: str, kind: RoundKind) -> Round:
-    rnd = find_round(session, edition_code, kind)
-    if rnd is None:
-        raise conflict(
-            "rubric_missing",
-            Message("Rubrik babak ini belum ditetapkan", "This round has no rubric yet"),
-            {"round": str(kind)},
-        )
-    return rnd
-
-
-def _authorise_judge(
-    session: Session,
-    idea: Idea,
-    rnd: Round,
-    principal: Principal,
-    *,
-    excluded: bool | None = None,
-    on_panel: bool | None = None,
-) -> None:
-    """Refuse a judge who is excluded, conflicted (logging it) or not on the idea's panel.
-
-    `excluded` and `on_panel` (True also when the round has no panels) are looked up unless the caller
-    already read them (the score save reads everything in one query).
-    """
-    if not idea.judgeable:
-        raise conflict(
-            "idea_not_judgeable",
-            Message(
-                "Gagasan ini tidak dapat dinilai (belum lolos seleksi atau ditarik)",
-                "This idea cannot be judged (not screened eligible, or withdrawn)",
-            ),
-            {"eligible": idea.eligible, "withdrawn": idea.withdrawn},
-        )
-    reason = conflict_of(
-        idea, judge_id=principal.user_id, agency_code=principal.agency_code, work_unit=principal.work_unit
-    )
-    if reason is not None:
-        if record_exclusion(
-            session,
-            idea=idea,
-            judge_id=principal.user_id,
-            judge_name=principal.name,
-            kind=ExclusionKind.CONFLICT,
-            reason=reason,
-            actor=principal,
-        ):
-            session.commit()  # the refusal is logged even though the request fails
-        raise AppError(403, "conflict_of_interest", CONFLICT_MESSAGE, {"reason": reason})
-    if excluded is None:
-        excluded = (
-            session.scalar(
-                select(Exclusion.id).where(Exclusion.idea_id == idea.id, Exclusion.judge_id == principal.user_id)
-            )
-            is not None
-        )
-    if excluded:
-        raise AppError(
-            403,
-            "judge_excluded",
-            Message(
-                "Anda dikecualikan dari gagasan ini (mundur atau konflik)",
-                "You are excluded from this idea (recusal or conflict)",
-            ),
-        )
-    if on_panel is None:
-        panel = panel_for(session, rnd, idea.id)
-        on_panel = panel is None or principal.user_id in {m.judge_id for m in panel}
-    if not on_panel:
-        raise AppError(
-            403,
-            "not_on_panel",
-            Message("Anda bukan anggota panel gagasan ini", "You are not on this idea's panel"),
-        )
+from shared.errors import Message, conflict, invalid, not_found
 
 
 def _request_hash(idea_id: uuid.UUID, kind: RoundKind, body: ScoresIn) -> str:
@@ -216,7 +59,7 @@ _WRITE_SCORES = text(
 ).columns(Score.criterion_key, Score.value, Score.comment)
 
 
-def _write_scores(session: Session, score_set_id: uuid.UUID, body: ScoresIn, now: datetime) -> Sequence[_Scored]:
+def _write_scores(session: Session, score_set_id: uuid.UUID, body: ScoresIn, now: datetime) -> Sequence[Scored]:
     """Upsert the body's scores; every score of the set (one statement)."""
     params = {
         "set_id": score_set_id,
@@ -241,17 +84,6 @@ def _replay(session: Session, stored: ScoreRequest, request_hash: str) -> ScoreS
             ),
         )
     return ScoreSetRead.model_validate(response)
-
-
-class _Scored(Protocol):
-    """A stored score as `_set_read` reads it: a `Score` row, or a row of `_write_scores`."""
-
-    @property
-    def criterion_key(self) -> str: ...
-    @property
-    def value(self) -> float: ...
-    @property
-    def comment(self) -> str | None: ...
 
 
 @dataclass(frozen=True)
@@ -381,7 +213,7 @@ def save_scores(
     idea, rnd, criteria_list = context.idea, context.round, context.criteria
     if not context.declared:
         raise declaration_required(idea.edition_code)
-    _authorise_judge(session, idea, rnd, principal, excluded=context.excluded, on_panel=context.on_panel)
+    authorise_judge(session, idea, rnd, principal, excluded=context.excluded, on_panel=context.on_panel)
     criteria = {c.key: c for c in criteria_list}
     errors = []
     for s in body.scores:
@@ -401,7 +233,7 @@ def save_scores(
         )
     now = utcnow()
     scores = _write_scores(session, score_set.id, body, now)
-    result = _set_read(score_set, scores, criteria_list, kind)
+    result = set_read(score_set, scores, criteria_list, kind)
     # In the save's transaction: a replayed key rolls back with the rest and answers without a new entry.
     record(
         session,
@@ -482,24 +314,7 @@ _CLAIM_KEY = (
 )
 
 
-class _SetRow(Protocol):
-    """A score set as `_set_read` reads it: a `ScoreSet`, or the row `_lock_set` returns."""
-
-    @property
-    def id(self) -> uuid.UUID: ...
-    @property
-    def idea_id(self) -> uuid.UUID: ...
-    @property
-    def judge_id(self) -> uuid.UUID: ...
-    @property
-    def judge_name(self) -> str: ...
-    @property
-    def status(self) -> str: ...
-    @property
-    def submitted_at(self) -> datetime | None: ...
-
-
-def _lock_set(session: Session, rnd: Round, idea: Idea, principal: Principal) -> _SetRow:
+def _lock_set(session: Session, rnd: Round, idea: Idea, principal: Principal) -> SetRow:
     """The judge's set for the idea, created if new, row-locked until commit (one statement)."""
     params = {
         "id": uuid.uuid4(),
@@ -510,339 +325,5 @@ def _lock_set(session: Session, rnd: Round, idea: Idea, principal: Principal) ->
         "judge_agency_code": principal.agency_code,
         "now": utcnow(),
     }
-    row: _SetRow = session.execute(_LOCK_SET, params).one()
+    row: SetRow = session.execute(_LOCK_SET, params).one()
     return row
-
-
-def read_set(
-    session: Session, score_set: ScoreSet, criteria: Sequence[Criterion], kind: RoundKind, *, with_judge: bool = True
-) -> ScoreSetRead:
-    """A score set with its scores, completeness and weighted score."""
-    scores = session.scalars(
-        select(Score).where(Score.score_set_id == score_set.id).order_by(Score.criterion_key)
-    ).all()
-    return _set_read(score_set, scores, criteria, kind, with_judge=with_judge)
-
-
-def _set_read(
-    score_set: _SetRow,
-    scores: Sequence[_Scored],
-    criteria: Sequence[Criterion],
-    kind: RoundKind | str,
-    *,
-    with_judge: bool = True,
-) -> ScoreSetRead:
-    values = {s.criterion_key: s.value for s in scores}
-    position = {c.key: i for i, c in enumerate(criteria)}
-    scores = sorted(scores, key=lambda s: (position.get(s.criterion_key, len(position)), s.criterion_key))
-    missing = [c.key for c in criteria if c.counted and c.key not in values]
-    return ScoreSetRead(
-        id=score_set.id,
-        idea_id=score_set.idea_id,
-        round=str(kind),
-        judge_id=score_set.judge_id if with_judge else None,
-        judge_name=score_set.judge_name if with_judge else None,
-        status=score_set.status,
-        submitted_at=score_set.submitted_at,
-        complete=not missing,
-        missing=missing,
-        weighted_score=weighted_score(criteria, values),
-        scores=[ScoreRead(criterion=s.criterion_key, value=s.value, comment=s.comment) for s in scores],
-    )
-
-
-def submit_scores(
-    *, session: Session, idea_id: uuid.UUID, principal: Principal, kind: RoundKind = DEFAULT_ROUND
-) -> ScoreSetRead:
-    """Submit (and lock) the judge's set; every counted criterion must be scored. Repeating is harmless."""
-    idea = get_known_idea(session=session, idea_id=idea_id)
-    rnd = _round(session, idea.edition_code, kind)
-    _authorise_judge(session, idea, rnd, principal)
-    score_set = session.execute(
-        select(ScoreSet)
-        .where(ScoreSet.round_id == rnd.id, ScoreSet.idea_id == idea.id, ScoreSet.judge_id == principal.user_id)
-        .with_for_update()
-    ).scalar_one_or_none()
-    if score_set is None:
-        raise not_found("Lembar nilai", "Score set", {"idea_id": str(idea_id)})
-    criteria = criteria_of(session, rnd.id)
-    result = read_set(session, score_set, criteria, kind)
-    if score_set.status == SetStatus.SUBMITTED:
-        session.rollback()
-        return result
-    if not result.complete:
-        raise invalid(
-            "score_set_incomplete",
-            Message("Masih ada kriteria yang belum dinilai", "Some criteria are not scored yet"),
-            {"missing": result.missing},
-        )
-    score_set.status = str(SetStatus.SUBMITTED)
-    score_set.submitted_at = utcnow()
-    record(
-        session,
-        edition_code=idea.edition_code,
-        action="scores_submitted",
-        actor=principal,
-        object_type="idea",
-        object_id=idea.id,
-        data={
-            "round": str(kind),
-            "score_set_id": str(score_set.id),
-            "scores": {s.criterion: s.value for s in result.scores},
-            "weighted_score": result.weighted_score,
-        },
-    )
-    session.commit()
-    return result.model_copy(update={"status": score_set.status, "submitted_at": score_set.submitted_at})
-
-
-def reopen_set(
-    *,
-    session: Session,
-    idea_id: uuid.UUID,
-    judge_id: uuid.UUID,
-    reason: str,
-    principal: Principal,
-    kind: RoundKind = DEFAULT_ROUND,
-) -> ScoreSetRead:
-    """The committee unlocks a judge's submitted set, with a logged reason."""
-    idea = get_known_idea(session=session, idea_id=idea_id)
-    rnd = _round(session, idea.edition_code, kind)
-    score_set = session.execute(
-        select(ScoreSet)
-        .where(ScoreSet.round_id == rnd.id, ScoreSet.idea_id == idea.id, ScoreSet.judge_id == judge_id)
-        .with_for_update()
-    ).scalar_one_or_none()
-    if score_set is None:
-        raise not_found("Lembar nilai", "Score set", {"idea_id": str(idea_id), "judge_id": str(judge_id)})
-    if score_set.status != SetStatus.SUBMITTED:
-        raise conflict("score_set_not_locked", Message("Lembar nilai belum dikirim", "The score set is not submitted"))
-    score_set.status = str(SetStatus.DRAFT)
-    score_set.submitted_at = None
-    record(
-        session,
-        edition_code=idea.edition_code,
-        action="score_set_reopened",
-        actor=principal,
-        object_type="idea",
-        object_id=idea.id,
-        reason=reason,
-        data={"judge_id": str(judge_id), "round": str(kind), "score_set_id": str(score_set.id)},
-    )
-    session.commit()
-    return read_set(session, score_set, criteria_of(session, rnd.id), kind)
-
-
-def recuse(*, session: Session, idea_id: uuid.UUID, principal: Principal, reason: str) -> ExclusionRead:
-    """A judge steps aside from an idea, with a reason; their unsubmitted draft is discarded."""
-    idea = get_known_idea(session=session, idea_id=idea_id)
-    record_exclusion(
-        session,
-        idea=idea,
-        judge_id=principal.user_id,
-        judge_name=principal.name,
-        kind=ExclusionKind.RECUSAL,
-        reason=reason,
-        actor=principal,
-    )
-    session.execute(
-        delete(ScoreSet).where(
-            ScoreSet.idea_id == idea.id, ScoreSet.judge_id == principal.user_id, ScoreSet.status == SetStatus.DRAFT
-        )
-    )
-    session.commit()
-    row = session.execute(
-        select(Exclusion).where(
-            Exclusion.idea_id == idea.id,
-            Exclusion.judge_id == principal.user_id,
-            Exclusion.kind == ExclusionKind.RECUSAL,
-        )
-    ).scalar_one()
-    return _exclusion_read(row)
-
-
-def _exclusion_read(row: Exclusion) -> ExclusionRead:
-    return ExclusionRead(
-        id=row.id,
-        idea_id=row.idea_id,
-        judge_id=row.judge_id,
-        judge_name=row.judge_name,
-        kind=row.kind,
-        reason=row.reason,
-        created_at=row.created_at,
-    )
-
-
-def list_exclusions(*, session: Session, edition_code: str) -> list[ExclusionRead]:
-    """Every logged exclusion of the edition, oldest first."""
-    rows = session.scalars(
-        select(Exclusion).where(Exclusion.edition_code == edition_code).order_by(Exclusion.created_at, Exclusion.id)
-    ).all()
-    return [_exclusion_read(r) for r in rows]
-
-
-def excluded_judges(session: Session, idea_ids: Sequence[uuid.UUID]) -> set[tuple[uuid.UUID, uuid.UUID]]:
-    """(idea_id, judge_id) pairs of every exclusion among these ideas."""
-    rows = session.execute(select(Exclusion.idea_id, Exclusion.judge_id).where(Exclusion.idea_id.in_(idea_ids))).all()
-    return {(r.idea_id, r.judge_id) for r in rows}
-
-
-def idea_scores(
-    *, session: Session, idea_id: uuid.UUID, principal: Principal, kind: RoundKind = DEFAULT_ROUND
-) -> IdeaScoresRead:
-    """An idea's score sets: the committee sees all; a judge sees others' once every assigned judge submitted."""
-    idea = get_known_idea(session=session, idea_id=idea_id)
-    rnd = _round(session, idea.edition_code, kind)
-    if principal.role not in (Role.COMMITTEE, Role.ADMIN):
-        _authorise_judge(session, idea, rnd, principal)  # conflicted or off-panel judges see nothing
-    criteria = criteria_of(session, rnd.id)
-    sets = session.scalars(
-        select(ScoreSet).where(ScoreSet.round_id == rnd.id, ScoreSet.idea_id == idea.id).order_by(ScoreSet.created_at)
-    ).all()
-    scores = session.scalars(select(Score).where(Score.score_set_id.in_([s.id for s in sets]))).all()
-    by_set: dict[uuid.UUID, list[Score]] = {}
-    for sc in scores:
-        by_set.setdefault(sc.score_set_id, []).append(sc)
-    reads = {
-        s.id: _set_read(s, sorted(by_set.get(s.id, []), key=lambda x: x.criterion_key), criteria, kind) for s in sets
-    }
-    revealed = panel_complete(session, rnd, idea, sets, viewer=principal)
-    if principal.role in (Role.COMMITTEE, Role.ADMIN):
-        return IdeaScoresRead(
-            idea_id=idea.id, round=str(kind), revealed=revealed, mine=None, others=list(reads.values())
-        )
-    mine = next((s for s in sets if s.judge_id == principal.user_id), None)
-    others = [reads[s.id] for s in sets if s.judge_id != principal.user_id] if revealed else []
-    return IdeaScoresRead(
-        idea_id=idea.id, round=str(kind), revealed=revealed, mine=reads[mine.id] if mine else None, others=others
-    )
-
-
-def panel_complete(
-    session: Session, rnd: Round, idea: Idea, sets: Sequence[ScoreSet], *, viewer: Principal | None = None
-) -> bool:
-    """Whether every judge assigned to the idea, not excluded nor conflicted, has submitted.
-
-    With panels the assigned judges are the idea's panel. Without panels every judge may score every
-    idea of the round, so every judge is assigned; judging learns who the judges are only when they
-    act, so they are the judges with a score set anywhere in the round, and the judge asking (who
-    therefore never sees others' scores before submitting their own).
-    """
-    submitted = {s.judge_id for s in sets if s.status == SetStatus.SUBMITTED}
-    panel = panel_for(session, rnd, idea.id)
-    if panel is None:
-        assigned = round_judges(session, rnd)
-        if viewer is not None and viewer.role == Role.JUDGE:
-            assigned.setdefault(viewer.user_id, viewer.agency_code)
-    else:
-        assigned = {m.judge_id: m.agency_code for m in panel}
-    excluded = {j for _, j in excluded_judges(session, [idea.id])}
-    expected = {
-        judge_id
-        for judge_id, agency_code in assigned.items()
-        if judge_id not in excluded and conflict_of(idea, judge_id=judge_id, agency_code=agency_code) is None
-    }
-    return bool(expected) and expected <= submitted
-
-
-def round_judges(session: Session, rnd: Round) -> dict[uuid.UUID, str | None]:
-    """Every judge with a score set in the round (on any idea), with their agency."""
-    rows = session.execute(
-        select(ScoreSet.judge_id, ScoreSet.judge_agency_code).where(ScoreSet.round_id == rnd.id).distinct()
-    )
-    return dict(rows.all())
-
-
-def exclude_conflicted_scorers(session: Session, idea_id: uuid.UUID) -> int:
-    """After an idea's team changed, exclude (and log) judges who scored it and now have a conflict.
-
-    Their scores stop counting in results; runs inside the caller's transaction (an event handler).
-    """
-    idea = session.get(Idea, idea_id)
-    if idea is None:
-        return 0
-    excluded = 0
-    for score_set in session.scalars(select(ScoreSet).where(ScoreSet.idea_id == idea_id)):
-        reason = conflict_of(idea, judge_id=score_set.judge_id, agency_code=score_set.judge_agency_code)
-        if reason and record_exclusion(
-            session,
-            idea=idea,
-            judge_id=score_set.judge_id,
-            judge_name=score_set.judge_name,
-            kind=ExclusionKind.CONFLICT,
-            reason=reason,
-            actor=None,
-        ):
-            excluded += 1
-    return excluded
-
-
-def ideas_to_judge(
-    *, session: Session, edition_code: str, principal: Principal, kind: RoundKind = DEFAULT_ROUND
-) -> list[IdeaToJudgeRead]:
-    """The round's judgeable ideas: all for the committee; for a judge, those of their panels (all without
-    panels), each with the judge's conflict, exclusion and own set status. Four queries in all."""
-    ideas = judgeable_ideas(session, edition_code)
-    rnd = find_round(session, edition_code, kind)
-    slots = {
-        s.idea_id: s
-        for s in session.scalars(select(Slot).where(Slot.edition_code == edition_code, Slot.idea_id.is_not(None)))
-    }
-    is_judge = principal.role == Role.JUDGE
-    mine: dict[uuid.UUID, str] = {}
-    excluded: set[uuid.UUID] = set()
-    visible = ideas
-    if is_judge:
-        excluded = set(session.scalars(select(Exclusion.idea_id).where(Exclusion.judge_id == principal.user_id)))
-        if rnd is not None:
-            mine = {
-                s.idea_id: s.status
-                for s in session.scalars(
-                    select(ScoreSet).where(ScoreSet.round_id == rnd.id, ScoreSet.judge_id == principal.user_id)
-                )
-            }
-            members = session.scalars(select(PanelMember).where(PanelMember.round_id == rnd.id)).all()
-            if members:
-                seats = {m.room_id for m in members if m.judge_id == principal.user_id}
-                visible = [i for i in ideas if None in seats or (i.id in slots and slots[i.id].room_id in seats)]
-    return [
-        IdeaToJudgeRead(
-            idea_id=i.id,
-            title=i.title,
-            position_group=i.position_group,
-            submitted_at=i.submitted_at,
-            slot_starts_at=slots[i.id].starts_at if i.id in slots else None,
-            room_id=slots[i.id].room_id if i.id in slots else None,
-            conflict=conflict_of(
-                i, judge_id=principal.user_id, agency_code=principal.agency_code, work_unit=principal.work_unit
-            )
-            if is_judge
-            else None,
-            excluded=i.id in excluded,
-            my_status=mine.get(i.id),
-        )
-        for i in visible
-    ]
-
-
-def authorise_reader(session: Session, idea: Idea, principal: Principal) -> None:
-    """Refuse a judge who may score the idea in no round of its edition: what scoring refuses, on every round.
-
-    For what a judge reads in order to score (attachments, extra answers): the same checks, logged the
-    same way, so a judge reads exactly the ideas they judge.
-    """
-    if principal.has_role(Role.COMMITTEE):
-        return
-    refusal: AppError | None = None
-    for rnd in session.scalars(select(Round).where(Round.edition_code == idea.edition_code).order_by(Round.kind)):
-        try:
-            _authorise_judge(session, idea, rnd, principal)
-        except AppError as exc:
-            if exc.code != "not_on_panel":
-                raise
-            refusal = exc
-        else:
-            return
-    if refusal is not None:
-        raise refusal
-    _round(session, idea.edition_code, DEFAULT_ROUND)  # reached only with no round at all: 409 rubric_missing

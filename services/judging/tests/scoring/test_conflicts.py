@@ -8,9 +8,9 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from services.judging.conflicts.service import conflict_of
 from services.judging.ideas.models import Idea
 from services.judging.ideas.service import work_unit_key
-from services.judging.scoring.service import conflict_of
 from services.judging.tests.factories import eligible_idea, full_scores, person, rubric
 from shared.auth import Role
 
