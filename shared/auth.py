@@ -219,5 +219,6 @@ def require_roles(*roles: Role) -> Any:
 
 Committee = Annotated[Principal, require_roles(Role.COMMITTEE)]
 Judge = Annotated[Principal, require_roles(Role.JUDGE)]
+Admin = Annotated[Principal, require_roles(Role.ADMIN)]
 AgencyOfficer = Annotated[Principal, require_roles(Role.AGENCY)]
 Participant = Annotated[Principal, require_roles(Role.PARTICIPANT)]

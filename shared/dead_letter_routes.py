@@ -14,7 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
-from shared.audit import Admin, record_audit
+from shared.audit import record_audit
+from shared.auth import Admin
 from shared.dead_letters import DeadLetterKind, list_dead_letters, replay_outbox, request_inbox_replay
 from shared.openapi import errors
 

@@ -8,7 +8,8 @@ from services.implementation.db import audit_log, runtime
 from services.implementation.notifications.routes import router as notifications_router
 from services.implementation.tickets.routes import router as tickets_router
 from services.implementation.webhooks.routes import router as webhooks_router
-from shared.audit import AuditOriginMiddleware, audit_router
+from shared.audit import AuditOriginMiddleware
+from shared.audit_routes import audit_router
 from shared.dead_letter_routes import dead_letters_router
 from shared.http import create_app
 

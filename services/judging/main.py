@@ -15,7 +15,8 @@ from services.judging.progress.routes import router as progress_router
 from services.judging.rubric.routes import router as rubric_router
 from services.judging.schedule.routes import router as schedule_router
 from services.judging.scoring.routes import router as scoring_router
-from shared.audit import AuditOriginMiddleware, audit_router
+from shared.audit import AuditOriginMiddleware
+from shared.audit_routes import audit_router
 from shared.dead_letter_routes import dead_letters_router
 from shared.http import create_app
 

@@ -11,7 +11,8 @@ from services.submission.db import audit_log, runtime
 from services.submission.editions.routes import router as editions_router
 from services.submission.ideas.routes import router as ideas_router
 from services.submission.participants.routes import router as participants_router
-from shared.audit import AuditOriginMiddleware, audit_router
+from shared.audit import AuditOriginMiddleware
+from shared.audit_routes import audit_router
 from shared.dead_letter_routes import dead_letters_router
 from shared.http import create_app
 

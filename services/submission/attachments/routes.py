@@ -13,15 +13,12 @@ from services.submission.attachments.models import Attachment
 from services.submission.attachments.sniff import ALLOWED
 from services.submission.attachments.storage import LocalStorage, Storage
 from services.submission.db import SessionDep, runtime
-from services.submission.ideas.routes import IdeaUser
+from services.submission.deps import IdeaUser
 from services.submission.ideas.schemas import AttachmentRead
 from shared.attachment_links import AttachmentGrant
-from shared.auth import Principal, Role, require_roles
 from shared.openapi import errors, file_response
 
 router = APIRouter(prefix="/api/v1/attachments", tags=["attachments"], responses=errors(401, 403, 404))
-#: Reading an idea's files with a token: its team and the committee. Judges get signed links from judging.
-AttachmentReader = Annotated[Principal, require_roles(Role.PARTICIPANT, Role.COMMITTEE)]
 ideas_router = APIRouter(prefix="/api/v1/ideas", tags=["attachments"], responses=errors(401, 403, 404))
 
 
@@ -64,7 +61,7 @@ def upload(
 
 
 @ideas_router.get("/{idea_id}/attachments", summary="An idea's attachments (team, committee)")
-def list_attachments(idea_id: uuid.UUID, principal: AttachmentReader, session: SessionDep) -> list[AttachmentRead]:
+def list_attachments(idea_id: uuid.UUID, principal: IdeaUser, session: SessionDep) -> list[AttachmentRead]:
     return [
         AttachmentRead.model_validate(a) for a in service.list_for_idea(session, principal=principal, idea_id=idea_id)
     ]
@@ -76,7 +73,7 @@ def list_attachments(idea_id: uuid.UUID, principal: AttachmentReader, session: S
     response_class=Response,
     responses=file_response(*sorted(ALLOWED), description="The file, of the kind found when it was uploaded"),
 )
-def download(attachment_id: uuid.UUID, principal: AttachmentReader, session: SessionDep) -> Response:
+def download(attachment_id: uuid.UUID, principal: IdeaUser, session: SessionDep) -> Response:
     attachment, content = service.download(
         session, storage=get_storage(), principal=principal, attachment_id=attachment_id
     )

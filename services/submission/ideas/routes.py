@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Query, Response
 
 from services.submission.common import Page
 from services.submission.db import SessionDep
+from services.submission.deps import IdeaUser
 from services.submission.editions.service import get_edition
 from services.submission.ideas import export, listing, reads, service, teams
 from services.submission.ideas.models import IdeaStatus
@@ -24,13 +25,11 @@ from services.submission.ideas.schemas import (
     VersionRead,
     WithdrawRequest,
 )
-from shared.auth import Committee, Participant, Principal, Role, require_roles
+from shared.auth import Committee, Participant
 from shared.events import PositionGroup
 from shared.openapi import CSV, XLSX, errors, file_response
 
 router = APIRouter(prefix="/api/v1/ideas", tags=["ideas"], responses=errors(401, 403))
-
-IdeaUser = Annotated[Principal, require_roles(Role.PARTICIPANT, Role.COMMITTEE)]
 
 
 class ExportFormat(StrEnum):
