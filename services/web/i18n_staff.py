@@ -4,6 +4,22 @@ participants', judges' and public pages' words)."""
 from __future__ import annotations
 
 EN_STAFF: dict[str, str] = {
+    "Papan penilaian": "Scoring board",
+    "Babak seleksi berkas": "Screening round",
+    "Babak audisi": "Audition round",
+    "Nilai juri muncul di sini begitu disimpan, tanpa memuat ulang halaman.": (
+        "Judges' scores appear here as soon as they are saved, without reloading the page."
+    ),
+    "Gagasan": "Ideas",
+    "Lengkap": "Complete",
+    "Keadaan saat halaman dibuka.": "The state when the page was opened.",
+    "Diperbarui langsung pukul": "Updated live at",
+    "Sambungan langsung terputus; mencoba lagi…": "The live connection dropped; trying again…",
+    "Keadaan penilaian per gagasan dan juri": "Scoring state by idea and judge",
+    "Ruang dan waktu": "Room and time",
+    "Belum": "Not yet",
+    "Dikecualikan": "Excluded",
+    "Belum ada gagasan di babak ini.": "No idea in this round yet.",
     "Admin": "Admin",
     "Aktif": "Active",
     "Aktifkan": "Reactivate",

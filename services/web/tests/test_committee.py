@@ -1,0 +1,160 @@
+"""The committee's live scoring board: the page from judging's snapshot, and the event stream the web front
+relays with the committee member's token. Judging is a recording stand-in (the browser journey in
+tests/e2e/test_web.py runs the real stack)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from services.web.app import create_app
+from services.web.backend import Backend
+from services.web.security import LANGUAGE_COOKIE, SESSION_COOKIE
+from services.web.tests.test_app import SETTINGS
+
+USERS = {
+    "tok-panitia": {"id": "u1", "role": "committee", "name": "Panitia BKPSDM", "email": "panitia@x.id",
+                    "agency_code": "BKPSDM", "nip": None},
+    "tok-judge": {"id": "u2", "role": "judge", "name": "Juri", "email": "juri@x.id", "agency_code": "BAPPEDA",
+                  "nip": None},
+}  # fmt: skip
+IDEA = "5c1e0000-0000-4000-8000-000000000001"
+JUDGE_A = "5c1e0000-0000-4000-8000-0000000000a1"
+JUDGE_B = "5c1e0000-0000-4000-8000-0000000000b2"
+
+
+def _snapshot(state_b: str) -> dict[str, Any]:
+    judges = [
+        {"judge_id": JUDGE_A, "name": "Dr. Sari", "status": "submitted"},
+        {"judge_id": JUDGE_B, "name": "Ir. Bambang", "status": state_b},
+    ]
+    complete = state_b == "submitted"
+    return {
+        "edition_code": "ATA-2026",
+        "round": "audition",
+        "totals": {"ideas": 1, "complete": int(complete), "in_progress": int(not complete), "not_started": 0},
+        "ideas": [
+            {"idea_id": IDEA, "title": "Antrean <online> KTP-el", "position_group": "pelaksana", "slot_id": None,
+             "room": "Pendopo A", "starts_at": "2026-11-30T02:30:00Z",
+             "state": "complete" if complete else "in_progress", "judges": judges}
+        ],
+    }  # fmt: skip
+
+
+class FakeJudging:
+    """The sign-in check and judging's progress snapshot and stream; remembers the calls."""
+
+    def __init__(self) -> None:
+        self.requests: list[httpx.Request] = []
+
+    def handle(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        path = request.url.path
+        user = USERS.get((request.headers.get("authorization") or "").removeprefix("Bearer "))
+        if user is None:
+            return httpx.Response(401, json={"error": {"code": "unauthenticated", "message": "Sesi berakhir"}})
+        if path == "/api/v1/auth/me":
+            return httpx.Response(200, json=user)
+        if user["role"] != "committee":
+            return httpx.Response(403, json={"error": {"code": "forbidden", "message": "Khusus panitia"}})
+        if path == "/api/v1/editions/ATA-2026/progress":
+            return httpx.Response(200, json=_snapshot("draft"))
+        if path == "/api/v1/editions/ATA-2026/progress/stream":
+
+            async def frames() -> AsyncIterator[bytes]:
+                for n, state in enumerate(("draft", "submitted"), start=1):
+                    yield f"id: {n}\nevent: progress\ndata: {json.dumps(_snapshot(state))}\n\n".encode()
+                    yield b": keep-alive\n\n"
+
+            return httpx.Response(200, headers={"content-type": "text/event-stream"}, content=frames())
+        return httpx.Response(404, json={"error": {"code": "edition_not_found", "message": "Edisi tidak ada"}})
+
+
+@pytest.fixture
+def judging() -> FakeJudging:
+    return FakeJudging()
+
+
+@pytest.fixture
+def client(judging: FakeJudging) -> Iterator[TestClient]:
+    backend = Backend(SETTINGS, transport=httpx.MockTransport(judging.handle))
+    with TestClient(create_app(SETTINGS, backend), follow_redirects=False) as test_client:
+        yield test_client
+
+
+def test_the_board_shows_each_idea_and_each_judges_state_as_judging_has_it_now(
+    client: TestClient, judging: FakeJudging
+) -> None:
+    client.cookies.set(SESSION_COOKIE, "tok-panitia")
+    page = client.get("/panitia/papan")
+    assert page.status_code == 200, page.text
+    body = page.text
+    assert "Antrean &lt;online&gt; KTP-el" in body
+    row = body.split(f'data-idea="{IDEA}"')[1].split("</tr>")[0]
+    assert "Sedang dinilai" in row
+    assert "Pelaksana" in row
+    assert "Pendopo A · 09.30" in row
+    assert f'data-judge="{JUDGE_A}">Dr. Sari: <span class="tag tag-j-submitted">Terkunci' in row
+    assert f'data-judge="{JUDGE_B}">Ir. Bambang: <span class="tag tag-j-draft">Draf' in row
+    assert '<dd data-total="in_progress">1</dd>' in body
+    assert 'data-stream="/panitia/papan/aliran?edisi=ATA-2026&amp;babak=audition"' in body
+    assert '<script src="/static/js/board.js" defer></script>' in body
+    assert '<a href="/panitia/papan">Papan penilaian</a>' in body
+    asked = [r for r in judging.requests if r.url.path.endswith("/progress")][-1]
+    assert asked.headers["authorization"] == "Bearer tok-panitia"
+    assert asked.url.params["round"] == "audition"
+
+
+def test_the_board_speaks_english_when_chosen(client: TestClient) -> None:
+    client.cookies.set(SESSION_COOKIE, "tok-panitia")
+    client.cookies.set(LANGUAGE_COOKIE, "en")
+    body = client.get("/panitia/papan?babak=screening").text
+    assert "Scoring board" in body
+    assert "Screening round" in body
+    assert "Being scored" not in body
+    assert 'data-judge-draft="Draft"' in body
+    assert 'data-state-complete="Complete"' in body
+
+
+def test_the_stream_relays_judgings_events_with_the_committee_members_token(
+    client: TestClient, judging: FakeJudging
+) -> None:
+    client.cookies.set(SESSION_COOKIE, "tok-panitia")
+    with client.stream("GET", "/panitia/papan/aliran?edisi=ATA-2026") as response:
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/event-stream")
+        assert response.headers["cache-control"] == "no-store"
+        text = "".join(response.iter_text())
+    events = [json.loads(line[6:]) for line in text.splitlines() if line.startswith("data: ")]
+    assert [e["ideas"][0]["judges"][1]["status"] for e in events] == ["draft", "submitted"]
+    assert text.count("event: progress") == 2
+    assert ": keep-alive" in text
+    upstream = [r for r in judging.requests if r.url.path.endswith("/progress/stream")][-1]
+    assert upstream.headers["authorization"] == "Bearer tok-panitia"
+    assert "cookie" not in upstream.headers
+    assert (upstream.url.params["round"], float(upstream.url.params["interval"])) == ("audition", 1.0)
+
+
+def test_an_unknown_edition_ends_the_stream_with_judgings_status(client: TestClient) -> None:
+    client.cookies.set(SESSION_COOKIE, "tok-panitia")
+    response = client.get("/panitia/papan/aliran?edisi=ATA-1999")
+    assert (response.status_code, response.headers["x-audisi-error"]) == (404, "edition_not_found")
+    page = client.get("/panitia/papan?edisi=ATA-1999")
+    assert page.status_code == 404
+    assert "Edisi tidak ada" in page.text
+
+
+@pytest.mark.parametrize("path", ["/panitia/papan", "/panitia/papan/aliran"])
+def test_only_the_committee_sees_the_board_and_its_stream(client: TestClient, judging: FakeJudging, path: str) -> None:
+    anonymous = client.get(path)
+    assert (anonymous.status_code, anonymous.headers["location"]) == (303, f"/masuk?next={path}")
+    client.cookies.set(SESSION_COOKIE, "tok-judge")
+    refused = client.get(path)
+    assert refused.status_code == 403
+    assert "Halaman ini bukan untuk peran Anda." in refused.text
+    assert not [r for r in judging.requests if "/progress" in r.url.path]
