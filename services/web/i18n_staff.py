@@ -4,6 +4,21 @@ participants', judges' and public pages' words)."""
 from __future__ import annotations
 
 EN_STAFF: dict[str, str] = {
+    "Hasil penilaian": "Results",
+    "Skor mentah dan terkalibrasi berdampingan; gagasan yang dinilai sangat berbeda oleh para juri ditandai.": (
+        "Raw and calibrated scores side by side; ideas the judges scored very differently are flagged."
+    ),
+    "Skor mentah dan terkalibrasi per gagasan": "Raw and calibrated score per idea",
+    "Gagasan per kelompok jabatan": "Ideas per position group",
+    "Hasil per gagasan": "Results per idea",
+    "Peringkat": "Rank",
+    "Skor mentah": "Raw score",
+    "Skor terkalibrasi": "Calibrated score",
+    "Kesepakatan (W)": "Agreement (W)",
+    "Usulan": "Proposal",
+    "Perlu dibahas": "To discuss",
+    "Tidak terpilih": "Not selected",
+    "Belum ada gagasan yang dinilai di babak ini.": "No idea scored in this round yet.",
     "Papan penilaian": "Scoring board",
     "Babak seleksi berkas": "Screening round",
     "Babak audisi": "Audition round",

@@ -1,10 +1,12 @@
-"""The committee's live scoring board: the page from judging's snapshot, and the event stream the web front
-relays with the committee member's token. Judging is a recording stand-in (the browser journey in
-tests/e2e/test_web.py runs the real stack)."""
+"""The committee's live scoring board (the page from judging's snapshot, and the event stream the web front
+relays with the committee member's token) and the results page with its charts. Judging is a recording
+stand-in (the browser journeys in tests/e2e/test_web.py run the real stack)."""
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -46,6 +48,24 @@ def _snapshot(state_b: str) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def _result(idea_id: str, title: str, group: str, raw: float | None, calibrated: float | None, **extra: Any) -> Any:
+    return {"idea_id": idea_id, "title": title, "position_group": group, "submitted_at": None,
+            "target_agency_code": "DISDUKCAPIL", "judges": 3, "raw_score": raw, "calibrated_score": calibrated,
+            "score": calibrated, "criteria": {}, "agreement_w": 0.81, "spread_sd": 4.0, "flagged": False,
+            "rank": 1, "proposed": False, "selected": False, "adjustment_reason": None, **extra}  # fmt: skip
+
+
+RESULTS = {
+    "edition_code": "ATA-2026", "round": "audition", "rules": {}, "criteria_agreement": [],
+    "ideas": [
+        _result(IDEA, "Antrean <online> KTP-el", "pelaksana", 82.5, 86.25, proposed=True, selected=True),
+        _result("r2", "Posyandu digital", "pelaksana", 80.0, 71.4, rank=2, flagged=True, agreement_w=0.12),
+        _result("r3", "Arsip desa", "pengawas", 75.0, 77.0, selected=True, adjustment_reason="Kuota pengawas"),
+        _result("r4", "Belum dinilai", "fungsional_ahli", None, None, rank=None, agreement_w=None),
+    ],
+}  # fmt: skip
+
+
 class FakeJudging:
     """The sign-in check and judging's progress snapshot and stream; remembers the calls."""
 
@@ -62,6 +82,8 @@ class FakeJudging:
             return httpx.Response(200, json=user)
         if user["role"] != "committee":
             return httpx.Response(403, json={"error": {"code": "forbidden", "message": "Khusus panitia"}})
+        if path == "/api/v1/editions/ATA-2026/results":
+            return httpx.Response(200, json=RESULTS)
         if path == "/api/v1/editions/ATA-2026/progress":
             return httpx.Response(200, json=_snapshot("draft"))
         if path == "/api/v1/editions/ATA-2026/progress/stream":
@@ -149,7 +171,47 @@ def test_an_unknown_edition_ends_the_stream_with_judgings_status(client: TestCli
     assert "Edisi tidak ada" in page.text
 
 
-@pytest.mark.parametrize("path", ["/panitia/papan", "/panitia/papan/aliran"])
+def test_the_results_show_raw_and_calibrated_side_by_side_with_the_flag_and_the_charts_data(
+    client: TestClient, judging: FakeJudging
+) -> None:
+    client.cookies.set(SESSION_COOKIE, "tok-panitia")
+    page = client.get("/panitia/hasil")
+    assert page.status_code == 200, page.text
+    body = page.text
+    first = body.split(f'data-idea="{IDEA}"')[1].split("</tr>")[0]
+    assert '<td data-cell="raw">82,50</td>' in first
+    assert '<td data-cell="calibrated">86,25</td>' in first
+    assert "Terpilih" in first
+    assert "Perlu dibahas" not in first
+    flagged = body.split('data-idea="r2"')[1].split("</tr>")[0]
+    assert '<td data-cell="agreement">0,12 <strong class="tag tag-withdrawn">Perlu dibahas</strong>' in flagged
+    assert "Kuota pengawas" in body.split('data-idea="r3"')[1].split("</tr>")[0]
+    charts = [json.loads(html.unescape(found)) for found in re.findall(r'data-chart="([^"]*)"', body)]
+    scores, groups = charts
+    assert scores["labels"] == ["Arsip desa", "Antrean <online> KTP-el", "Posyandu digital"]  # unscored left out
+    assert [series["values"] for series in scores["series"]] == [[75.0, 82.5, 80.0], [77.0, 86.25, 71.4]]
+    assert groups["labels"] == ["Pengawas", "Fungsional ahli", "Pelaksana"]
+    assert [(series["label"], series["values"]) for series in groups["series"]] == [
+        ("Terpilih", [1, 0, 1]),
+        ("Tidak terpilih", [0, 1, 1]),
+    ]
+    assert '<script src="/static/vendor/chartjs/chart.umd.min.js" defer></script>' in body
+    assert client.get("/static/vendor/chartjs/chart.umd.min.js").text.startswith("/*!\n * Chart.js v4.6.1")
+    asked = [r for r in judging.requests if r.url.path.endswith("/results")][-1]
+    assert (asked.headers["authorization"], asked.url.params["round"]) == ("Bearer tok-panitia", "audition")
+
+
+def test_the_results_charts_speak_english_when_chosen(client: TestClient) -> None:
+    client.cookies.set(SESSION_COOKIE, "tok-panitia")
+    client.cookies.set(LANGUAGE_COOKIE, "en")
+    body = client.get("/panitia/hasil").text
+    scores, groups = (json.loads(html.unescape(found)) for found in re.findall(r'data-chart="([^"]*)"', body))
+    assert [series["label"] for series in scores["series"]] == ["Raw score", "Calibrated score"]
+    assert groups["labels"][0] == "Supervisors"
+    assert "To discuss" in body
+
+
+@pytest.mark.parametrize("path", ["/panitia/papan", "/panitia/papan/aliran", "/panitia/hasil"])
 def test_only_the_committee_sees_the_board_and_its_stream(client: TestClient, judging: FakeJudging, path: str) -> None:
     anonymous = client.get(path)
     assert (anonymous.status_code, anonymous.headers["location"]) == (303, f"/masuk?next={path}")
