@@ -798,4 +798,23 @@ def test_the_committees_live_board_shows_a_judges_save_within_two_seconds_withou
     expect(row.locator('[data-cell="state"]')).to_have_text("Sedang dinilai", timeout=2_000)
     assert page.evaluate("window.audisiNotReloaded") is True
     laptop.check("board after the judge's save")
+
+    # She finishes and locks the set; the results page draws its charts with the vendored Chart.js.
+    response = http.put(
+        f"{j}/api/v1/ideas/{idea_id}/scores",
+        headers={**staff["judge"], "Idempotency-Key": f"board-rest-{idea_id}"},
+        json={"scores": [{"criterion": "hemat_biaya", "value": 3, "comment": None},
+                         {"criterion": "kepraktisan", "value": 5, "comment": None}]},
+    )  # fmt: skip
+    assert response.status_code == 200, response.text
+    assert http.post(f"{j}/api/v1/ideas/{idea_id}/scores/submit", headers=staff["judge"]).status_code == 200
+    expect(row.locator('[data-cell="state"]')).to_have_text("Lengkap", timeout=2_000)
+    page.get_by_role("link", name="Hasil penilaian").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hasil penilaian")
+    result = page.locator(f'tr[data-idea="{idea_id}"]')
+    expect(result).to_contain_text("Gagasan pelayanan nomor 7")
+    expect(result.locator('[data-cell="raw"]')).not_to_have_text("–")
+    drawn = "() => [...document.querySelectorAll('canvas[data-chart]')].map(c => !!window.Chart.getChart(c))"
+    assert page.evaluate(drawn) == [True, True]
+    laptop.check("results with charts")
     laptop.context.close()

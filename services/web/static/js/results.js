@@ -17,7 +17,7 @@
       options: {
         animation: false,
         responsive: true,
-        scales: { x: { stacked: data.stacked }, y: { stacked: data.stacked, beginAtZero: true } }
+        scales: { x: { stacked: data.stacked }, y: { stacked: data.stacked, beginAtZero: true, ticks: { precision: data.stacked ? 0 : undefined } } }
       }
     });
   });
