@@ -4,6 +4,17 @@ participants', judges' and public pages' words)."""
 from __future__ import annotations
 
 EN_STAFF: dict[str, str] = {
+    "Sebelum kalibrasi": "Before calibration",
+    "Sesudah kalibrasi": "After calibration",
+    "Sebaran nilai per juri, sebelum dan sesudah kalibrasi (rata-rata ± simpangan baku)": (
+        "Each judge's scores before and after calibration (mean ± standard deviation)"
+    ),
+    "Juri sebelum dan sesudah kalibrasi": "Judges before and after calibration",
+    "Rata-rata mentah": "Raw mean",
+    "Simpangan mentah": "Raw deviation",
+    "Rata-rata terkalibrasi": "Calibrated mean",
+    "Simpangan terkalibrasi": "Calibrated deviation",
+    "Belum ada nilai yang terkunci.": "No locked score yet.",
     "Hasil penilaian": "Results",
     "Skor mentah dan terkalibrasi berdampingan; gagasan yang dinilai sangat berbeda oleh para juri ditandai.": (
         "Raw and calibrated scores side by side; ideas the judges scored very differently are flagged."

@@ -121,7 +121,20 @@ def results_charts(
         ],
         "stacked": True,
     }
-    return {"scores": scores, "groups": per_group}
+    judges = results.get("judges") or []
+    # Floating bars from mean - sd to mean + sd: each judge's spread before and after calibration.
+    per_judge = {
+        "labels": [j["name"] for j in judges],
+        "series": [
+            {
+                "label": text(label),
+                "values": [[j[f"{key}_mean"] - j[f"{key}_sd"], j[f"{key}_mean"] + j[f"{key}_sd"]] for j in judges],
+            }
+            for label, key in (("Sebelum kalibrasi", "raw"), ("Sesudah kalibrasi", "calibrated"))
+        ],
+        "stacked": False,
+    }
+    return {"scores": scores, "groups": per_group, "judges": per_judge}
 
 
 @router.get("/panitia/hasil")

@@ -57,6 +57,10 @@ def _result(idea_id: str, title: str, group: str, raw: float | None, calibrated:
 
 RESULTS = {
     "edition_code": "ATA-2026", "round": "audition", "rules": {}, "criteria_agreement": [],
+    "judges": [
+        {"judge_id": JUDGE_A, "name": "Dr. Sari", "ideas": 3, "raw_mean": 50.0, "raw_sd": 8.0,
+         "calibrated_mean": 70.0, "calibrated_sd": 20.0},
+    ],
     "ideas": [
         _result(IDEA, "Antrean <online> KTP-el", "pelaksana", 82.5, 86.25, proposed=True, selected=True),
         _result("r2", "Posyandu digital", "pelaksana", 80.0, 71.4, rank=2, flagged=True, agreement_w=0.12),
@@ -187,7 +191,13 @@ def test_the_results_show_raw_and_calibrated_side_by_side_with_the_flag_and_the_
     assert '<td data-cell="agreement">0,12 <strong class="tag tag-withdrawn">Perlu dibahas</strong>' in flagged
     assert "Kuota pengawas" in body.split('data-idea="r3"')[1].split("</tr>")[0]
     charts = [json.loads(html.unescape(found)) for found in re.findall(r'data-chart="([^"]*)"', body)]
-    scores, groups = charts
+    scores, groups, judges = charts
+    assert judges["labels"] == ["Dr. Sari"]
+    assert [(series["label"], series["values"]) for series in judges["series"]] == [
+        ("Sebelum kalibrasi", [[42.0, 58.0]]),
+        ("Sesudah kalibrasi", [[50.0, 90.0]]),
+    ]
+    assert f'<tr data-judge="{JUDGE_A}"><td>Dr. Sari</td><td>3</td><td>50,00</td><td>8,00</td><td>70,00</td>' in body
     assert scores["labels"] == ["Arsip desa", "Antrean <online> KTP-el", "Posyandu digital"]  # unscored left out
     assert [series["values"] for series in scores["series"]] == [[75.0, 82.5, 80.0], [77.0, 86.25, 71.4]]
     assert groups["labels"] == ["Pengawas", "Fungsional ahli", "Pelaksana"]
@@ -205,7 +215,7 @@ def test_the_results_charts_speak_english_when_chosen(client: TestClient) -> Non
     client.cookies.set(SESSION_COOKIE, "tok-panitia")
     client.cookies.set(LANGUAGE_COOKIE, "en")
     body = client.get("/panitia/hasil").text
-    scores, groups = (json.loads(html.unescape(found)) for found in re.findall(r'data-chart="([^"]*)"', body))
+    scores, groups, _judges = (json.loads(html.unescape(found)) for found in re.findall(r'data-chart="([^"]*)"', body))
     assert [series["label"] for series in scores["series"]] == ["Raw score", "Calibrated score"]
     assert groups["labels"][0] == "Supervisors"
     assert "To discuss" in body
