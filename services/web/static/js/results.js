@@ -11,7 +11,10 @@
       data: {
         labels: data.labels,
         datasets: data.series.map(function (series, n) {
-          return { label: series.label, data: series.values, backgroundColor: colours[n % colours.length] };
+          // minBarLength: a judge whose scores do not spread (sd 0) still shows as a thin bar at the mean (counts
+          // of the stacked chart keep zero at zero).
+          return { label: series.label, data: series.values, backgroundColor: colours[n % colours.length],
+            minBarLength: data.stacked ? 0 : 3 };
         })
       },
       options: {
