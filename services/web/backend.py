@@ -83,6 +83,27 @@ class Backend:
             return None
         return response.json()
 
+    async def stream(
+        self, service: str, path: str, *, token: str | None, language: str, params: dict[str, Any]
+    ) -> httpx.Response:
+        """An open GET whose body is read as it comes (server-sent events); an error answer raises ApiError.
+
+        The read timeout stays the API timeout: the stream sends a keep-alive line every poll, so silence that
+        long means the service is gone."""
+        sent = {"Accept-Language": language, "Accept": "text/event-stream"}
+        if token:
+            sent["Authorization"] = f"Bearer {token}"
+        outgoing = self.client.build_request("GET", self.settings.api_url(service) + path, headers=sent, params=params)
+        try:
+            response = await self.client.send(outgoing, stream=True)
+        except httpx.HTTPError as exc:
+            raise ApiError(503, "service_unavailable", UNAVAILABLE.get(language, UNAVAILABLE["id"])) from exc
+        if response.status_code >= 400:
+            await response.aread()
+            await response.aclose()
+            raise error_of(response, language)
+        return response
+
 
 def error_of(response: httpx.Response, language: str) -> ApiError:
     """The ApiError of an error answer."""

@@ -4,6 +4,48 @@ participants', judges' and public pages' words)."""
 from __future__ import annotations
 
 EN_STAFF: dict[str, str] = {
+    "Sebelum kalibrasi": "Before calibration",
+    "Sesudah kalibrasi": "After calibration",
+    "Sebaran nilai per juri, sebelum dan sesudah kalibrasi (rata-rata ± simpangan baku)": (
+        "Each judge's scores before and after calibration (mean ± standard deviation)"
+    ),
+    "Juri sebelum dan sesudah kalibrasi": "Judges before and after calibration",
+    "Rata-rata mentah": "Raw mean",
+    "Simpangan mentah": "Raw deviation",
+    "Rata-rata terkalibrasi": "Calibrated mean",
+    "Simpangan terkalibrasi": "Calibrated deviation",
+    "Belum ada nilai yang terkunci.": "No locked score yet.",
+    "Hasil penilaian": "Results",
+    "Skor mentah dan terkalibrasi berdampingan; gagasan yang dinilai sangat berbeda oleh para juri ditandai.": (
+        "Raw and calibrated scores side by side; ideas the judges scored very differently are flagged."
+    ),
+    "Skor mentah dan terkalibrasi per gagasan": "Raw and calibrated score per idea",
+    "Gagasan per kelompok jabatan": "Ideas per position group",
+    "Hasil per gagasan": "Results per idea",
+    "Peringkat": "Rank",
+    "Skor mentah": "Raw score",
+    "Skor terkalibrasi": "Calibrated score",
+    "Kesepakatan (W)": "Agreement (W)",
+    "Usulan": "Proposal",
+    "Perlu dibahas": "To discuss",
+    "Tidak terpilih": "Not selected",
+    "Belum ada gagasan yang dinilai di babak ini.": "No idea scored in this round yet.",
+    "Papan penilaian": "Scoring board",
+    "Babak seleksi berkas": "Screening round",
+    "Babak audisi": "Audition round",
+    "Nilai juri muncul di sini begitu disimpan, tanpa memuat ulang halaman.": (
+        "Judges' scores appear here as soon as they are saved, without reloading the page."
+    ),
+    "Gagasan": "Ideas",
+    "Lengkap": "Complete",
+    "Keadaan saat halaman dibuka.": "The state when the page was opened.",
+    "Diperbarui langsung pukul": "Updated live at",
+    "Sambungan langsung terputus; mencoba lagi…": "The live connection dropped; trying again…",
+    "Keadaan penilaian per gagasan dan juri": "Scoring state by idea and judge",
+    "Ruang dan waktu": "Room and time",
+    "Belum": "Not yet",
+    "Dikecualikan": "Excluded",
+    "Belum ada gagasan di babak ini.": "No idea in this round yet.",
     "Admin": "Admin",
     "Aktif": "Active",
     "Aktifkan": "Reactivate",

@@ -767,3 +767,56 @@ def test_an_admin_deactivates_an_account_and_that_person_is_signed_out(
     expect(page.get_by_role("heading", level=1)).to_have_text("Pesan gagal")
     admin.check("dead letters")
     admin.context.close()
+
+
+def test_the_committees_live_board_shows_a_judges_save_within_two_seconds_without_a_reload(
+    running_stack: RunningStack, http: httpx.Client, staff: dict[str, Any], browser: Browser
+) -> None:
+    j = running_stack.urls["judging"]
+    idea_id = _eligible_idea(running_stack, http, staff, 7)
+    laptop = visitor(browser, running_stack.urls["web"], "committee")
+    page = laptop.page
+    page.goto("/panitia/papan")
+    page.get_by_label("NIP atau email").fill("panitia@web.test")
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Papan penilaian")
+    row = page.locator(f'tr[data-idea="{idea_id}"]')
+    expect(row).to_contain_text("Gagasan pelayanan nomor 7")
+    expect(row.locator('[data-cell="state"]')).to_have_text("Belum dinilai")
+    expect(page.locator("#papan-status")).to_contain_text("Diperbarui langsung pukul")  # the stream is open
+    laptop.check("board before the save")
+    page.evaluate("window.audisiNotReloaded = true")
+
+    response = http.put(
+        f"{j}/api/v1/ideas/{idea_id}/scores",
+        headers={**staff["judge"], "Idempotency-Key": f"board-{idea_id}"},
+        json={"scores": [{"criterion": "kecepatan", "value": 4, "comment": None}]},
+    )
+    assert response.status_code == 200, response.text
+    expect(row.locator('[data-cell="judges"]')).to_contain_text("Juri Bappeda: Draf", timeout=2_000)
+    expect(row.locator('[data-cell="state"]')).to_have_text("Sedang dinilai", timeout=2_000)
+    assert page.evaluate("window.audisiNotReloaded") is True
+    laptop.check("board after the judge's save")
+
+    # She finishes and locks the set; the results page draws its charts with the vendored Chart.js.
+    response = http.put(
+        f"{j}/api/v1/ideas/{idea_id}/scores",
+        headers={**staff["judge"], "Idempotency-Key": f"board-rest-{idea_id}"},
+        json={"scores": [{"criterion": "hemat_biaya", "value": 3, "comment": None},
+                         {"criterion": "kepraktisan", "value": 5, "comment": None}]},
+    )  # fmt: skip
+    assert response.status_code == 200, response.text
+    assert http.post(f"{j}/api/v1/ideas/{idea_id}/scores/submit", headers=staff["judge"]).status_code == 200
+    # (the state stays "being scored" while another judge of the round has not scored it: only her own is asserted)
+    expect(row.locator('[data-cell="judges"]')).to_contain_text("Juri Bappeda: Terkunci", timeout=2_000)
+    page.get_by_role("link", name="Hasil penilaian").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hasil penilaian")
+    result = page.locator(f'tr[data-idea="{idea_id}"]')
+    expect(result).to_contain_text("Gagasan pelayanan nomor 7")
+    expect(result.locator('[data-cell="raw"]')).not_to_have_text("–")
+    drawn = "() => [...document.querySelectorAll('canvas[data-chart]')].map(c => !!window.Chart.getChart(c))"
+    assert page.evaluate(drawn) == [True, True, True]
+    expect(page.locator("tr[data-judge]", has_text="Juri Bappeda")).to_have_count(1)
+    laptop.check("results with charts")
+    laptop.context.close()

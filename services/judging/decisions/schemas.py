@@ -98,6 +98,18 @@ class CriterionAgreement(BaseModel):
     agreement_w: float | None
 
 
+class JudgeDistribution(BaseModel):
+    """One judge's weighted scores over the round, before and after calibration (mean and spread)."""
+
+    judge_id: uuid.UUID
+    name: str
+    ideas: int
+    raw_mean: float
+    raw_sd: float
+    calibrated_mean: float
+    calibrated_sd: float
+
+
 class ResultsRead(BaseModel):
     """A round's results for the committee."""
 
@@ -106,6 +118,9 @@ class ResultsRead(BaseModel):
     rules: SelectionRules
     ideas: list[IdeaResult]
     criteria_agreement: list[CriterionAgreement]
+    judges: list[JudgeDistribution] = Field(
+        default_factory=list, description="each judge's scores before and after calibration, by name"
+    )
 
 
 class DecisionIn(BaseModel):

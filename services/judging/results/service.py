@@ -6,15 +6,22 @@ it is cheap enough to recompute on every read, by any replica, without caching s
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Hashable, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from services.judging.decisions.models import Decision, SelectionAdjustment
-from services.judging.decisions.schemas import CriterionAgreement, IdeaResult, ResultsRead, SelectionRules
+from services.judging.decisions.schemas import (
+    CriterionAgreement,
+    IdeaResult,
+    JudgeDistribution,
+    ResultsRead,
+    SelectionRules,
+)
 from services.judging.ideas.models import Idea
 from services.judging.results.stats import (
     JudgeScore,
@@ -70,7 +77,7 @@ def compute_results(*, session: Session, edition_code: str, kind: RoundKind = DE
     ideas = judgeable_ideas(session, edition_code)
     rows = (
         session.execute(
-            select(ScoreSet.judge_id, ScoreSet.idea_id, Score.criterion_key, Score.value)
+            select(ScoreSet.judge_id, ScoreSet.judge_name, ScoreSet.idea_id, Score.criterion_key, Score.value)
             .join(Score, Score.score_set_id == ScoreSet.id)
             .where(ScoreSet.round_id == rnd.id, ScoreSet.status == SetStatus.SUBMITTED)
         ).all()
@@ -163,7 +170,35 @@ def compute_results(*, session: Session, edition_code: str, kind: RoundKind = DE
         rules=rules,
         ideas=results,
         criteria_agreement=agreement_by_criterion,
+        judges=_distributions(judge_scores, calibrated, {r.judge_id: r.judge_name for r in rows}),
     )
+
+
+def _distributions(
+    judge_scores: Sequence[JudgeScore],
+    calibrated: dict[tuple[Hashable, Hashable], float],
+    names: dict[Any, str],
+) -> list[JudgeDistribution]:
+    """Each judge's mean and spread before and after calibration (a harsh judge's scores move up)."""
+    by_judge: dict[Hashable, list[JudgeScore]] = {}
+    for s in judge_scores:
+        by_judge.setdefault(s.judge_id, []).append(s)
+    out = []
+    for judge_id, mine in by_judge.items():
+        raws = [s.raw for s in mine]
+        cals = [calibrated[(s.judge_id, s.idea_id)] for s in mine]
+        out.append(
+            JudgeDistribution(
+                judge_id=cast(uuid.UUID, judge_id),
+                name=names.get(judge_id, ""),
+                ideas=len(mine),
+                raw_mean=round(mean(raws), 4),
+                raw_sd=round(pstdev(raws), 4),
+                calibrated_mean=round(mean(cals), 4),
+                calibrated_sd=round(pstdev(cals), 4),
+            )
+        )
+    return sorted(out, key=lambda d: d.name)
 
 
 _FAR_FUTURE = datetime.max.replace(tzinfo=UTC)

@@ -17,7 +17,7 @@ def _template_texts() -> set[str]:
         texts.update(re.findall(r'_\("([^"]+)"\)', source))
         texts.update(re.findall(r"_\('([^']+)'\)", source))
         # notices and field labels kept in dicts of the templates, shown through _()
-        for block in re.findall(r"\{% set (?:notices|field_labels) = \{(.*?)\} %\}", source):
+        for block in re.findall(r"\{% set (?:notices|field_labels|state_labels|judge_labels) = \{(.*?)\} %\}", source):
             texts.update(re.findall(r':\s*"([^"]+)"', block))
     return texts
 

@@ -68,6 +68,18 @@ def test_results_raw_and_calibrated_side_by_side_worked_example(
     assert (two["spread_sd"], two["flagged"], three["spread_sd"], three["flagged"]) == (0.0, False, 0.0, False)
 
 
+def test_results_give_each_judges_distribution_before_and_after_calibration(
+    client: TestClient, tokens: Any, worked_example: list[uuid.UUID]
+) -> None:
+    r = client.get(f"/api/v1/editions/{EDITION}/results", headers=tokens(Role.COMMITTEE))
+    judges = r.json()["judges"]
+    assert all(j["name"] for j in judges)
+    got = sorted((j["ideas"], j["raw_mean"], j["raw_sd"], j["calibrated_mean"], j["calibrated_sd"]) for j in judges)
+    # Harsh A (mean 50) and lenient B (mean 80) both land on the round's mean 70 once calibrated;
+    # with the round's spread 20 (calibrated = 70 + 20 * z). C, one idea (under min_sample), keeps her 100.
+    assert got == [(1, 100.0, 0.0, 100.0, 0.0), (3, 50.0, 8.165, 70.0, 20.0), (3, 80.0, 8.165, 70.0, 20.0)]
+
+
 def test_results_rank_follows_declared_score_basis(
     client: TestClient, tokens: Any, worked_example: list[uuid.UUID]
 ) -> None:
