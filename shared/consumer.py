@@ -40,6 +40,7 @@ from shared.events import Event, Queue, handle_event_task_name, is_known_event_t
 from shared.logging import get_logger, new_correlation_id, set_correlation_id
 from shared.messaging import MessagingTables, tries_key
 from shared.outbox import ack_list_key
+from shared.retry import backoff_seconds
 
 log = get_logger(__name__)
 
@@ -80,6 +81,11 @@ def describe(exc: BaseException) -> str:
     """A one-line error for the dead letter: the type and the first line of the message."""
     first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
     return f"{type(exc).__name__}: {first}"[:2000]
+
+
+def _retry_delay(base_seconds: float, retries: int) -> float:
+    """Seconds before a failed delivery's next try: doubling from `base_seconds`, at most 32 times it."""
+    return backoff_seconds(base=base_seconds, attempts=retries + 1, cap=base_seconds * 32)
 
 
 def register_event_consumer(
@@ -219,7 +225,7 @@ def register_event_consumer(
                 # The database is restarting or a serialization conflict: try again with backoff, uncounted.
                 note(key, uncount=True)
                 EVENTS_CONSUMED.labels(str(queue), event_type, "retry").inc()
-                raise self.retry(exc=exc, countdown=retry_base_seconds * 2 ** min(self.request.retries, 5)) from exc
+                raise self.retry(exc=exc, countdown=_retry_delay(retry_base_seconds, self.request.retries)) from exc
             # A bug, a contract violation, an integrity or data error: counted, retried, then parked.
             error = describe(exc)
             if counted is not None and counted[0] >= max_tries:
@@ -243,7 +249,7 @@ def register_event_consumer(
                 max_tries=max_tries,
             )
             EVENTS_CONSUMED.labels(str(queue), event_type, "error").inc()
-            raise self.retry(exc=exc, countdown=retry_base_seconds * 2 ** min(self.request.retries, 5)) from exc
+            raise self.retry(exc=exc, countdown=_retry_delay(retry_base_seconds, self.request.retries)) from exc
         note(key, forget=True)
         EVENTS_CONSUMED.labels(str(queue), event_type, outcome).inc()
         log.info("event consumed", event_id=event.get("event_id"), type=event_type, outcome=outcome)

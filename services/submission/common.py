@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Field, StringConstraints
 
-JAKARTA = ZoneInfo("Asia/Jakarta")
+from shared.clock import WIB
 
 
 def wib(moment: datetime) -> str:
     """A moment as people in Trenggalek read it, e.g. '31-03-2026 23:59 WIB'."""
-    return moment.astimezone(JAKARTA).strftime("%d-%m-%Y %H:%M WIB")
+    return moment.astimezone(WIB).strftime("%d-%m-%Y %H:%M WIB")
 
 
 class Page(BaseModel):

@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session
 
 from services.implementation.notifications.models import NotificationPreference
 from services.implementation.notifications.service import request_notification
-from services.implementation.tickets.dates import WIB
 from services.implementation.tickets.feed import read_feed
 from services.implementation.tickets.models import TicketChange
+from shared.clock import WIB
 from shared.db import utcnow
 from shared.events import Channel, NotificationTemplate, Person
 

@@ -27,6 +27,7 @@ from services.implementation.notifications.service import render_context
 from services.implementation.settings import ImplementationSettings
 from shared.db import unit_of_work, utcnow
 from shared.logging import get_logger
+from shared.retry import backoff_seconds
 
 log = get_logger(__name__)
 
@@ -44,11 +45,6 @@ class SendOutcome:
 
     status: str
     retry_in: float | None = None
-
-
-def backoff_seconds(settings: ImplementationSettings, attempts: int) -> float:
-    """Delay before attempt `attempts + 1`: base, 2x base, 4x base, ... capped at `smtp_retry_max_seconds`."""
-    return float(min(settings.smtp_retry_base_seconds * 2 ** max(attempts - 1, 0), settings.smtp_retry_max_seconds))
 
 
 def send_lease(settings: ImplementationSettings) -> timedelta:
@@ -116,7 +112,9 @@ def send_email_job(
                 return SendOutcome("lease_lost")
             log.error("email failed after retries", job_id=str(job_id), error=str(exc))
             return SendOutcome("failed")
-        delay = backoff_seconds(settings, attempts)
+        delay = backoff_seconds(
+            base=settings.smtp_retry_base_seconds, attempts=attempts, cap=settings.smtp_retry_max_seconds
+        )
         if not lease.finish(
             status=EmailStatus.PENDING,
             attempts=attempts,

@@ -26,6 +26,7 @@ from services.implementation.notifications.models import EmailStatus, Notificati
 from services.implementation.settings import ImplementationSettings
 from shared.db import unit_of_work, utcnow
 from shared.logging import get_logger
+from shared.retry import backoff_seconds
 
 log = get_logger(__name__)
 
@@ -84,13 +85,6 @@ class HttpGateway:
         raise PermanentSendError(f"HTTP {response.status_code}")
 
 
-def backoff_seconds(settings: ImplementationSettings, attempts: int) -> float:
-    """Delay before attempt `attempts + 1`: base, 2x base, 4x base, ... capped."""
-    return float(
-        min(settings.whatsapp_retry_base_seconds * 2 ** max(attempts - 1, 0), settings.whatsapp_retry_max_seconds)
-    )
-
-
 def message_text(job: NotificationJob) -> str:
     """The job rendered as a WhatsApp text: the subject, then the plain-text body, in the recipient's language."""
     rendered = render(
@@ -136,7 +130,11 @@ def send_whatsapp(
     except TransientSendError as exc:
         if attempts >= settings.whatsapp_max_attempts:
             return _finish(session_factory, message_id, token, EmailStatus.FAILED, attempts, error=str(exc))
-        retry_at = now + timedelta(seconds=backoff_seconds(settings, attempts))
+        retry_at = now + timedelta(
+            seconds=backoff_seconds(
+                base=settings.whatsapp_retry_base_seconds, attempts=attempts, cap=settings.whatsapp_retry_max_seconds
+            )
+        )
         log.warning("whatsapp deferred", message_id=str(message_id), error=str(exc))
         return _finish(
             session_factory, message_id, token, EmailStatus.PENDING, attempts, error=str(exc), next_attempt_at=retry_at

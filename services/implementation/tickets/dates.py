@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
-from zoneinfo import ZoneInfo
 
+from shared.clock import WIB
 from shared.db import utcnow
-
-WIB = ZoneInfo("Asia/Jakarta")
 
 
 def today_wib() -> date:

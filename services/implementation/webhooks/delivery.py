@@ -40,8 +40,12 @@ from services.implementation.webhooks.signing import EVENT_HEADER, ID_HEADER, SI
 from services.implementation.webhooks.targets import BlockedTargetError, guarded_client
 from shared.db import unit_of_work, utcnow
 from shared.logging import get_logger
+from shared.retry import backoff_seconds
 
 log = get_logger(__name__)
+WEBHOOK_RETRY_CAP_SECONDS = (
+    86400.0  # a day between tries at most: an endpoint down for a weekend is still retried daily
+)
 
 
 def enqueue_deliveries(session: Session, *, agency_code: str, seq: int, event_type: str, body: dict[str, Any]) -> None:
@@ -59,11 +63,6 @@ def enqueue_deliveries(session: Session, *, agency_code: str, seq: int, event_ty
             ["id", "subscription_id", "change_seq", "event_type", "body"], subscriptions
         )
     )
-
-
-def backoff_seconds(settings: ImplementationSettings, attempts: int) -> float:
-    """Delay after `attempts` failed attempts: base, 2x, 4x, ... capped at one day."""
-    return float(min(settings.webhook_retry_base_seconds * 2 ** max(attempts - 1, 0), 86400.0))
 
 
 #: Serialises dispatchers (two overlapping dispatch runs would each see the same free slots of an endpoint).
@@ -239,7 +238,9 @@ def deliver(
                 return "lease_lost"
             log.warning("webhook delivery dead", delivery_id=str(delivery_id), error=error)
             return DeliveryStatus.DEAD
-        delay = backoff_seconds(settings, attempts)
+        delay = backoff_seconds(
+            base=settings.webhook_retry_base_seconds, attempts=attempts, cap=WEBHOOK_RETRY_CAP_SECONDS
+        )
         recorded = session.execute(
             fenced.values(
                 attempts=attempts,

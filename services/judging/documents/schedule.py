@@ -13,8 +13,8 @@ from services.judging.exports.service import GROUP_TITLES
 from services.judging.ideas.models import Idea
 from services.judging.schedule.models import AuditionBreak, AuditionDay, Room, RoomHours, Slot
 from services.judging.schedule.panels import judge_rooms, room_panels
-from services.judging.schedule.service import WIB
 from shared.auth import Principal, Role
+from shared.clock import WIB
 from shared.errors import forbidden, not_found
 from shared.events import PositionGroup
 

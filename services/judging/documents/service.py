@@ -27,10 +27,10 @@ from services.judging.exports.service import GROUP_TITLES, RecapData, recap_data
 from services.judging.ideas.models import Idea
 from services.judging.ideas.service import is_on_team
 from services.judging.rubric.models import Round, RoundKind
-from services.judging.schedule.service import WIB
 from services.judging.scoring.models import ScoreSet, SetStatus
 from shared.agencies import AGENCY_BY_CODE
 from shared.auth import Principal, Role
+from shared.clock import WIB
 from shared.errors import AppError, Message, not_found
 from shared.events import PositionGroup
 

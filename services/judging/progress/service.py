@@ -20,8 +20,8 @@ from services.judging.results.service import judgeable_ideas
 from services.judging.rubric.models import DEFAULT_ROUND, RoundKind
 from services.judging.rubric.service import find_round
 from services.judging.schedule.models import PanelMember, Room, Slot
-from services.judging.schedule.service import WIB
 from services.judging.scoring.models import Exclusion, ScoreSet
+from shared.clock import WIB
 
 
 def snapshot(*, session: Session, edition_code: str, kind: RoundKind = DEFAULT_ROUND) -> ProgressRead:

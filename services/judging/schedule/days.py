@@ -13,8 +13,9 @@ from services.judging.rubric.models import RoundKind
 from services.judging.rubric.service import ensure_round
 from services.judging.schedule.models import AuditionBreak, AuditionDay, Room, RoomHours, Slot
 from services.judging.schedule.schemas import AuditionDayIn, AuditionDayRead, BreakRead
-from services.judging.schedule.service import WIB, slot_read
+from services.judging.schedule.service import slot_read
 from shared.auth import Principal
+from shared.clock import WIB
 from shared.errors import Message, conflict
 
 Span = tuple[datetime, datetime]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
@@ -25,6 +24,7 @@ from services.judging.schedule.schemas import (
     SlotRead,
 )
 from shared.auth import Principal
+from shared.clock import WIB
 from shared.db import utcnow
 from shared.errors import Message, conflict, not_found
 from shared.events import (
@@ -38,7 +38,6 @@ from shared.events import (
 from shared.notifications import team_notifications
 from shared.outbox import publish
 
-WIB = ZoneInfo("Asia/Jakarta")
 PRODUCER = "judging"
 
 

@@ -9,13 +9,13 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from services.submission.common import JAKARTA
+from shared.clock import WIB
 from shared.events import PositionGroup
 
 
 def _in_jakarta_if_naive(value: datetime) -> datetime:
     """A time without an offset is read as WIB, as the committee writes it."""
-    return value.replace(tzinfo=JAKARTA) if value.tzinfo is None else value
+    return value.replace(tzinfo=WIB) if value.tzinfo is None else value
 
 
 WibDatetime = Annotated[datetime, AfterValidator(_in_jakarta_if_naive)]

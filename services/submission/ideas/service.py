@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -33,12 +32,12 @@ from services.submission.participants.models import Participant
 from services.submission.participants.service import participant_of
 from shared.audit import record_audit
 from shared.auth import Principal
+from shared.clock import WIB
 from shared.db import utcnow
 from shared.errors import Message, conflict, forbidden, invalid
 from shared.events import IdeaScreened, IdeaScreenedPayload, IdeaWithdrawn, IdeaWithdrawnPayload, NotificationTemplate
 from shared.outbox import publish
 
-WIB = ZoneInfo("Asia/Jakarta")
 SCREENED = (IdeaStatus.ELIGIBLE, IdeaStatus.NOT_ELIGIBLE)
 
 

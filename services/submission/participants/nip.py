@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from services.submission.common import JAKARTA
+from shared.clock import WIB
 from shared.db import utcnow
 
 
 def nip_problems(nip: str, today: date | None = None) -> list[str]:
     """Every reason this is not a plausible NIP, in English (empty when valid)."""
-    today = today or utcnow().astimezone(JAKARTA).date()
+    today = today or utcnow().astimezone(WIB).date()
     if len(nip) != 18 or not nip.isdigit():
         return ["NIP must be exactly 18 digits"]
     problems = []

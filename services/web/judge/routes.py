@@ -17,7 +17,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
 from services.web.backend import ApiError, error_of
-from services.web.formatting import WIB
 from services.web.i18n import translate
 from services.web.pages import (
     api,
@@ -30,6 +29,7 @@ from services.web.pages import (
     require_user,
     settings_of,
 )
+from shared.clock import WIB
 
 router = APIRouter(include_in_schema=False)
 

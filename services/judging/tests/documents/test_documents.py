@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session
 from services.judging.documents.pdf import tanggal
 from services.judging.documents.service import normalise_code
 from services.judging.ideas import service as ideas
-from services.judging.schedule.service import WIB
 from services.judging.tests.factories import (
     EDITION,
     T0,
@@ -31,6 +30,7 @@ from services.judging.tests.factories import (
     submitted,
 )
 from shared.auth import Role
+from shared.clock import WIB
 from shared.events import PositionGroup
 
 JUDGES = ("Ir. Hartono Wibisono", "Dra. Siti Aminah")
