@@ -1,10 +1,11 @@
 """The append-only audit log every service keeps in its own database: who did what, when, from where.
 
-A service adds the table to its MetaData (`audit_log = define_audit_table(metadata)` in its db.py),
-creates it in a migration followed by `create_append_only_trigger(op)` (UPDATE, DELETE and TRUNCATE
-then fail inside PostgreSQL, whatever code runs), writes entries with `record_audit(...)` in the same
-transaction as the change it records (so a rolled-back change leaves no entry and a committed change
-always has one), and mounts `shared.audit_routes.audit_router(...)` for admins: `GET /api/v1/audit` (filters, pages) and
+A service adds the table to its MetaData (`audit_log = define_audit_table(metadata)` in its db.py) and
+binds it there once (`audit = AuditLog(audit_log)`); it creates the table in a migration followed by
+`create_append_only_trigger(op)` (UPDATE, DELETE and TRUNCATE then fail inside PostgreSQL, whatever code
+runs), writes entries with `audit.record(...)` in the same transaction as the change it records (so a
+rolled-back change leaves no entry and a committed change always has one), and mounts
+`shared.audit_routes.audit_router(...)` for admins: `GET /api/v1/audit` (filters, pages) and
 `GET /api/v1/audit/export?format=csv`.
 
 Where a request came from (client address, user agent, correlation id) is captured by
@@ -93,7 +94,7 @@ def current_origin() -> AuditOrigin | None:
 
 
 class AuditOriginMiddleware:
-    """Captures the client address and user agent of each HTTP request for `record_audit`.
+    """Captures the client address and user agent of each HTTP request for `AuditLog.record`.
 
     Pure ASGI (no task switch), so the context variable reaches the thread pool that runs sync routes.
     The address is the peer's, which uvicorn replaces with the client's for a proxy in FORWARDED_ALLOW_IPS.
@@ -122,38 +123,44 @@ class AuditOriginMiddleware:
 # ---------------------------------------------------------------------------------------------- writing
 
 
-def record_audit(
-    session: Session,
-    *,
-    table: Table,
-    actor: Principal | None,
-    action: str,
-    object_type: str,
-    object_id: object | None = None,
-    details: dict[str, Any] | None = None,
-    origin: AuditOrigin | None = None,
-    correlation_id: str | None = None,
-) -> None:
-    """Write one entry in the session's transaction (the caller commits it with the change it records).
+@dataclass(frozen=True)
+class AuditLog:
+    """A service's audit log, bound to its table once (`audit = AuditLog(audit_log)` in its db.py)."""
 
-    `actor` is None for the system (CLI, an event handler); `origin` and `correlation_id` default to the
-    current request's. `details` is JSON: never put secrets (passwords, tokens) in it.
-    """
-    origin = origin or current_origin()
-    session.execute(
-        insert(table).values(
-            actor_id=actor.user_id if actor else None,
-            actor_role=str(actor.role) if actor else None,
-            actor_name=actor.name[:200] if actor else None,
-            action=action,
-            object_type=object_type,
-            object_id=str(object_id)[:100] if object_id is not None else None,
-            details=details or {},
-            client_ip=origin.client_ip if origin else None,
-            user_agent=origin.user_agent if origin else None,
-            correlation_id=(correlation_id or get_correlation_id() or None),
+    table: Table
+
+    def record(
+        self,
+        session: Session,
+        *,
+        actor: Principal | None,
+        action: str,
+        object_type: str,
+        object_id: object | None = None,
+        details: dict[str, Any] | None = None,
+        origin: AuditOrigin | None = None,
+        correlation_id: str | None = None,
+    ) -> None:
+        """Write one entry in the session's transaction (the caller commits it with the change it records).
+
+        `actor` is None for the system (CLI, an event handler); `origin` and `correlation_id` default to the
+        current request's. `details` is JSON: never put secrets (passwords, tokens) in it.
+        """
+        origin = origin or current_origin()
+        session.execute(
+            insert(self.table).values(
+                actor_id=actor.user_id if actor else None,
+                actor_role=str(actor.role) if actor else None,
+                actor_name=actor.name[:200] if actor else None,
+                action=action,
+                object_type=object_type,
+                object_id=str(object_id)[:100] if object_id is not None else None,
+                details=details or {},
+                client_ip=origin.client_ip if origin else None,
+                user_agent=origin.user_agent if origin else None,
+                correlation_id=(correlation_id or get_correlation_id() or None),
+            )
         )
-    )
 
 
 # ---------------------------------------------------------------------------------------------- migration

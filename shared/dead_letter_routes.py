@@ -11,10 +11,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
-from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
-from shared.audit import record_audit
+from shared.audit import AuditLog
 from shared.auth import Admin
 from shared.dead_letters import DeadLetterKind, list_dead_letters, replay_outbox, request_inbox_replay
 from shared.openapi import errors
@@ -52,7 +51,7 @@ class ReplayCounts(BaseModel):
     inbox: int
 
 
-def dead_letters_router(*, audit_table: Table, get_session: Callable[[], Iterator[Session]]) -> APIRouter:
+def dead_letters_router(*, audit: AuditLog, get_session: Callable[[], Iterator[Session]]) -> APIRouter:
     """`GET /api/v1/ops/dead-letters` and `POST /api/v1/ops/dead-letters/replay`, for admins only."""
     router = APIRouter(prefix="/api/v1/ops/dead-letters", tags=["ops"], responses=errors(401, 403))
     session_dependency = Depends(get_session)
@@ -73,9 +72,8 @@ def dead_letters_router(*, audit_table: Table, get_session: Callable[[], Iterato
         if body.kind in (None, DeadLetterKind.INBOX):
             counts.inbox = request_inbox_replay(session.connection(), event_ids=body.event_ids)
         if counts.outbox or counts.inbox:
-            record_audit(
+            audit.record(
                 session,
-                table=audit_table,
                 actor=admin,
                 action="dead_letters.replayed",
                 object_type="dead_letter",

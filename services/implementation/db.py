@@ -8,7 +8,7 @@ from fastapi import Depends
 from sqlalchemy.orm import Session
 
 from services.implementation.settings import ImplementationSettings
-from shared.audit import define_audit_table
+from shared.audit import AuditLog, define_audit_table
 from shared.db import ServiceBase, new_metadata
 from shared.messaging import define_messaging_tables
 from shared.runtime import ServiceRuntime
@@ -16,6 +16,7 @@ from shared.runtime import ServiceRuntime
 metadata = new_metadata()
 messaging = define_messaging_tables(metadata)
 audit_log = define_audit_table(metadata)
+audit = AuditLog(audit_log)  # every entry of this service goes through `audit.record(...)`
 runtime = ServiceRuntime("implementation", ImplementationSettings)
 SessionDep = Annotated[Session, Depends(runtime.get_session)]
 

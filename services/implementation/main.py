@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from services.implementation.accountability.routes import router as public_router
 from services.implementation.agencies.routes import router as agencies_router
-from services.implementation.db import audit_log, runtime
+from services.implementation.db import audit, audit_log, runtime
 from services.implementation.notifications.routes import router as notifications_router
 from services.implementation.tickets.routes import router as tickets_router
 from services.implementation.webhooks.routes import router as webhooks_router
@@ -29,7 +29,7 @@ app = create_app(
         agencies_router,
         public_router,
         audit_router(table=audit_log, get_session=runtime.get_session),
-        dead_letters_router(audit_table=audit_log, get_session=runtime.get_session),
+        dead_letters_router(audit=audit, get_session=runtime.get_session),
     ],
 )
 # Outermost: the audit log records each request's client address and user agent.

@@ -9,7 +9,7 @@ from sqlalchemy import Index
 from sqlalchemy.orm import Session
 
 from services.judging.settings import JudgingSettings
-from shared.audit import define_audit_table
+from shared.audit import AuditLog, define_audit_table
 from shared.db import ServiceBase, new_metadata
 from shared.messaging import define_messaging_tables
 from shared.runtime import ServiceRuntime
@@ -17,6 +17,7 @@ from shared.runtime import ServiceRuntime
 metadata = new_metadata()
 messaging = define_messaging_tables(metadata)
 audit_log = define_audit_table(metadata)
+audit = AuditLog(audit_log)  # every entry of this service goes through `audit.record(...)`
 # The committee reads one edition's log (GET /editions/{code}/audit): every judging entry carries its edition.
 Index("ix_audit_log_edition_code", audit_log.c.details["edition_code"].astext, audit_log.c.id)
 runtime = ServiceRuntime("judging", JudgingSettings)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from services.judging.audit.routes import router as committee_audit_router
 from services.judging.conflicts.routes import router as conflicts_router
-from services.judging.db import audit_log, runtime
+from services.judging.db import audit, audit_log, runtime
 from services.judging.decisions.routes import router as decisions_router
 from services.judging.declarations.routes import router as declarations_router
 from services.judging.documents.routes import router as documents_router
@@ -40,7 +40,7 @@ app = create_app(
         documents_router,
         committee_audit_router,
         audit_router(table=audit_log, get_session=runtime.get_session),
-        dead_letters_router(audit_table=audit_log, get_session=runtime.get_session),
+        dead_letters_router(audit=audit, get_session=runtime.get_session),
     ],
 )
 # Outermost: the audit log records each request's client address and user agent.

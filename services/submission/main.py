@@ -7,7 +7,7 @@ from services.submission.accounts.sessions import load_revocations
 from services.submission.agencies.routes import router as agencies_router
 from services.submission.attachments.routes import ideas_router as idea_attachments_router
 from services.submission.attachments.routes import router as attachments_router
-from services.submission.db import audit_log, runtime
+from services.submission.db import audit, audit_log, runtime
 from services.submission.editions.routes import router as editions_router
 from services.submission.ideas.routes import router as ideas_router
 from services.submission.participants.routes import router as participants_router
@@ -33,7 +33,7 @@ app = create_app(
         attachments_router,
         idea_attachments_router,
         audit_router(table=audit_log, get_session=runtime.get_session),
-        dead_letters_router(audit_table=audit_log, get_session=runtime.get_session),
+        dead_letters_router(audit=audit, get_session=runtime.get_session),
     ],
     # Uploads carry files: their own limit (plus room for the multipart envelope); JSON stays at 1 MiB.
     body_limit_overrides={

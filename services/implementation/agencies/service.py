@@ -10,9 +10,8 @@ from sqlalchemy.orm import Session
 
 from services.implementation.agencies.models import AgencyContact
 from services.implementation.agencies.schemas import AgencyContactUpdate
-from services.implementation.db import audit_log, runtime
+from services.implementation.db import audit, runtime
 from shared.agencies import AGENCIES, AGENCY_BY_CODE
-from shared.audit import record_audit
 from shared.auth import Principal
 from shared.errors import not_found
 from shared.events import Person
@@ -77,9 +76,8 @@ def update_contact(session: Session, *, actor: Principal, code: str, data: Agenc
     after = {"name": contact.name, "email": contact.email, "active": contact.active}
     changes = {k: {"from": before[k], "to": after[k]} for k in before if before[k] != after[k]}
     if changes:
-        record_audit(
+        audit.record(
             session,
-            table=audit_log,
             actor=actor,
             action="agency.contact_changed",
             object_type="agency",

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from services.implementation.db import audit_log
+from services.implementation.db import audit
 from services.implementation.notifications.models import (
     NotificationPreference,
 )
 from services.implementation.notifications.schemas import PreferenceUpdate
 from services.implementation.notifications.whatsapp import normalise_phone
-from shared.audit import record_audit
 from shared.auth import Principal, Role
 from shared.errors import Message, invalid
 
@@ -104,9 +103,8 @@ def update_preference(session: Session, *, principal: Principal, data: Preferenc
             [{"field": "whatsapp_phone", "message": "wajib diisi / required"}],
         )
     if changes:
-        record_audit(
+        audit.record(
             session,
-            table=audit_log,
             actor=principal,
             action="notification.preferences_changed",
             object_type="notification_preference",

@@ -6,11 +6,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from services.implementation.db import audit_log
+from services.implementation.db import audit
 from services.implementation.tickets.models import (
     Ticket,
 )
-from shared.audit import record_audit
 from shared.auth import Principal
 
 
@@ -18,9 +17,8 @@ def audit_ticket(
     session: Session, *, ticket: Ticket, actor: Principal | None, action: str, details: dict[str, Any]
 ) -> None:
     """One audit entry about a ticket, in the caller's transaction (the agency is always in the details)."""
-    record_audit(
+    audit.record(
         session,
-        table=audit_log,
         actor=actor,
         action=action,
         object_type="ticket",

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import false, select, update
 from sqlalchemy.orm import Session
 
-from services.implementation.db import audit_log, runtime
+from services.implementation.db import audit, runtime
 from services.implementation.settings import ImplementationSettings
 from services.implementation.webhooks.models import (
     DeliveryStatus,
@@ -29,7 +29,6 @@ from services.implementation.webhooks.targets import (
     system_resolver,
 )
 from shared.agencies import is_agency_code
-from shared.audit import record_audit
 from shared.auth import Principal, Role
 from shared.db import utcnow
 from shared.errors import Message, forbidden, invalid, not_found
@@ -61,9 +60,8 @@ def replay_dead_letters(
             .where(WebhookDelivery.id.in_([letter.delivery_id for letter in letters]))
             .values(status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=now, last_error=None, lease_token=None)
         )
-        record_audit(
+        audit.record(
             session,
-            table=audit_log,
             actor=actor,
             action="webhook.dead_letters_replayed",
             object_type="webhook_dead_letter",
@@ -141,9 +139,8 @@ def _endpoint(url: str) -> str:
 
 
 def _audit_subscription(session: Session, actor: Principal, subscription: WebhookSubscription, action: str) -> None:
-    record_audit(
+    audit.record(
         session,
-        table=audit_log,
         actor=actor,
         action=action,
         object_type="webhook",

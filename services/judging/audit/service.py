@@ -13,8 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.judging.audit.schemas import AuditEntryRead
-from services.judging.db import audit_log
-from shared.audit import record_audit
+from services.judging.db import audit, audit_log
 from shared.auth import Principal
 
 
@@ -32,14 +31,13 @@ def record(
     """Add an audit entry to the current transaction (the caller commits it with the change it records).
 
     `actor` is None for the system (an event handler, the seed); who, when and from where are filled in
-    by `shared.audit.record_audit`.
+    by `shared.audit.AuditLog.record`.
     """
     details: dict[str, Any] = {"edition_code": edition_code, **(data or {})}
     if reason is not None:
         details["reason"] = reason
-    record_audit(
+    audit.record(
         session,
-        table=audit_log,
         actor=actor,
         action=action,
         object_type=object_type,

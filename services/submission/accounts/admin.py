@@ -12,8 +12,7 @@ from services.submission.accounts.schemas import AccountPage, AccountRead, Accou
 from services.submission.accounts.service import get_user, upsert_user
 from services.submission.accounts.sessions import end_sessions
 from services.submission.common import Page
-from services.submission.db import audit_log
-from shared.audit import record_audit
+from services.submission.db import audit
 from shared.auth import Principal, Role
 from shared.errors import Message, invalid
 
@@ -94,9 +93,8 @@ def set_active(session: Session, *, user_id: uuid.UUID, active: bool, actor: Pri
     _refuse_self(user, actor, "is_active")
     if user.is_active != active:
         user.is_active = active
-        record_audit(
+        audit.record(
             session,
-            table=audit_log,
             actor=actor,
             action="account.reactivated" if active else "account.deactivated",
             object_type="user",

@@ -15,8 +15,7 @@ from services.submission.accounts.ratelimit import LinkLimiter, LoginLimiter
 from services.submission.accounts.schemas import LinkSent, LoginResponse, UserRead
 from services.submission.accounts.sessions import end_sessions
 from services.submission.agencies.service import require_agency
-from services.submission.db import audit_log, runtime
-from shared.audit import record_audit
+from services.submission.db import audit, runtime
 from shared.auth import Principal, Role, TokenService
 from shared.db import utcnow
 from shared.errors import AppError, Message, conflict, invalid, not_found
@@ -83,9 +82,8 @@ def upsert_user(
         user.password_hash = hash_password(password) if password is not None else None
         session.flush()
         details: dict[str, object] = {"role": str(role), "agency_code": agency_code, "email": email}
-        record_audit(
+        audit.record(
             session,
-            table=audit_log,
             actor=actor,
             action="account.created",
             object_type="user",
@@ -107,9 +105,8 @@ def upsert_user(
     session.flush()
     after = {k: getattr(user, k) for k in fields}
     changed = sorted(k for k in before if before[k] != after[k]) + (["password"] if password is not None else [])
-    record_audit(
+    audit.record(
         session,
-        table=audit_log,
         actor=actor,
         action="account.changed",
         object_type="user",
@@ -120,9 +117,8 @@ def upsert_user(
     if {"role", "agency_code", "work_unit", "password"} & set(changed):
         end_sessions(session, user=user, reason="account changed", actor=actor)
     if before["role"] != after["role"]:
-        record_audit(
+        audit.record(
             session,
-            table=audit_log,
             actor=actor,
             action="account.role_changed",
             object_type="user",
@@ -281,7 +277,7 @@ def set_password(session: Session, *, user: User, password: str | None, actor: P
     if password is not None:
         user.password_hash = hash_password(password)
     end_sessions(session, user=user, reason=action, actor=actor)
-    record_audit(session, table=audit_log, actor=actor, action=action, object_type="user", object_id=user.id)
+    audit.record(session, actor=actor, action=action, object_type="user", object_id=user.id)
 
 
 def request_password_reset(session: Session, *, email: str, limiter: LinkLimiter, client_ip: str) -> LinkSent:
@@ -295,9 +291,8 @@ def request_password_reset(session: Session, *, email: str, limiter: LinkLimiter
     if user is None or not user.is_active:
         return LinkSent(valid_minutes=minutes)
     secret = send_link(session, user=user, purpose=Purpose.RESET_PASSWORD)
-    record_audit(
+    audit.record(
         session,
-        table=audit_log,
         actor=self_actor(user),
         action="account.password_reset_requested",
         object_type="user",
@@ -328,7 +323,7 @@ def verify_email(session: Session, *, token: str) -> None:
         action = "participant.claimed"
     else:
         action = "account.email_verified"
-    record_audit(session, table=audit_log, actor=self_actor(user), action=action, object_type="user", object_id=user.id)
+    audit.record(session, actor=self_actor(user), action=action, object_type="user", object_id=user.id)
     session.commit()
 
 

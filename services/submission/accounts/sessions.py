@@ -15,8 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.submission.accounts.models import User
-from services.submission.db import audit_log, runtime
-from shared.audit import record_audit
+from services.submission.db import audit, runtime
 from shared.auth import Principal
 from shared.db import utcnow
 from shared.logging import get_logger
@@ -43,9 +42,8 @@ def end_sessions(session: Session, *, user: User, reason: str, actor: Principal 
     at = now_ms()
     revocation_store().revoke(user.id, at)
     user.sessions_revoked_at = datetime.fromtimestamp(at / 1000, tz=UTC)
-    record_audit(
+    audit.record(
         session,
-        table=audit_log,
         actor=actor,
         action="account.sessions_ended",
         object_type="user",

@@ -23,8 +23,7 @@ from sqlalchemy.orm import Session
 from services.submission.accounts.models import User
 from services.submission.accounts.schemas import LoginResponse
 from services.submission.accounts.service import ACCOUNT_INACTIVE, issue_token, normalise_email, self_actor
-from services.submission.db import audit_log
-from shared.audit import record_audit
+from services.submission.db import audit
 from shared.auth import TokenService
 from shared.errors import AppError, Message
 from shared.logging import get_logger
@@ -174,9 +173,8 @@ def sso_login(
         raise AppError(403, "sso_no_account", NO_ACCOUNT)
     if not user.is_active:
         raise AppError(403, "account_inactive", ACCOUNT_INACTIVE)
-    record_audit(
+    audit.record(
         session,
-        table=audit_log,
         actor=self_actor(user),
         action="account.sso_login",
         object_type="user",

@@ -7,9 +7,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
 from services.submission.agencies.models import Agency
-from services.submission.db import audit_log
+from services.submission.db import audit
 from shared.agencies import AGENCIES
-from shared.audit import record_audit
 from shared.auth import Principal
 from shared.errors import Message, invalid
 
@@ -69,8 +68,6 @@ def upsert_agency(
         agency.name, agency.email, agency.active = name, email, active
         changes = {k: {"from": before[k], "to": after[k]} for k in after if before[k] != after[k]}
         action, details = "agency.changed", {"changes": changes}
-    record_audit(
-        session, table=audit_log, actor=actor, action=action, object_type="agency", object_id=code, details=details
-    )
+    audit.record(session, actor=actor, action=action, object_type="agency", object_id=code, details=details)
     session.commit()
     return agency

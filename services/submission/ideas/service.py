@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from services.submission.db import audit_log
+from services.submission.db import audit
 from services.submission.editions.models import Edition
 from services.submission.editions.service import (
     get_edition,
@@ -30,7 +30,6 @@ from services.submission.ideas.schemas import IdeaCreate, IdeaUpdate
 from services.submission.ideas.validation import apply_fields, completeness, problem, refuse_incomplete
 from services.submission.participants.models import Participant
 from services.submission.participants.service import participant_of
-from shared.audit import record_audit
 from shared.auth import Principal
 from shared.clock import WIB
 from shared.db import utcnow
@@ -156,9 +155,8 @@ def withdraw_idea(
             idea_id=idea.id, edition_code=edition.code, reason=idea.withdraw_reason, withdrawn_at=now
         )
         publish(session, IdeaWithdrawn(producer=PRODUCER, payload=payload))
-    record_audit(
+    audit.record(
         session,
-        table=audit_log,
         actor=principal,
         action="idea.withdrawn",
         object_type="idea",
@@ -215,9 +213,8 @@ def screen_idea(
         eligible=eligible,
         reason=reason,
     )
-    record_audit(
+    audit.record(
         session,
-        table=audit_log,
         actor=principal,
         action="idea.screened",
         object_type="idea",

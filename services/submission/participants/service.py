@@ -17,7 +17,7 @@ from services.submission.accounts.service import development_token, normalise_em
 from services.submission.accounts.sessions import end_sessions
 from services.submission.agencies.service import active_codes, require_agency
 from services.submission.common import Page
-from services.submission.db import audit_log
+from services.submission.db import audit
 from services.submission.participants.importer import CleanRow, ImportFileError, clean, read_rows
 from services.submission.participants.models import Participant
 from services.submission.participants.nip import nip_problems
@@ -28,7 +28,6 @@ from services.submission.participants.schemas import (
     ParticipantRead,
     ParticipantRegister,
 )
-from shared.audit import record_audit
 from shared.auth import Principal, Role
 from shared.errors import Message, conflict, forbidden, invalid
 
@@ -90,9 +89,8 @@ def register(session: Session, *, data: ParticipantRegister, limiter: LinkLimite
     )
     session.add(participant)
     session.flush()
-    record_audit(
+    audit.record(
         session,
-        table=audit_log,
         actor=self_actor(user),
         action="participant.registered",
         object_type="user",
@@ -118,9 +116,8 @@ def _send(session: Session, *, user: User, participant: Participant, data: Parti
             participant.work_unit = user.work_unit = data.work_unit
         secret = send_link(session, user=user, purpose=Purpose.VERIFY_EMAIL)
         action = "participant.verification_sent"
-    record_audit(
+    audit.record(
         session,
-        table=audit_log,
         actor=self_actor(user),
         action=action,
         object_type="user",
@@ -153,9 +150,8 @@ def _forget(session: Session, *, user: User, participant: Participant) -> bool:
             session.flush()
     except IntegrityError:
         return False
-    record_audit(
+    audit.record(
         session,
-        table=audit_log,
         actor=None,
         action="participant.registration_abandoned",
         object_type="user",
@@ -287,9 +283,8 @@ def import_participants(
     if dry_run:
         return report
     _apply(session, created, updated)
-    record_audit(
+    audit.record(
         session,
-        table=audit_log,
         actor=actor,
         action="participants.imported",
         object_type="participant_import",

@@ -14,9 +14,8 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from services.judging.db import audit_log
+from services.judging.db import audit, audit_log
 from services.judging.tests.factories import EDITION, eligible_idea, full_scores, person, rubric
-from shared.audit import record_audit
 from shared.auth import Role
 
 
@@ -151,7 +150,7 @@ def test_rubric_change_and_panel_change_recorded_with_before_and_after(
 
 def test_update_delete_and_truncate_refused_by_the_database(judging_runtime: Any) -> None:
     with judging_runtime.session_factory() as session:
-        record_audit(session, table=audit_log, actor=None, action="test.entry", object_type="test")
+        audit.record(session, actor=None, action="test.entry", object_type="test")
         session.commit()
     for statement in ("UPDATE audit_log SET action = 'forged'", "DELETE FROM audit_log", "TRUNCATE audit_log"):
         with pytest.raises(DBAPIError, match="append-only") as refused, judging_runtime.engine.begin() as conn:
@@ -194,9 +193,7 @@ def test_admin_lists_and_exports_csv(client: TestClient, tokens: Any, session: S
 def test_committee_reads_only_its_editions_entries(
     client: TestClient, tokens: Any, session: Session, idea_id: uuid.UUID
 ) -> None:
-    record_audit(
-        session, table=audit_log, actor=None, action="slot_moved", object_type="slot", details={"edition_code": "X"}
-    )
+    audit.record(session, actor=None, action="slot_moved", object_type="slot", details={"edition_code": "X"})
     session.commit()
     judge = tokens(Role.JUDGE, agency="BAPPEDA")
     assert _put(client, idea_id, judge, full_scores(4, 4, 4), "k").status_code == 200
