@@ -51,6 +51,8 @@ def test_agency_uploads_and_readers_download(implementation_runtime: Any, client
         "laporan.jpg",
         len(PDF),
     )
+    [update] = client.get(f"/api/v1/tickets/{evidence['ticket_id']}", headers=officer).json()["updates"]
+    assert [f["id"] for f in update["evidence_files"]] == [evidence["id"]]
     for reader in (officer, tokens(Role.COMMITTEE), tokens(Role.PARTICIPANT, user_id=proposer_id)):
         download = client.get(f"/api/v1/evidence/{evidence['id']}", headers=reader)
         assert (download.status_code, download.content) == (200, PDF)
