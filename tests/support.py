@@ -171,6 +171,7 @@ def start_stack(
             "BROKER_VISIBILITY_TIMEOUT_SECONDS": "10",
             "WEBHOOK_CIRCUIT_OPEN_SECONDS": "10",
             "ATTACHMENTS_DIR": str(workdir / "attachments"),
+            "EVIDENCE_DIR": str(workdir / "evidence"),
             "BEAT_SCHEDULE_FILE": str(workdir / "beat-schedule"),
             **(extra_env or {}),
         },

@@ -1,6 +1,7 @@
 """Every table of the implementation service (Alembic's env imports this to see them all)."""
 
 from services.implementation.agencies.models import AgencyContact
+from services.implementation.evidence.models import EvidenceFile
 from services.implementation.notifications.models import InAppNotification, NotificationJob, NotificationPreference
 from services.implementation.tickets.models import (
     Escalation,
@@ -15,6 +16,7 @@ from services.implementation.webhooks.models import WebhookDeadLetter, WebhookDe
 __all__ = [
     "AgencyContact",
     "Escalation",
+    "EvidenceFile",
     "IdeaState",
     "InAppNotification",
     "Milestone",

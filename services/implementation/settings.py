@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ipaddress import IPv4Network, IPv6Network
+from pathlib import Path
 from typing import Self
 
 from pydantic import model_validator
@@ -13,6 +14,9 @@ from shared.settings import Environment, ServiceSettings
 class ImplementationSettings(ServiceSettings):
     """Implementation service settings (environment variables, case-insensitive)."""
 
+    # Evidence files of progress updates (photos, documents, PDF): a local volume, the attachments' size limit.
+    evidence_dir: Path = Path(".audisi/evidence")
+    evidence_max_bytes: int = 20 * 1024 * 1024
     smtp_host: str = "127.0.0.1"  # a local mail catcher: development and tests only; production must say
     smtp_port: int = 1025
     smtp_username: str | None = None

@@ -122,6 +122,7 @@ def start(workdir: Path) -> Iterator[Launch]:
                 "AUDISI_DATA_DIR": str(workdir / "data"),
                 "BEAT_SCHEDULE_FILE": str(workdir / f"beat-{run_id}"),
                 "ATTACHMENTS_DIR": str(workdir / "attachments"),
+                "EVIDENCE_DIR": str(workdir / "evidence"),
                 "WORKER_CONCURRENCY": "1",
                 "SMTP_PORT": "1",  # no mail server: the notifications retry, nothing else minds
             }

@@ -23,9 +23,11 @@ from shared.db import unit_of_work
 
 ATTACHMENTS_DIR = tempfile.mkdtemp(prefix="audisi-security-attachments-")
 
+EVIDENCE_DIR = tempfile.mkdtemp(prefix="audisi-security-evidence-")
+
 submission_runtime = service_fixtures("submission", attachments_dir=ATTACHMENTS_DIR, login_attempts_per_minute=3)[0]
 judging_runtime = service_fixtures("judging")[0]
-implementation_runtime = service_fixtures("implementation")[0]
+implementation_runtime = service_fixtures("implementation", evidence_dir=EVIDENCE_DIR)[0]
 
 Headers = dict[str, str]
 TokenFactory = Callable[..., Headers]

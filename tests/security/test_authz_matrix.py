@@ -338,6 +338,19 @@ IMPLEMENTATION: dict[tuple[str, str], Rule] = OPS | {
     ("POST", "/api/v1/tickets/{ticket_id}/updates"): Rule(
         401, (403, 404), 404, 403, (201, 404), OK, lambda _w, _v: Call(json={"body": "Uji coba berjalan"})
     ),
+    # Evidence files: the implementing agency adds them to its updates; the ticket's readers download them.
+    ("POST", "/api/v1/evidence"): Rule(
+        401,
+        (403, 404),
+        404,
+        403,
+        (201, 404),
+        OK,
+        lambda _w, v: Call(files={"file": ("laporan.pdf", PDF, "application/pdf")}, data={"update_id": v["update_id"]}),
+    ),
+    ("GET", "/api/v1/evidence/{evidence_id}"): Rule(401, (200, 404), 404, 200, (200, 404), 200),
+    # The world's tickets are not implemented: their photos are not public yet, for anybody.
+    ("GET", "/api/v1/public/evidence/{evidence_id}"): public(status=404),
     ("PUT", "/api/v1/tickets/{ticket_id}/impact"): Rule(
         401, (403, 404), 404, 403, (200, 404), OK, lambda _w, _v: Call(json={"baseline_minutes_per_case": 120})
     ),

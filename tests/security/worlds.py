@@ -21,11 +21,11 @@ from sqlalchemy import update
 
 from services.submission.agencies.service import sync_agencies
 from services.submission.attachments import service as attachments
-from services.submission.attachments.storage import LocalStorage
 from services.submission.ideas.teams import invite_co_proposer
 from services.submission.tests.factories import make_edition, make_idea, make_participant
 from shared.auth import Principal, Role
 from shared.db import utcnow
+from shared.files import LocalStorage
 
 ANON = "anonymous"
 PARTICIPANT = "participant"
@@ -168,10 +168,11 @@ def judging_world(runtime: Any, participant_id: uuid.UUID) -> World:
 
 def implementation_world(runtime: Any, participant_id: uuid.UUID) -> World:
     """Two tickets: the own agency's (proposer A) and another agency's (proposer B), each with a milestone."""
+    from services.implementation.evidence.service import upload as upload_evidence
     from services.implementation.tests import factories as imf
-    from services.implementation.tickets.agency_work import add_milestone
+    from services.implementation.tickets.agency_work import add_milestone, add_progress
     from services.implementation.tickets.models import Ticket
-    from services.implementation.tickets.schemas import MilestoneCreate
+    from services.implementation.tickets.schemas import MilestoneCreate, ProgressUpdateCreate
     from services.implementation.tickets.service import handle_idea_judged
     from services.implementation.webhooks.models import WebhookSubscription
     from services.implementation.webhooks.schemas import WebhookCreate
@@ -184,6 +185,8 @@ def implementation_world(runtime: Any, participant_id: uuid.UUID) -> World:
     tickets: list[uuid.UUID] = []
     milestones: list[str] = []
     hooks: list[str] = []
+    updates: list[str] = []
+    evidence: list[str] = []
     with runtime.session_factory() as session:
         # Only one active endpoint per agency: with two, every ticket change fails on a duplicate delivery id
         # (finding: webhooks.service.enqueue_deliveries gives all rows of its INSERT ... SELECT one id).
@@ -210,6 +213,20 @@ def implementation_world(runtime: Any, participant_id: uuid.UUID) -> World:
                 data=MilestoneCreate(title="Uji coba di 3 desa", due_date=date(2027, 3, 1)),
             )
             milestones.append(str(milestone.id))
+            progress = add_progress(
+                session, principal=officer, ticket_id=ticket.id, data=ProgressUpdateCreate(body="Uji coba berjalan")
+            )
+            updates.append(str(progress.id))
+            file = upload_evidence(
+                session,
+                storage=LocalStorage(runtime.settings.evidence_dir),
+                principal=officer,
+                update_id=progress.id,
+                filename="foto.png",
+                content=b"\x89PNG\r\n\x1a\n" + b"\0" * 16,
+                max_bytes=runtime.settings.evidence_max_bytes,
+            )
+            evidence.append(str(file.id))
             hook = create_subscription(
                 session,
                 principal=officer,
@@ -218,8 +235,22 @@ def implementation_world(runtime: Any, participant_id: uuid.UUID) -> World:
             hooks.append(str(hook.id))
     common = {"edition_code": code, "code": OWN_AGENCY, "notification_id": str(uuid.uuid4())}
     return World(
-        own=common | {"ticket_id": str(tickets[0]), "milestone_id": milestones[0], "subscription_id": hooks[0]},
-        other=common | {"ticket_id": str(tickets[1]), "milestone_id": milestones[1], "subscription_id": hooks[1]},
+        own=common
+        | {
+            "ticket_id": str(tickets[0]),
+            "milestone_id": milestones[0],
+            "subscription_id": hooks[0],
+            "update_id": updates[0],
+            "evidence_id": evidence[0],
+        },
+        other=common
+        | {
+            "ticket_id": str(tickets[1]),
+            "milestone_id": milestones[1],
+            "subscription_id": hooks[1],
+            "update_id": updates[1],
+            "evidence_id": evidence[1],
+        },
         participant_id=participant_id,
         # A civil servant of the implementing agency proposed the idea: the token carries that agency.
         participant_agency=OWN_AGENCY,

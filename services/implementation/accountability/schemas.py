@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 
 from pydantic import BaseModel
 
@@ -14,6 +14,14 @@ class PublicMilestone(BaseModel):
     title: str
     due_date: date
     done: bool
+
+
+class PublicPhoto(BaseModel):
+    """A photo of an implemented idea: where to see it and when it was taken up, nothing about who uploaded it."""
+
+    url: str  # relative to the implementation service: /api/v1/public/evidence/{id}
+    content_type: str
+    created_at: datetime
 
 
 class PublicIdea(BaseModel):
@@ -38,6 +46,7 @@ class PublicIdea(BaseModel):
     measured_minutes_per_case: int | None
     baseline_cost_per_year_rp: int | None
     measured_cost_per_year_rp: int | None
+    photos: list[PublicPhoto] = []  # evidence photos, only once the idea is implemented
 
 
 class PublicEdition(BaseModel):

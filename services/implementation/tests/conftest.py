@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -16,7 +17,9 @@ from aiosmtpd.controller import Controller
 
 from audisi.testing.service import service_fixtures
 
-implementation_runtime, db_session, client, tokens = service_fixtures("implementation")
+implementation_runtime, db_session, client, tokens = service_fixtures(
+    "implementation", evidence_dir=tempfile.mkdtemp(prefix="audisi-evidence-")
+)
 
 
 @dataclass

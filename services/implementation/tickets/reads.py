@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
 from datetime import date
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
+from services.implementation.evidence.models import EvidenceFile
+from services.implementation.evidence.schemas import EvidenceRead
 from services.implementation.tickets.access import (
     allowed_transitions,
     load_ticket,
@@ -33,7 +36,7 @@ from shared.errors import forbidden
 
 
 def get_ticket(session: Session, *, principal: Principal, ticket_id: uuid.UUID) -> TicketDetail:
-    """One ticket with its milestones and updates."""
+    """One ticket with its milestones and updates (each with its evidence files)."""
     ticket = load_ticket(session, principal, ticket_id)
     milestones = list(
         session.scalars(
@@ -47,11 +50,19 @@ def get_ticket(session: Session, *, principal: Principal, ticket_id: uuid.UUID) 
             .order_by(ProgressUpdate.created_at.desc())
         )
     )
+    files: dict[uuid.UUID, list[EvidenceRead]] = defaultdict(list)
+    for e in session.scalars(
+        select(EvidenceFile).where(EvidenceFile.ticket_id == ticket.id).order_by(EvidenceFile.created_at)
+    ):
+        files[e.update_id].append(EvidenceRead.model_validate(e))
     today = today_wib()
     return TicketDetail(
         **to_read(ticket, principal).model_dump(),
         milestones=[milestone_read(m, today, ticket.is_open) for m in milestones],
-        updates=[ProgressUpdateRead.model_validate(u) for u in updates],
+        updates=[
+            ProgressUpdateRead.model_validate(u).model_copy(update={"evidence_files": files.get(u.id, [])})
+            for u in updates
+        ],
     )
 
 

@@ -8,6 +8,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl
 
+from services.implementation.evidence.schemas import EvidenceRead
+
 
 class PartnerIn(BaseModel):
     """A partner (mitra) helping the agency implement the idea."""
@@ -87,6 +89,7 @@ class ProgressUpdateRead(BaseModel):
     percent_complete: int | None
     evidence_links: list[str]
     created_at: datetime
+    evidence_files: list[EvidenceRead] = []  # uploaded files (POST /api/v1/evidence), oldest first
 
 
 class ProgressUpdateCreate(BaseModel):

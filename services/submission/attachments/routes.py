@@ -10,12 +10,11 @@ from fastapi import APIRouter, File, Form, Query, Response, UploadFile
 
 from services.submission.attachments import service
 from services.submission.attachments.models import Attachment
-from services.submission.attachments.sniff import ALLOWED
-from services.submission.attachments.storage import LocalStorage, Storage
 from services.submission.db import SessionDep, runtime
 from services.submission.deps import IdeaUser
 from services.submission.ideas.schemas import AttachmentRead
 from shared.attachment_links import AttachmentGrant
+from shared.files import ALLOWED, LocalStorage, Storage
 from shared.openapi import errors, file_response
 
 router = APIRouter(prefix="/api/v1/attachments", tags=["attachments"], responses=errors(401, 403, 404))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import unicodedata
 import uuid
 from datetime import datetime
 
@@ -12,8 +11,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from services.submission.attachments.models import Attachment
-from services.submission.attachments.sniff import ALLOWED, sniff
-from services.submission.attachments.storage import Storage
 from services.submission.ideas.access import load_for_change, require_changeable
 from services.submission.ideas.models import Idea, IdeaStatus
 from services.submission.ideas.reads import get_idea
@@ -21,16 +18,10 @@ from services.submission.ideas.revisions import revise_if_submitted
 from shared.attachment_links import AttachmentGrant, verify
 from shared.auth import Principal
 from shared.db import utcnow
-from shared.errors import AppError, Message, conflict, invalid, not_found
+from shared.errors import AppError, Message, conflict, not_found
+from shared.files import ALLOWED, Storage, checked_type, display_name
 
 MAX_ATTACHMENTS_PER_IDEA = 10
-
-
-def display_name(filename: str | None) -> str:
-    """A safe name to show and to offer on download: no directories, no control characters."""
-    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(c for c in unicodedata.normalize("NFC", name) if unicodedata.category(c)[0] != "C").strip()
-    return (name or "lampiran")[:255]
 
 
 def upload(
@@ -48,26 +39,9 @@ def upload(
     now = now or utcnow()
     idea, edition = load_for_change(session, idea_id, principal)
     require_changeable(idea, edition, now)
-    if len(content) > max_bytes:
-        raise AppError(
-            413,
-            "attachment_too_large",
-            Message(f"Lampiran melebihi batas {max_bytes} byte", f"The attachment exceeds {max_bytes} bytes"),
-            {"max_bytes": max_bytes, "size_bytes": len(content)},
-        )
-    if not content:
-        raise invalid("empty_attachment", Message("Berkas kosong", "The file is empty"))
-    content_type = sniff(content)
-    if content_type not in ALLOWED:
-        raise AppError(
-            415,
-            "unsupported_attachment",
-            Message(
-                "Jenis berkas tidak didukung (PDF, PNG, JPEG, WEBP, PPTX, DOCX, XLSX, MP4)",
-                "Unsupported file type (PDF, PNG, JPEG, WEBP, PPTX, DOCX, XLSX, MP4)",
-            ),
-            {"allowed": sorted(ALLOWED)},
-        )
+    content_type = checked_type(
+        content, max_bytes=max_bytes, allowed=ALLOWED, code="attachment", noun=Message("Lampiran", "The attachment")
+    )
     count = session.scalar(select(func.count()).select_from(Attachment).where(Attachment.idea_id == idea.id)) or 0
     if count >= MAX_ATTACHMENTS_PER_IDEA:
         raise conflict(

@@ -16,15 +16,14 @@ from pydantic import SecretStr
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from services.submission.attachments.service import display_name, remove, upload
-from services.submission.attachments.sniff import DOCX, JPEG, PDF, PNG, PPTX, sniff
-from services.submission.attachments.storage import LocalStorage
+from services.submission.attachments.service import remove, upload
 from services.submission.tests.conftest import ATTACHMENTS_DIR
 from services.submission.tests.factories import make_edition, make_idea, make_participant
 from shared.attachment_links import AttachmentGrant, signed_path
 from shared.auth import Role
 from shared.db import utcnow
 from shared.errors import AppError
+from shared.files import DOCX, JPEG, PDF, PNG, PPTX, LocalStorage, display_name, sniff
 
 PDF_BYTES = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 
