@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from tenacity import Retrying, retry_if_exception_type, stop_after_delay, wait_exponential
@@ -24,6 +24,7 @@ from services.implementation.notifications.models import (
     NotificationJob,
 )
 from services.implementation.notifications.service import render_context
+from services.implementation.notifications.sweep import queue_due
 from services.implementation.settings import ImplementationSettings
 from shared.db import unit_of_work, utcnow
 from shared.logging import get_logger
@@ -180,25 +181,6 @@ def queue_due_email_jobs(
     session: Session, *, now: datetime, settings: ImplementationSettings, limit: int = 500
 ) -> list[uuid.UUID]:
     """Mark as queued, and return, the jobs whose email is due and that nobody queued lately. Commits."""
-    requeue_before = now - timedelta(seconds=settings.smtp_requeue_after_seconds)
-    due = (
-        select(NotificationJob.id)
-        .where(
-            NotificationJob.email_status.in_([EmailStatus.PENDING, EmailStatus.SENDING]),
-            NotificationJob.next_attempt_at <= now,
-            or_(NotificationJob.enqueued_at.is_(None), NotificationJob.enqueued_at < requeue_before),
-        )
-        .order_by(NotificationJob.next_attempt_at)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
+    return queue_due(
+        session, model=NotificationJob, status=NotificationJob.email_status, now=now, settings=settings, limit=limit
     )
-    ids = list(
-        session.scalars(
-            update(NotificationJob)
-            .where(NotificationJob.id.in_(due.scalar_subquery()))
-            .values(enqueued_at=now)
-            .returning(NotificationJob.id)
-        )
-    )
-    session.commit()
-    return ids

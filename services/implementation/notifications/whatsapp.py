@@ -18,11 +18,12 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 import httpx
-from sqlalchemy import or_, select, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.implementation.notifications.mailer import render
 from services.implementation.notifications.models import EmailStatus, NotificationJob, WhatsAppMessage
+from services.implementation.notifications.sweep import queue_due
 from services.implementation.settings import ImplementationSettings
 from shared.db import unit_of_work, utcnow
 from shared.logging import get_logger
@@ -179,25 +180,6 @@ def queue_due_whatsapp(
     session: Session, *, now: datetime, settings: ImplementationSettings, limit: int = 500
 ) -> list[uuid.UUID]:
     """Mark as queued, and return, the WhatsApp messages that are due and that nobody queued lately. Commits."""
-    requeue_before = now - timedelta(seconds=settings.smtp_requeue_after_seconds)
-    due = (
-        select(WhatsAppMessage.id)
-        .where(
-            WhatsAppMessage.status.in_([EmailStatus.PENDING, EmailStatus.SENDING]),
-            WhatsAppMessage.next_attempt_at <= now,
-            or_(WhatsAppMessage.enqueued_at.is_(None), WhatsAppMessage.enqueued_at < requeue_before),
-        )
-        .order_by(WhatsAppMessage.next_attempt_at)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
+    return queue_due(
+        session, model=WhatsAppMessage, status=WhatsAppMessage.status, now=now, settings=settings, limit=limit
     )
-    ids = list(
-        session.scalars(
-            update(WhatsAppMessage)
-            .where(WhatsAppMessage.id.in_(due.scalar_subquery()))
-            .values(enqueued_at=now)
-            .returning(WhatsAppMessage.id)
-        )
-    )
-    session.commit()
-    return ids
