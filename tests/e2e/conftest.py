@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 
@@ -10,19 +11,28 @@ from audisi.testing.infra import Infra
 from tests.support import RunningStack, SmtpSink, start_stack
 
 
-@pytest.fixture(scope="module")
-def running_stack(infra: Infra, test_run_id: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
-    """Every process of the compose file, started with its compose command; stopped at the end."""
+@contextmanager
+def e2e_stack(
+    infra: Infra, test_run_id: str, tmp_path_factory: pytest.TempPathFactory, tag: str = "e2e"
+) -> Iterator[RunningStack]:
+    """Every process of the compose file, started with its compose command, with a local SMTP sink; stopped after."""
     sink = SmtpSink()
     sink.start()
     try:
         with start_stack(
             infra,
-            prefix=f"audisi_{test_run_id}e2e",
+            prefix=f"audisi_{test_run_id}{tag}",
             smtp_port=sink.port,
-            workdir=tmp_path_factory.mktemp("e2e"),
+            workdir=tmp_path_factory.mktemp(tag),
             mail=sink.mail,
         ) as stack:
             yield stack
     finally:
         sink.stop()
+
+
+@pytest.fixture(scope="module")
+def running_stack(infra: Infra, test_run_id: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
+    """Every process of the compose file for one test module; stopped at the end."""
+    with e2e_stack(infra, test_run_id, tmp_path_factory) as stack:
+        yield stack

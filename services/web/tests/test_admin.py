@@ -1,6 +1,6 @@
 """The admin's pages: accounts (list by role, create, role, deactivate and reactivate), agencies, and the
 three services' dead letters with their replay. The services are a recording stand-in that refuses as the
-real ones do (the browser journey in tests/e2e/test_web.py runs the real stack)."""
+real ones do (the browser journey in tests/e2e/web/ runs the real stack)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The agency officer's pages: the board by status, the ticket with only the API's moves, milestones,
 progress, impact, and webhooks. The implementation service is a recording stand-in that keeps state and
-refuses as the real one does (the browser journey in tests/e2e/test_web.py runs the real stack)."""
+refuses as the real one does (the browser journey in tests/e2e/web/ runs the real stack)."""
 
 from __future__ import annotations
 

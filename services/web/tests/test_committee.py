@@ -1,6 +1,6 @@
 """The committee's live scoring board (the page from judging's snapshot, and the event stream the web front
 relays with the committee member's token) and the results page with its charts. Judging is a recording
-stand-in (the browser journeys in tests/e2e/test_web.py run the real stack)."""
+stand-in (the browser journeys in tests/e2e/web/ run the real stack)."""
 
 from __future__ import annotations
 

@@ -1,13 +1,13 @@
 """The web front in a browser (Debian's Chromium through Playwright) against the real stack, started as
-`make run` starts it: a participant from registration to the ticket of her selected idea, and the
-public page. Every step is screenshotted into `.artifacts/screenshots/`, checked by axe-core (no
-serious or critical violation) and must log no console error."""
+`make run` starts it: a participant from registration to the ticket of her selected idea and the public
+page, a forgotten password, a judge on a tablet, an agency officer, an admin, the committee's live board.
+Every step is screenshotted into `.artifacts/screenshots/`, checked by axe-core (no serious or critical
+violation) and must log no console error."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -16,183 +16,19 @@ from playwright.sync_api import Browser, expect
 
 from services.web.security import SESSION_COOKIE
 from shared.clock import WIB
-from tests.e2e.browser import PHONE, Visitor, chromium, visitor
+from tests.e2e.browser import PHONE, visitor
+from tests.e2e.web.steps import (
+    PASSWORD,
+    PDF_DECK,
+    eligible_idea,
+    follow_the_registration_link,
+    judge_and_select,
+    registered,
+    selected_ticket,
+)
 from tests.support import RunningStack, WebhookReceiver, login, wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
-
-PASSWORD = "Rahasia-web-2026"
-PDF_DECK = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-RUBRIC = {
-    "criteria": [
-        {"key": "kecepatan", "name": "Kecepatan layanan", "description": "Waktu layanan berkurang", "weight": 40,
-         "min_score": 1, "max_score": 5, "levels": [
-             {"score": 1, "description": "Tidak ada perubahan waktu"},
-             {"score": 3, "description": "Waktu layanan berkurang separuh"},
-             {"score": 5, "description": "Layanan selesai di tempat, hari itu juga"}]},
-        {"key": "hemat_biaya", "name": "Penghematan biaya", "description": "Biaya berkurang", "weight": 30,
-         "min_score": 1, "max_score": 5},
-        {"key": "kepraktisan", "name": "Kepraktisan", "description": "Mudah dijalankan", "weight": 30,
-         "min_score": 1, "max_score": 5},
-    ]
-}  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def http() -> Iterator[httpx.Client]:
-    with httpx.Client(timeout=15) as client:
-        yield client
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as launched:
-        yield launched
-
-
-@pytest.fixture(scope="module")
-def staff(running_stack: RunningStack, http: httpx.Client) -> dict[str, dict[str, str]]:
-    """The committee, a judge and an agency officer; an open edition with an extra question and a rubric."""
-    s, j = running_stack.urls["submission"], running_stack.urls["judging"]
-    running_stack.create_user(role="admin", email="admin@web.test", password=PASSWORD, name="Admin")
-    admin = login(http, s, "admin@web.test", PASSWORD)
-    for role, email, name, agency in (
-        ("committee", "panitia@web.test", "Panitia Audisi", "BKPSDM"),
-        ("judge", "juri@web.test", "Juri Bappeda", "BAPPEDA"),
-        ("agency", "capil@web.test", "Petugas Capil", "DISDUKCAPIL"),
-    ):
-        response = http.post(
-            f"{s}/api/v1/accounts",
-            headers=admin,
-            json={"role": role, "email": email, "name": name, "password": PASSWORD, "agency_code": agency},
-        )
-        assert response.status_code == 201, response.text
-    committee = login(http, s, "panitia@web.test", PASSWORD)
-    now = datetime.now(UTC)
-    response = http.post(
-        f"{s}/api/v1/editions",
-        headers=committee,
-        json={
-            "code": "ATA-2026",
-            "name": "ASN Talent Academy 2026",
-            "year": 2026,
-            "submission_opens_at": (now - timedelta(days=1)).isoformat(),
-            "submission_closes_at": (now + timedelta(days=30)).isoformat(),
-            "extra_questions": [
-                {"key": "sudah_diuji_coba", "label": "Sudah diuji coba?", "label_en": "Piloted already?",
-                 "kind": "choice", "required": True, "choices": ["belum", "sebagian", "sudah"]},
-            ],
-        },
-    )  # fmt: skip
-    assert response.status_code == 201, response.text
-    response = http.put(f"{j}/api/v1/editions/ATA-2026/rubric", headers=committee, json=RUBRIC)
-    assert response.status_code == 200, response.text
-    judge = login(http, s, "juri@web.test", PASSWORD)
-    response = http.post(f"{j}/api/v1/editions/ATA-2026/declaration", headers=judge, json={"conflicts": []})
-    assert response.status_code == 200, response.text
-    return {"committee": committee, "judge": judge, "officer": login(http, s, "capil@web.test", PASSWORD)}
-
-
-def _screen_eligible(running_stack: RunningStack, http: httpx.Client, staff: dict[str, Any], idea_id: str) -> None:
-    """The committee finds the idea eligible; wait until the judging service knows."""
-    s, j = running_stack.urls["submission"], running_stack.urls["judging"]
-    response = http.post(
-        f"{s}/api/v1/ideas/{idea_id}/screening", headers=staff["committee"], json={"eligible": True, "reason": None}
-    )
-    assert response.status_code == 200, response.text
-    wait_until(
-        lambda: http.get(f"{j}/api/v1/ideas/{idea_id}", headers=staff["committee"]).json().get("eligible") is True,
-        what="the idea to reach judging",
-    )
-
-
-def _judge_and_select(running_stack: RunningStack, http: httpx.Client, staff: dict[str, Any], idea_id: str) -> str:
-    """Screening, scores, the decision and the agency's first steps, through the APIs; returns the ticket id."""
-    s, j, i = (running_stack.urls[name] for name in ("submission", "judging", "implementation"))
-    _screen_eligible(running_stack, http, staff, idea_id)
-    response = http.post(  # one slot, on 10 August 2026 at 09.00 WIB
-        f"{j}/api/v1/editions/ATA-2026/audition-days",
-        headers=staff["committee"],
-        json={"day": "2026-08-10", "start": "09:00", "end": "09:10", "slot_minutes": 10, "rooms": ["Aula BKPSDM"]},
-    )
-    assert response.status_code == 201, response.text
-    assert http.post(f"{j}/api/v1/editions/ATA-2026/schedule/assign", headers=staff["committee"]).status_code == 200
-    scores = [
-        {"criterion": "kecepatan", "value": 5, "comment": "Warga tidak perlu antre setengah hari"},
-        {"criterion": "hemat_biaya", "value": 4, "comment": None},
-        {"criterion": "kepraktisan", "value": 4, "comment": "Karang Taruna siap membantu"},
-    ]
-    response = http.put(
-        f"{j}/api/v1/ideas/{idea_id}/scores",
-        headers={**staff["judge"], "Idempotency-Key": f"api-{idea_id}"},
-        json={"scores": scores},
-    )
-    assert response.status_code == 200, response.text
-    assert http.post(f"{j}/api/v1/ideas/{idea_id}/scores/submit", headers=staff["judge"]).status_code == 200
-    response = http.post(
-        f"{j}/api/v1/ideas/{idea_id}/decision",
-        headers=staff["committee"],
-        # no selection rules are declared in this edition, so the committee gives its reason
-        json={
-            "selected": True,
-            "implementing_agency_code": "DISDUKCAPIL",
-            "due_date": "2027-06-30",
-            "reason": "Satu-satunya gagasan yang diaudisi; nilai juri tinggi",
-        },
-    )
-    assert response.status_code == 200, response.text
-
-    def ticket() -> Any:
-        r = http.get(f"{i}/api/v1/tickets", headers=staff["officer"], params={"idea_id": idea_id})
-        return r.json()["items"]
-
-    ticket_id = str(wait_until(ticket, what="the ticket")[0]["id"])
-    response = http.post(
-        f"{i}/api/v1/tickets/{ticket_id}/transitions", headers=staff["officer"], json={"to": "accepted"}
-    )
-    assert response.status_code == 200, response.text
-    response = http.post(
-        f"{i}/api/v1/tickets/{ticket_id}/milestones",
-        headers=staff["officer"],
-        json={"title": "Nomor antrean WhatsApp aktif di Watulimo", "due_date": "2027-02-28"},
-    )
-    assert response.status_code == 201, response.text
-    wait_until(
-        lambda: (http.get(f"{s}/api/v1/ideas/{idea_id}", headers=login(http, s, "199105172015032001", "Gagasan#2026"))
-                 .json().get("implementation") or {}).get("status") == "accepted",
-        what="the idea to show its ticket's status",
-    )  # fmt: skip
-    return ticket_id
-
-
-def _follow_the_registration_link(running_stack: RunningStack, person: Visitor, email: str) -> None:
-    """Open the emailed link as she would, and press the button that activates the account."""
-    mail = running_stack.mail
-    mail.wait_for(lambda: bool(mail.to(email)))
-    link = mail.link(email)
-    assert link.startswith(f"{running_stack.urls['web']}/akun/verifikasi-email?token="), link
-    person.page.goto(link)
-    expect(person.page.get_by_role("heading", level=1)).to_have_text("Aktifkan akun")
-    person.check("verification link")
-    person.page.get_by_role("button", name="Aktifkan akun saya").click()
-    expect(person.page.get_by_role("status")).to_have_text(
-        "Email Anda sudah dipastikan. Silakan masuk dengan NIP dan kata sandi Anda."
-    )
-    person.check("email verified")
-
-
-def _registered(running_stack: RunningStack, http: httpx.Client, nip: str, name: str, email: str) -> None:
-    """A participant registered through the API who opened the emailed link."""
-    s = running_stack.urls["submission"]
-    response = http.post(
-        f"{s}/api/v1/participants/register",
-        json={"nip": nip, "name": name, "email": email, "password": PASSWORD, "position_group": "pelaksana",
-              "agency_code": "KEC-PANGGUL"},
-    )  # fmt: skip
-    assert response.status_code == 202, response.text
-    running_stack.mail.wait_for(lambda: bool(running_stack.mail.to(email)))
-    response = http.post(f"{s}/api/v1/auth/verify-email", json={"token": running_stack.mail.link_token(email)})
-    assert response.status_code == 200, response.text
 
 
 def test_a_participant_registers_submits_and_follows_her_selected_idea_to_its_ticket(
@@ -224,7 +60,7 @@ def test_a_participant_registers_submits_and_follows_her_selected_idea_to_its_ti
     expect(page.get_by_role("heading", level=1)).to_have_text("Periksa email Anda")
     expect(page.get_by_text("rina.kartika@example.go.id")).to_be_visible()
     rina.check("registered, check your email")
-    _follow_the_registration_link(running_stack, rina, "rina.kartika@example.go.id")
+    follow_the_registration_link(running_stack, rina, "rina.kartika@example.go.id")
     page.get_by_label("NIP atau email").fill("199105172015032001")
     page.get_by_label("Kata sandi").fill("Gagasan#2026")
     page.get_by_role("button", name="Masuk").click()
@@ -273,7 +109,7 @@ def test_a_participant_registers_submits_and_follows_her_selected_idea_to_its_ti
     agus.page.get_by_label("Kata sandi").fill(PASSWORD)
     agus.page.get_by_role("button", name="Daftar").click()
     expect(agus.page.get_by_role("heading", level=1)).to_have_text("Periksa email Anda")
-    _follow_the_registration_link(running_stack, agus, "agus.santoso@example.go.id")
+    follow_the_registration_link(running_stack, agus, "agus.santoso@example.go.id")
     page.get_by_label("Undang rekan dengan NIP").fill("199201012019031003")
     page.get_by_role("button", name="Undang", exact=True).click()
     expect(page.get_by_role("status")).to_have_text("Undangan terkirim.")
@@ -305,7 +141,7 @@ def test_a_participant_registers_submits_and_follows_her_selected_idea_to_its_ti
     rina.check("in english")
     page.get_by_role("link", name="Bahasa Indonesia").click()
 
-    ticket_id = _judge_and_select(running_stack, http, staff, idea_id)
+    ticket_id = judge_and_select(running_stack, http, staff, idea_id)
 
     page.goto(f"/gagasan/{idea_id}")
     expect(page.get_by_text("Terpilih", exact=False).first).to_be_visible()
@@ -355,7 +191,7 @@ def test_a_participant_who_forgot_her_password_sets_a_new_one_from_the_emailed_l
 ) -> None:
     s, j, i = (running_stack.urls[name] for name in ("submission", "judging", "implementation"))
     email = "dewi.lestari@example.go.id"
-    _registered(running_stack, http, "198807072012032004", "Dewi Lestari", email)
+    registered(running_stack, http, "198807072012032004", "Dewi Lestari", email)
     dewi = visitor(browser, running_stack.urls["web"], "forgotten-password")
     page = dewi.page
 
@@ -423,41 +259,11 @@ def test_a_participant_who_forgot_her_password_sets_a_new_one_from_the_emailed_l
     dewi.context.close()
 
 
-def _eligible_idea(running_stack: RunningStack, http: httpx.Client, staff: dict[str, Any], n: int) -> str:
-    """A participant's submitted idea, screened eligible, known to the judging service."""
-    s = running_stack.urls["submission"]
-    nip = f"198503122010032{n:03d}"
-    _registered(running_stack, http, nip, f"Peserta {n}", f"peserta{n}@web.test")
-    proposer = login(http, s, nip, PASSWORD)
-    response = http.post(
-        f"{s}/api/v1/ideas",
-        headers=proposer,
-        json={"edition_code": "ATA-2026", "title": f"Gagasan pelayanan nomor {n}",
-              "problem": "Warga menunggu lama di loket.", "solution": "Layanan daring dengan jadwal datang.",
-              "beneficiaries": "Warga Kecamatan Panggul", "time_saved_minutes_per_case": 60,
-              "cost_saved_per_year_rp": 10_000_000, "estimated_budget_rp": 2_000_000,
-              "target_agency_code": "DISDUKCAPIL", "service_area": "kependudukan",
-              "extra_answers": {"sudah_diuji_coba": "belum"}},
-    )  # fmt: skip
-    assert response.status_code == 201, response.text
-    idea_id = str(response.json()["id"])
-    response = http.post(
-        f"{s}/api/v1/attachments",
-        headers=proposer,
-        data={"idea_id": idea_id},
-        files={"file": (f"paparan-{n}.pdf", PDF_DECK, "application/pdf")},
-    )
-    assert response.status_code == 201, response.text
-    assert http.post(f"{s}/api/v1/ideas/{idea_id}/submit", headers=proposer).status_code == 200
-    _screen_eligible(running_stack, http, staff, idea_id)
-    return idea_id
-
-
 def test_a_judge_scores_three_pitches_on_a_tablet_through_a_dropped_connection(
     running_stack: RunningStack, http: httpx.Client, staff: dict[str, Any], browser: Browser
 ) -> None:
     s, j = running_stack.urls["submission"], running_stack.urls["judging"]
-    ideas = [_eligible_idea(running_stack, http, staff, n) for n in (1, 2, 3, 4)]
+    ideas = [eligible_idea(running_stack, http, staff, n) for n in (1, 2, 3, 4)]
     today = datetime.now(WIB).date().isoformat()
     response = http.post(
         f"{j}/api/v1/editions/ATA-2026/audition-days",
@@ -572,29 +378,11 @@ def test_a_judge_scores_three_pitches_on_a_tablet_through_a_dropped_connection(
     tablet.context.close()
 
 
-def _selected_ticket(running_stack: RunningStack, http: httpx.Client, staff: dict[str, Any], n: int) -> str:
-    """An eligible idea the committee selects for DISDUKCAPIL; returns the ticket the event opened (still new)."""
-    j, i = running_stack.urls["judging"], running_stack.urls["implementation"]
-    idea_id = _eligible_idea(running_stack, http, staff, n)
-    response = http.post(
-        f"{j}/api/v1/ideas/{idea_id}/decision",
-        headers=staff["committee"],
-        json={"selected": True, "implementing_agency_code": "DISDUKCAPIL", "due_date": "2027-06-30",
-              "reason": "Dipilih panitia untuk uji halaman perangkat daerah"},
-    )  # fmt: skip
-    assert response.status_code == 200, response.text
-    tickets = wait_until(
-        lambda: http.get(f"{i}/api/v1/tickets", headers=staff["officer"], params={"idea_id": idea_id}).json()["items"],
-        what="the ticket",
-    )
-    return str(tickets[0]["id"])
-
-
 def test_an_agency_officer_moves_a_ticket_from_new_to_implemented_with_a_milestone_and_impact(
     running_stack: RunningStack, http: httpx.Client, staff: dict[str, Any], browser: Browser
 ) -> None:
     i = running_stack.urls["implementation"]
-    ticket_id = _selected_ticket(running_stack, http, staff, 5)
+    ticket_id = selected_ticket(running_stack, http, staff, 5)
     receiver = WebhookReceiver()
     receiver.start()
     officer = visitor(browser, running_stack.urls["web"], "agency")
@@ -773,7 +561,7 @@ def test_the_committees_live_board_shows_a_judges_save_within_two_seconds_withou
     running_stack: RunningStack, http: httpx.Client, staff: dict[str, Any], browser: Browser
 ) -> None:
     j = running_stack.urls["judging"]
-    idea_id = _eligible_idea(running_stack, http, staff, 7)
+    idea_id = eligible_idea(running_stack, http, staff, 7)
     laptop = visitor(browser, running_stack.urls["web"], "committee")
     page = laptop.page
     page.goto("/panitia/papan")
