@@ -8,7 +8,7 @@ that show it again changed (nothing is saved until "Simpan"), so the page works 
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -227,6 +227,32 @@ async def update_edition(code: str, request: Request) -> Response:
     return await _save(request, code=code)
 
 
+#: The edition page's timeline: the API's field (or the deadline with grace) and its label.
+TIMELINE_LABELS = (
+    ("submission_opens_at", "Pengajuan dibuka"),
+    ("submission_closes_at", "Pengajuan ditutup"),
+    ("deadline_with_grace", "Batas akhir dengan masa tenggang"),
+    ("screening_opens_at", "Seleksi administrasi dibuka"),
+    ("screening_closes_at", "Seleksi administrasi ditutup"),
+    ("auditions_start_at", "Audisi dimulai"),
+    ("auditions_end_at", "Audisi selesai"),
+    ("decisions_at", "Keputusan diumumkan"),
+)
+
+
+def timeline_of(edition: dict[str, Any]) -> list[tuple[str, str, datetime | None]]:
+    """The edition's moments in order (UTC; the page writes them in WIB), unset ones as None."""
+    closes = datetime.fromisoformat(str(edition["submission_closes_at"]).replace("Z", "+00:00"))
+    moments: dict[str, Any] = {
+        **edition,
+        "deadline_with_grace": closes + timedelta(minutes=int(edition.get("grace_period_minutes") or 0)),
+    }
+    return [
+        (key, label, datetime.fromisoformat(str(moments[key]).replace("Z", "+00:00")) if moments.get(key) else None)
+        for key, label in TIMELINE_LABELS
+    ]
+
+
 def status_chart(summary: dict[str, Any], lang: str) -> dict[str, Any]:
     """Ideas per position group (bars) and status (stacked), for static/js/results.js."""
     by_group: dict[str, dict[str, int]] = summary.get("ideas_by_group_and_status") or {}
@@ -257,6 +283,7 @@ async def edition_page(code: str, request: Request, pesan: str | None = None) ->
         edition=edition,
         summary=summary,
         chart=chart,
+        timeline=timeline_of(edition),
         chart_data=json.dumps(chart, ensure_ascii=False),
         saved=pesan == "disimpan",
     )
