@@ -149,9 +149,22 @@ def body_of(values: dict[str, Any], *, new: bool) -> dict[str, Any]:
 
 def _form_page(request: Request, values: dict[str, Any], *, new: bool, failed: ApiError | None = None) -> Response:
     errors = failed.field_errors() if failed else {}
+    lang = language(request)
+    names = {"key": "Kunci", "label": "Pertanyaan (Bahasa Indonesia)", "label_en": "Pertanyaan (English)",
+             "kind": "Jenis jawaban", "choices": "Pilihan jawaban (satu per baris)"}  # fmt: skip
+    # The summary names a question's field as the page does ("Pertanyaan 1 · Kunci"), not as the API does.
+    question_labels = {}
+    for field in errors:
+        parts = field.split(".")
+        if parts[0] == "extra_questions" and len(parts) > 1 and parts[1].isdigit():
+            label = f"{translate('Pertanyaan', lang)} {int(parts[1]) + 1}"
+            if len(parts) > 2 and parts[2] in names:
+                label += f" · {translate(names[parts[2]], lang)}"
+            question_labels[field] = label
     return render(
         request,
         "committee/edition_form.html",
+        question_labels=question_labels,
         values=values,
         new=new,
         errors=errors,

@@ -219,7 +219,7 @@ def test_the_apis_refusals_are_shown_next_to_their_fields(panitia: TestClient) -
     page = panitia.post("/panitia/edisi/baru", data=_edition_form(token, **{"q-0-key": "Salah Kunci"}))
     assert page.status_code == 200
     body = page.text
-    assert '<a href="#extra_questions.0.key">extra_questions.0.key: tidak sesuai pola</a>' in body
+    assert '<a href="#extra_questions.0.key">Pertanyaan 1 · Kunci: tidak sesuai pola</a>' in body
     assert '<p class="error-message" id="extra_questions.0.key-error">tidak sesuai pola</p>' in body
     assert 'href="#submission_closes_at">Pengajuan ditutup: wajib diisi</a>' in body
     assert 'value="Salah Kunci"' in body
