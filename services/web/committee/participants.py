@@ -140,4 +140,6 @@ async def run_import(request: Request) -> Response:
         if exc.status not in (400, 413, 422):
             raise
         return _page(request, failure=exc.message, detail=_detail(exc))
-    return _page(request, report=report, filename=name, done=True)
+    # A file that went wrong between the check and the import (a NIP imported by someone else meanwhile) is
+    # reported as a dry run is: nothing was imported.
+    return _page(request, report=report, filename=name, done=bool(report["imported"]))

@@ -293,6 +293,15 @@ def test_a_clean_file_is_imported_only_once_confirmed_and_the_counts_shown(
     assert good in submission.files[-1]
 
 
+def test_an_import_that_fails_after_its_check_shows_its_rows_and_no_counts(panitia: TestClient) -> None:
+    token = _csrf(panitia, "/panitia/peserta/impor")
+    bad = b"nip,nama,email,kelompok_jabatan,kode_opd\n19850714BAD,Sari,s@x.id,pelaksana,XYZ\n"
+    form = {"csrf_token": token, "nama_berkas": "p.csv", "isi_berkas": base64.b64encode(bad).decode(), "setuju": "1"}
+    page = panitia.post("/panitia/peserta/impor/jalankan", data=form).text
+    assert 'data-count="created"' not in page
+    assert "<td>NIP</td><td>NIP harus tepat 18 angka</td>" in page
+
+
 def test_the_queue_shows_one_idea_with_its_similar_ones_and_moves_on(
     panitia: TestClient, submission: FakeSubmission
 ) -> None:
