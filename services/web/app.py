@@ -16,7 +16,10 @@ from services.web.admin.routes import router as admin_router
 from services.web.agency.routes import router as agency_router
 from services.web.auth.routes import router as auth_router
 from services.web.backend import ApiError, Backend
+from services.web.committee.editions import router as editions_router
+from services.web.committee.participants import router as participants_router
 from services.web.committee.routes import router as committee_router
+from services.web.committee.screening import router as screening_router
 from services.web.i18n import translate
 from services.web.judge.routes import router as judge_router
 from services.web.pages import CsrfRefusedError, SignInRequiredError, language, redirect, render, sign_in_url
@@ -62,6 +65,9 @@ def create_app(settings: WebSettings, backend: Backend | None = None) -> FastAPI
         judge_router,
         agency_router,
         committee_router,
+        editions_router,
+        participants_router,
+        screening_router,
         admin_router,
         public_router,
         proxy_router,

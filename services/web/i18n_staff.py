@@ -3,6 +3,8 @@ participants', judges' and public pages' words)."""
 
 from __future__ import annotations
 
+from services.web.i18n_edition import EDITION_STATUS_LABELS, EN_EDITION
+
 EN_STAFF: dict[str, str] = {
     "Sebelum kalibrasi": "Before calibration",
     "Sesudah kalibrasi": "After calibration",
@@ -212,3 +214,6 @@ STAFF_STATUS_LABELS: dict[str, str] = {
     "delivery_delivered": "Terkirim ke sistem",
     "delivery_dead": "Gagal",
 }
+
+EN_STAFF.update(EN_EDITION)
+STAFF_STATUS_LABELS.update(EDITION_STATUS_LABELS)

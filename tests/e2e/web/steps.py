@@ -130,21 +130,19 @@ def registered(running_stack: RunningStack, http: httpx.Client, nip: str, name: 
     assert response.status_code == 200, response.text
 
 
-def eligible_idea(running_stack: RunningStack, http: httpx.Client, staff: dict[str, Any], n: int) -> str:
-    """A participant's submitted idea, screened eligible, known to the judging service."""
+def submitted_idea(
+    running_stack: RunningStack, http: httpx.Client, nip: str, fields: dict[str, Any], deck: str = "paparan.pdf"
+) -> str:
+    """The participant's idea (`fields`: edition, title, extra answers, ...) with its deck, submitted."""
     s = running_stack.urls["submission"]
-    nip = f"198503122010032{n:03d}"
-    registered(running_stack, http, nip, f"Peserta {n}", f"peserta{n}@web.test")
     proposer = login(http, s, nip, PASSWORD)
     response = http.post(
         f"{s}/api/v1/ideas",
         headers=proposer,
-        json={"edition_code": "ATA-2026", "title": f"Gagasan pelayanan nomor {n}",
-              "problem": "Warga menunggu lama di loket.", "solution": "Layanan daring dengan jadwal datang.",
+        json={"problem": "Warga menunggu lama di loket.", "solution": "Layanan daring dengan jadwal datang.",
               "beneficiaries": "Warga Kecamatan Panggul", "time_saved_minutes_per_case": 60,
               "cost_saved_per_year_rp": 10_000_000, "estimated_budget_rp": 2_000_000,
-              "target_agency_code": "DISDUKCAPIL", "service_area": "kependudukan",
-              "extra_answers": {"sudah_diuji_coba": "belum"}},
+              "target_agency_code": "DISDUKCAPIL", "service_area": "kependudukan", **fields},
     )  # fmt: skip
     assert response.status_code == 201, response.text
     idea_id = str(response.json()["id"])
@@ -152,10 +150,20 @@ def eligible_idea(running_stack: RunningStack, http: httpx.Client, staff: dict[s
         f"{s}/api/v1/attachments",
         headers=proposer,
         data={"idea_id": idea_id},
-        files={"file": (f"paparan-{n}.pdf", PDF_DECK, "application/pdf")},
+        files={"file": (deck, PDF_DECK, "application/pdf")},
     )
     assert response.status_code == 201, response.text
     assert http.post(f"{s}/api/v1/ideas/{idea_id}/submit", headers=proposer).status_code == 200
+    return idea_id
+
+
+def eligible_idea(running_stack: RunningStack, http: httpx.Client, staff: dict[str, Any], n: int) -> str:
+    """A participant's submitted idea, screened eligible, known to the judging service."""
+    nip = f"198503122010032{n:03d}"
+    registered(running_stack, http, nip, f"Peserta {n}", f"peserta{n}@web.test")
+    fields = {"edition_code": "ATA-2026", "title": f"Gagasan pelayanan nomor {n}",
+              "extra_answers": {"sudah_diuji_coba": "belum"}}  # fmt: skip
+    idea_id = submitted_idea(running_stack, http, nip, fields, deck=f"paparan-{n}.pdf")
     screen_eligible(running_stack, http, staff, idea_id)
     return idea_id
 
