@@ -64,13 +64,7 @@ def upload(
         ticket=ticket,
         actor=principal,
         action="ticket.evidence_added",
-        details={
-            "update_id": str(update.id),
-            "evidence_id": str(evidence.id),
-            "content_type": content_type,
-            "size_bytes": len(content),
-            "sha256": evidence.sha256,
-        },
+        details=_audited(evidence),
     )
     try:
         session.commit()
@@ -78,6 +72,16 @@ def upload(
         storage.delete(key)  # no orphaned bytes when the row could not be written
         raise
     return evidence
+
+
+def _audited(evidence: EvidenceFile) -> dict[str, object]:
+    return {
+        "update_id": str(evidence.update_id),
+        "evidence_id": str(evidence.id),
+        "content_type": evidence.content_type,
+        "size_bytes": evidence.size_bytes,
+        "sha256": evidence.sha256,
+    }
 
 
 @contextmanager
@@ -124,14 +128,7 @@ def delete(session: Session, *, storage: Storage, principal: Principal, evidence
         ticket=ticket,
         actor=principal,
         action="ticket.evidence_removed",
-        details={
-            "update_id": str(evidence.update_id),
-            "evidence_id": str(evidence.id),
-            "filename": evidence.filename,
-            "content_type": evidence.content_type,
-            "size_bytes": evidence.size_bytes,
-            "sha256": evidence.sha256,
-        },
+        details={**_audited(evidence), "filename": evidence.filename},  # what was lost, once the row is gone
     )
     session.delete(evidence)
     session.commit()
