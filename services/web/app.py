@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from services.web.account.routes import router as account_router
 from services.web.admin.routes import router as admin_router
+from services.web.agency.evidence import router as evidence_router
 from services.web.agency.routes import router as agency_router
 from services.web.auth.routes import router as auth_router
 from services.web.backend import ApiError, Backend
@@ -64,6 +65,7 @@ def create_app(settings: WebSettings, backend: Backend | None = None) -> FastAPI
         participant_router,
         judge_router,
         agency_router,
+        evidence_router,
         committee_router,
         editions_router,
         participants_router,

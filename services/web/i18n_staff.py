@@ -202,6 +202,26 @@ EN_STAFF: dict[str, str] = {
     "Menunggu": "Pending",
     "Terkirim ke sistem": "Delivered",
     "Gagal": "Failed",
+    # The evidence files of progress reports (agency/evidence.py, agency/ticket.html).
+    "Berkas bukti": "Evidence files",
+    "Tambah berkas bukti": "Add evidence files",
+    "Hapus": "Delete",
+    "Ya, hapus berkas": "Yes, delete the file",
+    "Berkas ini dihapus untuk semua orang, juga dari halaman publik, dan tidak dapat dikembalikan.": (
+        "The file is deleted for everyone, from the public page too, and cannot be brought back."
+    ),
+    (
+        "PDF, foto (PNG, JPEG, WEBP), PPTX, DOCX, XLSX atau video MP4; boleh lebih dari satu. Foto tampil di"
+        " halaman publik setelah gagasan terlaksana, jadi jangan unggah foto dokumen pribadi."
+    ): (
+        "PDF, photos (PNG, JPEG, WEBP), PPTX, DOCX, XLSX or MP4 video; more than one is fine. Photos appear on the"
+        " public page once the idea is implemented, so do not upload photos of personal documents."
+    ),
+    "Laporan kemajuan tersimpan, tetapi berkas buktinya ditolak; lihat pesan di bawah laporan itu.": (
+        "Progress report saved, but its evidence file was refused; see the message under that report."
+    ),
+    "Berkas bukti diunggah.": "Evidence file uploaded.",
+    "Berkas bukti dihapus.": "Evidence file deleted.",
 }
 
 STAFF_STATUS_LABELS: dict[str, str] = {

@@ -21,6 +21,7 @@ from audisi.services import SERVICES, load
 from audisi.testing.service import service_fixtures
 from shared.auth import Role, TokenService
 from shared.db import unit_of_work
+from tests.notifications.expected import team_notifications
 
 submission_runtime, *_ = service_fixtures("submission")
 judging_runtime, *_ = service_fixtures("judging")
@@ -161,21 +162,7 @@ def test_team_of_three_hears_every_step_exactly_once(walk: Walk) -> None:
     walk.carry()
     assert walk.carry() == 0  # nothing left in any outbox
 
-    everyone = [
-        "idea_submitted",
-        "idea_screened",
-        "audition_slot_assigned",
-        "feedback_ready",
-        "ticket_created",
-        "ticket_status_changed",  # accepted
-        "ticket_status_changed",  # in progress
-        "progress_updated",
-    ]
-    expected = {
-        owner.name: Counter([*everyone, "team_invitation_answered", "team_invitation_answered"]),
-        budi.name: Counter([*everyone, "team_invitation"]),
-        rina.name: Counter([*everyone, "team_invitation"]),
-    }
+    expected = team_notifications(owner.name, [budi.name, rina.name])
     for name, member in team.items():
         page = i.get("/api/v1/notifications", headers=as_member[name], params={"limit": 200}).json()
         assert Counter(item["template"] for item in page["items"]) == expected[name], name

@@ -349,6 +349,8 @@ IMPLEMENTATION: dict[tuple[str, str], Rule] = OPS | {
         lambda _w, v: Call(files={"file": ("laporan.pdf", PDF, "application/pdf")}, data={"update_id": v["update_id"]}),
     ),
     ("GET", "/api/v1/evidence/{evidence_id}"): Rule(401, (200, 404), 404, 200, (200, 404), 200),
+    # Only the implementing agency removes one (an admin too, as for every agency change); its readers may not.
+    ("DELETE", "/api/v1/evidence/{evidence_id}"): Rule(401, (403, 404), 404, 403, (204, 404), 204),
     # The world's tickets are not implemented: their photos are not public yet, for anybody.
     ("GET", "/api/v1/public/evidence/{evidence_id}"): public(status=404),
     ("PUT", "/api/v1/tickets/{ticket_id}/impact"): Rule(

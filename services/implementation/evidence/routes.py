@@ -69,6 +69,17 @@ def download(evidence_id: uuid.UUID, principal: CurrentPrincipal, session: Sessi
     return _file(evidence, content, cache="private, no-store")
 
 
+@router.delete(
+    "/{evidence_id}",
+    status_code=204,
+    summary="Delete an evidence file (implementing agency; also gone from the public page at once)",
+    responses=errors(403),
+)
+def delete(evidence_id: uuid.UUID, principal: CurrentPrincipal, session: SessionDep) -> Response:
+    service.delete(session, storage=get_storage(), principal=principal, evidence_id=evidence_id)
+    return Response(status_code=204)
+
+
 @public_router.get(
     "/{evidence_id}",
     summary="A photo of an implemented idea (public)",

@@ -17,6 +17,9 @@ from services.implementation.tickets.models import ProgressUpdate, Ticket, Ticke
 from shared.auth import Principal
 from shared.errors import AppError, Message, conflict, not_found
 from shared.files import ALLOWED, IMAGES, Storage, checked_type, display_name
+from shared.logging import get_logger
+
+log = get_logger(__name__)
 
 
 def upload(
@@ -61,13 +64,7 @@ def upload(
         ticket=ticket,
         actor=principal,
         action="ticket.evidence_added",
-        details={
-            "update_id": str(update.id),
-            "evidence_id": str(evidence.id),
-            "content_type": content_type,
-            "size_bytes": len(content),
-            "sha256": evidence.sha256,
-        },
+        details=_audited(evidence),
     )
     try:
         session.commit()
@@ -75,6 +72,16 @@ def upload(
         storage.delete(key)  # no orphaned bytes when the row could not be written
         raise
     return evidence
+
+
+def _audited(evidence: EvidenceFile) -> dict[str, object]:
+    return {
+        "update_id": str(evidence.update_id),
+        "evidence_id": str(evidence.id),
+        "content_type": evidence.content_type,
+        "size_bytes": evidence.size_bytes,
+        "sha256": evidence.sha256,
+    }
 
 
 @contextmanager
@@ -105,6 +112,32 @@ def download(
     with _missing_as(Message("Bukti", "Evidence")):
         load_ticket(session, principal, evidence.ticket_id)
     return evidence, _read(storage, evidence)
+
+
+def delete(session: Session, *, storage: Storage, principal: Principal, evidence_id: uuid.UUID) -> None:
+    """Remove a file of a ticket the caller's agency implements (any status: a wrong or private file must be
+    removable even from a closed ticket); 404 for a file the caller may not read, 403 for its other readers."""
+    evidence = session.get(EvidenceFile, evidence_id)
+    if evidence is None:
+        raise not_found("Bukti", "Evidence")
+    with _missing_as(Message("Bukti", "Evidence")):
+        ticket = load_for_agency_work(session, principal, evidence.ticket_id)
+    key = evidence.storage_key
+    audit_ticket(
+        session,
+        ticket=ticket,
+        actor=principal,
+        action="ticket.evidence_removed",
+        details={**_audited(evidence), "filename": evidence.filename},  # what was lost, once the row is gone
+    )
+    session.delete(evidence)
+    session.commit()
+    # The bytes go only once the row is gone: a failed commit leaves the file whole. A failure here leaves an
+    # orphan nobody can reach (the row is gone), which is logged rather than shown to the officer as a failure.
+    try:
+        storage.delete(key)
+    except OSError as exc:
+        log.warning("evidence bytes not removed", storage_key=key, error=str(exc))
 
 
 def public_photo(session: Session, *, storage: Storage, evidence_id: uuid.UUID) -> tuple[EvidenceFile, bytes]:

@@ -14,8 +14,9 @@ from fastapi.responses import Response
 from starlette.datastructures import FormData
 
 from services.web import formatting
+from services.web.agency.evidence import attach, chosen_files
 from services.web.backend import ApiError
-from services.web.pages import api, checked_form, digits, redirect, render, require_user
+from services.web.pages import api, checked_form, digits, language, redirect, render, require_user
 
 router = APIRouter(include_in_schema=False)
 
@@ -83,6 +84,7 @@ async def _ticket_page(
     failed: ApiError | None = None,
     values: dict[str, str] | None = None,
     notice: str | None = None,
+    file_field: str | None = None,
 ) -> Response:
     ticket = await api(request, "implementation", "GET", f"/api/v1/tickets/{ticket_id}")
     errors: dict[str, str] = {}
@@ -90,13 +92,16 @@ async def _ticket_page(
         fields = FORM_FIELDS[form]
         for field, message in failed.field_errors().items():
             errors[fields.get(field.split(".")[0], field)] = message or failed.message
+    if failed is not None and file_field is not None:
+        errors[file_field] = failed.message  # the service's words on the kind or size, at the file field
     return render(
         request,
         "agency/ticket.html",
         ticket=ticket,
         notice=notice,
-        failure=failed.message if failed else None,
+        failure=failed.message if failed and not file_field else None,
         errors=errors,
+        file_labels={file_field: "Berkas bukti"} if file_field else {},
         values={**_current_values(ticket), **(values or {})},
     )
 
@@ -181,7 +186,7 @@ async def finish_milestone(ticket_id: str, milestone_id: str, request: Request) 
 
 @router.post("/opd/tiket/{ticket_id}/laporan")
 async def add_update(ticket_id: str, request: Request) -> Response:
-    """Report progress, with links to the evidence (one a line) and optionally the new percent complete."""
+    """Report progress, with evidence files and links (one a line) and optionally the new percent complete."""
     await require_user(request, "agency")
     form = await checked_form(request)
     links = [line.strip() for line in str(form.get("update_links", "")).splitlines() if line.strip()]
@@ -190,9 +195,41 @@ async def add_update(ticket_id: str, request: Request) -> Response:
         "evidence_links": links,
         "percent_complete": digits(str(form.get("update_percent", ""))),
     }
-    return await _change(
-        request, ticket_id, form, name="update", method="POST", path="/updates", body=body, notice="laporan"
+    try:
+        update = await api(request, "implementation", "POST", f"/api/v1/tickets/{ticket_id}/updates", json=body)
+    except ApiError as exc:
+        if exc.status not in FORM_FAILURES:
+            raise
+        values = {k: v for k, v in form.items() if isinstance(v, str)}
+        return await _ticket_page(request, ticket_id, form="update", failed=exc, values=values)
+    refused = await attach(request, str(update["id"]), chosen_files(form, "update_files"))
+    if refused is not None:
+        # The report is saved and listed; only the file was refused, so it is offered again under that report.
+        return await _ticket_page(
+            request, ticket_id, failed=refused, notice="laporan_tanpa_berkas", file_field=f"bukti-{update['id']}"
+        )
+    return redirect(f"/opd/tiket/{ticket_id}?pesan=laporan")
+
+
+@router.post("/opd/tiket/{ticket_id}/laporan/{update_id}/bukti")
+async def add_files(ticket_id: str, update_id: str, request: Request) -> Response:
+    """Add evidence files to a progress report already posted."""
+    await require_user(request, "agency")
+    form = await checked_form(request)
+    field = f"bukti-{update_id}"
+    files = chosen_files(form, field)
+    refused = (
+        await attach(request, update_id, files)
+        if files
+        else ApiError(
+            400,
+            "file_required",
+            "Pilih berkas bukti yang akan diunggah." if language(request) == "id" else "Choose a file to upload.",
+        )
     )
+    if refused is not None:
+        return await _ticket_page(request, ticket_id, failed=refused, file_field=field)
+    return redirect(f"/opd/tiket/{ticket_id}?pesan=bukti")
 
 
 @router.post("/opd/tiket/{ticket_id}/dampak")

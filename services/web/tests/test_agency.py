@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from email.parser import BytesParser
+from email.policy import default
 from typing import Any
 
 import httpx
@@ -25,6 +27,7 @@ USERS = {
     "tok-judge": {"id": "u2", "role": "judge", "name": "Juri", "email": "juri@x.id", "agency_code": "BAPPEDA",
                   "nip": None},
 }  # fmt: skip
+PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 16
 FORWARD = {"new": "accepted", "accepted": "in_progress", "in_progress": "piloting", "piloting": "implemented"}
 
 
@@ -61,6 +64,7 @@ class FakeImplementation:
             _ticket("t4", "Arsip desa", "implemented"),
         ]
         self.webhooks: list[dict[str, Any]] = []
+        self.files: dict[str, bytes] = {}
 
     def sent(self, method: str, path: str) -> list[Any]:
         return [
@@ -76,6 +80,8 @@ class FakeImplementation:
     def handle(self, request: httpx.Request) -> httpx.Response:
         self.requests.append(request)
         path, method = request.url.path, request.method
+        if path.startswith("/api/v1/evidence"):
+            return self._evidence(request)
         body: Any = json.loads(request.content) if request.content else None
         user = USERS.get((request.headers.get("authorization") or "").removeprefix("Bearer "))
         if user is None:
@@ -109,7 +115,13 @@ class FakeImplementation:
         if path == base and method == "PATCH":
             self.ticket.update(body)
             return httpx.Response(200, json=self.ticket)
-        if path in (f"{base}/updates", f"{base}/impact", base):
+        if path == f"{base}/updates":
+            update = {"id": f"up{len(self.ticket['updates']) + 1}", "body": body["body"], "evidence_links": [],
+                      "evidence_files": [], "author_name": "Petugas Capil", "created_at": "2026-11-30T01:00:00Z",
+                      "percent_complete": body["percent_complete"]}  # fmt: skip
+            self.ticket["updates"].append(update)
+            return httpx.Response(201, json=update)
+        if path in (f"{base}/impact", base):
             return httpx.Response(201 if path.endswith("updates") else 200, json={})
         if path == "/api/v1/webhooks" and method == "GET":
             return httpx.Response(200, json=self.webhooks)
@@ -129,6 +141,36 @@ class FakeImplementation:
                  "status": "dead", "attempts": 8, "next_attempt_at": "2026-11-30T01:00:00Z",
                  "last_error": "HTTP 503", "last_status_code": 503, "delivered_at": None}])  # fmt: skip
         return _error(404, "not_found", "Tidak ditemukan")
+
+    def _evidence(self, request: httpx.Request) -> httpx.Response:
+        """Uploads refused as the service refuses them (by the bytes, by the size), downloads, deletions."""
+        evidence_id = request.url.path.removeprefix("/api/v1/evidence").strip("/")
+        if request.method == "POST":
+            head = f"Content-Type: {request.headers['content-type']}\r\n\r\n".encode()
+            parts = {p.get_param("name", header="content-disposition"): p for p in
+                     BytesParser(policy=default).parsebytes(head + request.content).iter_parts()}  # fmt: skip
+            content = bytes(parts["file"].get_payload(decode=True))
+            if len(content) > 100:
+                return _error(413, "evidence_too_large", "Bukti melebihi batas 100 byte")
+            if not content.startswith(PNG[:8]):
+                return _error(415, "unsupported_evidence", "Jenis berkas tidak didukung (PDF, PNG)")
+            update_id = parts["update_id"].get_payload()
+            [update] = [u for u in self.ticket["updates"] if u["id"] == update_id]
+            evidence: dict[str, Any] = {"id": f"ev{len(self.files) + 1}", "filename": parts["file"].get_filename(),
+                        "content_type": "image/png", "size_bytes": len(content)}  # fmt: skip
+            update["evidence_files"].append(evidence)
+            self.files[str(evidence["id"])] = content
+            return httpx.Response(201, json=evidence)
+        if evidence_id not in self.files:
+            return _error(404, "not_found", "Bukti tidak ditemukan")
+        if request.method == "DELETE":
+            del self.files[evidence_id]
+            for update in self.ticket["updates"]:
+                update["evidence_files"] = [f for f in update["evidence_files"] if f["id"] != evidence_id]
+            return httpx.Response(204)
+        headers = {"content-type": "image/png", "content-disposition": "attachment; filename*=UTF-8''foto.png",
+                   "x-internal": "no"}  # fmt: skip
+        return httpx.Response(200, content=self.files[evidence_id], headers=headers)
 
 
 @pytest.fixture
@@ -255,6 +297,67 @@ def test_a_progress_report_sends_one_evidence_link_a_line(
             "percent_complete": 60,
         }
     ]
+
+
+def test_a_progress_report_carries_its_evidence_files_listed_downloadable_and_deletable(
+    officer: TestClient, implementation: FakeImplementation
+) -> None:
+    data = {"update_body": "Foto uji coba", "update_links": "", "update_percent": "", "csrf_token": _csrf(officer)}
+    files = [("update_files", ("uji coba.png", PNG, "image/png")), ("update_files", ("papan.png", PNG, "image/png"))]
+    posted = officer.post(f"/opd/tiket/{TICKET}/laporan", data=data, files=files)
+    assert (posted.status_code, posted.headers["location"]) == (303, f"/opd/tiket/{TICKET}?pesan=laporan")
+    uploads = [r for r in implementation.requests if r.url.path == "/api/v1/evidence"]
+    assert [(b'name="update_id"\r\n\r\nup1' in r.content, PNG in r.content) for r in uploads] == [(True, True)] * 2
+    assert [r.headers["authorization"] for r in uploads] == ["Bearer tok-officer"] * 2
+
+    page = officer.get(f"/opd/tiket/{TICKET}").text
+    assert re.findall(r'<a href="(/opd/bukti/[^"]+)">([^<]+)</a>', page) == [
+        ("/opd/bukti/ev1", "uji coba.png"),
+        ("/opd/bukti/ev2", "papan.png"),
+    ]
+    download = officer.get("/opd/bukti/ev1")
+    assert (download.status_code, download.content) == (200, PNG)
+    assert (download.headers["content-type"], download.headers["x-content-type-options"]) == ("image/png", "nosniff")
+    assert download.headers["content-disposition"] == "attachment; filename*=UTF-8''foto.png"
+    assert "x-internal" not in download.headers
+
+    # Deleting is a confirmed form of its own, and needs the page's CSRF token like every other.
+    assert f'action="/opd/tiket/{TICKET}/bukti/ev1/hapus"' in page
+    assert "Ya, hapus berkas" in page
+    assert officer.post(f"/opd/tiket/{TICKET}/bukti/ev1/hapus", data={}).status_code == 403
+    deleted = officer.post(f"/opd/tiket/{TICKET}/bukti/ev1/hapus", data={"csrf_token": _csrf(officer)})
+    assert (deleted.status_code, deleted.headers["location"]) == (303, f"/opd/tiket/{TICKET}?pesan=bukti_dihapus")
+    assert implementation.sent("DELETE", "/api/v1/evidence/ev1") == [None]
+    page = officer.get(f"/opd/tiket/{TICKET}?pesan=bukti_dihapus").text
+    assert "Berkas bukti dihapus." in page
+    assert re.findall(r'<a href="(/opd/bukti/[^"]+)">', page) == ["/opd/bukti/ev2"]
+
+
+def test_a_refused_file_is_shown_at_its_field_under_the_saved_report(
+    officer: TestClient, implementation: FakeImplementation
+) -> None:
+    data = {"update_body": "Laporan", "update_links": "", "update_percent": "", "csrf_token": _csrf(officer)}
+    files = {"update_files": ("program.png", b"MZ\x90\x00 not a picture", "image/png")}
+    page = officer.post(f"/opd/tiket/{TICKET}/laporan", data=data, files=files)
+    assert page.status_code == 200
+    assert "Laporan kemajuan tersimpan, tetapi berkas buktinya ditolak" in page.text
+    # The API's words sit at the file field of the report just saved, which is open to try again.
+    assert '<p class="error-message" id="bukti-up1-error"><span class="visually-hidden">Kesalahan:</span> ' \
+           "Jenis berkas tidak didukung (PDF, PNG)</p>" in page.text  # fmt: skip
+    assert '<a href="#bukti-up1">Berkas bukti: Jenis berkas tidak didukung (PDF, PNG)</a>' in page.text
+    assert '<details class="details" open>' in page.text
+
+    too_large = {"bukti-up1": ("besar.png", PNG + b"\0" * 200, "image/png")}
+    refused = officer.post(
+        f"/opd/tiket/{TICKET}/laporan/up1/bukti", data={"csrf_token": _csrf(officer)}, files=too_large
+    )
+    assert "Bukti melebihi batas 100 byte" in refused.text
+    nothing = officer.post(f"/opd/tiket/{TICKET}/laporan/up1/bukti", data={"csrf_token": _csrf(officer)})
+    assert "Pilih berkas bukti yang akan diunggah." in nothing.text
+    fine = {"bukti-up1": ("foto.png", PNG, "image/png")}
+    added = officer.post(f"/opd/tiket/{TICKET}/laporan/up1/bukti", data={"csrf_token": _csrf(officer)}, files=fine)
+    assert (added.status_code, added.headers["location"]) == (303, f"/opd/tiket/{TICKET}?pesan=bukti")
+    assert [f["filename"] for f in implementation.ticket["updates"][0]["evidence_files"]] == ["foto.png"]
 
 
 def test_a_form_without_the_csrf_token_never_reaches_the_service(

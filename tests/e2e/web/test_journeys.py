@@ -6,6 +6,7 @@ violation) and must log no console error."""
 
 from __future__ import annotations
 
+import base64
 import re
 from datetime import datetime
 from typing import Any
@@ -378,6 +379,12 @@ def test_a_judge_scores_three_pitches_on_a_tablet_through_a_dropped_connection(
     tablet.context.close()
 
 
+#: A real one-pixel PNG, as a phone's photo would be to the service (which reads the kind from the bytes).
+PHOTO = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+)
+
+
 def test_an_agency_officer_moves_a_ticket_from_new_to_implemented_with_a_milestone_and_impact(
     running_stack: RunningStack, http: httpx.Client, staff: dict[str, Any], browser: Browser
 ) -> None:
@@ -437,9 +444,35 @@ def test_an_agency_officer_moves_a_ticket_from_new_to_implemented_with_a_milesto
         page.get_by_label("Laporan", exact=True).fill("Uji coba antrean WhatsApp di Kecamatan Watulimo")
         page.get_by_label("Tautan bukti (satu per baris)").fill("https://trenggalekkab.go.id/berita/antrean-ktp")
         page.get_by_label("Persen selesai").fill("60")
+        page.locator("#update_files").set_input_files(
+            {"name": "antrean-watulimo.png", "mimeType": "image/png", "buffer": PHOTO}
+        )
         page.get_by_role("button", name="Kirim laporan").click()
         expect(page.get_by_role("status")).to_have_text("Laporan kemajuan tersimpan.")
         expect(page.get_by_role("link", name="https://trenggalekkab.go.id/berita/antrean-ktp")).to_be_visible()
+        photo = page.get_by_role("link", name="antrean-watulimo.png")
+        expect(photo).to_be_visible()
+        expect(page.locator(".evidence-file").first).to_contain_text("PNG")
+        downloaded = page.request.get(str(photo.get_attribute("href")))  # through the front, with the session
+        assert (downloaded.status, downloaded.body()) == (200, PHOTO)
+        officer.check("progress reported with a photo")
+
+        # A file that is not what it claims is refused with the service's words, at the report's file field.
+        page.get_by_text("Tambah berkas bukti", exact=True).click()
+        added = page.locator('input[type="file"][name^="bukti-"]')
+        added.set_input_files({"name": "foto-salah.png", "mimeType": "image/png", "buffer": b"bukan gambar"})
+        page.get_by_role("button", name="Unggah", exact=True).click()
+        expect(page.locator(".form-group-error .error-message")).to_contain_text("Jenis berkas tidak didukung")
+        officer.check("evidence refused")
+        added.set_input_files({"name": "foto-salah.png", "mimeType": "image/png", "buffer": PHOTO})
+        page.get_by_role("button", name="Unggah", exact=True).click()
+        expect(page.get_by_role("status")).to_have_text("Berkas bukti diunggah.")
+        page.get_by_text("Hapus foto-salah.png").click()  # a confirmation that says it cannot be undone
+        page.get_by_role("button", name="Ya, hapus berkas foto-salah.png").click()
+        expect(page.get_by_role("status")).to_have_text("Berkas bukti dihapus.")
+        expect(page.get_by_role("link", name="foto-salah.png")).to_have_count(0)
+        expect(photo).to_be_visible()
+        officer.check("evidence deleted")
         page.get_by_role("button", name="Tandai selesai: Nomor antrean WhatsApp aktif di Watulimo").click()
         expect(page.get_by_role("status")).to_have_text("Tonggak ditandai selesai.")
         officer.check("progress reported, milestone done")
@@ -461,6 +494,7 @@ def test_an_agency_officer_moves_a_ticket_from_new_to_implemented_with_a_milesto
             "Sri Wahyuni, Seksi Pelayanan KTP",
             [{"name": "Karang Taruna Watulimo", "kind": "other"}],
         )
+        assert [f["filename"] for u in ticket["updates"] for f in u["evidence_files"]] == ["antrean-watulimo.png"]
         assert [(m["title"], m["done"]) for m in ticket["milestones"]] == [
             ("Nomor antrean WhatsApp aktif di Watulimo", True)
         ]

@@ -13,6 +13,7 @@ from sqlalchemy import text
 from services.implementation.tests.helpers import open_ticket
 from shared.auth import Role
 from shared.events import IdeaJudged
+from shared.files import LocalStorage
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -137,3 +138,50 @@ def test_public_sees_photos_of_implemented_ideas_only(
     answers = [client.get("/api/v1/public/editions/ATA-2026/ideas").text, page.text, str(served.headers)]
     assert photos[0]["url"] in page.text
     assert not [a for a in answers if "Budi" in a or "Petugas" in a]
+
+
+def test_agency_deletes_a_file_and_it_is_gone_everywhere(
+    implementation_runtime: Any, client: TestClient, tokens: Any
+) -> None:
+    ticket_id, update_id, proposer_id = _ticket_with_update(implementation_runtime, client, tokens)
+    officer = tokens(Role.AGENCY, agency="DISDUKCAPIL", name=OFFICER_NAME)
+    photo = _upload(client, officer, update_id, "foto-pribadi.png", PNG).json()
+    kept = _upload(client, officer, update_id, "foto-desa.png", PNG).json()
+    for to in ("accepted", "in_progress", "piloting", "implemented"):
+        assert client.post(f"/api/v1/tickets/{ticket_id}/transitions", headers=officer, json={"to": to}).is_success
+    assert client.get(f"/api/v1/public/evidence/{photo['id']}").status_code == 200
+    storage = LocalStorage(implementation_runtime.settings.evidence_dir)
+    with implementation_runtime.engine.connect() as connection:
+        key = connection.execute(
+            text("SELECT storage_key FROM evidence_file WHERE id = :id"), {"id": photo["id"]}
+        ).scalar_one()
+    assert storage.get(key) == PNG
+
+    # Another agency never learns the file exists; the ticket's other readers may look, not remove.
+    assert (
+        client.delete(f"/api/v1/evidence/{photo['id']}", headers=tokens(Role.AGENCY, agency="DINKES")).status_code
+        == 404
+    )
+    for reader in (tokens(Role.COMMITTEE), tokens(Role.PARTICIPANT, user_id=proposer_id)):
+        assert client.delete(f"/api/v1/evidence/{photo['id']}", headers=reader).status_code == 403
+    assert client.delete(f"/api/v1/evidence/{photo['id']}", headers=officer).status_code == 204
+
+    # Gone from the ticket, the public page and the disk at once; the other file stays; deleting again is 404.
+    [update] = client.get(f"/api/v1/tickets/{ticket_id}", headers=officer).json()["updates"]
+    assert [f["id"] for f in update["evidence_files"]] == [kept["id"]]
+    [idea] = client.get("/api/v1/public/editions/ATA-2026/ideas").json()["items"]
+    assert [p["url"] for p in idea["photos"]] == [f"/api/v1/public/evidence/{kept['id']}"]
+    assert client.get(f"/api/v1/public/evidence/{photo['id']}").status_code == 404
+    assert client.get(f"/api/v1/evidence/{photo['id']}", headers=officer).status_code == 404
+    assert client.delete(f"/api/v1/evidence/{photo['id']}", headers=officer).status_code == 404
+    with pytest.raises(FileNotFoundError):
+        storage.get(key)
+    with implementation_runtime.engine.connect() as connection:
+        removed = (
+            connection.execute(text("SELECT details FROM audit_log WHERE action = 'ticket.evidence_removed'"))
+            .scalars()
+            .all()
+        )
+    assert [(d["evidence_id"], d["filename"], d["sha256"]) for d in removed] == [
+        (photo["id"], "foto-pribadi.png", photo["sha256"])
+    ]
