@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import redis
-from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from prometheus_client import Counter, Histogram
@@ -28,6 +28,7 @@ from shared.errors import SERVICE_UNAVAILABLE, AppError
 from shared.errors import Message as Text
 from shared.logging import get_logger, new_correlation_id, set_correlation_id
 from shared.openapi import document_app_errors
+from shared.query import refuse_repeated_query_parameters
 from shared.revocation import Loader
 from shared.settings import ServiceSettings
 
@@ -212,7 +213,14 @@ def create_app(
     revocation_loader: Loader | None = None,
 ) -> FastAPI:
     """A service's FastAPI app with Audisi's error format, auth, health, metrics and logging."""
-    app = FastAPI(title=title, description=description, version="1.0.0", docs_url="/docs", openapi_url="/openapi.json")
+    app = FastAPI(
+        title=title,
+        description=description,
+        version="1.0.0",
+        docs_url="/docs",
+        openapi_url="/openapi.json",
+        dependencies=[Depends(refuse_repeated_query_parameters)],
+    )
     app.state.settings = settings
     # Only the service that owns accounts passes a loader: it refills the revocation hash after Redis lost it.
     app.state.token_service = TokenService(settings, revocation_loader=revocation_loader)

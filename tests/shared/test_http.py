@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from typing import Annotated, Any
 
 import pytest
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from fastapi.testclient import TestClient
 from prometheus_client import generate_latest
 from pydantic import BaseModel, Field
@@ -38,6 +39,10 @@ def build_router(engine: Engine) -> APIRouter:
     @router.get("/committee-only")
     def committee_only(principal: Committee) -> dict[str, str]:
         return {"role": str(principal.role)}
+
+    @router.get("/search")
+    def search(status: str | None = None, tag: Annotated[list[str] | None, Query()] = None) -> dict[str, Any]:
+        return {"status": status, "tags": tag or []}
 
     @router.get("/count")
     def count_rows() -> dict[str, int]:
@@ -92,6 +97,21 @@ def test_oversized_body_refused_with_413(client: TestClient) -> None:
     response = client.post("/things", content=b'{"title": "' + b"x" * 500 + b'"}')
     assert response.status_code == 413
     assert response.json()["error"]["code"] == "payload_too_large"
+
+
+def test_a_single_valued_query_parameter_given_twice_is_422_not_its_last_value(client: TestClient) -> None:
+    response = client.get("/search?status=new&status=done&tag=a")
+    assert response.status_code == 422
+    body = response.json()["error"]
+    assert (body["code"], body["message"], body["details"]) == (
+        "repeated_parameter",
+        "Parameter status hanya boleh diberikan sekali",
+        {"fields": ["status"]},
+    )
+    # A list parameter takes several values, and one value of each is the common case.
+    assert client.get("/search?status=new&tag=a&tag=b").json() == {"status": "new", "tags": ["a", "b"]}
+    english = client.get("/search?status=a&status=b", headers={"Accept-Language": "en"}).json()["error"]
+    assert english["message"] == "Parameter status may be given only once"
 
 
 def test_unknown_route_uses_error_format(client: TestClient) -> None:
