@@ -16,7 +16,9 @@ from services.web.admin.routes import router as admin_router
 from services.web.agency.routes import router as agency_router
 from services.web.auth.routes import router as auth_router
 from services.web.backend import ApiError, Backend
+from services.web.committee.documents import router as committee_documents_router
 from services.web.committee.routes import router as committee_router
+from services.web.committee.selection import router as committee_selection_router
 from services.web.i18n import translate
 from services.web.judge.routes import router as judge_router
 from services.web.pages import CsrfRefusedError, SignInRequiredError, language, redirect, render, sign_in_url
@@ -62,6 +64,8 @@ def create_app(settings: WebSettings, backend: Backend | None = None) -> FastAPI
         judge_router,
         agency_router,
         committee_router,
+        committee_selection_router,
+        committee_documents_router,
         admin_router,
         public_router,
         proxy_router,
