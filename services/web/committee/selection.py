@@ -56,11 +56,19 @@ def published_state(results: dict[str, Any]) -> tuple[int, int]:
     return len(scored), sum(1 for i in scored if i.get("decision_published"))
 
 
-def refusal(failed: ApiError | None, values: dict[str, str] | None) -> dict[str, Any]:
-    """What a form shown again needs: the API's message, its per-field messages, what was typed."""
+#: An idea's adjustment fields on the selection page, by the API's name (each idea's form has its own ids).
+ADJUSTMENT_FIELDS = {"selected": "selected", "implementing_agency_code": "agency", "reason": "reason"}
+
+
+def refusal(failed: ApiError | None, values: dict[str, str] | None, suffix: str | None = None) -> dict[str, Any]:
+    """What a form shown again needs: the API's message, its per-field messages (keyed by the fields' ids, which
+    end in `-<idea id>` on an idea's adjustment form), what was typed."""
     errors: dict[str, str] = {}
     if failed is not None:
-        errors = {field.split(".")[0]: message or failed.message for field, message in failed.field_errors().items()}
+        for field, message in failed.field_errors().items():
+            name = field.split(".")[0]
+            key = f"{ADJUSTMENT_FIELDS.get(name, name)}-{suffix}" if suffix else name
+            errors[key] = message or failed.message
     return {"failure": failed.message if failed else None, "errors": errors, "values": values or {}}
 
 
@@ -90,7 +98,7 @@ async def _page(
         published=published,
         notice=notice,
         form=form,
-        **refusal(failed, values),
+        **refusal(failed, values, suffix=form.removeprefix("adjust-") if form and form != "rules" else None),
     )
 
 

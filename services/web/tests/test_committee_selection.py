@@ -193,6 +193,7 @@ def test_an_adjustment_needs_its_reason_shown_next_to_its_field(client: TestClie
     row = refused.text.split('data-idea="a2"')[1].split("</tr>")[0]
     assert '<details class="details" open>' in row
     assert '<p class="error-message" id="reason-a2-error">minimal 3 karakter</p>' in row
+    assert '<a href="#reason-a2">Alasan penyesuaian: minimal 3 karakter</a>' in refused.text
     done = client.post("/panitia/seleksi/penyesuaian", data={**form, "reason": "Nilai sama, dampak lebih luas"})
     assert done.status_code == 303
     sent = json.loads([r for r in services.requests if r.url.path.endswith("/adjustments")][-1].content)
