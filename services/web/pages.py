@@ -13,7 +13,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.datastructures import FormData
 
 from services.web import formatting
-from services.web.backend import ApiError, Backend
+from services.web.backend import ApiError, Backend, error_of
 from services.web.i18n import STATUS_LABELS, translate
 from services.web.security import (
     CSRF_FIELD,
@@ -208,3 +208,17 @@ def local_path(value: str | None, default: str = "/") -> str:
     if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
         return value
     return default
+
+
+async def download(request: Request, service: str, path: str, params: dict[str, str] | None = None) -> Response:
+    """A file from an API fetched with the person's token (never in a URL), passed on with its name and type."""
+    lang = language(request)
+    upstream = await backend_of(request).request(
+        service, "GET", path, token=token_of(request), language=lang, params=params or {}
+    )
+    if upstream.status_code >= 400:
+        if upstream.status_code == 401:
+            raise SignInRequiredError
+        raise error_of(upstream, lang)
+    headers = {k: v for k, v in upstream.headers.items() if k.lower() in ("content-type", "content-disposition")}
+    return Response(upstream.content, headers={**headers, "Cache-Control": "no-store"})

@@ -360,6 +360,8 @@ IMPLEMENTATION: dict[tuple[str, str], Rule] = OPS | {
         lambda _w, _v: Call(json={"agency_code": "DINKES", "reason": "Salah perangkat daerah"})
     ),
     ("GET", "/api/v1/feed"): Rule(401, 403, 403, 200, 200, 200),
+    # The committee's charts of an edition's tickets (aggregates across agencies: not for an officer).
+    ("GET", "/api/v1/editions/{edition_code}/tickets/summary"): committee_only(status=200),
     ("GET", "/api/v1/notifications"): signed_in(),
     ("POST", "/api/v1/notifications/read-all"): signed_in(),
     ("GET", "/api/v1/notifications/preferences"): signed_in(),

@@ -5,10 +5,10 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Path, Query, status
 
 from services.implementation.db import SessionDep
-from services.implementation.tickets import agency_work, feed, reads, transitions
+from services.implementation.tickets import agency_work, feed, reads, summary, transitions
 from services.implementation.tickets.dates import today_wib
 from services.implementation.tickets.schemas import (
     FeedPage,
@@ -157,6 +157,18 @@ def set_impact(
 def reassign(ticket_id: uuid.UUID, body: ReassignRequest, session: SessionDep, principal: Committee) -> TicketRead:
     ticket = agency_work.reassign(session, principal=principal, ticket_id=ticket_id, data=body)
     return reads.to_read(ticket, principal)
+
+
+@router.get(
+    "/editions/{edition_code}/tickets/summary",
+    summary="Tickets of an edition by agency and status, and progress by month (committee)",
+    responses=errors(403),
+)
+def ticket_summary(
+    edition_code: Annotated[str, Path(max_length=40)], session: SessionDep, _principal: Committee
+) -> summary.TicketSummary:
+    """Counts for the committee's charts: tickets per agency and status, implementation progress by month."""
+    return summary.summary(session, edition_code=edition_code)
 
 
 @router.get(

@@ -104,6 +104,7 @@ class SlotRead(BaseModel):
 
     id: uuid.UUID
     day: date
+    day_id: uuid.UUID | None = Field(default=None, description="the audition day (for its jadwal.pdf)")
     room_id: uuid.UUID
     room: str
     starts_at: datetime

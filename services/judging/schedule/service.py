@@ -46,6 +46,7 @@ def slot_read(slot: Slot, room: str, idea: Idea | None, judge: Principal | None 
     return SlotRead(
         id=slot.id,
         day=slot.starts_at.astimezone(WIB).date(),
+        day_id=slot.day_id,
         room_id=slot.room_id,
         room=room,
         starts_at=slot.starts_at.astimezone(WIB),

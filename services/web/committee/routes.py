@@ -137,21 +137,21 @@ def results_charts(
     return {"scores": scores, "groups": per_group, "judges": per_judge}
 
 
+Labeller = Callable[[str], str]
+
+
+def chart_attributes(
+    request: Request, build: Callable[[Labeller, Labeller], dict[str, dict[str, Any]]]
+) -> dict[str, str]:
+    """Each chart's data as the JSON of its canvas's data-chart attribute, labelled in the browser's language."""
+    lang = language(request)
+    charts = build(lambda key: translate(STATUS_LABELS.get(key, key), lang), lambda text: translate(text, lang))
+    return {name: json.dumps(data, ensure_ascii=False) for name, data in charts.items()}
+
+
 @router.get("/panitia/hasil")
 async def results_page(request: Request, edisi: str | None = None, babak: str | None = None) -> Response:
     """Results of a round: raw and calibrated scores side by side, agreement flags, the proposal per group."""
     results, edition, kind = await _of_round(request, edisi, babak, "results")
-    lang = language(request)
-    charts = results_charts(
-        results,
-        lambda key: translate(STATUS_LABELS.get(key, key), lang),
-        lambda text: translate(text, lang),
-    )
-    return render(
-        request,
-        "committee/results.html",
-        results=results,
-        edition=edition,
-        round_kind=kind,
-        charts={name: json.dumps(data, ensure_ascii=False) for name, data in charts.items()},
-    )
+    charts = chart_attributes(request, lambda label, text: results_charts(results, label, text))
+    return render(request, "committee/results.html", results=results, edition=edition, round_kind=kind, charts=charts)

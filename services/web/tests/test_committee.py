@@ -130,7 +130,7 @@ def test_the_board_shows_each_idea_and_each_judges_state_as_judging_has_it_now(
     assert '<dd data-total="in_progress">1</dd>' in body
     assert 'data-stream="/panitia/papan/aliran?edisi=ATA-2026&amp;babak=audition"' in body
     assert '<script src="/static/js/board.js" defer></script>' in body
-    assert '<a href="/panitia/papan">Papan penilaian</a>' in body
+    assert '<a href="/panitia/papan" aria-current="page">Papan penilaian</a>' in body  # the committee menu
     asked = [r for r in judging.requests if r.url.path.endswith("/progress")][-1]
     assert asked.headers["authorization"] == "Bearer tok-panitia"
     assert asked.url.params["round"] == "audition"
