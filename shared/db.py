@@ -9,7 +9,6 @@ from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import DateTime, Engine, MetaData, create_engine
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from shared.settings import ServiceSettings
@@ -46,35 +45,22 @@ def new_id() -> uuid.UUID:
     return uuid.uuid4()
 
 
-def _pool_options(settings: ServiceSettings) -> dict[str, Any]:
-    return {
-        "pool_size": settings.db_pool_size,
-        "max_overflow": settings.db_max_overflow,
-        "pool_timeout": settings.db_pool_timeout_seconds,
-        "pool_pre_ping": True,
-        "pool_recycle": 1800,
-        "connect_args": {"connect_timeout": 5},
-    }
-
-
 def make_engine(settings: ServiceSettings) -> Engine:
     """A pooled engine for this process; pre-ping recovers from a restarted PostgreSQL by itself."""
-    return create_engine(settings.database_url, **_pool_options(settings))
-
-
-def make_async_engine(settings: ServiceSettings) -> AsyncEngine:
-    """The same pool on psycopg's async connections, for the hot routes that run on the event loop."""
-    return create_async_engine(settings.database_url, **_pool_options(settings))
+    return create_engine(
+        settings.database_url,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+        pool_timeout=settings.db_pool_timeout_seconds,
+        pool_pre_ping=True,
+        pool_recycle=1800,
+        connect_args={"connect_timeout": 5},
+    )
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     """Sessions that keep loaded objects usable after commit (routes return them as schemas)."""
     return sessionmaker(bind=engine, expire_on_commit=False)
-
-
-def make_async_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    """Async sessions with the same rule as `make_session_factory`."""
-    return async_sessionmaker(bind=engine, expire_on_commit=False)
 
 
 @contextmanager

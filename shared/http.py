@@ -6,8 +6,7 @@ Metrics are counted here but served on a port of their own (`audisi api`, METRIC
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import redis
@@ -211,27 +210,9 @@ def create_app(
     description: str = "",
     body_limit_overrides: dict[str, int] | None = None,
     revocation_loader: Loader | None = None,
-    on_shutdown: Callable[[], Awaitable[None]] | None = None,
 ) -> FastAPI:
-    """A service's FastAPI app with Audisi's error format, auth, health, metrics and logging.
-
-    `on_shutdown` runs on the server's event loop when it stops (closing an async pool's connections).
-    """
-
-    @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        yield
-        if on_shutdown is not None:
-            await on_shutdown()
-
-    app = FastAPI(
-        title=title,
-        description=description,
-        version="1.0.0",
-        docs_url="/docs",
-        openapi_url="/openapi.json",
-        lifespan=lifespan,
-    )
+    """A service's FastAPI app with Audisi's error format, auth, health, metrics and logging."""
+    app = FastAPI(title=title, description=description, version="1.0.0", docs_url="/docs", openapi_url="/openapi.json")
     app.state.settings = settings
     # Only the service that owns accounts passes a loader: it refills the revocation hash after Redis lost it.
     app.state.token_service = TokenService(settings, revocation_loader=revocation_loader)

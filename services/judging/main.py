@@ -26,7 +26,6 @@ app = create_app(
     description="Rubrics, audition scoring, calibrated results and decisions of the ASN Talent Academy.",
     settings=runtime.settings,
     engine_provider=lambda: runtime.engine,
-    on_shutdown=runtime.dispose_async,  # the score save's async pool
     routers=[
         ideas_router,
         materials_router,

@@ -6,7 +6,7 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header
-from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from services.judging.db import SessionDep, runtime
 from services.judging.declarations.deps import declared
@@ -46,26 +46,30 @@ async def save_scores(
             "idempotency_key_required",
             Message("Header Idempotency-Key wajib diisi", "The Idempotency-Key header is required"),
         )
-    # The hot route of audition day, on the event loop with no worker thread: the save's own (sync) code runs in
-    # a greenlet of an async session on psycopg's async connections, where a sync route and SessionDep would
-    # hand off between the event loop and the thread pool (bench/RESULTS.md). The same code as every caller's.
-    async with runtime.async_session_factory() as session:  # as SessionDep: rolled back unless the save committed
-        return await session.run_sync(
-            _save,
+    # The hot route of audition day: the session and the save run in one worker thread, where SessionDep and a
+    # sync route would take three hand-offs between the event loop and the thread pool (bench/RESULTS.md).
+    return await run_in_threadpool(
+        _save_in_session,
+        idea_id=idea_id,
+        principal=principal,
+        body=body,
+        idempotency_key=idempotency_key.strip(),
+        kind=round_kind,
+    )
+
+
+def _save_in_session(
+    *, idea_id: uuid.UUID, principal: Principal, body: ScoresIn, idempotency_key: str, kind: RoundKind
+) -> ScoreSetRead:
+    with runtime.session_factory() as session:  # as SessionDep: rolled back unless the save committed
+        return service.save_scores(
+            session=session,
             idea_id=idea_id,
             principal=principal,
             body=body,
-            idempotency_key=idempotency_key.strip(),
-            kind=round_kind,
+            idempotency_key=idempotency_key,
+            kind=kind,
         )
-
-
-def _save(
-    session: Session, *, idea_id: uuid.UUID, principal: Principal, body: ScoresIn, idempotency_key: str, kind: RoundKind
-) -> ScoreSetRead:
-    return service.save_scores(
-        session=session, idea_id=idea_id, principal=principal, body=body, idempotency_key=idempotency_key, kind=kind
-    )
 
 
 @router.post(
