@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import sys
 import tempfile
@@ -42,10 +41,6 @@ def cmd_api(args: argparse.Namespace) -> None:
         app: Any = load(spec.app_path)
         REGISTRY.register(app.state.dead_letter_collector)
         start_http_server(int(os.environ.get("METRICS_PORT", spec.metrics_port)), addr=args.host)
-    # Everything imported so far lives as long as the process: out of the collector's sight, a full collection
-    # no longer walks it in the middle of a request (a p99 spike under load).
-    gc.collect()
-    gc.freeze()
     uvicorn.run(
         app_path,
         host=args.host,

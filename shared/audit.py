@@ -22,7 +22,6 @@ from __future__ import annotations
 
 from contextvars import ContextVar
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Any
 
 from sqlalchemy import (
@@ -41,7 +40,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.dml import Insert
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from shared.auth import Principal
@@ -150,26 +148,19 @@ class AuditLog:
         """
         origin = origin or current_origin()
         session.execute(
-            self._insert,
-            {
-                "actor_id": actor.user_id if actor else None,
-                "actor_role": str(actor.role) if actor else None,
-                "actor_name": actor.name[:200] if actor else None,
-                "action": action,
-                "object_type": object_type,
-                "object_id": str(object_id)[:100] if object_id is not None else None,
-                "details": details or {},
-                "client_ip": origin.client_ip if origin else None,
-                "user_agent": origin.user_agent if origin else None,
-                "correlation_id": (correlation_id or get_correlation_id() or None),
-            },
+            insert(self.table).values(
+                actor_id=actor.user_id if actor else None,
+                actor_role=str(actor.role) if actor else None,
+                actor_name=actor.name[:200] if actor else None,
+                action=action,
+                object_type=object_type,
+                object_id=str(object_id)[:100] if object_id is not None else None,
+                details=details or {},
+                client_ip=origin.client_ip if origin else None,
+                user_agent=origin.user_agent if origin else None,
+                correlation_id=(correlation_id or get_correlation_id() or None),
+            )
         )
-
-    @cached_property
-    def _insert(self) -> Insert:
-        """The entry's INSERT, built once with the values as parameters: `insert(...).values(...)` on each call
-        was a new statement whose cache key SQLAlchemy computed again on every write (bench/RESULTS.md)."""
-        return insert(self.table)
 
 
 # ---------------------------------------------------------------------------------------------- migration
