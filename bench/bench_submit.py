@@ -21,7 +21,8 @@ import subprocess
 import sys
 import time
 import uuid
-from contextlib import ExitStack
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
@@ -74,7 +75,7 @@ def prepare(url: str, redis_url: str, drafts: int, work: Path) -> None:
         copies: dict[Table, list[dict[str, Any]]] = {table: [] for table in rows}
         for i in range(1, drafts):
             ids = {old: uuid.uuid4() for old in template.values()}
-            email = f"peserta{i}@trenggalekkab.go.id"
+            email = f"rush{i}@trenggalekkab.go.id"
             nip = f"1985041220{i // 1000:02d}011{i % 1000:03d}"
             for table, originals in rows.items():
                 for row in originals:
@@ -103,6 +104,24 @@ def _of_template(table: Table, template: dict[str, uuid.UUID]) -> ColumnElement[
     if key is not None:
         return table.c.id == template[key]
     return table.c.idea_id == template["idea"]
+
+
+@contextmanager
+def background(command: list[str], env: dict[str, str], log: Path) -> Iterator[int]:
+    """A process without HTTP (a relay, a worker), its pid; stopped (SIGTERM, then SIGKILL) after."""
+    with log.open("wb") as out:
+        proc = subprocess.Popen(  # noqa: S603
+            command, cwd=ROOT, env={**env, "METRICS_PORT": str(free_port())}, stdout=out, stderr=subprocess.STDOUT
+        )
+        try:
+            yield proc.pid
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
 
 
 def run_wrk(mode: str, server: tuple[str, int], args: argparse.Namespace, work: Path, seconds: int) -> Figures:
@@ -184,16 +203,10 @@ def main() -> None:
             process("submission API", [audisi, "api", "submission", "--port", str(port)], api_env, port,
                     work / "submission.log")
         )  # fmt: skip
-        helpers = {}
-        for kind in ("relay", "worker"):
-            log = (work / f"submission-{kind}.log").open("wb")
-            stack.callback(log.close)
-            helper_env = {**env, "METRICS_PORT": str(free_port())}
-            command = [audisi, kind, "submission"]
-            proc = subprocess.Popen(command, cwd=ROOT, env=helper_env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
-            stack.callback(proc.wait, 15)
-            stack.callback(proc.terminate)
-            helpers[kind] = proc.pid
+        helpers = {
+            kind: stack.enter_context(background([audisi, kind, "submission"], env, work / f"submission-{kind}.log"))
+            for kind in ("relay", "worker")
+        }
         floor_command = [
             sys.executable, "-m", "uvicorn", "--factory", "bench.floor_app:build", "--port", str(floor_port),
             "--log-level", "warning", "--no-access-log",

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.mark.slow
 def test_bench_results_runs_end_to_end_and_writes_its_table(tmp_path: Path) -> None:
-    output = tmp_path / "results.json"
+    output = tmp_path / "results-smoke.json"  # its own work folder: bench/results/work-results-smoke
     command = [
         sys.executable, "-m", "bench.bench_results", "--ideas", "40", "--judges-per-idea", "3", "--reads", "1",
         "--output", str(output),

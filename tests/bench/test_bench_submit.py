@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.mark.slow
 @pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed (apt-get install wrk)")
 def test_bench_submit_runs_end_to_end_and_writes_its_table(tmp_path: Path) -> None:
-    output = tmp_path / "submit.json"
+    output = tmp_path / "submit-smoke.json"  # its own work folder: bench/results/work-submit-smoke
     command = [
         sys.executable, "-m", "bench.bench_submit", "--drafts", "20", "--connections", "2", "--threads", "1",
         "--seconds", "2", "--output", str(output),
