@@ -116,19 +116,31 @@ def concordance_by_panel(values: Mapping[tuple[Any, Any], float]) -> float | Non
     Ideas are grouped by the exact set of judges who scored them (a panel); W is computed per group
     of at least two judges and two ideas, and averaged weighted by the group's number of ideas.
     """
-    judges_of: dict[Hashable, dict[Hashable, float]] = {}
+    return concordance_by_criterion({pair: {"": v} for pair, v in values.items()}, [""])[""]
+
+
+def concordance_by_criterion(
+    values: Mapping[tuple[Any, Any], Mapping[str, float]], keys: Sequence[str]
+) -> dict[str, float | None]:
+    """`concordance_by_panel` of each criterion key, the panels grouped once for all of them."""
+    judges_of: dict[Hashable, dict[Hashable, Mapping[str, float]]] = {}
     for (judge, idea), v in values.items():
         judges_of.setdefault(idea, {})[judge] = v
     groups: dict[frozenset[Hashable], list[Hashable]] = {}
     for idea, by_judge in judges_of.items():
         groups.setdefault(frozenset(by_judge), []).append(idea)
-    weighted, weight = 0.0, 0
-    for judges, ideas in groups.items():
-        if len(judges) < 2 or len(ideas) < 2:
-            continue
-        ordered = sorted(judges, key=str)
-        w = kendalls_w([[judges_of[i][j] for i in ideas] for j in ordered])
-        if w is not None:
-            weighted += w * len(ideas)
-            weight += len(ideas)
-    return round(weighted / weight, 4) if weight else None
+    panels = [
+        ([judges_of[i] for i in ideas], sorted(judges, key=str))
+        for judges, ideas in groups.items()
+        if len(judges) >= 2 and len(ideas) >= 2
+    ]
+    result: dict[str, float | None] = {}
+    for key in keys:
+        weighted, weight = 0.0, 0
+        for scored, ordered in panels:
+            w = kendalls_w([[by_judge[j][key] for by_judge in scored] for j in ordered])
+            if w is not None:
+                weighted += w * len(scored)
+                weight += len(scored)
+        result[key] = round(weighted / weight, 4) if weight else None
+    return result
