@@ -298,7 +298,7 @@ STATUS_LABELS: dict[str, str] = {
     "submitted": "Terkirim",
     "withdrawn": "Ditarik",
     "eligible": "Lolos seleksi",
-    "ineligible": "Tidak lolos seleksi",
+    "not_eligible": "Tidak lolos seleksi",
     "selected": "Terpilih",
     "not_selected": "Belum terpilih",
     "ticket_new": "Baru",

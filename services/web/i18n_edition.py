@@ -54,6 +54,7 @@ EN_EDITION: dict[str, str] = {
     ),
     "Tidak ada pertanyaan tambahan.": "No extra questions.",
     "Pertanyaan": "Question",
+    "tidak berurutan dengan waktu lain di jadwal": "out of order with another time of the timeline",
     "Kunci": "Key",
     "Huruf kecil, angka dan garis bawah, misalnya lokasi_uji.": (
         "Lower-case letters, digits and underscores, for example pilot_site."
@@ -151,5 +152,4 @@ EDITION_STATUS_LABELS: dict[str, str] = {
     "phase_auditions": "Audisi berlangsung",
     "phase_deliberation": "Musyawarah juri",
     "phase_decided": "Sudah diputuskan",
-    "not_eligible": "Tidak memenuhi syarat",
 }

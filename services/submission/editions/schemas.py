@@ -7,7 +7,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from shared.clock import WIB
 from shared.events import PositionGroup
@@ -80,8 +81,21 @@ class EditionCreate(BaseModel):
     extra_questions: Questions = Field(default_factory=list)
 
 
+#: What every edition has: sending null for one is refused (leave it out to keep it).
+REQUIRED_ON_UPDATE = (
+    "name",
+    "submission_opens_at",
+    "submission_closes_at",
+    "grace_period_minutes",
+    "position_groups",
+    "max_ideas_per_participant",
+    "extra_questions",
+)
+
+
 class EditionUpdate(BaseModel):
-    """Changes to an edition; fields left out stay as they are."""
+    """Changes to an edition: fields left out stay as they are; null clears an optional time (screening,
+    auditions, decisions); null for a field every edition has is refused as missing."""
 
     name: str | None = Field(default=None, min_length=3, max_length=200)
     submission_opens_at: WibDatetime | None = None
@@ -95,6 +109,14 @@ class EditionUpdate(BaseModel):
     position_groups: list[PositionGroup] | None = Field(default=None, min_length=1)
     max_ideas_per_participant: int | None = Field(default=None, ge=1, le=50)
     extra_questions: Questions | None = None
+
+    @field_validator(*REQUIRED_ON_UPDATE)
+    @classmethod
+    def _not_cleared(cls, value: Any) -> Any:
+        # "missing" is how the error format says "wajib diisi" / "Field required" next to the field.
+        if value is None:
+            raise PydanticCustomError("missing", "Field required: it cannot be cleared (leave it out to keep it)")
+        return value
 
 
 class EditionRead(BaseModel):

@@ -29,12 +29,40 @@ _ORDER = (
 )
 
 
+def _bridged() -> list[tuple[str, str, tuple[str, ...]]]:
+    """(earlier, later, via): pairs ordered through one or more moments in between, checked when those are unset."""
+    after: dict[str, list[str]] = {}
+    for earlier, later, _, _ in _ORDER:
+        after.setdefault(earlier, []).append(later)
+    pairs = []
+    for start in after:
+        stack = [(step, [step]) for step in after[start]]
+        while stack:
+            field, path = stack.pop()
+            for nxt in after.get(field, []):
+                pairs.append((start, nxt, tuple(path)))
+                stack.append((nxt, [*path, nxt]))
+    return pairs
+
+
+_BRIDGED = _bridged()
+
+
 def _check_timeline(edition: Edition) -> None:
     problems = []
     for earlier, later, strict, rule in _ORDER:
         a, b = getattr(edition, earlier), getattr(edition, later)
         if a is not None and b is not None and (a >= b if strict else a > b):
             problems.append({"fields": [earlier, later], "rule": rule})
+    # A moment left unset (or cleared) must not let the ones around it swap: screening opening after the
+    # auditions started is refused even when the screening has no closing time.
+    reported = {(p["fields"][0], p["fields"][1]) for p in problems}
+    for earlier, later, via in _BRIDGED:
+        a, b = getattr(edition, earlier), getattr(edition, later)
+        unset_between = all(getattr(edition, f) is None for f in via)
+        if a is not None and b is not None and a > b and unset_between and (earlier, later) not in reported:
+            reported.add((earlier, later))
+            problems.append({"fields": [earlier, later], "rule": f"{earlier} comes no later than {later}"})
     if problems:
         raise invalid(
             "invalid_timeline",
@@ -69,18 +97,9 @@ def update_edition(session: Session, *, code: str, data: EditionUpdate) -> Editi
         values["position_groups"] = [str(g) for g in data.position_groups]
     if "extra_questions" in values and data.extra_questions is not None:
         values["extra_questions"] = [q.model_dump(mode="json") for q in data.extra_questions]
-    for key, value in values.items():
-        if value is None and key in (
-            "name",
-            "submission_opens_at",
-            "submission_closes_at",
-            "grace_period_minutes",
-            "position_groups",
-            "max_ideas_per_participant",
-            "extra_questions",
-        ):
-            continue
-        setattr(edition, key, value)
+    # Only what was sent changes; an explicit null clears an optional time (the schema refuses it elsewhere).
+    for key in data.model_fields_set:
+        setattr(edition, key, values[key])
     _check_timeline(edition)
     session.commit()
     return edition

@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from services.submission.common import EMAIL_PATTERN
 from services.submission.participants.nip import nip_problems
 from services.submission.participants.schemas import ImportRowError
+from shared.errors import Message
 from shared.events import PositionGroup
 
 MAX_ROWS = 20_000
@@ -40,6 +41,8 @@ HEADER_ALIASES = {
     "work_unit": "work_unit",
     "unit_kerja": "work_unit",
 }
+TOO_MANY_ROWS = Message(f"lebih dari {MAX_ROWS} baris", f"more than {MAX_ROWS} rows")
+_LONGER_THAN_200 = ("lebih dari 200 karakter", "longer than 200 characters")
 REQUIRED = ("nip", "name", "email", "position_group", "agency_code")
 
 # How the groups are written in HR spreadsheets, normalised to the enum.
@@ -56,10 +59,10 @@ GROUP_ALIASES = {
 
 
 class ImportFileError(Exception):
-    """The file as a whole cannot be read (wrong format, no header, missing columns)."""
+    """The file as a whole cannot be read (wrong format, no header, missing columns); why, in both languages."""
 
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
+    def __init__(self, reason: Message) -> None:
+        super().__init__(reason.en)
         self.reason = reason
 
 
@@ -94,7 +97,13 @@ def _map_header(header: list[Any]) -> list[str | None]:
     mapped = [HEADER_ALIASES.get(_header_key(h)) for h in header]
     missing = [c for c in REQUIRED if c not in mapped]
     if missing:
-        raise ImportFileError(f"missing columns: {', '.join(missing)} (header row: {', '.join(map(str, header))})")
+        columns, found = ", ".join(missing), ", ".join(map(str, header))
+        raise ImportFileError(
+            Message(
+                f"kolom tidak ada: {columns} (baris judul: {found})",
+                f"missing columns: {columns} (header row: {found})",
+            )
+        )
     return mapped
 
 
@@ -109,13 +118,15 @@ def _read_csv(content: bytes) -> list[ParsedRow]:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ImportFileError("the file is neither XLSX nor UTF-8 CSV") from exc
+        raise ImportFileError(
+            Message("berkas bukan XLSX maupun CSV UTF-8", "the file is neither XLSX nor UTF-8 CSV")
+        ) from exc
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header = next(reader, None)
     if not header:
-        raise ImportFileError("the file is empty")
+        raise ImportFileError(Message("berkas kosong", "the file is empty"))
     columns = _map_header(header)
     rows = []
     for cells in reader:
@@ -124,7 +135,7 @@ def _read_csv(content: bytes) -> list[ParsedRow]:
         values = {col: cells[i].strip() for i, col in enumerate(columns) if col and i < len(cells)}
         rows.append(ParsedRow(reader.line_num, values))
         if len(rows) > MAX_ROWS:
-            raise ImportFileError(f"more than {MAX_ROWS} rows")
+            raise ImportFileError(TOO_MANY_ROWS)
     return rows
 
 
@@ -132,15 +143,19 @@ def _read_xlsx(content: bytes) -> list[ParsedRow]:
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             if sum(i.file_size for i in archive.infolist()) > MAX_UNCOMPRESSED_BYTES:
-                raise ImportFileError("the workbook unpacks to more than 100 MB")
+                raise ImportFileError(
+                    Message("isi buku kerja lebih dari 100 MB", "the workbook unpacks to more than 100 MB")
+                )
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ImportFileError("the file is not a readable XLSX workbook") from exc
+        raise ImportFileError(
+            Message("berkas bukan buku kerja XLSX yang dapat dibaca", "the file is not a readable XLSX workbook")
+        ) from exc
     sheet = workbook.worksheets[0]
     iterator = sheet.iter_rows(values_only=True)
     header = next(iterator, None)
     if not header:
-        raise ImportFileError("the first sheet is empty")
+        raise ImportFileError(Message("lembar pertama kosong", "the first sheet is empty"))
     columns = _map_header(list(header))
     rows = []
     for line, cells in enumerate(iterator, start=2):
@@ -153,7 +168,7 @@ def _read_xlsx(content: bytes) -> list[ParsedRow]:
                 values[col] = cell if isinstance(cell, int | float) and col == "nip" else str(cell or "").strip()
         rows.append(ParsedRow(line, values))
         if len(rows) > MAX_ROWS:
-            raise ImportFileError(f"more than {MAX_ROWS} rows")
+            raise ImportFileError(TOO_MANY_ROWS)
     workbook.close()
     return rows
 
@@ -161,42 +176,47 @@ def _read_xlsx(content: bytes) -> list[ParsedRow]:
 def clean(row: ParsedRow, agency_codes: set[str]) -> CleanRow | None:
     """Validate one row on its own; problems go to `row.errors`."""
 
-    def problem(column: str | None, reason: str) -> None:
-        row.errors.append(ImportRowError(line=row.line, field=column, reason=reason))
+    def problem(column: str | None, id_: str, en: str) -> None:
+        row.errors.append(ImportRowError.of(row.line, column, Message(id_, en)))
 
     v = row.values
     for column in REQUIRED:
         if v.get(column) in (None, ""):
-            problem(column, "required")
+            problem(column, "wajib diisi", "required")
     nip = v.get("nip")
     if isinstance(nip, int | float):
         # Excel keeps numbers as doubles: an 18-digit NIP typed as a number has lost its last digits.
-        problem("nip", "NIP is stored as a number in the spreadsheet; format the column as text")
+        problem(
+            "nip",
+            "NIP tersimpan sebagai angka di lembar kerja; ubah format kolomnya menjadi teks",
+            "NIP is stored as a number in the spreadsheet; format the column as text",
+        )
     elif nip:
         nip = str(nip).replace(" ", "").replace(".", "")
         for reason in nip_problems(nip):
-            problem("nip", reason)
+            problem("nip", reason.id, reason.en)
     email = str(v.get("email") or "")
     if email:
         email = email.strip().lower()
         if not re.match(EMAIL_PATTERN, email) or len(email) > 254:
-            problem("email", f"'{email}' is not a valid email address")
+            problem("email", f"'{email}' bukan alamat email yang sah", f"'{email}' is not a valid email address")
     raw_group = str(v.get("position_group") or "").strip().lower().replace("_", " ")
     group = GROUP_ALIASES.get(raw_group)
     if raw_group and group is None:
-        problem("position_group", f"unknown position group '{v.get('position_group')}'")
+        written = v.get("position_group")
+        problem("position_group", f"kelompok jabatan '{written}' tidak dikenal", f"unknown position group '{written}'")
     agency = str(v.get("agency_code") or "").strip().upper()
     if agency and agency not in agency_codes:
-        problem("agency_code", f"unknown agency code '{agency}'")
+        problem("agency_code", f"kode perangkat daerah '{agency}' tidak dikenal", f"unknown agency code '{agency}'")
     name = str(v.get("name") or "")
     if len(name) > 200:
-        problem("name", "longer than 200 characters")
+        problem("name", *_LONGER_THAN_200)
     phone = str(v.get("phone") or "") or None
     if phone and len(phone) > 30:
-        problem("phone", "longer than 30 characters")
+        problem("phone", "lebih dari 30 karakter", "longer than 30 characters")
     work_unit = str(v.get("work_unit") or "").strip() or None
     if work_unit and len(work_unit) > 200:
-        problem("work_unit", "longer than 200 characters")
+        problem("work_unit", *_LONGER_THAN_200)
     if row.errors or group is None or not isinstance(nip, str):
         return None
     return CleanRow(row.line, nip, name, email, phone, group, agency, work_unit)

@@ -31,6 +31,7 @@ router = APIRouter(prefix="/api/v1/participants", tags=["participants"])
     responses=errors(
         notes={
             409: "`nip_registered` or `email_taken`",
+            422: "`invalid_nip`: details.problems (English) and details.problems_id (Indonesian) list every problem",
             429: "`too_many_attempts`: links asked for this email or address this hour, with Retry-After",
         }
     ),
@@ -47,7 +48,14 @@ def me(principal: Participant, session: SessionDep) -> ParticipantRead:
 @router.post(
     "/import",
     summary="Bulk import from CSV or XLSX (committee); dry_run=true only reports",
-    responses=errors(401, 403),
+    responses=errors(
+        401,
+        403,
+        notes={
+            422: "`unreadable_import`: details.reason (English) and details.reason_id (Indonesian) say why; "
+            "`import_has_errors`: details.errors are the refused rows, each with reason and reason_id"
+        },
+    ),
 )
 def import_participants(
     committee: Committee,

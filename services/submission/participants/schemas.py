@@ -8,6 +8,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.submission.common import Email
+from shared.errors import Message
 from shared.events import PositionGroup
 
 
@@ -51,11 +52,17 @@ class ParticipantPage(BaseModel):
 
 
 class ImportRowError(BaseModel):
-    """Why one row of an import file was refused."""
+    """Why one row of an import file was refused, in English (`reason`, as before) and Indonesian (`reason_id`)."""
 
     line: int
     field: str | None
-    reason: str
+    reason: str = Field(description="Why the row was refused, in English")
+    reason_id: str = Field(description="Why the row was refused, in Indonesian (Alasan penolakan baris)")
+
+    @classmethod
+    def of(cls, line: int, field: str | None, message: Message) -> ImportRowError:
+        """A refused row with its reason in both languages."""
+        return cls(line=line, field=field, reason=message.en, reason_id=message.id)
 
 
 class ImportReport(BaseModel):

@@ -31,6 +31,8 @@ from services.submission.participants.schemas import (
 from shared.auth import Principal, Role
 from shared.errors import Message, conflict, forbidden, invalid
 
+EMAIL_TAKEN = Message("email milik akun lain", "email belongs to another account")
+
 
 def register(session: Session, *, data: ParticipantRegister, limiter: LinkLimiter, client_ip: str) -> LinkSent:
     """Register a participant, or claim an account imported by BKPSDM (same NIP and email); both by email link.
@@ -42,7 +44,9 @@ def register(session: Session, *, data: ParticipantRegister, limiter: LinkLimite
     """
     problems = nip_problems(data.nip)
     if problems:
-        raise invalid("invalid_nip", Message("NIP tidak sah", "Invalid NIP"), {"field": "nip", "problems": problems})
+        # `problems` stays English (as before); `problems_id` is the same list in Indonesian.
+        details = {"field": "nip", "problems": [p.en for p in problems], "problems_id": [p.id for p in problems]}
+        raise invalid("invalid_nip", Message("NIP tidak sah", "Invalid NIP"), details)
     require_agency(session, data.agency_code)
     email = normalise_email(data.email)
     limiter.check(email, client_ip)
@@ -209,7 +213,7 @@ def import_participants(
         raise invalid(
             "unreadable_import",
             Message("Berkas impor tidak dapat dibaca", "The import file cannot be read"),
-            {"reason": exc.reason},
+            {"reason": exc.reason.en, "reason_id": exc.reason.id},
         ) from exc
     codes = active_codes(session)
     rows: list[CleanRow] = []
@@ -222,11 +226,19 @@ def import_participants(
         if row is None:
             continue
         if row.nip in seen_nip:
-            errors.append(ImportRowError(line=row.line, field="nip", reason=f"same NIP as line {seen_nip[row.nip]}"))
+            first = seen_nip[row.nip]
+            errors.append(
+                ImportRowError.of(
+                    row.line, "nip", Message(f"NIP sama dengan baris {first}", f"same NIP as line {first}")
+                )
+            )
             continue
         if row.email in seen_email:
+            first = seen_email[row.email]
             errors.append(
-                ImportRowError(line=row.line, field="email", reason=f"same email as line {seen_email[row.email]}")
+                ImportRowError.of(
+                    row.line, "email", Message(f"email sama dengan baris {first}", f"same email as line {first}")
+                )
             )
             continue
         seen_nip[row.nip], seen_email[row.email] = row.line, row.line
@@ -238,7 +250,7 @@ def import_participants(
     for row in rows:
         owner_nip = email_owner.get(row.email, row.nip)
         if owner_nip != row.nip:
-            errors.append(ImportRowError(line=row.line, field="email", reason="email belongs to another account"))
+            errors.append(ImportRowError.of(row.line, "email", EMAIL_TAKEN))
             continue
         current = existing.get(row.nip)
         if current is None:

@@ -199,12 +199,21 @@ async def register(request: Request) -> Response:
             request,
             "auth/register.html",
             values=values,
-            errors=exc.field_errors(),
+            errors=_register_errors(exc, language(request)),
             failure=exc.message,
             agencies=await agencies(request),
             groups=POSITION_GROUPS,
         )
     return render(request, "account/check_email.html", email=values["email"], valid_minutes=int(data["valid_minutes"]))
+
+
+def _register_errors(exc: ApiError, lang: str) -> dict[str, str]:
+    """The refusal's messages by field; an invalid NIP says each problem (the API gives them in both languages)."""
+    errors = exc.field_errors()
+    if exc.code == "invalid_nip" and isinstance(exc.details, dict):
+        problems = exc.details.get("problems" if lang == "en" else "problems_id") or exc.details.get("problems") or []
+        errors["nip"] = "; ".join(str(p) for p in problems)
+    return errors
 
 
 @router.get("/notifikasi")

@@ -118,7 +118,8 @@ def _number(value: str) -> int | str | None:
 
 
 def body_of(values: dict[str, Any], *, new: bool) -> dict[str, Any]:
-    """The API body of the form: times as written (the API reads them as WIB), blank times left out."""
+    """The API body of the form: times as written (the API reads them as WIB); a blank time is left out of a new
+    edition and sent as null when editing, which clears it (the API refuses clearing a required one by name)."""
     body: dict[str, Any] = {"name": values["name"]}
     if new:
         body["code"] = values["code"].upper()
@@ -126,8 +127,8 @@ def body_of(values: dict[str, Any], *, new: bool) -> dict[str, Any]:
     for name in TIMELINE:
         if values[name]:
             body[name] = values[name]
-        elif new and name.startswith("submission"):
-            body[name] = None  # required: the API names the field
+        elif not new or name.startswith("submission"):
+            body[name] = None  # cleared when editing; a required one is named by the API
     for name in ("grace_period_minutes", "max_ideas_per_participant"):
         if values[name]:
             body[name] = _number(values[name])
@@ -150,6 +151,11 @@ def body_of(values: dict[str, Any], *, new: bool) -> dict[str, Any]:
 def _form_page(request: Request, values: dict[str, Any], *, new: bool, failed: ApiError | None = None) -> Response:
     errors = failed.field_errors() if failed else {}
     lang = language(request)
+    if failed and failed.code == "invalid_timeline" and isinstance(failed.details, list):
+        # Each broken rule names the two times it compares: both are marked at their inputs.
+        for rule in failed.details:
+            for name in rule.get("fields", []) if isinstance(rule, dict) else []:
+                errors.setdefault(str(name), translate("tidak berurutan dengan waktu lain di jadwal", lang))
     names = {"key": "Kunci", "label": "Pertanyaan (Bahasa Indonesia)", "label_en": "Pertanyaan (English)",
              "kind": "Jenis jawaban", "choices": "Pilihan jawaban (satu per baris)"}  # fmt: skip
     # The summary names a question's field as the page does ("Pertanyaan 1 · Kunci"), not as the API does.

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import re
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -24,39 +23,12 @@ router = APIRouter(include_in_schema=False)
 #: Files larger than this are refused here, before they are carried through a form twice.
 MAX_FILE_BYTES = 5 * 1024 * 1024
 
-#: The import's reasons (written in English by the service), in Indonesian; `{0}` keeps what the reason quotes.
-REASONS_ID: tuple[tuple[str, str], ...] = (
-    (r"required", "wajib diisi"),
-    (r"NIP must be exactly 18 digits", "NIP harus tepat 18 angka"),
-    (r"NIP is stored as a number in the spreadsheet; format the column as text",
-     "NIP tersimpan sebagai angka di lembar kerja; ubah format kolomnya menjadi teks"),
-    (r"digits 1-8 \((.*)\) are not a real date of birth \(yyyymmdd\)",
-     "angka ke-1 s.d. 8 ({0}) bukan tanggal lahir yang nyata (ttttbbhh)"),
-    (r"date of birth (.*) is not plausible", "tanggal lahir {0} tidak masuk akal"),
-    (r"digits 9-14 \((.*)\) are not a real appointment month \(yyyymm\)",
-     "angka ke-9 s.d. 14 ({0}) bukan bulan pengangkatan yang nyata (ttttbb)"),
-    (r"appointment month (.*) is in the future", "bulan pengangkatan {0} ada di masa depan"),
-    (r"appointment month (.*) is not after the date of birth", "bulan pengangkatan {0} tidak sesudah tanggal lahir"),
-    (r"digit 15 \((.*)\) must be the gender: 1 \(male\) or 2 \(female\)",
-     "angka ke-15 ({0}) harus jenis kelamin: 1 (laki-laki) atau 2 (perempuan)"),
-    (r"digits 16-18 \(sequence\) cannot be 000", "angka ke-16 s.d. 18 (nomor urut) tidak boleh 000"),
-    (r"'(.*)' is not a valid email address", "'{0}' bukan alamat email yang sah"),
-    (r"unknown position group '(.*)'", "kelompok jabatan '{0}' tidak dikenal"),
-    (r"unknown agency code '(.*)'", "kode perangkat daerah '{0}' tidak dikenal"),
-    (r"longer than (\d+) characters", "lebih dari {0} karakter"),
-)  # fmt: skip
 
-
-def reason_in(reason: str, lang: str) -> str:
-    """An import reason in the person's language (as written when no Indonesian is known)."""
+def reason_in(error: dict[str, Any], lang: str) -> str:
+    """A refusal's reason in the person's language: the service gives `reason` (English) and `reason_id`."""
     if lang == "en":
-        return reason
-    for pattern, indonesian in REASONS_ID:
-        found = re.fullmatch(pattern, reason)
-        if found:
-            return indonesian.format(*found.groups())
-    # A reason that names a row (duplicates within the file) keeps the service's words.
-    return reason
+        return str(error.get("reason") or "")
+    return str(error.get("reason_id") or error.get("reason") or "")
 
 
 async def _run(request: Request, name: str, content: bytes, *, dry_run: bool) -> dict[str, Any]:
@@ -70,7 +42,7 @@ async def _run(request: Request, name: str, content: bytes, *, dry_run: bool) ->
     )
     lang = language(request)
     for error in report["errors"]:
-        error["reason"] = reason_in(str(error["reason"]), lang)
+        error["reason"] = reason_in(error, lang)
     return report
 
 
@@ -103,7 +75,7 @@ async def check_file(request: Request) -> Response:
     except ApiError as exc:
         if exc.status not in (400, 413, 422):
             raise
-        return _page(request, failure=exc.message, detail=_detail(exc))
+        return _page(request, failure=exc.message, detail=_detail(request, exc))
     return _page(
         request,
         report=report,
@@ -112,8 +84,10 @@ async def check_file(request: Request) -> Response:
     )
 
 
-def _detail(exc: ApiError) -> str | None:
-    return str(exc.details["reason"]) if isinstance(exc.details, dict) and exc.details.get("reason") else None
+def _detail(request: Request, exc: ApiError) -> str | None:
+    if not isinstance(exc.details, dict):
+        return None
+    return reason_in(exc.details, language(request)) or None
 
 
 @router.post("/panitia/peserta/impor/jalankan")
@@ -139,7 +113,7 @@ async def run_import(request: Request) -> Response:
     except ApiError as exc:
         if exc.status not in (400, 413, 422):
             raise
-        return _page(request, failure=exc.message, detail=_detail(exc))
+        return _page(request, failure=exc.message, detail=_detail(request, exc))
     # A file that went wrong between the check and the import (a NIP imported by someone else meanwhile) is
     # reported as a dry run is: nothing was imported.
     return _page(request, report=report, filename=name, done=bool(report["imported"]))

@@ -15,7 +15,7 @@ from fastapi.responses import Response
 
 from services.web.backend import ApiError
 from services.web.committee.routes import GROUPS
-from services.web.pages import api, checked_form, redirect, render, require_user, settings_of
+from services.web.pages import api, checked_form, language, redirect, render, require_user, settings_of
 
 router = APIRouter(include_in_schema=False)
 
@@ -25,6 +25,19 @@ SIMILAR_LIMIT = 5
 def _query(edition: str, group: str | None, **more: str) -> str:
     params = {"edisi": edition, **({"kelompok": group} if group else {}), **more}
     return urlencode(params)
+
+
+def answers_of(idea: dict[str, Any], edition: dict[str, Any], lang: str) -> list[tuple[str, Any]]:
+    """An idea's extra answers labelled by their questions (in the person's language), in the form's order;
+    an answer to a question no longer on the form keeps its key."""
+    answers = dict(idea.get("extra_answers") or {})
+    labelled = []
+    for question in edition.get("extra_questions") or []:
+        key = question.get("key")
+        if key in answers:
+            label = question.get("label_en") if lang == "en" and question.get("label_en") else question.get("label")
+            labelled.append((str(label or key), answers.pop(key)))
+    return labelled + list(answers.items())
 
 
 async def _queue_page(
@@ -59,6 +72,7 @@ async def _queue_page(
         groups=GROUPS,
         left=waiting["total"],
         idea=idea,
+        answers=answers_of(idea, edition_data, language(request)) if idea else [],
         similar=similar,
         notice=notice,
         errors=errors,

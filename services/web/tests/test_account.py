@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from services.web.app import create_app
 from services.web.backend import Backend
-from services.web.security import SESSION_COOKIE
+from services.web.security import LANGUAGE_COOKIE, SESSION_COOKIE
 from services.web.tests.test_app import SETTINGS
 
 TOKEN = "emailed-link-token-0123456789"
@@ -39,6 +39,10 @@ class FakeAccounts:
         body = json.loads(request.content) if request.content else {}
         if path == "/api/v1/agencies":
             return httpx.Response(200, json={"items": [{"code": "K", "name": "Kecamatan"}]})
+        if path == "/api/v1/participants/register" and body["nip"].endswith("3000"):
+            return _error(422, "invalid_nip", "NIP tidak sah", {
+                "field": "nip", "problems": ["digit 15 (3) must be the gender: 1 (male) or 2 (female)"],
+                "problems_id": ["angka ke-15 (3) harus jenis kelamin: 1 (laki-laki) atau 2 (perempuan)"]})  # fmt: skip
         if path == "/api/v1/participants/register":
             return httpx.Response(202, json={"status": "link_sent", "valid_minutes": 1440, "development_token": TOKEN})
         if path in ("/api/v1/auth/verify-email", "/api/v1/auth/password-reset/confirm"):
@@ -83,10 +87,10 @@ def _csrf_of(page: httpx.Response) -> str:
     return str(page.text.split('name="csrf_token" value="')[1].split('"')[0])
 
 
-def _register(client: TestClient) -> httpx.Response:
+def _register(client: TestClient, nip: str = "199105172015032001") -> httpx.Response:
     token = _csrf_of(client.get("/daftar"))
     form = {
-        "nip": "199105172015032001",
+        "nip": nip,
         "name": "Rina",
         "email": "rina@example.go.id",
         "phone": "",
@@ -107,6 +111,14 @@ def test_registering_asks_her_to_check_her_email_and_signs_nobody_in(client: Tes
     assert "Tautan berlaku selama 24 jam." in response.text
     assert TOKEN not in response.text  # the development token is for curl, never shown on the page
     assert not any(h.startswith(SESSION_COOKIE) for h in response.headers.get_list("set-cookie"))
+
+
+def test_an_invalid_nip_says_each_problem_at_the_field_in_her_language(client: TestClient) -> None:
+    refused = _register(client, nip="199105172015033000").text
+    assert "angka ke-15 (3) harus jenis kelamin: 1 (laki-laki) atau 2 (perempuan)</p>" in refused
+    client.cookies.set(LANGUAGE_COOKIE, "en")
+    english = _register(client, nip="199105172015033000").text
+    assert "digit 15 (3) must be the gender: 1 (male) or 2 (female)</p>" in english
 
 
 def test_the_register_page_tells_imported_civil_servants_how_to_claim_their_account(client: TestClient) -> None:

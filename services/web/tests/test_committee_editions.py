@@ -51,7 +51,7 @@ def _idea(idea_id: str, title: str) -> dict[str, Any]:
     return {"id": idea_id, "edition_code": "UJI-2027", "status": "submitted", "title": title,
             "problem": "Antrean panjang", "solution": "Daring", "beneficiaries": "Warga", "position_group": "pelaksana",
             "proposer": {"participant_id": "p1", "name": "Sari", "nip": "1", "agency_code": "DISDUKCAPIL"},
-            "team": [], "extra_answers": {"lokasi": "Watulimo"}, "submitted_at": "2027-02-10T03:00:00Z",
+            "team": [], "extra_answers": {"lokasi": "Watulimo", "lama": "x"}, "submitted_at": "2027-02-10T03:00:00Z",
             "submitted_late": False}  # fmt: skip
 
 
@@ -88,6 +88,12 @@ class FakeSubmission:
                     {"field": "extra_questions.0.key", "message": "tidak sesuai pola"},
                     {"field": "submission_closes_at", "message": "wajib diisi"}])  # fmt: skip
             return httpx.Response(201, json={**EDITION, **body})
+        if path == "/api/v1/editions/UJI-2027" and method == "PATCH" and body.get("decisions_at") == "2027-01-01T08:00":
+            rule = {"fields": ["submission_closes_at", "decisions_at"], "rule": "decisions after closing"}
+            return _error(422, "invalid_timeline", "Urutan jadwal edisi tidak masuk akal", [rule])
+        if path == "/api/v1/editions/UJI-2027" and method == "PATCH" and body.get("submission_closes_at", 1) is None:
+            return _error(422, "validation_error", "Isian tidak valid",
+                          [{"field": "submission_closes_at", "message": "wajib diisi"}])  # fmt: skip
         if path == "/api/v1/editions/UJI-2027" and method in ("GET", "PATCH"):
             return httpx.Response(200, json=EDITION)
         if path == "/api/v1/editions/UJI-2027/summary":
@@ -96,9 +102,15 @@ class FakeSubmission:
             content = request.content
             self.files.append(content)
             dry = request.url.params["dry_run"] == "true"
+            if b"PK\x03\x04" in content:
+                return _error(422, "unreadable_import", "Berkas impor tidak dapat dibaca", {
+                    "reason": "the file is not a readable XLSX workbook",
+                    "reason_id": "berkas bukan buku kerja XLSX yang dapat dibaca"})  # fmt: skip
             if b"19850714BAD" in content:
-                errors = [{"line": 3, "field": "nip", "reason": "NIP must be exactly 18 digits"},
-                          {"line": 3, "field": "agency_code", "reason": "unknown agency code 'XYZ'"}]  # fmt: skip
+                errors = [{"line": 3, "field": "nip", "reason": "NIP must be exactly 18 digits",
+                           "reason_id": "NIP harus tepat 18 angka"},
+                          {"line": 3, "field": "agency_code", "reason": "unknown agency code 'XYZ'",
+                           "reason_id": "kode perangkat daerah 'XYZ' tidak dikenal"}]  # fmt: skip
                 return httpx.Response(200, json={"dry_run": dry, "imported": False, "total_rows": 2, "created": 0,
                                                  "updated": 0, "unchanged": 0, "errors": errors})  # fmt: skip
             return httpx.Response(200, json={"dry_run": dry, "imported": not dry, "total_rows": 2, "created": 2,
@@ -238,6 +250,27 @@ def test_an_edition_is_edited_from_its_times_in_wib(panitia: TestClient, submiss
     assert body["name"] == "Audisi Uji 2027 (baru)"
     assert "code" not in body
     assert "year" not in body
+    # A time left blank when editing is sent as null: the API clears it.
+    assert all(body[name] is None for name in ("screening_opens_at", "auditions_end_at", "decisions_at"))
+
+
+def test_clearing_a_required_time_when_editing_shows_the_apis_refusal_at_the_field(
+    panitia: TestClient, submission: FakeSubmission
+) -> None:
+    token = _csrf(panitia, "/panitia/edisi/UJI-2027/ubah")
+    page = panitia.post("/panitia/edisi/UJI-2027/ubah", data=_edition_form(token, submission_closes_at=""))
+    assert page.status_code == 200
+    assert 'href="#submission_closes_at">Pengajuan ditutup: wajib diisi</a>' in page.text
+    [body] = submission.sent("PATCH", "/api/v1/editions/UJI-2027")
+    assert body["submission_closes_at"] is None
+
+
+def test_a_timeline_out_of_order_marks_both_times_at_their_inputs(panitia: TestClient) -> None:
+    token = _csrf(panitia, "/panitia/edisi/UJI-2027/ubah")
+    page = panitia.post("/panitia/edisi/UJI-2027/ubah", data=_edition_form(token, decisions_at="2027-01-01T08:00"))
+    assert "Urutan jadwal edisi tidak masuk akal" in page.text
+    for name in ("submission_closes_at", "decisions_at"):
+        assert f'id="{name}-error"><span class="visually-hidden">Kesalahan:</span> tidak berurutan' in page.text
 
 
 def test_the_edition_page_shows_the_timeline_and_the_chart_with_its_table(panitia: TestClient) -> None:
@@ -273,6 +306,16 @@ def test_the_import_reports_every_bad_row_and_imports_nothing(panitia: TestClien
     panitia.cookies.set(LANGUAGE_COOKIE, "en")
     english = panitia.post("/panitia/peserta/impor", data={"csrf_token": token}, files={"berkas": ("p.csv", bad)})
     assert "<td>Agency code</td><td>unknown agency code &#39;XYZ&#39;</td>" in english.text
+
+
+def test_an_unreadable_file_says_why_in_the_persons_language(panitia: TestClient) -> None:
+    token = _csrf(panitia, "/panitia/peserta/impor")
+    broken = {"berkas": ("p.xlsx", b"PK\x03\x04 broken")}
+    page = panitia.post("/panitia/peserta/impor", data={"csrf_token": token}, files=broken).text
+    assert '<p class="meta">berkas bukan buku kerja XLSX yang dapat dibaca</p>' in page
+    panitia.cookies.set(LANGUAGE_COOKIE, "en")
+    english = panitia.post("/panitia/peserta/impor", data={"csrf_token": token}, files=broken).text
+    assert '<p class="meta">the file is not a readable XLSX workbook</p>' in english
 
 
 def test_a_clean_file_is_imported_only_once_confirmed_and_the_counts_shown(
@@ -328,3 +371,11 @@ def test_the_queue_shows_one_idea_with_its_similar_ones_and_moves_on(
     assert "Gagasan dinyatakan memenuhi syarat." in following
     assert 'data-left="1"' in following
     assert f'data-idea="{IDEA_B}"' in following
+
+
+def test_the_queue_labels_extra_answers_by_their_question_in_the_persons_language(panitia: TestClient) -> None:
+    body = panitia.get("/panitia/seleksi?edisi=UJI-2027").text
+    # "lama" is no longer a question of the edition's form: it keeps its key.
+    assert "<div><dt>Lokasi uji coba</dt><dd>Watulimo</dd></div><div><dt>lama</dt><dd>x</dd></div>" in body
+    panitia.cookies.set(LANGUAGE_COOKIE, "en")
+    assert "<dt>Pilot site</dt><dd>Watulimo</dd>" in panitia.get("/panitia/seleksi?edisi=UJI-2027").text

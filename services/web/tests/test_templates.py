@@ -31,6 +31,18 @@ def test_every_status_label_has_its_english() -> None:
     assert sorted(label for label in STATUS_LABELS.values() if label not in EN) == []
 
 
+def test_every_idea_status_the_api_sends_has_a_label_and_no_other_does() -> None:
+    # The submission service's IdeaStatus values (the web front may not import it): `not_eligible`, never
+    # `ineligible`.
+    api_statuses = {"draft", "submitted", "eligible", "not_eligible", "withdrawn"}
+    assert api_statuses <= STATUS_LABELS.keys()
+    assert "ineligible" not in STATUS_LABELS
+    assert (STATUS_LABELS["eligible"], STATUS_LABELS["not_eligible"]) == ("Lolos seleksi", "Tidak lolos seleksi")
+    css = (TEMPLATES.parent / "static" / "css" / "audisi.css").read_text(encoding="utf-8")
+    assert ".tag-not_eligible" in css
+    assert "ineligible" not in css
+
+
 def test_no_template_has_an_inline_script_or_style_attribute() -> None:
     offenders = []
     for path in TEMPLATES.rglob("*.html"):

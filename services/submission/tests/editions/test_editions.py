@@ -51,6 +51,7 @@ def test_timeline_out_of_order_reports_every_problem(client: TestClient, tokens:
         "submission opens before it closes",
         "auditions start after submission closes",
         "auditions start before they end",
+        "submission_opens_at comes no later than auditions_start_at",
     ]
 
 
@@ -85,6 +86,54 @@ def test_update_edition_limit_groups_and_form(client: TestClient, tokens: Any) -
     )
     assert body["extra_questions"][0]["key"] == "mitra"
     assert client.patch("/api/v1/editions/ATA-2027", headers=tokens(Role.PARTICIPANT), json={}).status_code == 403
+
+
+def test_update_edition_null_clears_an_optional_time_and_refuses_a_required_one(
+    client: TestClient, tokens: Any
+) -> None:
+    committee = tokens(Role.COMMITTEE)
+    planned = {"screening_opens_at": "2027-04-01T08:00:00", "screening_closes_at": "2027-04-20T16:00:00"}
+    client.post("/api/v1/editions", headers=committee, json=BODY | planned | {"decisions_at": "2027-06-01T10:00:00"})
+    cleared = client.patch("/api/v1/editions/ATA-2027", headers=committee, json={"decisions_at": None})
+    assert cleared.status_code == 200
+    body = cleared.json()
+    assert (body["decisions_at"], body["screening_closes_at"] is not None) == (None, True)
+    assert client.get("/api/v1/editions/ATA-2027").json()["decisions_at"] is None
+    refused = client.patch(
+        "/api/v1/editions/ATA-2027",
+        headers={**committee, "Accept-Language": "id"},
+        json={"submission_closes_at": None, "name": None},
+    )
+    assert (refused.status_code, refused.json()["error"]["code"]) == (422, "validation_error")
+    assert {(d["field"], d["message"]) for d in refused.json()["error"]["details"]} == {
+        ("submission_closes_at", "wajib diisi"),
+        ("name", "wajib diisi"),
+    }
+    assert client.get("/api/v1/editions/ATA-2027").json()["name"] == BODY["name"]
+
+
+def test_update_edition_clearing_a_time_cannot_let_the_others_swap(client: TestClient, tokens: Any) -> None:
+    committee = tokens(Role.COMMITTEE)
+    planned = {
+        "screening_opens_at": "2027-04-01T08:00:00",
+        "screening_closes_at": "2027-04-20T16:00:00",
+        "auditions_start_at": "2027-05-01T08:00:00",
+    }
+    client.post("/api/v1/editions", headers=committee, json=BODY | planned)
+    swapped = client.patch(
+        "/api/v1/editions/ATA-2027",
+        headers=committee,
+        json={"screening_closes_at": None, "screening_opens_at": "2027-05-10T08:00:00"},
+    )
+    assert (swapped.status_code, swapped.json()["error"]["code"]) == (422, "invalid_timeline")
+    assert swapped.json()["error"]["details"] == [
+        {
+            "fields": ["screening_opens_at", "auditions_start_at"],
+            "rule": "screening_opens_at comes no later than auditions_start_at",
+        }
+    ]
+    kept = client.get("/api/v1/editions/ATA-2027").json()
+    assert kept["screening_closes_at"] is not None
 
 
 def test_phase_follows_the_timeline(db_session: Session) -> None:

@@ -59,7 +59,11 @@ def test_import_dry_run_reports_every_bad_row_with_line_and_imports_nothing(
         (9, "nip"),
         (10, "email"),
     ]
-    assert report["errors"][4]["reason"] == "same NIP as line 2"
+    assert (report["errors"][4]["reason"], report["errors"][4]["reason_id"]) == (
+        "same NIP as line 2",
+        "NIP sama dengan baris 2",
+    )
+    assert report["errors"][3]["reason_id"] == "kode perangkat daerah 'DINAS-X' tidak dikenal"
     assert (report["total_rows"], report["created"], report["imported"]) == (9, 3, False)
     refused = _post(client, tokens(Role.COMMITTEE), bad.encode(), dry_run=False)
     assert refused.status_code == 422
@@ -105,7 +109,12 @@ def test_import_xlsx_flags_nip_typed_as_number(client: TestClient, tokens: Any, 
     workbook.save(buffer)
     report = _post(client, tokens(Role.COMMITTEE), buffer.getvalue(), dry_run=True, name="p.xlsx").json()
     assert report["errors"] == [
-        {"line": 3, "field": "nip", "reason": "NIP is stored as a number in the spreadsheet; format the column as text"}
+        {
+            "line": 3,
+            "field": "nip",
+            "reason": "NIP is stored as a number in the spreadsheet; format the column as text",
+            "reason_id": "NIP tersimpan sebagai angka di lembar kerja; ubah format kolomnya menjadi teks",
+        }
     ]
     sheet.delete_rows(3)
     buffer = io.BytesIO()
@@ -121,6 +130,9 @@ def test_import_missing_column_is_unreadable(client: TestClient, tokens: Any) ->
     assert response.json()["error"]["details"]["reason"].startswith(
         "missing columns: email, position_group, agency_code"
     )
+    assert response.json()["error"]["details"]["reason_id"].startswith(
+        "kolom tidak ada: email, position_group, agency_code"
+    )
 
 
 def test_import_refused_for_participants(client: TestClient, tokens: Any) -> None:
@@ -129,7 +141,10 @@ def test_import_refused_for_participants(client: TestClient, tokens: Any) -> Non
 
 def test_import_refuses_broken_and_oversized_workbooks(client: TestClient, tokens: Any) -> None:
     broken = _post(client, tokens(Role.COMMITTEE), b"PK\x03\x04 not a workbook", dry_run=True, name="p.xlsx")
-    assert broken.json()["error"]["details"]["reason"] == "the file is not a readable XLSX workbook"
+    assert broken.json()["error"]["details"] == {
+        "reason": "the file is not a readable XLSX workbook",
+        "reason_id": "berkas bukan buku kerja XLSX yang dapat dibaca",
+    }
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("xl/sharedStrings.xml", b"\0" * (101 * 1024 * 1024))

@@ -127,6 +127,10 @@ def test_register_invalid_nip_lists_each_problem(client: TestClient) -> None:
         "digits 1-8 (19901315) are not a real date of birth (yyyymmdd)",
         "digit 15 (3) must be the gender: 1 (male) or 2 (female)",
     ]
+    assert response.json()["error"]["details"]["problems_id"] == [
+        "angka ke-1 s.d. 8 (19901315) bukan tanggal lahir yang nyata (ttttbbhh)",
+        "angka ke-15 (3) harus jenis kelamin: 1 (laki-laki) atau 2 (perempuan)",
+    ]
 
 
 def test_register_unknown_agency_or_group_refused(client: TestClient) -> None:
