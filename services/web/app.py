@@ -16,6 +16,8 @@ from services.web.admin.routes import router as admin_router
 from services.web.agency.routes import router as agency_router
 from services.web.auth.routes import router as auth_router
 from services.web.backend import ApiError, Backend
+from services.web.committee.audition import router as audition_router
+from services.web.committee.rounds import router as rounds_router
 from services.web.committee.routes import router as committee_router
 from services.web.i18n import translate
 from services.web.judge.routes import router as judge_router
@@ -62,6 +64,8 @@ def create_app(settings: WebSettings, backend: Backend | None = None) -> FastAPI
         judge_router,
         agency_router,
         committee_router,
+        rounds_router,
+        audition_router,
         admin_router,
         public_router,
         proxy_router,

@@ -125,6 +125,25 @@ class AuditionDayRead(BaseModel):
     slots: list[SlotRead]
 
 
+class DayRoomRead(BaseModel):
+    """A room of an audition day with its audition panel (rooms keep their panel across days)."""
+
+    id: uuid.UUID
+    name: str
+    slots: int
+    judges: list[PanelMemberRead]
+
+
+class AuditionDaySummary(BaseModel):
+    """An audition day with its rooms, their panels and its breaks (the committee's overview)."""
+
+    id: uuid.UUID
+    day: date
+    slot_minutes: int
+    rooms: list[DayRoomRead]
+    breaks: list[BreakRead] = Field(default_factory=list)
+
+
 class AssignIn(BaseModel):
     """How automatic assignment places ideas."""
 
