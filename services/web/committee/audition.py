@@ -244,8 +244,11 @@ async def propose(request: Request, day_id: str) -> Response:
     except ApiError as exc:
         if exc.status not in (404, 409, 422):
             raise
-        errors = {"judges_per_room": exc.field_errors().get("judges_per_room") or exc.message}
-        return await _day_page(request, edition, day_id, failure=exc.message, errors=errors)
+        found = exc.field_errors()
+        errors = {"judges_per_room": found["judges_per_room"] or exc.message} if "judges_per_room" in found else {}
+        # A judge of the directory the API refuses (e.g. an address it cannot accept) is named in the summary.
+        others = [f"{field}: {message}" for field, message in found.items() if field != "judges_per_room"]
+        return await _day_page(request, edition, day_id, failure=" ".join([exc.message, *others]), errors=errors)
     return await _day_page(request, edition, day_id, proposal=proposal)
 
 

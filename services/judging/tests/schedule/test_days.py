@@ -44,7 +44,8 @@ def test_the_committee_lists_the_days_with_their_rooms_panels_and_breaks(client:
     committee = tokens(Role.COMMITTEE)
     url = f"/api/v1/editions/{EDITION}/audition-days"
     room_b = next(s["room_id"] for s in day["slots"] if s["room"] == "Ruang B")
-    judge = {"user_id": "00000000-0000-4000-8000-0000000000aa", "name": "Dr. Sari", "email": "sari@x.id",
+    # a test server's address (.test), as the submission service accepts it for the judge's account
+    judge = {"user_id": "00000000-0000-4000-8000-0000000000aa", "name": "Dr. Sari", "email": "sari@juri.test",
              "agency_code": "BAPPEDA"}  # fmt: skip
     panel = client.put(f"/api/v1/editions/{EDITION}/rooms/{room_b}/panel", json={"judges": [judge]}, headers=committee)
     assert panel.status_code == 200, panel.text
