@@ -12,13 +12,15 @@ from starlette.datastructures import FormData
 
 from services.web.backend import ApiError
 from services.web.committee.routes import ROUND_KINDS
-from services.web.pages import api, checked_form, redirect, render, require_user, settings_of
+from services.web.i18n import translate
+from services.web.pages import api, checked_form, language, redirect, render, require_user, settings_of
 
 router = APIRouter(include_in_schema=False)
 
 CRITERION_FIELDS = ("key", "name", "description", "weight", "min_score", "max_score", "levels")
-#: Empty rows offered under the declared criteria, so a criterion can be added without script.
-BLANK_ROWS = 2
+#: The form offers at least this many criterion blocks, and always one empty block under the declared
+#: criteria, so a criterion can be added without script.
+MIN_ROWS = 4
 
 
 def edition_of(request: Request, edisi: str | None) -> str:
@@ -69,8 +71,13 @@ def _rows_of(rubric: dict[str, Any] | None) -> list[dict[str, str]]:
                 "levels": "\n".join(f"{lv['score']}: {lv['description']}" for lv in c.get("levels") or []),
             }
         )
+    return _with_blanks(rows)
+
+
+def _with_blanks(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    filled = [r for r in rows if r["key"] or r["name"]]
     blank = {"key": "", "name": "", "description": "", "weight": "", "min_score": "1", "max_score": "5"}
-    return rows + [dict(blank, counted="1", levels="") for _ in range(BLANK_ROWS)]
+    return filled + [dict(blank, counted="1", levels="") for _ in range(max(1, MIN_ROWS - len(filled)))]
 
 
 async def _rubric(request: Request, edition: str, kind: str) -> dict[str, Any] | None:
@@ -149,9 +156,9 @@ async def rubric_save(request: Request) -> Response:
             edition=edition,
             round_kind=kind,
             rubric=await _rubric(request, edition, kind),
-            rows=rows,
-            errors=_row_errors(exc, sent),
-            failure=_summary(exc),
+            rows=_with_blanks(rows),
+            errors=_row_errors(exc, [n - sum(1 for r in rows[:n] if not (r["key"] or r["name"])) for n in sent]),
+            failure=_summary(exc, criteria, language(request)),
             notice=None,
         )
     return redirect(f"/panitia/rubrik?edisi={edition}&babak={kind}&tersimpan=1")
@@ -170,14 +177,19 @@ def _row_errors(exc: ApiError, sent: list[int]) -> dict[str, str]:
     return errors
 
 
-def _summary(exc: ApiError) -> str:
-    """The API's message, with the messages that concern the whole rubric (e.g. the weights' sum)."""
+def _summary(exc: ApiError, criteria: list[dict[str, Any]], lang: str) -> str:
+    """The API's message with those about the whole rubric; the weights' sum said in the person's language too."""
     whole = [
         str(item.get("message"))
         for item in exc.details or []
         if isinstance(exc.details, list) and isinstance(item, dict) and not str(item.get("field") or "")
     ]
-    return " ".join([exc.message, *whole])
+    weights = [c["weight"] for c in criteria if c["counted"]]
+    if weights and all(isinstance(w, int) for w in weights) and sum(weights) != 100:
+        whole.insert(
+            0, f"{translate('Jumlah bobot kriteria yang dihitung harus tepat 100; sekarang', lang)} {sum(weights)}."
+        )
+    return f"{exc.message}: {' '.join(whole)}" if whole else exc.message
 
 
 @router.get("/panitia/lolos")

@@ -193,6 +193,9 @@ def test_the_rubric_form_sends_each_row_and_puts_the_apis_errors_next_to_the_row
     assert 'id="c1-weight-error"' in page.text
     assert "bobot tidak sah" in page.text
     assert "Bobot harus berjumlah 100" in page.text
+    assert "Jumlah bobot kriteria yang dihitung harus tepat 100; sekarang 90." in page.text
+    assert 'name="c3-key"' in page.text  # the two filled blocks, then empty ones to add more
+    assert 'name="c4-key"' not in page.text
     assert 'value="Kecepatan"' in page.text  # what was typed stays
     form["c1-weight"] = "40"
     saved = client.post("/panitia/rubrik", data=form)
