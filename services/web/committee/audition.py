@@ -249,7 +249,7 @@ async def propose(request: Request, day_id: str) -> Response:
         # A judge of the directory the API refuses (e.g. an address it cannot accept) is named in the summary.
         others = [f"{field}: {message}" for field, message in found.items() if field != "judges_per_room"]
         return await _day_page(request, edition, day_id, failure=" ".join([exc.message, *others]), errors=errors)
-    return await _day_page(request, edition, day_id, proposal=proposal)
+    return await _day_page(request, edition, day_id, proposal=proposal, values={"judges_per_room": per_room})
 
 
 def _judge_in(judge: dict[str, Any]) -> dict[str, Any]:

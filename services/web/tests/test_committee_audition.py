@@ -290,6 +290,7 @@ def test_the_panel_proposal_is_shown_ticked_with_its_reasons_and_confirmed_per_r
     assert page.status_code == 200
     asked = apis.body("POST", "/panel-proposal")
     assert asked["judges_per_room"] == 1
+    assert 'name="judges_per_room" type="text" inputmode="numeric" value="1"' in page.text
     assert [j["user_id"] for j in asked["judges"]] == [j["id"] for j in JUDGES]
     assert asked["judges"][0]["work_unit"] == "Bidang Litbang"
     pendopo = page.text.split('class="panel-form" data-room="Pendopo"')[1].split("</form>")[0]
