@@ -17,9 +17,11 @@ from services.web.agency.evidence import router as evidence_router
 from services.web.agency.routes import router as agency_router
 from services.web.auth.routes import router as auth_router
 from services.web.backend import ApiError, Backend
+from services.web.committee.audition import router as audition_router
 from services.web.committee.documents import router as committee_documents_router
 from services.web.committee.editions import router as editions_router
 from services.web.committee.participants import router as participants_router
+from services.web.committee.rounds import router as rounds_router
 from services.web.committee.routes import router as committee_router
 from services.web.committee.screening import router as screening_router
 from services.web.committee.selection import router as committee_selection_router
@@ -74,6 +76,8 @@ def create_app(settings: WebSettings, backend: Backend | None = None) -> FastAPI
         screening_router,
         committee_selection_router,
         committee_documents_router,
+        rounds_router,
+        audition_router,
         admin_router,
         public_router,
         proxy_router,

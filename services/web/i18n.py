@@ -6,6 +6,7 @@ every Indonesian text of the templates has its English.
 
 from __future__ import annotations
 
+from services.web.i18n_audition import EN_AUDITION
 from services.web.i18n_selection import EN_SELECTION
 from services.web.i18n_staff import EN_STAFF, STAFF_STATUS_LABELS
 
@@ -424,6 +425,7 @@ EN.update(
 )
 EN.update(EN_STAFF)
 EN.update(EN_SELECTION)
+EN.update({text: english for text, english in EN_AUDITION.items() if text not in EN})
 STATUS_LABELS.update(STAFF_STATUS_LABELS)
 
 

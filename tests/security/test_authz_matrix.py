@@ -251,6 +251,7 @@ JUDGING: dict[tuple[str, str], Rule] = OPS | {
             }
         )
     ),
+    ("GET", "/api/v1/editions/{edition_code}/audition-days"): committee_only(status=200),
     ("GET", "/api/v1/editions/{edition_code}/schedule"): Rule(401, 200, 200, 200, 403, 200),
     ("POST", "/api/v1/editions/{edition_code}/schedule/assign"): committee_only(),
     ("POST", "/api/v1/editions/{edition_code}/audition-days/{day_id}/panel-proposal"): committee_only(

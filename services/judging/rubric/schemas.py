@@ -81,3 +81,6 @@ class RubricRead(BaseModel):
     round: RoundKind
     round_id: uuid.UUID
     criteria: list[CriterionRead]
+    scoring_started: bool = Field(
+        default=False, description="a judge saved a score in this round: the rubric is frozen"
+    )

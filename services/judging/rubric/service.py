@@ -127,11 +127,13 @@ def get_rubric(*, session: Session, edition_code: str, kind: RoundKind = DEFAULT
     criteria = criteria_of(session, rnd.id) if rnd else []
     if rnd is None or not criteria:
         raise not_found("Rubrik", "Rubric", {"edition_code": edition_code, "round": str(kind)})
-    return _read(rnd, criteria)
+    started = bool(session.scalar(select(exists().where(ScoreSet.round_id == rnd.id))))
+    return _read(rnd, criteria, started=started)
 
 
-def _read(rnd: Round, criteria: Sequence[Criterion]) -> RubricRead:
+def _read(rnd: Round, criteria: Sequence[Criterion], *, started: bool = False) -> RubricRead:
     return RubricRead(
+        scoring_started=started,
         edition_code=rnd.edition_code,
         round=RoundKind(rnd.kind),
         round_id=rnd.id,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 
@@ -12,7 +13,15 @@ from services.judging.audit.service import record
 from services.judging.rubric.models import RoundKind
 from services.judging.rubric.service import ensure_round
 from services.judging.schedule.models import AuditionBreak, AuditionDay, Room, RoomHours, Slot
-from services.judging.schedule.schemas import AuditionDayIn, AuditionDayRead, BreakRead
+from services.judging.schedule.panels import room_panels
+from services.judging.schedule.schemas import (
+    AuditionDayIn,
+    AuditionDayRead,
+    AuditionDaySummary,
+    BreakRead,
+    DayRoomRead,
+    PanelMemberRead,
+)
 from services.judging.schedule.service import slot_read
 from shared.auth import Principal
 from shared.clock import WIB
@@ -120,3 +129,50 @@ def create_day(*, session: Session, edition_code: str, body: AuditionDayIn, prin
             slot_read(s, names[s.room_id], None) for s in sorted(slots, key=lambda s: (s.starts_at, names[s.room_id]))
         ],
     )
+
+
+def list_days(*, session: Session, edition_code: str) -> list[AuditionDaySummary]:
+    """The edition's audition days in date order, each with its rooms (and their panels) and breaks."""
+    days = session.scalars(
+        select(AuditionDay).where(AuditionDay.edition_code == edition_code).order_by(AuditionDay.day)
+    ).all()
+    if not days:
+        return []
+    rooms = {r.id: r for r in session.scalars(select(Room).where(Room.edition_code == edition_code))}
+    counts: dict[uuid.UUID, dict[uuid.UUID, int]] = {}
+    for day_id, room_id in session.execute(
+        select(Slot.day_id, Slot.room_id).where(Slot.edition_code == edition_code)
+    ).all():
+        per_room = counts.setdefault(day_id, {})
+        per_room[room_id] = per_room.get(room_id, 0) + 1
+    breaks: dict[uuid.UUID, list[AuditionBreak]] = {}
+    for b in session.scalars(
+        select(AuditionBreak).where(AuditionBreak.day_id.in_([d.id for d in days])).order_by(AuditionBreak.starts_at)
+    ):
+        breaks.setdefault(b.day_id, []).append(b)
+    panels = room_panels(session, edition_code)
+    session.commit()
+    return [
+        AuditionDaySummary(
+            id=d.id,
+            day=d.day,
+            slot_minutes=d.slot_minutes,
+            rooms=[
+                DayRoomRead(
+                    id=room_id,
+                    name=rooms[room_id].name,
+                    slots=n,
+                    judges=[
+                        PanelMemberRead(judge_id=m.judge_id, name=m.name, agency_code=m.agency_code)
+                        for m in sorted(panels.get(room_id, []), key=lambda m: m.name)
+                    ],
+                )
+                for room_id, n in sorted(counts.get(d.id, {}).items(), key=lambda item: rooms[item[0]].name)
+            ],
+            breaks=[
+                BreakRead(starts_at=b.starts_at.astimezone(WIB), ends_at=b.ends_at.astimezone(WIB), label=b.label)
+                for b in breaks.get(d.id, [])
+            ],
+        )
+        for d in days
+    ]

@@ -16,6 +16,7 @@ from services.judging.schedule.schemas import (
     AssignmentRead,
     AuditionDayIn,
     AuditionDayRead,
+    AuditionDaySummary,
     MoveIn,
     MoveRead,
     PanelIn,
@@ -41,6 +42,16 @@ router = APIRouter(prefix="/api/v1", tags=["schedule"], responses=errors(401, 40
 def create_day(edition_code: str, body: AuditionDayIn, session: SessionDep, principal: Committee) -> AuditionDayRead:
     """Create an audition day with its rooms and slots of set length (times in WIB)."""
     return days.create_day(session=session, edition_code=edition_code, body=body, principal=principal)
+
+
+@router.get(
+    "/editions/{edition_code}/audition-days",
+    summary="The audition days with their rooms, panels and breaks (committee)",
+    response_model=list[AuditionDaySummary],
+)
+def list_days(edition_code: str, session: SessionDep, _principal: Committee) -> list[AuditionDaySummary]:
+    """The edition's audition days, each with its rooms (slots, panel) and breaks, for the committee's pages."""
+    return days.list_days(session=session, edition_code=edition_code)
 
 
 @router.get(

@@ -5,9 +5,15 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime, time
 from itertools import pairwise
-from typing import Self
+from typing import Annotated, Self
 
-from pydantic import BaseModel, EmailStr, Field, model_validator
+from pydantic import BaseModel, Field, StringConstraints, model_validator
+
+#: As the submission service accepts an account's email (regency test servers use .local or .test domains that
+#: strict validators refuse): a judge of its directory must be accepted on a panel.
+JudgeEmail = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=254, pattern=r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
+]
 
 
 class BreakIn(BaseModel):
@@ -71,7 +77,7 @@ class JudgeIn(BaseModel):
 
     user_id: uuid.UUID
     name: str = Field(min_length=1, max_length=200)
-    email: EmailStr
+    email: JudgeEmail
     agency_code: str | None = None
     work_unit: str | None = Field(default=None, max_length=200, description="unit kerja, as GET /judges gives it")
 
@@ -124,6 +130,25 @@ class AuditionDayRead(BaseModel):
     rooms: list[str]
     breaks: list[BreakRead] = Field(default_factory=list)
     slots: list[SlotRead]
+
+
+class DayRoomRead(BaseModel):
+    """A room of an audition day with its audition panel (rooms keep their panel across days)."""
+
+    id: uuid.UUID
+    name: str
+    slots: int
+    judges: list[PanelMemberRead]
+
+
+class AuditionDaySummary(BaseModel):
+    """An audition day with its rooms, their panels and its breaks (the committee's overview)."""
+
+    id: uuid.UUID
+    day: date
+    slot_minutes: int
+    rooms: list[DayRoomRead]
+    breaks: list[BreakRead] = Field(default_factory=list)
 
 
 class AssignIn(BaseModel):

@@ -198,6 +198,7 @@ def ideas_to_judge(
             else None,
             excluded=i.id in excluded,
             my_status=mine.get(i.id),
+            advanced=bool(i.advanced),
         )
         for i in visible
     ]

@@ -94,3 +94,4 @@ class IdeaToJudgeRead(BaseModel):
     conflict: str | None = Field(description="for a judge: why they may not score it")
     excluded: bool
     my_status: str | None = Field(description="draft or submitted, for a judge who started a set")
+    advanced: bool = Field(default=False, description="the committee advanced it from screening to the audition")

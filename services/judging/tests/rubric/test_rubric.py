@@ -51,6 +51,7 @@ def test_put_rubric_judge_forbidden(client: TestClient, tokens: Any) -> None:
 def test_put_rubric_locked_after_scoring_began(client: TestClient, tokens: Any, session: Session) -> None:
     committee = tokens(Role.COMMITTEE)
     assert client.put("/api/v1/editions/ATA-2026/rubric", json=RUBRIC, headers=committee).status_code == 200
+    assert client.get("/api/v1/editions/ATA-2026/rubric", headers=committee).json()["scoring_started"] is False
     idea_id = eligible_idea(session)
     judge = tokens(Role.JUDGE, agency="BAPPEDA")
     saved = client.put(
@@ -62,6 +63,8 @@ def test_put_rubric_locked_after_scoring_began(client: TestClient, tokens: Any, 
     response = client.put("/api/v1/editions/ATA-2026/rubric", json=changed, headers=committee)
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "rubric_locked"
+    # the committee's page shows it read-only before anyone tries: the rubric says scoring started
+    assert client.get("/api/v1/editions/ATA-2026/rubric", headers=committee).json()["scoring_started"] is True
     # the same rubric again is a harmless no-op
     assert client.put("/api/v1/editions/ATA-2026/rubric", json=RUBRIC, headers=committee).status_code == 200
 

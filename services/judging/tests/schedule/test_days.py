@@ -39,6 +39,25 @@ def test_slots_skip_the_break_and_keep_to_each_rooms_hours(client: TestClient, t
     ]
 
 
+def test_the_committee_lists_the_days_with_their_rooms_panels_and_breaks(client: TestClient, tokens: Any) -> None:
+    day = make_day(client, tokens, LONG_DAY)
+    committee = tokens(Role.COMMITTEE)
+    url = f"/api/v1/editions/{EDITION}/audition-days"
+    room_b = next(s["room_id"] for s in day["slots"] if s["room"] == "Ruang B")
+    # a test server's address (.test), as the submission service accepts it for the judge's account
+    judge = {"user_id": "00000000-0000-4000-8000-0000000000aa", "name": "Dr. Sari", "email": "sari@juri.test",
+             "agency_code": "BAPPEDA"}  # fmt: skip
+    panel = client.put(f"/api/v1/editions/{EDITION}/rooms/{room_b}/panel", json={"judges": [judge]}, headers=committee)
+    assert panel.status_code == 200, panel.text
+    listed = client.get(url, headers=committee).json()
+    assert [(d["id"], d["day"], d["slot_minutes"]) for d in listed] == [(day["id"], "2026-08-10", 40)]
+    rooms = {r["name"]: (r["slots"], [j["name"] for j in r["judges"]]) for r in listed[0]["rooms"]}
+    assert rooms == {"Ruang A": (4, []), "Ruang B": (1, ["Dr. Sari"])}
+    assert listed[0]["breaks"] == day["breaks"]
+    assert client.get(url, headers=tokens(Role.JUDGE)).status_code == 403
+    assert client.get("/api/v1/editions/ATA-1999/audition-days", headers=committee).json() == []
+
+
 def test_slot_cut_by_a_break_starts_when_the_break_ends(client: TestClient, tokens: Any) -> None:
     body = {**LONG_DAY, "breaks": [{"start": "11:30", "end": "12:15"}], "room_hours": []}
     day = make_day(client, tokens, body)

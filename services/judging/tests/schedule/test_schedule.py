@@ -72,6 +72,10 @@ def test_assign_only_advanced_ideas_once_committee_advanced_some(
         headers=tokens(Role.COMMITTEE),
     )
     assert r.json() == {"advanced": 1}
+    listed = client.get(
+        f"/api/v1/editions/{EDITION}/ideas", params={"round": "screening"}, headers=tokens(Role.COMMITTEE)
+    ).json()
+    assert sorted((i["idea_id"] == str(advanced), i["advanced"]) for i in listed) == [(False, False), (True, True)]
     assert client.post(f"/api/v1/editions/{EDITION}/schedule/assign", headers=tokens(Role.COMMITTEE)).json() == {
         "assigned": 1,
         "unassigned": [],
