@@ -5,13 +5,15 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from email.message import EmailMessage
+from typing import Any, Protocol
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from tenacity import Retrying, retry_if_exception_type, stop_after_delay, wait_exponential
 
+from services.implementation.notifications.lease import finish_under_lease
 from services.implementation.notifications.mailer import (
     PermanentMailError,
     TransientMailError,
@@ -33,11 +35,10 @@ from shared.retry import backoff_seconds
 log = get_logger(__name__)
 
 
-class Mailer:
+class Mailer(Protocol):
     """What sends an email (SmtpMailer in production)."""
 
-    def send(self, message: Any) -> None:  # pragma: no cover - protocol
-        raise NotImplementedError
+    def send(self, message: EmailMessage) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ def send_email_job(
     *,
     session_factory: sessionmaker[Session],
     job_id: uuid.UUID,
-    mailer: Any,
+    mailer: Mailer,
     settings: ImplementationSettings,
     now: datetime | None = None,
 ) -> SendOutcome:
@@ -154,27 +155,19 @@ class _Lease:
 
     def finish(self, *, status: EmailStatus, attempts: int, **values: Any) -> bool:
         """Record the attempt's outcome and release the job; False (nothing changed) if the lease was lost."""
-        with unit_of_work(self.session_factory) as session:
-            changed = session.execute(
-                update(NotificationJob)
-                .where(
-                    NotificationJob.id == self.job_id,
-                    NotificationJob.lease_token == self.token,
-                    NotificationJob.email_status == EmailStatus.SENDING,
-                )
-                .values(
-                    email_status=status,
-                    attempts=attempts,
-                    last_error=values.pop("error", None),
-                    next_attempt_at=values.pop("next_attempt_at", None),
-                    lease_token=None,
-                    **values,
-                )
-                .returning(NotificationJob.id)
-            ).first()
-        if changed is None:
+        finished = finish_under_lease(
+            self.session_factory,
+            model=NotificationJob,
+            status_column=NotificationJob.email_status,
+            row_id=self.job_id,
+            token=self.token,
+            status=status,
+            attempts=attempts,
+            **values,
+        )
+        if not finished:
             log.error("email lease lost: another worker took the job over", job_id=str(self.job_id), status=status)
-        return changed is not None
+        return finished
 
 
 def queue_due_email_jobs(

@@ -21,6 +21,7 @@ import httpx
 from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
+from services.implementation.notifications.lease import finish_under_lease
 from services.implementation.notifications.mailer import render
 from services.implementation.notifications.models import EmailStatus, NotificationJob, WhatsAppMessage
 from services.implementation.notifications.sweep import queue_due
@@ -155,25 +156,17 @@ def _finish(
     **values: Any,
 ) -> str:
     """Record an attempt's outcome under the claim's token; "lease_lost" if another worker took it over."""
-    with unit_of_work(session_factory) as session:
-        changed = session.execute(
-            update(WhatsAppMessage)
-            .where(
-                WhatsAppMessage.id == message_id,
-                WhatsAppMessage.lease_token == token,
-                WhatsAppMessage.status == EmailStatus.SENDING,
-            )
-            .values(
-                status=status,
-                attempts=attempts,
-                last_error=values.pop("error", None),
-                next_attempt_at=values.pop("next_attempt_at", None),
-                lease_token=None,
-                **values,
-            )
-            .returning(WhatsAppMessage.id)
-        ).first()
-    return str(status) if changed is not None else "lease_lost"
+    finished = finish_under_lease(
+        session_factory,
+        model=WhatsAppMessage,
+        status_column=WhatsAppMessage.status,
+        row_id=message_id,
+        token=token,
+        status=status,
+        attempts=attempts,
+        **values,
+    )
+    return str(status) if finished else "lease_lost"
 
 
 def queue_due_whatsapp(
