@@ -28,12 +28,10 @@ from services.submission.accounts.schemas import (
 )
 from services.submission.common import Page
 from services.submission.db import SessionDep, runtime
-from shared.auth import Committee, CurrentPrincipal, Principal, Role, get_token_service, require_roles
+from shared.auth import Admin, Committee, CurrentPrincipal, Role, get_token_service
 from shared.openapi import errors
 
 router = APIRouter(prefix="/api/v1", tags=["accounts"])
-
-Admin = Annotated[Principal, require_roles(Role.ADMIN)]
 
 
 @router.post(
