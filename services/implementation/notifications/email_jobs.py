@@ -8,12 +8,12 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Any, Protocol
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from tenacity import Retrying, retry_if_exception_type, stop_after_delay, wait_exponential
 
-from services.implementation.notifications.lease import finish_under_lease
+from services.implementation.notifications.lease import claim_under_lease, finish_under_lease
 from services.implementation.notifications.mailer import (
     PermanentMailError,
     TransientMailError,
@@ -72,22 +72,17 @@ def send_email_job(
     now = now or utcnow()
     token = uuid.uuid4()
     with unit_of_work(session_factory) as session:
-        job = session.execute(
-            update(NotificationJob)
-            .where(
-                NotificationJob.id == job_id,
-                NotificationJob.email_status.in_([EmailStatus.PENDING, EmailStatus.SENDING]),
-                NotificationJob.next_attempt_at <= now,
-            )
-            .values(
-                email_status=EmailStatus.SENDING,
-                next_attempt_at=now + send_lease(settings),
-                lease_token=token,
-                enqueued_at=None,
-            )
-            .returning(NotificationJob)
-        ).scalar_one_or_none()
-        if job is None:
+        claimed = claim_under_lease(
+            session,
+            model=NotificationJob,
+            status_column=NotificationJob.email_status,
+            row_id=job_id,
+            token=token,
+            now=now,
+            lease=send_lease(settings),
+            returning=(NotificationJob,),
+        )
+        if claimed is None:
             held = session.execute(
                 select(NotificationJob.email_status, NotificationJob.next_attempt_at).where(
                     NotificationJob.id == job_id
@@ -97,6 +92,7 @@ def send_email_job(
                 # Another worker holds it (or held it and died: the sweep queues it when the lease ends).
                 return SendOutcome("busy", max((held[1] - now).total_seconds(), 0.0))
             return SendOutcome("not_due")
+        job = claimed[0]
         template, context = job.template, render_context(job.context, job.recipient_name, job.link, job.language)
         to_name, to_email, key, attempts = job.recipient_name, job.recipient_email, job.idempotency_key, job.attempts
     message_id = message_id_for(key, settings.mail_from)

@@ -1,15 +1,50 @@
-"""Finishing a claimed delivery (an email job, a WhatsApp message) under the claim's lease token."""
+"""Claiming a due delivery (an email job, a WhatsApp message) under a lease token, and finishing it under that token."""
 
 from __future__ import annotations
 
 import uuid
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import Row, update
 from sqlalchemy.orm import InstrumentedAttribute, Session, sessionmaker
 
 from services.implementation.notifications.models import EmailStatus
 from shared.db import unit_of_work
+
+
+def claim_under_lease(
+    session: Session,
+    *,
+    model: Any,
+    status_column: InstrumentedAttribute[str],
+    row_id: uuid.UUID,
+    token: uuid.UUID,
+    now: datetime,
+    lease: timedelta,
+    returning: tuple[Any, ...],
+) -> Row[Any] | None:
+    """Take a due row (pending, or sending with its lease ended) as `sending` under `token` until `now + lease`.
+
+    Returns the `returning` columns of the claimed row, or None when it is not due or another worker holds it.
+    """
+    return session.execute(
+        update(model)
+        .where(
+            model.id == row_id,
+            status_column.in_([EmailStatus.PENDING, EmailStatus.SENDING]),
+            model.next_attempt_at <= now,
+        )
+        .values(
+            {
+                status_column.key: EmailStatus.SENDING,
+                "next_attempt_at": now + lease,
+                "lease_token": token,
+                "enqueued_at": None,
+            }
+        )
+        .returning(*returning)
+    ).first()
 
 
 def finish_under_lease(
