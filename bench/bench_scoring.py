@@ -91,7 +91,7 @@ def declare_no_conflicts(judge_ids: list[uuid.UUID]) -> None:
     with runtime.session_factory() as session:
         for judge_id in judge_ids:
             principal = Principal(user_id=judge_id, role=Role.JUDGE, agency_code=None, name="Juri", email=None)
-            declare(session=session, edition_code="ATA-2026", principal=principal, body=DeclarationIn())
+            declare(session, edition_code="ATA-2026", principal=principal, body=DeclarationIn())
 
 
 def prepare(url: str, judges: int) -> list[tuple[uuid.UUID, str, uuid.UUID]]:

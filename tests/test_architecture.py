@@ -125,3 +125,46 @@ def test_no_module_of_a_service_or_the_kernel_does_too_much() -> None:
         and (lines := len(path.read_text(encoding="utf-8").splitlines())) > MODULE_LINE_LIMIT
     }
     assert too_long == set()
+
+
+def _service_sources() -> list[Path]:
+    """The services' own modules (not their tests or migrations)."""
+    return [
+        path
+        for path in (ROOT / "services").rglob("*.py")
+        if not {"tests", "migrations"} & set(path.relative_to(ROOT).parts)
+    ]
+
+
+#: Being rewritten on another branch (the score save's hot path); it joins the convention there.
+SESSION_KEYWORD_ALLOWED = {"services/judging/scoring/service.py:save_scores"}
+
+
+def test_service_functions_take_the_session_first() -> None:
+    """Issue 15: one signature for service functions, `(session, *, ...)`, not `(*, session, ...)`."""
+    offences: set[str] = set()
+    for path in _service_sources():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            args = node.args
+            if not args.args and not args.posonlyargs and args.kwonlyargs and args.kwonlyargs[0].arg == "session":
+                offences.add(f"{path.relative_to(ROOT)}:{node.name}")
+    assert offences - SESSION_KEYWORD_ALLOWED == set()
+
+
+def test_roles_are_checked_through_has_role() -> None:
+    """Issue 15: `principal.has_role(...)` (admins hold every role), never a hand-written `principal.role == ...`."""
+    offences: set[str] = set()
+    for path in _service_sources():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+            if isinstance(node, ast.Compare):
+                offences.update(
+                    f"{path.relative_to(ROOT)}:{node.lineno}"
+                    for side in (node.left, *node.comparators)
+                    if isinstance(side, ast.Attribute)
+                    and side.attr == "role"
+                    and isinstance(side.value, ast.Name)
+                    and side.value.id in ("principal", "viewer")
+                )
+    assert offences == set()

@@ -12,6 +12,7 @@ from services.judging.exports.routes import router as exports_router
 from services.judging.ideas.routes import router as ideas_router
 from services.judging.materials.routes import router as materials_router
 from services.judging.progress.routes import router as progress_router
+from services.judging.results.routes import router as results_router
 from services.judging.rubric.routes import router as rubric_router
 from services.judging.schedule.routes import router as schedule_router
 from services.judging.scoring.routes import router as scoring_router
@@ -36,6 +37,7 @@ app = create_app(
         schedule_router,
         progress_router,
         decisions_router,
+        results_router,
         exports_router,
         documents_router,
         committee_audit_router,

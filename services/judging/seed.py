@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from services.judging.db import runtime
-from services.judging.decisions.schemas import SelectionRules
+from services.judging.results.schemas import SelectionRules
 from services.judging.results.service import load_rules
 from services.judging.rubric.models import RoundKind
 from services.judging.rubric.schemas import CriterionIn, RubricIn, ScoreLevel
@@ -156,7 +156,7 @@ def seed() -> None:
             rnd = find_round(session, EDITION, kind)
             if rnd is not None and criteria_of(session, rnd.id):
                 continue  # the committee's own rubric is never overwritten by the demo one
-            put_rubric(session=session, edition_code=EDITION, rubric=rubric, actor=None, kind=kind)
+            put_rubric(session, edition_code=EDITION, rubric=rubric, actor=None, kind=kind)
     with factory() as session:
         _, declared = load_rules(session, EDITION)
         if not declared:

@@ -134,7 +134,7 @@ def judging_world(runtime: Any, participant_id: uuid.UUID) -> World:
     other_user = uuid.uuid4()
     b_email = f"b-{other_user.hex[:8]}@example.go.id"
     with runtime.session_factory() as session:
-        put_rubric(session=session, edition_code=code, rubric=RubricIn.model_validate(jf.RUBRIC), actor_id=jf.ACTOR)
+        put_rubric(session, edition_code=code, rubric=RubricIn.model_validate(jf.RUBRIC), actor_id=jf.ACTOR)
         ids = []
         for user_id, agency, email, nip in (
             (participant_id, "DINKES", "a@example.go.id", "198504122010031001"),
@@ -149,7 +149,7 @@ def judging_world(runtime: Any, participant_id: uuid.UUID) -> World:
         session.commit()
         for user_id, role in ((JUDGE_USER_ID, Role.JUDGE), (ADMIN_USER_ID, Role.ADMIN)):
             principal = Principal(user_id=user_id, role=role, agency_code=JUDGE_AGENCY, name="Juri", email=None)
-            declare(session=session, edition_code=code, principal=principal, body=DeclarationIn())
+            declare(session, edition_code=code, principal=principal, body=DeclarationIn())
     common = {
         "edition_code": code,
         "kind": "audition",

@@ -40,7 +40,7 @@ def edition_view(session: Session, *, edition_code: str) -> PublicEdition:
             .where(Milestone.ticket_id.in_([t.id for t in tickets]))
             .order_by(Milestone.due_date, Milestone.created_at)
         ):
-            milestones[m.ticket_id].append(PublicMilestone(title=m.title, due_date=m.due_date, done=m.done))
+            milestones[m.ticket_id].append(PublicMilestone.model_validate(m, from_attributes=True))
     photos = _photos(session, [t for t in tickets if t.status == TicketStatus.IMPLEMENTED])
     names = {c.code: c.name for c in session.scalars(select(AgencyContact))}
     items = [

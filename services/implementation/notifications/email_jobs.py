@@ -5,13 +5,15 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from email.message import EmailMessage
+from typing import Any, Protocol
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from tenacity import Retrying, retry_if_exception_type, stop_after_delay, wait_exponential
 
+from services.implementation.notifications.lease import claim_under_lease, finish_under_lease
 from services.implementation.notifications.mailer import (
     PermanentMailError,
     TransientMailError,
@@ -33,11 +35,10 @@ from shared.retry import backoff_seconds
 log = get_logger(__name__)
 
 
-class Mailer:
+class Mailer(Protocol):
     """What sends an email (SmtpMailer in production)."""
 
-    def send(self, message: Any) -> None:  # pragma: no cover - protocol
-        raise NotImplementedError
+    def send(self, message: EmailMessage) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ def send_email_job(
     *,
     session_factory: sessionmaker[Session],
     job_id: uuid.UUID,
-    mailer: Any,
+    mailer: Mailer,
     settings: ImplementationSettings,
     now: datetime | None = None,
 ) -> SendOutcome:
@@ -71,22 +72,17 @@ def send_email_job(
     now = now or utcnow()
     token = uuid.uuid4()
     with unit_of_work(session_factory) as session:
-        job = session.execute(
-            update(NotificationJob)
-            .where(
-                NotificationJob.id == job_id,
-                NotificationJob.email_status.in_([EmailStatus.PENDING, EmailStatus.SENDING]),
-                NotificationJob.next_attempt_at <= now,
-            )
-            .values(
-                email_status=EmailStatus.SENDING,
-                next_attempt_at=now + send_lease(settings),
-                lease_token=token,
-                enqueued_at=None,
-            )
-            .returning(NotificationJob)
-        ).scalar_one_or_none()
-        if job is None:
+        claimed = claim_under_lease(
+            session,
+            model=NotificationJob,
+            status_column=NotificationJob.email_status,
+            row_id=job_id,
+            token=token,
+            now=now,
+            lease=send_lease(settings),
+            returning=(NotificationJob,),
+        )
+        if claimed is None:
             held = session.execute(
                 select(NotificationJob.email_status, NotificationJob.next_attempt_at).where(
                     NotificationJob.id == job_id
@@ -96,6 +92,7 @@ def send_email_job(
                 # Another worker holds it (or held it and died: the sweep queues it when the lease ends).
                 return SendOutcome("busy", max((held[1] - now).total_seconds(), 0.0))
             return SendOutcome("not_due")
+        job = claimed[0]
         template, context = job.template, render_context(job.context, job.recipient_name, job.link, job.language)
         to_name, to_email, key, attempts = job.recipient_name, job.recipient_email, job.idempotency_key, job.attempts
     message_id = message_id_for(key, settings.mail_from)
@@ -154,27 +151,19 @@ class _Lease:
 
     def finish(self, *, status: EmailStatus, attempts: int, **values: Any) -> bool:
         """Record the attempt's outcome and release the job; False (nothing changed) if the lease was lost."""
-        with unit_of_work(self.session_factory) as session:
-            changed = session.execute(
-                update(NotificationJob)
-                .where(
-                    NotificationJob.id == self.job_id,
-                    NotificationJob.lease_token == self.token,
-                    NotificationJob.email_status == EmailStatus.SENDING,
-                )
-                .values(
-                    email_status=status,
-                    attempts=attempts,
-                    last_error=values.pop("error", None),
-                    next_attempt_at=values.pop("next_attempt_at", None),
-                    lease_token=None,
-                    **values,
-                )
-                .returning(NotificationJob.id)
-            ).first()
-        if changed is None:
+        finished = finish_under_lease(
+            self.session_factory,
+            model=NotificationJob,
+            status_column=NotificationJob.email_status,
+            row_id=self.job_id,
+            token=self.token,
+            status=status,
+            attempts=attempts,
+            **values,
+        )
+        if not finished:
             log.error("email lease lost: another worker took the job over", job_id=str(self.job_id), status=status)
-        return changed is not None
+        return finished
 
 
 def queue_due_email_jobs(

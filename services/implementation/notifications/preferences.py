@@ -35,7 +35,7 @@ def get_preference(session: Session, *, principal: Principal) -> NotificationPre
     return pref
 
 
-DIGEST_ROLES = (Role.AGENCY, Role.COMMITTEE, Role.ADMIN)
+DIGEST_ROLES = (Role.AGENCY, Role.COMMITTEE)  # and admins, who hold every role
 
 
 def _whatsapp_phone(raw: str | None) -> str | None:
@@ -57,7 +57,7 @@ def _whatsapp_phone(raw: str | None) -> str | None:
 
 def update_preference(session: Session, *, principal: Principal, data: PreferenceUpdate) -> NotificationPreference:
     """Change the caller's per-channel choices; the daily digest is for agency and committee users."""
-    if data.daily_digest and principal.role not in DIGEST_ROLES:
+    if data.daily_digest and not principal.has_role(*DIGEST_ROLES):
         raise invalid(
             "digest_not_available",
             Message(

@@ -18,9 +18,9 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 import httpx
-from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
+from services.implementation.notifications.lease import claim_under_lease, finish_under_lease
 from services.implementation.notifications.mailer import render
 from services.implementation.notifications.models import EmailStatus, NotificationJob, WhatsAppMessage
 from services.implementation.notifications.sweep import queue_due
@@ -106,21 +106,16 @@ def send_whatsapp(
     now = now or utcnow()
     token = uuid.uuid4()
     with unit_of_work(session_factory) as session:
-        claimed = session.execute(
-            update(WhatsAppMessage)
-            .where(
-                WhatsAppMessage.id == message_id,
-                WhatsAppMessage.status.in_([EmailStatus.PENDING, EmailStatus.SENDING]),
-                WhatsAppMessage.next_attempt_at <= now,
-            )
-            .values(
-                status=EmailStatus.SENDING,
-                next_attempt_at=now + timedelta(seconds=settings.whatsapp_lease_seconds()),
-                lease_token=token,
-                enqueued_at=None,
-            )
-            .returning(WhatsAppMessage.job_id, WhatsAppMessage.phone, WhatsAppMessage.attempts)
-        ).first()
+        claimed = claim_under_lease(
+            session,
+            model=WhatsAppMessage,
+            status_column=WhatsAppMessage.status,
+            row_id=message_id,
+            token=token,
+            now=now,
+            lease=timedelta(seconds=settings.whatsapp_lease_seconds()),
+            returning=(WhatsAppMessage.job_id, WhatsAppMessage.phone, WhatsAppMessage.attempts),
+        )
         if claimed is None:
             return "not_due"
         job = session.get_one(NotificationJob, claimed.job_id)
@@ -155,25 +150,17 @@ def _finish(
     **values: Any,
 ) -> str:
     """Record an attempt's outcome under the claim's token; "lease_lost" if another worker took it over."""
-    with unit_of_work(session_factory) as session:
-        changed = session.execute(
-            update(WhatsAppMessage)
-            .where(
-                WhatsAppMessage.id == message_id,
-                WhatsAppMessage.lease_token == token,
-                WhatsAppMessage.status == EmailStatus.SENDING,
-            )
-            .values(
-                status=status,
-                attempts=attempts,
-                last_error=values.pop("error", None),
-                next_attempt_at=values.pop("next_attempt_at", None),
-                lease_token=None,
-                **values,
-            )
-            .returning(WhatsAppMessage.id)
-        ).first()
-    return str(status) if changed is not None else "lease_lost"
+    finished = finish_under_lease(
+        session_factory,
+        model=WhatsAppMessage,
+        status_column=WhatsAppMessage.status,
+        row_id=message_id,
+        token=token,
+        status=status,
+        attempts=attempts,
+        **values,
+    )
+    return str(status) if finished else "lease_lost"
 
 
 def queue_due_whatsapp(

@@ -20,7 +20,7 @@ from shared.errors import Message, conflict, forbidden, not_found
 def allowed_transitions(principal: Principal, ticket: Ticket) -> list[str]:
     """The statuses the caller may move the ticket to now: the workflow's next steps, narrowed to the caller's
     powers (the implementing agency moves it along and blocks it, only the committee cancels; an admin both)."""
-    agency = is_ticket_agency(principal, ticket) or principal.role == Role.ADMIN
+    agency = is_ticket_agency(principal, ticket) or principal.has_role(Role.ADMIN)
     committee = principal.has_role(Role.COMMITTEE)
     return [
         status
@@ -31,7 +31,7 @@ def allowed_transitions(principal: Principal, ticket: Ticket) -> list[str]:
 
 def is_ticket_agency(principal: Principal, ticket: Ticket) -> bool:
     """Whether the caller is an officer of the agency that implements the ticket."""
-    return principal.role == Role.AGENCY and principal.agency_code == ticket.agency_code
+    return principal.has_role(Role.AGENCY) and principal.agency_code == ticket.agency_code
 
 
 def _can_read(principal: Principal, ticket: Ticket) -> bool:
@@ -39,7 +39,7 @@ def _can_read(principal: Principal, ticket: Ticket) -> bool:
         return True
     if is_ticket_agency(principal, ticket):
         return True
-    return principal.role == Role.PARTICIPANT and principal.user_id in {p.user_id for p in team_of(ticket)}
+    return principal.has_role(Role.PARTICIPANT) and principal.user_id in {p.user_id for p in team_of(ticket)}
 
 
 def load_ticket(session: Session, principal: Principal, ticket_id: uuid.UUID, *, for_update: bool = False) -> Ticket:
@@ -56,7 +56,7 @@ def load_ticket(session: Session, principal: Principal, ticket_id: uuid.UUID, *,
 def load_for_agency_work(session: Session, principal: Principal, ticket_id: uuid.UUID) -> Ticket:
     """The ticket, locked, if the caller is its agency (or an admin); 404 or 403 otherwise."""
     ticket = load_ticket(session, principal, ticket_id, for_update=True)
-    if not (is_ticket_agency(principal, ticket) or principal.role == Role.ADMIN):
+    if not (is_ticket_agency(principal, ticket) or principal.has_role(Role.ADMIN)):
         raise forbidden({"reason": "only the implementing agency changes a ticket"})
     return ticket
 

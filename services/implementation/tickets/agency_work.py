@@ -52,7 +52,7 @@ def update_ticket(session: Session, *, principal: Principal, ticket_id: uuid.UUI
     ticket = load_ticket(session, principal, ticket_id, for_update=True)
     agency_fields = {"person_in_charge", "person_in_charge_contact", "partners", "percent_complete"}
     if fields.keys() & agency_fields:
-        if not (is_ticket_agency(principal, ticket) or principal.role == Role.ADMIN):
+        if not (is_ticket_agency(principal, ticket) or principal.has_role(Role.ADMIN)):
             raise forbidden({"fields": sorted(fields.keys() & agency_fields)})
         require_open(ticket)
     if "proposer_public" in fields and not principal.has_role(Role.COMMITTEE):

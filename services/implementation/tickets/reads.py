@@ -169,9 +169,9 @@ def list_tickets(
     if principal.has_role(Role.COMMITTEE):
         if agency_code:
             query = query.where(Ticket.agency_code == agency_code)
-    elif principal.role == Role.AGENCY and principal.agency_code:
+    elif principal.has_role(Role.AGENCY) and principal.agency_code:
         query = query.where(Ticket.agency_code == principal.agency_code)
-    elif principal.role == Role.PARTICIPANT:
+    elif principal.has_role(Role.PARTICIPANT):
         query = query.where(
             or_(
                 Ticket.proposer_user_id == principal.user_id,

@@ -183,7 +183,7 @@ def read_feed(
 ) -> FeedPage:
     if principal.has_role(Role.COMMITTEE):
         scope = agency_code
-    elif principal.role == Role.AGENCY and principal.agency_code:
+    elif principal.has_role(Role.AGENCY) and principal.agency_code:
         if agency_code and agency_code != principal.agency_code:
             raise forbidden({"agency_code": agency_code})
         scope = principal.agency_code

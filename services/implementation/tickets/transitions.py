@@ -129,7 +129,7 @@ def transition(session: Session, *, principal: Principal, ticket_id: uuid.UUID, 
     if target in COMMITTEE_ONLY:
         if not principal.has_role(Role.COMMITTEE):
             raise forbidden({"reason": "only the committee may cancel a ticket"})
-    elif not is_ticket_agency(principal, ticket) and principal.role != Role.ADMIN:
+    elif not is_ticket_agency(principal, ticket) and not principal.has_role(Role.ADMIN):
         raise forbidden({"reason": "only the implementing agency moves a ticket"})
     allowed = allowed_transitions(principal, ticket)
     if target not in allowed:

@@ -17,12 +17,10 @@ from services.implementation.webhooks.schemas import (
     WebhookCreated,
     WebhookRead,
 )
-from shared.auth import Principal, Role, require_roles
+from shared.auth import Admin, Principal, Role, require_roles
 from shared.openapi import errors
 
 router = APIRouter(prefix="/api/v1", tags=["webhooks"], responses=errors(401, 403))
-
-Ops = Annotated[Principal, require_roles(Role.ADMIN)]
 
 
 #: Webhooks belong to an agency's systems: its officers (and the committee) manage them; a participant or a
@@ -66,7 +64,7 @@ def list_deliveries(
 @router.get("/ops/webhooks/dead-letters", tags=["ops"], summary="Deliveries whose retries ran out (admin)")
 def list_dead_letters(
     session: SessionDep,
-    _ops: Ops,
+    _ops: Admin,
     include_replayed: bool = False,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
 ) -> list[DeadLetterRead]:
@@ -77,7 +75,7 @@ def list_dead_letters(
 @router.post("/ops/webhooks/dead-letters/replay", tags=["ops"], summary="Send dead letters again (admin)")
 def replay_dead_letters(
     session: SessionDep,
-    ops: Ops,
+    ops: Admin,
     ids: Annotated[list[uuid.UUID] | None, Body(embed=True)] = None,
     agency_code: Annotated[str | None, Body(embed=True)] = None,
 ) -> ReplayResult:

@@ -81,16 +81,16 @@ def replay_dead_letters(
 
 
 def _agency_of(principal: Principal, requested: str | None) -> str:
-    if principal.role == Role.AGENCY:
+    if principal.has_role(Role.COMMITTEE):
+        if not requested:
+            raise invalid("agency_required", Message("Kode instansi wajib diisi", "agency_code is required"))
+        return requested
+    if principal.has_role(Role.AGENCY):
         if not principal.agency_code:
             raise forbidden({"reason": "agency officer without agency"})
         if requested and requested != principal.agency_code:
             raise forbidden({"agency_code": requested})
         return principal.agency_code
-    if principal.has_role(Role.COMMITTEE):
-        if not requested:
-            raise invalid("agency_required", Message("Kode instansi wajib diisi", "agency_code is required"))
-        return requested
     raise forbidden()
 
 
@@ -156,7 +156,7 @@ def _visible(principal: Principal) -> Any:
     """
     if principal.has_role(Role.COMMITTEE):
         return True
-    if principal.role != Role.AGENCY or not principal.agency_code:
+    if not principal.has_role(Role.AGENCY) or not principal.agency_code:
         return false()
     return WebhookSubscription.agency_code == principal.agency_code
 

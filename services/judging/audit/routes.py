@@ -27,4 +27,4 @@ def audit_log(
     action: Annotated[str | None, Query(max_length=80)] = None,
 ) -> list[AuditEntryRead]:
     """The edition's audit log, oldest first (optionally one action, e.g. judge_excluded_conflict)."""
-    return service.list_entries(session=session, edition_code=edition_code, action=action)
+    return service.list_entries(session, edition_code=edition_code, action=action)

@@ -46,7 +46,7 @@ def record(
     )
 
 
-def list_entries(*, session: Session, edition_code: str, action: str | None = None) -> list[AuditEntryRead]:
+def list_entries(session: Session, *, edition_code: str, action: str | None = None) -> list[AuditEntryRead]:
     """The edition's audit log, oldest first (one query on the edition index)."""
     c = audit_log.c
     query = select(audit_log).where(c.details["edition_code"].astext == edition_code)

@@ -7,8 +7,8 @@ import uuid
 from fastapi import APIRouter
 
 from services.judging.conflicts import service
+from services.judging.conflicts.schemas import ExclusionRead, ReasonIn
 from services.judging.db import SessionDep
-from services.judging.scoring.schemas import ExclusionRead, ReasonIn
 from shared.auth import Committee, Judge
 from shared.openapi import errors
 
@@ -25,7 +25,7 @@ router = APIRouter(prefix="/api/v1", tags=["scoring"], responses=errors(401, 403
 )
 def recuse(idea_id: uuid.UUID, body: ReasonIn, session: SessionDep, principal: Judge) -> ExclusionRead:
     """A judge steps aside from an idea, with a reason (logged)."""
-    return service.recuse(session=session, idea_id=idea_id, principal=principal, reason=body.reason)
+    return service.recuse(session, idea_id=idea_id, principal=principal, reason=body.reason)
 
 
 @router.get(
@@ -35,4 +35,4 @@ def recuse(idea_id: uuid.UUID, body: ReasonIn, session: SessionDep, principal: J
 )
 def exclusions(edition_code: str, session: SessionDep, _principal: Committee) -> list[ExclusionRead]:
     """Every conflict and recusal logged in the edition."""
-    return service.list_exclusions(session=session, edition_code=edition_code)
+    return service.list_exclusions(session, edition_code=edition_code)

@@ -10,10 +10,11 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
 from services.judging.audit.service import record
+from services.judging.conflicts.models import Exclusion, ExclusionKind
+from services.judging.conflicts.schemas import ExclusionRead
 from services.judging.ideas.models import Idea
 from services.judging.ideas.service import get_known_idea, work_unit_key
-from services.judging.scoring.models import Exclusion, ExclusionKind, ScoreSet, SetStatus
-from services.judging.scoring.schemas import ExclusionRead
+from services.judging.scoring.models import ScoreSet, SetStatus
 from shared.auth import Principal
 from shared.db import utcnow
 from shared.errors import Message
@@ -79,9 +80,9 @@ def record_exclusion(
     return True
 
 
-def recuse(*, session: Session, idea_id: uuid.UUID, principal: Principal, reason: str) -> ExclusionRead:
+def recuse(session: Session, *, idea_id: uuid.UUID, principal: Principal, reason: str) -> ExclusionRead:
     """A judge steps aside from an idea, with a reason; their unsubmitted draft is discarded."""
-    idea = get_known_idea(session=session, idea_id=idea_id)
+    idea = get_known_idea(session, idea_id=idea_id)
     record_exclusion(
         session,
         idea=idea,
@@ -104,27 +105,15 @@ def recuse(*, session: Session, idea_id: uuid.UUID, principal: Principal, reason
             Exclusion.kind == ExclusionKind.RECUSAL,
         )
     ).scalar_one()
-    return _exclusion_read(row)
+    return ExclusionRead.model_validate(row, from_attributes=True)
 
 
-def _exclusion_read(row: Exclusion) -> ExclusionRead:
-    return ExclusionRead(
-        id=row.id,
-        idea_id=row.idea_id,
-        judge_id=row.judge_id,
-        judge_name=row.judge_name,
-        kind=row.kind,
-        reason=row.reason,
-        created_at=row.created_at,
-    )
-
-
-def list_exclusions(*, session: Session, edition_code: str) -> list[ExclusionRead]:
+def list_exclusions(session: Session, *, edition_code: str) -> list[ExclusionRead]:
     """Every logged exclusion of the edition, oldest first."""
     rows = session.scalars(
         select(Exclusion).where(Exclusion.edition_code == edition_code).order_by(Exclusion.created_at, Exclusion.id)
     ).all()
-    return [_exclusion_read(r) for r in rows]
+    return [ExclusionRead.model_validate(r, from_attributes=True) for r in rows]
 
 
 def excluded_judges(session: Session, idea_ids: Sequence[uuid.UUID]) -> set[tuple[uuid.UUID, uuid.UUID]]:

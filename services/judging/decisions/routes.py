@@ -1,4 +1,4 @@
-"""HTTP routes of results, selection rules and decisions."""
+"""HTTP routes of selection rules and decisions."""
 
 from __future__ import annotations
 
@@ -13,16 +13,12 @@ from services.judging.decisions.schemas import (
     DecisionIn,
     DecisionRead,
     FeedbackRead,
-    IdeaResult,
     PublishIn,
     PublishRead,
-    ResultsRead,
     SelectionRulesIn,
     SelectionRulesRead,
 )
-from services.judging.deps import RoundQuery
-from services.judging.results.service import compute_results
-from services.judging.rubric.models import DEFAULT_ROUND
+from services.judging.results.schemas import IdeaResult
 from shared.auth import Committee, CurrentPrincipal
 from shared.openapi import errors
 
@@ -37,7 +33,7 @@ router = APIRouter(prefix="/api/v1", tags=["decisions"], responses=errors(401))
 )
 def decide(idea_id: uuid.UUID, body: DecisionIn, session: SessionDep, principal: Committee) -> DecisionRead:
     """Decide on one idea: publishes idea.judged.v1 with its weighted score and rank in its group."""
-    return service.decide(session=session, idea_id=idea_id, body=body, principal=principal)
+    return service.decide(session, idea_id=idea_id, body=body, principal=principal)
 
 
 @router.get(
@@ -48,7 +44,7 @@ def decide(idea_id: uuid.UUID, body: DecisionIn, session: SessionDep, principal:
 )
 def get_decision(idea_id: uuid.UUID, session: SessionDep, _principal: Committee) -> DecisionRead:
     """The published decision on an idea."""
-    return service.get_decision(session=session, idea_id=idea_id)
+    return service.get_decision(session, idea_id=idea_id)
 
 
 @router.get(
@@ -59,7 +55,7 @@ def get_decision(idea_id: uuid.UUID, session: SessionDep, _principal: Committee)
 )
 def get_rules(edition_code: str, session: SessionDep, _principal: Committee) -> SelectionRulesRead:
     """The declared selection rules."""
-    return rules.get_rules(session=session, edition_code=edition_code)
+    return rules.get_rules(session, edition_code=edition_code)
 
 
 @router.put(
@@ -72,20 +68,7 @@ def put_rules(
     edition_code: str, body: SelectionRulesIn, session: SessionDep, principal: Committee
 ) -> SelectionRulesRead:
     """Declare selection rules before scoring; a later change needs a reason (logged)."""
-    return rules.put_rules(session=session, edition_code=edition_code, body=body, principal=principal)
-
-
-@router.get(
-    "/editions/{edition_code}/results",
-    summary="Raw and calibrated results, agreement and proposed selection (committee)",
-    response_model=ResultsRead,
-    responses=errors(403),
-)
-def results(
-    edition_code: str, session: SessionDep, _principal: Committee, round_kind: RoundQuery = DEFAULT_ROUND
-) -> ResultsRead:
-    """Raw and calibrated scores, agreement, ranks per group and the proposed selection."""
-    return compute_results(session=session, edition_code=edition_code, kind=round_kind)
+    return rules.put_rules(session, edition_code=edition_code, body=body, principal=principal)
 
 
 @router.post(
@@ -96,7 +79,7 @@ def results(
 )
 def adjust(edition_code: str, body: AdjustmentIn, session: SessionDep, principal: Committee) -> IdeaResult:
     """Override the proposal for one idea, with a reason."""
-    return service.adjust(session=session, edition_code=edition_code, body=body, principal=principal)
+    return service.adjust(session, edition_code=edition_code, body=body, principal=principal)
 
 
 @router.post(
@@ -107,9 +90,7 @@ def adjust(edition_code: str, body: AdjustmentIn, session: SessionDep, principal
 )
 def publish(edition_code: str, body: PublishIn, session: SessionDep, principal: Committee) -> PublishRead:
     """Publish every scored, undecided idea's decision (each emits idea.judged.v1)."""
-    return service.publish_selection(
-        session=session, edition_code=edition_code, due_date=body.due_date, principal=principal
-    )
+    return service.publish_selection(session, edition_code=edition_code, due_date=body.due_date, principal=principal)
 
 
 @router.get(
@@ -120,4 +101,4 @@ def publish(edition_code: str, body: PublishIn, session: SessionDep, principal: 
 )
 def feedback(idea_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal) -> FeedbackRead:
     """Per-criterion feedback and comments (no judge names) for the idea's team, after publication."""
-    return service.feedback(session=session, idea_id=idea_id, principal=principal)
+    return service.feedback(session, idea_id=idea_id, principal=principal)

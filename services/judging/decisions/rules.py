@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from services.judging.audit.service import record
-from services.judging.decisions.schemas import SelectionRules, SelectionRulesIn, SelectionRulesRead
+from services.judging.decisions.schemas import SelectionRulesIn, SelectionRulesRead
+from services.judging.results.schemas import SelectionRules
 from services.judging.results.service import load_rules, scoring_begun
 from services.judging.rubric.service import ensure_edition
 from shared.auth import Principal
@@ -13,14 +14,14 @@ from shared.db import utcnow
 from shared.errors import Message, conflict
 
 
-def get_rules(*, session: Session, edition_code: str) -> SelectionRulesRead:
+def get_rules(session: Session, *, edition_code: str) -> SelectionRulesRead:
     """The edition's selection rules and whether they are declared and locked."""
     rules, declared = load_rules(session, edition_code)
     return SelectionRulesRead(**rules.model_dump(), declared=declared, locked=scoring_begun(session, edition_code))
 
 
 def put_rules(
-    *, session: Session, edition_code: str, body: SelectionRulesIn, principal: Principal
+    session: Session, *, edition_code: str, body: SelectionRulesIn, principal: Principal
 ) -> SelectionRulesRead:
     """Declare the selection rules; once scoring has begun a change needs a reason, which is logged."""
     edition = ensure_edition(session, edition_code)
@@ -29,7 +30,7 @@ def put_rules(
     locked = scoring_begun(session, edition_code)
     if edition.rules is not None and SelectionRules.model_validate(edition.rules) == rules:
         session.rollback()
-        return get_rules(session=session, edition_code=edition_code)
+        return get_rules(session, edition_code=edition_code)
     if locked and not (body.reason and body.reason.strip()):
         raise conflict(
             "rules_locked",
@@ -51,4 +52,4 @@ def put_rules(
     edition.rules = rules.model_dump(mode="json")
     edition.rules_declared_at = utcnow()
     session.commit()
-    return get_rules(session=session, edition_code=edition_code)
+    return get_rules(session, edition_code=edition_code)

@@ -18,11 +18,11 @@ from services.judging.decisions.schemas import (
     DecisionIn,
     DecisionRead,
     FeedbackRead,
-    IdeaResult,
     PublishRead,
 )
 from services.judging.ideas.models import Idea
 from services.judging.ideas.service import get_known_idea, is_on_team
+from services.judging.results.schemas import IdeaResult
 from services.judging.results.service import compute_results
 from services.judging.rubric.models import DEFAULT_ROUND
 from services.judging.rubric.service import criteria_of, find_round
@@ -43,21 +43,6 @@ from shared.notifications import team_notifications
 from shared.outbox import publish
 
 PRODUCER = "judging"
-
-
-def _decision_read(d: Decision) -> DecisionRead:
-    return DecisionRead(
-        idea_id=d.idea_id,
-        edition_code=d.edition_code,
-        selected=d.selected,
-        implementing_agency_code=d.implementing_agency_code,
-        due_date=d.due_date,
-        score=d.score,
-        raw_score=d.raw_score,
-        calibrated_score=d.calibrated_score,
-        rank=d.rank,
-        decided_at=d.decided_at,
-    )
 
 
 def _judged_event(idea: Idea, d: Decision) -> IdeaJudged:
@@ -163,9 +148,9 @@ def _record_decision(
     return decision
 
 
-def decide(*, session: Session, idea_id: uuid.UUID, body: DecisionIn, principal: Principal) -> DecisionRead:
+def decide(session: Session, *, idea_id: uuid.UUID, body: DecisionIn, principal: Principal) -> DecisionRead:
     """Record and publish the committee's decision on one idea; repeating the same decision is harmless."""
-    idea = get_known_idea(session=session, idea_id=idea_id)
+    idea = get_known_idea(session, idea_id=idea_id)
     if not idea.judgeable:
         raise conflict(
             "idea_not_judgeable",
@@ -176,7 +161,7 @@ def decide(*, session: Session, idea_id: uuid.UUID, body: DecisionIn, principal:
         )
     existing = session.get(Decision, idea.id)
     if existing is None:
-        results = compute_results(session=session, edition_code=idea.edition_code)
+        results = compute_results(session, edition_code=idea.edition_code)
         result = next((r for r in results.ideas if r.idea_id == idea.id), None)
         created = _record_decision(
             session,
@@ -199,9 +184,9 @@ def decide(*, session: Session, idea_id: uuid.UUID, body: DecisionIn, principal:
         raise conflict(
             "already_decided",
             Message("Keputusan atas gagasan ini sudah diterbitkan", "A decision on this idea was already published"),
-            {"decision": _decision_read(existing).model_dump(mode="json")},
+            {"decision": DecisionRead.model_validate(existing, from_attributes=True).model_dump(mode="json")},
         )
-    return _decision_read(existing)
+    return DecisionRead.model_validate(existing, from_attributes=True)
 
 
 def _exception_reason(session: Session, *, idea: Idea, result: IdeaResult | None, body: DecisionIn) -> str | None:
@@ -228,17 +213,17 @@ def _exception_reason(session: Session, *, idea: Idea, result: IdeaResult | None
     )
 
 
-def get_decision(*, session: Session, idea_id: uuid.UUID) -> DecisionRead:
+def get_decision(session: Session, *, idea_id: uuid.UUID) -> DecisionRead:
     """A published decision; 404 before."""
     d = session.get(Decision, idea_id)
     if d is None:
         raise not_found("Keputusan", "Decision", {"idea_id": str(idea_id)})
-    return _decision_read(d)
+    return DecisionRead.model_validate(d, from_attributes=True)
 
 
-def adjust(*, session: Session, edition_code: str, body: AdjustmentIn, principal: Principal) -> IdeaResult:
+def adjust(session: Session, *, edition_code: str, body: AdjustmentIn, principal: Principal) -> IdeaResult:
     """Override the proposal for one idea, with a recorded reason (before it is published)."""
-    idea = get_known_idea(session=session, idea_id=body.idea_id)
+    idea = get_known_idea(session, idea_id=body.idea_id)
     if idea.edition_code != edition_code or not idea.judgeable:
         raise not_found("Gagasan", "Idea", {"idea_id": str(body.idea_id)})
     if session.get(Decision, idea.id) is not None:
@@ -275,17 +260,17 @@ def adjust(*, session: Session, edition_code: str, body: AdjustmentIn, principal
         data={"selected": body.selected, "implementing_agency_code": body.implementing_agency_code},
     )
     session.commit()
-    results = compute_results(session=session, edition_code=edition_code)
+    results = compute_results(session, edition_code=edition_code)
     return next(r for r in results.ideas if r.idea_id == idea.id)
 
 
-def publish_selection(*, session: Session, edition_code: str, due_date: date, principal: Principal) -> PublishRead:
+def publish_selection(session: Session, *, edition_code: str, due_date: date, principal: Principal) -> PublishRead:
     """Publish a decision for every scored, undecided idea of the edition (selected: proposal or adjustment).
 
     Each decision emits idea.judged.v1; an idea already decided is left as it is, so publishing twice
     changes nothing. Selected ideas go to the adjustment's agency, else the idea's target agency.
     """
-    results = compute_results(session=session, edition_code=edition_code)
+    results = compute_results(session, edition_code=edition_code)
     scored = [r for r in results.ideas if r.score is not None and not r.decision_published]
     if not scored:
         return PublishRead(published=0, selected=0, decisions=[])
@@ -326,11 +311,13 @@ def publish_selection(*, session: Session, edition_code: str, due_date: date, pr
             made.append(d)
     session.commit()
     return PublishRead(
-        published=len(made), selected=sum(1 for d in made if d.selected), decisions=[_decision_read(d) for d in made]
+        published=len(made),
+        selected=sum(1 for d in made if d.selected),
+        decisions=[DecisionRead.model_validate(d, from_attributes=True) for d in made],
     )
 
 
-def feedback(*, session: Session, idea_id: uuid.UUID, principal: Principal) -> FeedbackRead:
+def feedback(session: Session, *, idea_id: uuid.UUID, principal: Principal) -> FeedbackRead:
     """Per-criterion means and comments of the default round, without judge names, once published.
 
     Only the idea's team (and the committee) may read it; before publication it does not exist (404).

@@ -11,4 +11,4 @@ from shared.auth import Judge
 
 def declared(idea_id: uuid.UUID, session: SessionDep, principal: Judge) -> None:
     """403 `declaration_required` until the judge declared for the idea's edition."""
-    require_declared(session=session, idea_id=idea_id, principal=principal)
+    require_declared(session, idea_id=idea_id, principal=principal)

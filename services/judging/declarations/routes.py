@@ -20,7 +20,7 @@ router = APIRouter(prefix="/api/v1", tags=["declarations"], responses=errors(401
 )
 def declare(edition_code: str, body: DeclarationIn, session: SessionDep, principal: Judge) -> DeclarationRead:
     """Declare conflicts of interest for the edition (an empty list: none); required before scoring, logged."""
-    return service.declare(session=session, edition_code=edition_code, principal=principal, body=body)
+    return service.declare(session, edition_code=edition_code, principal=principal, body=body)
 
 
 @router.get(
@@ -30,7 +30,7 @@ def declare(edition_code: str, body: DeclarationIn, session: SessionDep, princip
 )
 def my_declaration(edition_code: str, session: SessionDep, principal: Judge) -> DeclarationRead:
     """The judge's own declaration for the edition; 404 before declaring."""
-    return service.get_declaration(session=session, edition_code=edition_code, principal=principal)
+    return service.get_declaration(session, edition_code=edition_code, principal=principal)
 
 
 @router.get(
@@ -40,4 +40,4 @@ def my_declaration(edition_code: str, session: SessionDep, principal: Judge) -> 
 )
 def declarations(edition_code: str, session: SessionDep, _principal: Committee) -> list[DeclarationSummary]:
     """Who declared for the edition and how many conflicts each (committee)."""
-    return service.list_declarations(session=session, edition_code=edition_code)
+    return service.list_declarations(session, edition_code=edition_code)

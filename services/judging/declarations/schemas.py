@@ -9,7 +9,7 @@ from typing import Self
 
 from pydantic import BaseModel, Field, model_validator
 
-from services.judging.scoring.schemas import ExclusionRead
+from services.judging.conflicts.schemas import ExclusionRead
 
 
 class Relation(StrEnum):

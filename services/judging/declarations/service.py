@@ -14,20 +14,21 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
 from services.judging.audit.service import record
+from services.judging.conflicts.models import Exclusion, ExclusionKind
+from services.judging.conflicts.schemas import ExclusionRead
 from services.judging.conflicts.service import record_exclusion
 from services.judging.declarations.models import ConflictDeclaration
 from services.judging.declarations.rules import declaration_required
 from services.judging.declarations.schemas import DeclarationIn, DeclarationRead, DeclarationSummary
 from services.judging.ideas.models import Idea
 from services.judging.rubric.models import Edition
-from services.judging.scoring.models import Exclusion, ExclusionKind, ScoreSet, SetStatus
-from services.judging.scoring.schemas import ExclusionRead
+from services.judging.scoring.models import ScoreSet, SetStatus
 from shared.auth import Principal
 from shared.db import utcnow
 from shared.errors import Message, invalid, not_found
 
 
-def declare(*, session: Session, edition_code: str, principal: Principal, body: DeclarationIn) -> DeclarationRead:
+def declare(session: Session, *, edition_code: str, principal: Principal, body: DeclarationIn) -> DeclarationRead:
     """Record the judge's declaration (again: adds conflicts); each conflict excludes them from its idea."""
     if session.get(Edition, edition_code) is None:
         raise not_found("Edisi penilaian", "Judging edition", {"edition_code": edition_code})
@@ -99,10 +100,10 @@ def declare(*, session: Session, edition_code: str, principal: Principal, body: 
         },
     )
     session.commit()
-    return get_declaration(session=session, edition_code=edition_code, principal=principal)
+    return get_declaration(session, edition_code=edition_code, principal=principal)
 
 
-def get_declaration(*, session: Session, edition_code: str, principal: Principal) -> DeclarationRead:
+def get_declaration(session: Session, *, edition_code: str, principal: Principal) -> DeclarationRead:
     """The caller's declaration for the edition with its conflicts; 404 before they declared."""
     declaration = session.execute(
         select(ConflictDeclaration).where(
@@ -130,7 +131,7 @@ def get_declaration(*, session: Session, edition_code: str, principal: Principal
     )
 
 
-def list_declarations(*, session: Session, edition_code: str) -> list[DeclarationSummary]:
+def list_declarations(session: Session, *, edition_code: str) -> list[DeclarationSummary]:
     """Every judge who declared for the edition, with the number of conflicts declared (committee)."""
     declared = (
         select(func.count())
@@ -158,7 +159,7 @@ def list_declarations(*, session: Session, edition_code: str) -> list[Declaratio
     ]
 
 
-def require_declared(*, session: Session, idea_id: uuid.UUID, principal: Principal) -> None:
+def require_declared(session: Session, *, idea_id: uuid.UUID, principal: Principal) -> None:
     """403 `declaration_required` until the caller declared for the idea's edition (one query).
 
     An idea judging does not know yet passes through, so scoring answers its own 404.

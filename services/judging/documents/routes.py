@@ -8,9 +8,10 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Response
 
 from services.judging.db import SessionDep, runtime
+from services.judging.deps import EditionCode, RoundQuery
 from services.judging.documents import schedule, service
 from services.judging.documents.schemas import CertificateRead, CertificateVerification
-from services.judging.rubric.models import DEFAULT_ROUND, RoundKind
+from services.judging.rubric.models import DEFAULT_ROUND
 from shared.auth import Committee, CurrentPrincipal
 from shared.events import PositionGroup
 from shared.openapi import PDF, errors, file_response
@@ -18,8 +19,6 @@ from shared.openapi import PDF, errors, file_response
 router = APIRouter(prefix="/api/v1", tags=["documents"])
 
 # The code goes into the download's file name (a header): only characters a header carries as they are.
-EditionCode = Annotated[str, Path(pattern=r"^[A-Za-z0-9._-]{1,40}$")]
-RoundParam = Annotated[RoundKind, Query(alias="round", description="screening or audition (default)")]
 CertificateCode = Annotated[str, Path(max_length=40, description="as printed, XXXX-XXXX-XXXX-XXXX")]
 
 
@@ -37,11 +36,11 @@ def minutes(
     edition_code: EditionCode,
     session: SessionDep,
     _principal: Committee,
-    round_kind: RoundParam = DEFAULT_ROUND,
+    round_kind: RoundQuery = DEFAULT_ROUND,
     group: Annotated[PositionGroup | None, Query(description="one position group; all when left out")] = None,
 ) -> Response:
     """Berita acara penilaian of a round: ranking, rules, ties, exceptions, judges' names to sign."""
-    body = service.minutes(session=session, edition_code=edition_code, kind=round_kind, group=group)
+    body = service.minutes(session, edition_code=edition_code, kind=round_kind, group=group)
     suffix = f"-{group}" if group else ""
     return _pdf(body, f"berita-acara-{round_kind}-{edition_code}{suffix}.pdf")
 
@@ -54,7 +53,7 @@ def minutes(
 )
 def decision_list(edition_code: EditionCode, session: SessionDep, _principal: Committee) -> Response:
     """Lampiran keputusan: selected ideas with their implementing agencies and due dates."""
-    body = service.decision_list(session=session, edition_code=edition_code)
+    body = service.decision_list(session, edition_code=edition_code)
     return _pdf(body, f"lampiran-keputusan-{edition_code}.pdf")
 
 
@@ -73,7 +72,7 @@ def day_schedule(
 ) -> Response:
     """Jadwal audisi of a day, a page per room: the committee's every room, a judge's own rooms."""
     day, body = schedule.day_schedule(
-        session=session, edition_code=edition_code, day_id=day_id, room_id=room_id, principal=principal
+        session, edition_code=edition_code, day_id=day_id, room_id=room_id, principal=principal
     )
     return _pdf(body, f"jadwal-audisi-{edition_code}-{day.day.isoformat()}.pdf")
 
@@ -86,7 +85,7 @@ def day_schedule(
 )
 def certificates(idea_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal) -> list[CertificateRead]:
     """The piagam of a decided idea: a team member's own and the team's; the committee's every one."""
-    return service.list_certificates(session=session, idea_id=idea_id, principal=principal)
+    return service.list_certificates(session, idea_id=idea_id, principal=principal)
 
 
 @router.get(
@@ -100,7 +99,7 @@ def certificate(
 ) -> Response:
     """One piagam as PDF, with its verification code and a QR code of the public verification URL."""
     cert, body = service.certificate_pdf(
-        session=session,
+        session,
         idea_id=idea_id,
         code=certificate_code,
         principal=principal,
@@ -117,4 +116,4 @@ def certificate(
 )
 def verify(certificate_code: CertificateCode, session: SessionDep) -> CertificateVerification:
     """Public, unauthenticated: whether a piagam code is genuine, whose it is and what it is for."""
-    return service.verify(session=session, code=certificate_code)
+    return service.verify(session, code=certificate_code)

@@ -37,11 +37,11 @@ def _line(slot: Slot, idea: Idea | None) -> jadwal.ScheduleLine:
 
 
 def day_schedule(
-    *, session: Session, edition_code: str, day_id: uuid.UUID, room_id: uuid.UUID | None, principal: Principal
+    session: Session, *, edition_code: str, day_id: uuid.UUID, room_id: uuid.UUID | None, principal: Principal
 ) -> tuple[AuditionDay, bytes]:
     """The day's schedule as PDF: every room (committee) or the judge's own rooms; one room when asked."""
     committee = principal.has_role(Role.COMMITTEE)
-    if not committee and principal.role != Role.JUDGE:
+    if not committee and not principal.has_role(Role.JUDGE):
         raise forbidden()
     day = session.get(AuditionDay, day_id)
     if day is None or day.edition_code != edition_code:
@@ -54,7 +54,7 @@ def day_schedule(
     if room_id is not None:
         rooms = [r for r in rooms if r.id == room_id]
     if not committee:
-        mine = judge_rooms(session=session, edition_code=edition_code, judge_id=principal.user_id)
+        mine = judge_rooms(session, edition_code=edition_code, judge_id=principal.user_id)
         # A judge prints the rooms they sit in; a room they do not sit in is as unknown to them as a missing one.
         rooms = rooms if mine is None else [r for r in rooms if r.id in set(mine)]
     if not rooms:

@@ -19,13 +19,13 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from services.judging.decisions.models import Decision
-from services.judging.decisions.schemas import IdeaResult, SelectionRules
 from services.judging.documents import pdf
 from services.judging.documents.models import Certificate, CertificateKind
 from services.judging.documents.schemas import CertificateRead, CertificateVerification
 from services.judging.exports.service import GROUP_TITLES, RecapData, recap_data
 from services.judging.ideas.models import Idea
 from services.judging.ideas.service import is_on_team
+from services.judging.results.schemas import IdeaResult, SelectionRules
 from services.judging.rubric.models import Round, RoundKind
 from services.judging.scoring.models import ScoreSet, SetStatus
 from shared.agencies import AGENCY_BY_CODE
@@ -88,9 +88,9 @@ def _ties(members: list[IdeaResult], rules: SelectionRules, criteria_names: dict
     ]
 
 
-def minutes(*, session: Session, edition_code: str, kind: RoundKind, group: PositionGroup | None) -> bytes:
+def minutes(session: Session, *, edition_code: str, kind: RoundKind, group: PositionGroup | None) -> bytes:
     """Berita acara penilaian of a round: per position group (or one group), from the recap's data."""
-    data = recap_data(session=session, edition_code=edition_code, kind=kind)
+    data = recap_data(session, edition_code=edition_code, kind=kind)
     held = _held_on(session, edition_code, kind)
     if held is None:
         raise _not_ready("Berita acara", "minutes: no judge has submitted scores in this round")
@@ -167,9 +167,9 @@ def _team_names(idea: Idea | None) -> str:
     return ", ".join(str(p.get("name", "")) for p in _team(idea))
 
 
-def decision_list(*, session: Session, edition_code: str) -> bytes:
+def decision_list(session: Session, *, edition_code: str) -> bytes:
     """Lampiran keputusan: the selected ideas in group and rank order, with agency and due date."""
-    data = recap_data(session=session, edition_code=edition_code)
+    data = recap_data(session, edition_code=edition_code)
     decided = [d.decided_at for d in data.decisions.values()]
     if not decided:
         raise _not_ready("Lampiran keputusan", "decision list: no decision has been published")
@@ -283,14 +283,14 @@ def _read(cert: Certificate) -> CertificateRead:
     )
 
 
-def list_certificates(*, session: Session, idea_id: uuid.UUID, principal: Principal) -> list[CertificateRead]:
+def list_certificates(session: Session, *, idea_id: uuid.UUID, principal: Principal) -> list[CertificateRead]:
     """The piagam of a decided idea the caller may download (issued on first request)."""
     _, certs = _certificates_of(session, idea_id, principal)
     return [_read(c) for c in certs]
 
 
 def certificate_pdf(
-    *, session: Session, idea_id: uuid.UUID, code: str, principal: Principal, verify_url: str
+    session: Session, *, idea_id: uuid.UUID, code: str, principal: Principal, verify_url: str
 ) -> tuple[CertificateRead, bytes]:
     """One piagam as PDF, for its holder, the holder's team (selection piagam) or the committee."""
     _, certs = _certificates_of(session, idea_id, principal)
@@ -319,7 +319,7 @@ PURPOSES = {
 }
 
 
-def verify(*, session: Session, code: str) -> CertificateVerification:
+def verify(session: Session, *, code: str) -> CertificateVerification:
     """What a piagam with this code says: holder, edition and purpose, nothing else personal."""
     printed = normalise_code(code)
     cert = session.get(Certificate, printed) if printed else None

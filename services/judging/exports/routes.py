@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Path, Response
+from fastapi import APIRouter, Response
 
 from services.judging.db import SessionDep
+from services.judging.deps import EditionCode
 from services.judging.exports import service
 from shared.auth import Committee
 from shared.openapi import CSV, XLSX, errors, file_response
 
 router = APIRouter(prefix="/api/v1", tags=["exports"], responses=errors(401, 403))
-
-# The code goes into the download's file name (a header): only characters a header carries as they are.
-EditionCode = Annotated[str, Path(pattern=r"^[A-Za-z0-9._-]{1,40}$")]
 
 
 @router.get(
@@ -25,7 +21,7 @@ EditionCode = Annotated[str, Path(pattern=r"^[A-Za-z0-9._-]{1,40}$")]
 )
 def recap_xlsx(edition_code: EditionCode, session: SessionDep, _principal: Committee) -> Response:
     """Rekap nilai as XLSX, one sheet per position group."""
-    body = service.recap_xlsx(session=session, edition_code=edition_code)
+    body = service.recap_xlsx(session, edition_code=edition_code)
     filename = f"rekap-nilai-{edition_code}.xlsx"
     return Response(body, media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
@@ -38,7 +34,7 @@ def recap_xlsx(edition_code: EditionCode, session: SessionDep, _principal: Commi
 )
 def recap_csv(edition_code: EditionCode, session: SessionDep, _principal: Committee) -> Response:
     """Rekap nilai as CSV (UTF-8 with BOM so spreadsheet software reads Indonesian text right)."""
-    body = "\ufeff" + service.recap_csv(session=session, edition_code=edition_code)
+    body = "\ufeff" + service.recap_csv(session, edition_code=edition_code)
     filename = f"rekap-nilai-{edition_code}.csv"
     return Response(
         body.encode(),

@@ -15,8 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.judging.decisions.models import Decision
-from services.judging.decisions.schemas import IdeaResult, ResultsRead
 from services.judging.ideas.models import Idea
+from services.judging.results.schemas import IdeaResult, ResultsRead
 from services.judging.results.service import compute_results
 from services.judging.rubric.models import DEFAULT_ROUND, Criterion, RoundKind
 from services.judging.rubric.service import criteria_of, find_round
@@ -51,9 +51,9 @@ class RecapData:
         return (decision.reason if decision else None) or r.adjustment_reason or ""
 
 
-def recap_data(*, session: Session, edition_code: str, kind: RoundKind = DEFAULT_ROUND) -> RecapData:
+def recap_data(session: Session, *, edition_code: str, kind: RoundKind = DEFAULT_ROUND) -> RecapData:
     """The round's results with the ideas, published decisions and rubric criteria they refer to."""
-    results = compute_results(session=session, edition_code=edition_code, kind=kind)
+    results = compute_results(session, edition_code=edition_code, kind=kind)
     rnd = find_round(session, edition_code, kind)
     criteria = list(criteria_of(session, rnd.id)) if rnd else []
     ids = [r.idea_id for r in results.ideas]
@@ -65,10 +65,10 @@ def recap_data(*, session: Session, edition_code: str, kind: RoundKind = DEFAULT
 
 
 def recap_rows(
-    *, session: Session, edition_code: str, kind: RoundKind = DEFAULT_ROUND
+    session: Session, *, edition_code: str, kind: RoundKind = DEFAULT_ROUND
 ) -> tuple[list[str], dict[str, list[list[Any]]]]:
     """The header and the rows per position group, ranked, with raw and calibrated scores side by side."""
-    data = recap_data(session=session, edition_code=edition_code, kind=kind)
+    data = recap_data(session, edition_code=edition_code, kind=kind)
     criteria = data.criteria
     header = [
         "Peringkat",
@@ -120,9 +120,9 @@ def _row(r: IdeaResult, data: RecapData) -> list[Any]:
     ]
 
 
-def recap_xlsx(*, session: Session, edition_code: str) -> bytes:
+def recap_xlsx(session: Session, *, edition_code: str) -> bytes:
     """The recap workbook: one sheet per position group."""
-    header, groups = recap_rows(session=session, edition_code=edition_code)
+    header, groups = recap_rows(session, edition_code=edition_code)
     workbook = Workbook()
     workbook.remove(workbook.active)  # type: ignore[arg-type]
     for group in PositionGroup:
@@ -142,9 +142,9 @@ def recap_xlsx(*, session: Session, edition_code: str) -> bytes:
     return buffer.getvalue()
 
 
-def recap_csv(*, session: Session, edition_code: str) -> str:
+def recap_csv(session: Session, *, edition_code: str) -> str:
     """The recap as one CSV (a column names the position group)."""
-    header, groups = recap_rows(session=session, edition_code=edition_code)
+    header, groups = recap_rows(session, edition_code=edition_code)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(safe_row(["Kelompok jabatan", *header]))

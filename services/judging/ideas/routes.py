@@ -8,10 +8,11 @@ from fastapi import APIRouter
 
 from services.judging.conflicts.service import conflict_of
 from services.judging.db import SessionDep
+from services.judging.deps import JudgeOrCommittee
 from services.judging.ideas import service
 from services.judging.ideas.models import Idea
 from services.judging.ideas.schemas import IdeaRead
-from shared.auth import Principal, Role, require_roles
+from shared.auth import Principal, Role
 from shared.events import IdeaSnapshot
 from shared.openapi import errors
 
@@ -37,7 +38,7 @@ def to_read(idea: Idea, principal: Principal | None = None) -> IdeaRead:
         conflict=conflict_of(
             idea, judge_id=principal.user_id, agency_code=principal.agency_code, work_unit=principal.work_unit
         )
-        if principal is not None and principal.role == Role.JUDGE
+        if principal is not None and not principal.has_role(Role.COMMITTEE)
         else None,
     )
 
@@ -48,8 +49,6 @@ def to_read(idea: Idea, principal: Principal | None = None) -> IdeaRead:
     response_model=IdeaRead,
     responses=errors(404),
 )
-def get_idea(
-    idea_id: uuid.UUID, session: SessionDep, principal: Principal = require_roles(Role.JUDGE, Role.COMMITTEE)
-) -> IdeaRead:
+def get_idea(idea_id: uuid.UUID, session: SessionDep, principal: JudgeOrCommittee) -> IdeaRead:
     """An idea once its submission event arrived (judges and the committee); 404 before."""
-    return to_read(service.get_known_idea(session=session, idea_id=idea_id), principal)
+    return to_read(service.get_known_idea(session, idea_id=idea_id), principal)

@@ -90,7 +90,7 @@ def apply_withdrawn(session: Session, payload: IdeaWithdrawnPayload) -> bool:
     return True
 
 
-def get_known_idea(*, session: Session, idea_id: uuid.UUID) -> Idea:
+def get_known_idea(session: Session, *, idea_id: uuid.UUID) -> Idea:
     """The idea once its submission arrived; 404 before."""
     idea = session.get(Idea, idea_id)
     if idea is None or not idea.known:

@@ -7,9 +7,9 @@ import uuid
 from fastapi import APIRouter
 
 from services.judging.db import SessionDep, runtime
+from services.judging.deps import JudgeOrCommittee
 from services.judging.materials import service
 from services.judging.materials.schemas import IdeaMaterialsRead
-from shared.auth import Principal, Role, require_roles
 from shared.openapi import errors
 
 router = APIRouter(prefix="/api/v1", tags=["materials"], responses=errors(401, 403, 404, 409))
@@ -20,13 +20,11 @@ router = APIRouter(prefix="/api/v1", tags=["materials"], responses=errors(401, 4
     summary="An idea's extra answers and signed attachment links (its judges, committee)",
     response_model=IdeaMaterialsRead,
 )
-def materials(
-    idea_id: uuid.UUID, session: SessionDep, principal: Principal = require_roles(Role.JUDGE, Role.COMMITTEE)
-) -> IdeaMaterialsRead:
+def materials(idea_id: uuid.UUID, session: SessionDep, principal: JudgeOrCommittee) -> IdeaMaterialsRead:
     """Extra answers and attachment links (minutes) for the idea's judges and the committee."""
     settings = runtime.settings
     return service.idea_materials(
-        session=session,
+        session,
         idea_id=idea_id,
         principal=principal,
         secret=settings.attachment_link_secret,

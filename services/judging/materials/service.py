@@ -24,8 +24,8 @@ from shared.events import AttachmentRef, ExtraAnswer
 
 
 def idea_materials(
-    *,
     session: Session,
+    *,
     idea_id: uuid.UUID,
     principal: Principal,
     secret: SecretStr,
@@ -34,7 +34,7 @@ def idea_materials(
     now: datetime | None = None,
 ) -> IdeaMaterialsRead:
     """The idea's extra answers and signed links to its files; 403 for a judge who does not judge it."""
-    idea = get_known_idea(session=session, idea_id=idea_id)
+    idea = get_known_idea(session, idea_id=idea_id)
     if idea.withdrawn:  # out of judging: nobody reads its files through judging any more
         raise not_found("Gagasan", "Idea", {"idea_id": str(idea_id)})
     authorise_reader(session, idea, principal)

@@ -30,12 +30,12 @@ def progress(
     edition_code: str, session: SessionDep, _principal: Committee, round_kind: RoundQuery = DEFAULT_ROUND
 ) -> ProgressRead:
     """Which ideas (slots) are scored, by whom, and which are missing."""
-    return service.snapshot(session=session, edition_code=edition_code, kind=round_kind)
+    return service.snapshot(session, edition_code=edition_code, kind=round_kind)
 
 
 def _snapshot_json(edition_code: str, kind: RoundKind) -> str:
     with runtime.session_factory() as session:
-        return service.snapshot(session=session, edition_code=edition_code, kind=kind).model_dump_json()
+        return service.snapshot(session, edition_code=edition_code, kind=kind).model_dump_json()
 
 
 async def progress_events(

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from services.judging.conflicts.models import Exclusion
 from services.judging.conflicts.service import conflict_of
 from services.judging.ideas.models import Idea
 from services.judging.progress.schemas import IdeaProgress, JudgeProgress, ProgressRead, ProgressTotals
@@ -20,11 +21,11 @@ from services.judging.results.service import judgeable_ideas
 from services.judging.rubric.models import DEFAULT_ROUND, RoundKind
 from services.judging.rubric.service import find_round
 from services.judging.schedule.models import PanelMember, Room, Slot
-from services.judging.scoring.models import Exclusion, ScoreSet
+from services.judging.scoring.models import ScoreSet
 from shared.clock import WIB
 
 
-def snapshot(*, session: Session, edition_code: str, kind: RoundKind = DEFAULT_ROUND) -> ProgressRead:
+def snapshot(session: Session, *, edition_code: str, kind: RoundKind = DEFAULT_ROUND) -> ProgressRead:
     """The round's progress, ideas in slot order (unscheduled ideas last)."""
     ideas = judgeable_ideas(session, edition_code)
     rnd = find_round(session, edition_code, kind)

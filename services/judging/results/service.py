@@ -15,15 +15,16 @@ from sqlalchemy import ColumnElement, Row, exists, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.types import NullType
 
+from services.judging.conflicts.models import Exclusion
 from services.judging.decisions.models import Decision, SelectionAdjustment
-from services.judging.decisions.schemas import (
+from services.judging.ideas.models import Idea
+from services.judging.results.schemas import (
     CriterionAgreement,
     IdeaResult,
     JudgeDistribution,
     ResultsRead,
     SelectionRules,
 )
-from services.judging.ideas.models import Idea
 from services.judging.results.stats import (
     JudgeScore,
     calibrate,
@@ -34,7 +35,7 @@ from services.judging.results.stats import (
 )
 from services.judging.rubric.models import DEFAULT_ROUND, Criterion, Edition, Round, RoundKind
 from services.judging.rubric.service import criteria_of, find_round, weighted_score
-from services.judging.scoring.models import Exclusion, Score, ScoreSet, SetStatus
+from services.judging.scoring.models import Score, ScoreSet, SetStatus
 
 
 def load_rules(session: Session, edition_code: str) -> tuple[SelectionRules, bool]:
@@ -107,7 +108,7 @@ def _submitted_sets(
     return session.connection().execute(statement).all()
 
 
-def compute_results(*, session: Session, edition_code: str, kind: RoundKind = DEFAULT_ROUND) -> ResultsRead:
+def compute_results(session: Session, *, edition_code: str, kind: RoundKind = DEFAULT_ROUND) -> ResultsRead:
     """Every judgeable idea's results in the round, ranked per position group with the proposal."""
     rules, _ = load_rules(session, edition_code)
     rnd = find_round(session, edition_code, kind)

@@ -23,7 +23,7 @@ router = APIRouter(prefix="/api/v1", tags=["rubric"], responses=errors(401))
 )
 def put_default_rubric(edition_code: str, body: RubricIn, session: SessionDep, principal: Committee) -> RubricRead:
     """Declare the rubric of the edition's default round (the audition)."""
-    return service.put_rubric(session=session, edition_code=edition_code, rubric=body, actor=principal)
+    return service.put_rubric(session, edition_code=edition_code, rubric=body, actor=principal)
 
 
 @router.put(
@@ -36,7 +36,7 @@ def put_round_rubric(
     edition_code: str, kind: RoundKind, body: RubricIn, session: SessionDep, principal: Committee
 ) -> RubricRead:
     """Declare the rubric of one round (screening or audition)."""
-    return service.put_rubric(session=session, edition_code=edition_code, rubric=body, actor=principal, kind=kind)
+    return service.put_rubric(session, edition_code=edition_code, rubric=body, actor=principal, kind=kind)
 
 
 @router.get(
@@ -44,7 +44,7 @@ def put_round_rubric(
 )
 def get_default_rubric(edition_code: str, session: SessionDep, _principal: CurrentPrincipal) -> RubricRead:
     """The default round's rubric (judges, committee and participants may read it)."""
-    return service.get_rubric(session=session, edition_code=edition_code, kind=DEFAULT_ROUND)
+    return service.get_rubric(session, edition_code=edition_code, kind=DEFAULT_ROUND)
 
 
 @router.get(
@@ -59,4 +59,4 @@ def get_round_rubric(
     """One round's rubric."""
     if not principal.has_role(Role.JUDGE, Role.COMMITTEE, Role.PARTICIPANT):
         raise forbidden()
-    return service.get_rubric(session=session, edition_code=edition_code, kind=kind)
+    return service.get_rubric(session, edition_code=edition_code, kind=kind)

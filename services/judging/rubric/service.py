@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from services.judging.audit.service import record
 from services.judging.rubric.models import DEFAULT_ROUND, Criterion, Edition, Round, RoundKind
-from services.judging.rubric.schemas import CriterionRead, RubricIn, RubricRead, ScoreLevel
+from services.judging.rubric.schemas import CriterionRead, RubricIn, RubricRead
 from services.judging.scoring.models import ScoreSet
 from shared.auth import Principal
 from shared.errors import Message, conflict, not_found
@@ -59,8 +59,8 @@ def _criterion_summary(key: str, weight: int, min_score: int, max_score: int, co
 
 
 def put_rubric(
-    *,
     session: Session,
+    *,
     edition_code: str,
     rubric: RubricIn,
     actor: Principal | None = None,
@@ -121,7 +121,7 @@ def put_rubric(
     return _read(rnd, rows)
 
 
-def get_rubric(*, session: Session, edition_code: str, kind: RoundKind = DEFAULT_ROUND) -> RubricRead:
+def get_rubric(session: Session, *, edition_code: str, kind: RoundKind = DEFAULT_ROUND) -> RubricRead:
     """A round's rubric; 404 when none is declared."""
     rnd = find_round(session, edition_code, kind)
     criteria = criteria_of(session, rnd.id) if rnd else []
@@ -137,19 +137,7 @@ def _read(rnd: Round, criteria: Sequence[Criterion], *, started: bool = False) -
         edition_code=rnd.edition_code,
         round=RoundKind(rnd.kind),
         round_id=rnd.id,
-        criteria=[
-            CriterionRead(
-                key=c.key,
-                name=c.name,
-                description=c.description,
-                weight=c.weight,
-                min_score=c.min_score,
-                max_score=c.max_score,
-                counted=c.counted,
-                levels=[ScoreLevel.model_validate(lv) for lv in c.levels],
-            )
-            for c in criteria
-        ],
+        criteria=[CriterionRead.model_validate(c, from_attributes=True) for c in criteria],
     )
 
 

@@ -56,7 +56,7 @@ def _exists(session: Session, edition_code: str, day: date) -> bool:
     )
 
 
-def create_day(*, session: Session, edition_code: str, body: AuditionDayIn, principal: Principal) -> AuditionDayRead:
+def create_day(session: Session, *, edition_code: str, body: AuditionDayIn, principal: Principal) -> AuditionDayRead:
     """Create an audition day: its rooms (reused by name), their hours, breaks, and the slots in each room."""
     day_exists = conflict(
         "day_exists", Message("Hari audisi ini sudah dijadwalkan", "This audition day is already scheduled")

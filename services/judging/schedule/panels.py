@@ -9,6 +9,7 @@ from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
 from services.judging.audit.service import record
+from services.judging.conflicts.models import ExclusionKind
 from services.judging.conflicts.service import conflict_of, record_exclusion
 from services.judging.ideas.models import Idea
 from services.judging.results.service import judgeable_ideas
@@ -16,7 +17,6 @@ from services.judging.rubric.models import RoundKind
 from services.judging.rubric.service import ensure_round
 from services.judging.schedule.models import PanelMember, Room, Slot
 from services.judging.schedule.schemas import PanelIn, PanelMemberRead, PanelRead
-from services.judging.scoring.models import ExclusionKind
 from shared.auth import Principal
 from shared.errors import Message, conflict, not_found
 
@@ -52,8 +52,8 @@ def log_conflicts(session: Session, idea: Idea, members: Sequence[PanelMember], 
 
 
 def set_panel(
-    *,
     session: Session,
+    *,
     edition_code: str,
     kind: RoundKind,
     room_id: uuid.UUID | None,
@@ -125,7 +125,7 @@ def set_panel(
     )
 
 
-def judge_rooms(*, session: Session, edition_code: str, judge_id: uuid.UUID) -> list[uuid.UUID] | None:
+def judge_rooms(session: Session, *, edition_code: str, judge_id: uuid.UUID) -> list[uuid.UUID] | None:
     """The rooms whose panel the judge sits on; None for every room (no panels yet, or on the round's panel)."""
     panels = room_panels(session, edition_code)
     if not panels or any(m.judge_id == judge_id for m in panels.get(None, [])):

@@ -35,7 +35,7 @@ def _day(session: Session, edition_code: str, day_id: uuid.UUID) -> AuditionDay:
     return day
 
 
-def propose(*, session: Session, edition_code: str, day_id: uuid.UUID, body: PanelProposalIn) -> PanelProposal:
+def propose(session: Session, *, edition_code: str, day_id: uuid.UUID, body: PanelProposalIn) -> PanelProposal:
     """Panels of `judges_per_room` judges for every room of the day, each judge in one room at most."""
     day = _day(session, edition_code, day_id)
     if len({j.user_id for j in body.judges}) != len(body.judges):

@@ -41,7 +41,7 @@ router = APIRouter(prefix="/api/v1", tags=["schedule"], responses=errors(401, 40
 )
 def create_day(edition_code: str, body: AuditionDayIn, session: SessionDep, principal: Committee) -> AuditionDayRead:
     """Create an audition day with its rooms and slots of set length (times in WIB)."""
-    return days.create_day(session=session, edition_code=edition_code, body=body, principal=principal)
+    return days.create_day(session, edition_code=edition_code, body=body, principal=principal)
 
 
 @router.get(
@@ -62,11 +62,11 @@ def list_days(edition_code: str, session: SessionDep, _principal: Committee) -> 
 def schedule(edition_code: str, session: SessionDep, principal: CurrentPrincipal) -> list[SlotRead]:
     """The schedule as the caller may see it: all (committee), own panels' (judge), own ideas' (participant)."""
     if principal.has_role(Role.COMMITTEE):
-        return service.list_slots(session=session, edition_code=edition_code)
-    if principal.role == Role.JUDGE:
-        return service.judge_slots(session=session, edition_code=edition_code, principal=principal)
-    if principal.role == Role.PARTICIPANT:
-        return service.participant_slots(session=session, edition_code=edition_code, principal=principal)
+        return service.list_slots(session, edition_code=edition_code)
+    if principal.has_role(Role.JUDGE):
+        return service.judge_slots(session, edition_code=edition_code, principal=principal)
+    if principal.has_role(Role.PARTICIPANT):
+        return service.participant_slots(session, edition_code=edition_code, principal=principal)
     raise forbidden()
 
 
@@ -79,7 +79,7 @@ def assign(
     edition_code: str, session: SessionDep, principal: Committee, body: AssignIn | None = None
 ) -> AssignmentRead:
     """Give every eligible (advanced) idea without a slot a free slot (optionally keeping groups together)."""
-    return service.assign(session=session, edition_code=edition_code, body=body or AssignIn(), principal=principal)
+    return service.assign(session, edition_code=edition_code, body=body or AssignIn(), principal=principal)
 
 
 @router.post(
@@ -90,7 +90,7 @@ def assign(
 )
 def move(slot_id: uuid.UUID, body: MoveIn, session: SessionDep, principal: Committee) -> MoveRead:
     """Move a slot's idea to another slot (swap if taken); the teams and panels concerned are notified."""
-    return service.move(session=session, slot_id=slot_id, body=body, principal=principal)
+    return service.move(session, slot_id=slot_id, body=body, principal=principal)
 
 
 @router.post(
@@ -103,7 +103,7 @@ def propose_panels(
     edition_code: str, day_id: uuid.UUID, body: PanelProposalIn, session: SessionDep, _principal: Committee
 ) -> PanelProposal:
     """Propose panels for the day's rooms from a pool of judges (not saved: confirm each with PUT .../panel)."""
-    return proposal.propose(session=session, edition_code=edition_code, day_id=day_id, body=body)
+    return proposal.propose(session, edition_code=edition_code, day_id=day_id, body=body)
 
 
 @router.put(
@@ -117,7 +117,7 @@ def set_room_panel(
 ) -> PanelRead:
     """Set the audition panel of a room; conflicts with the room's ideas are found and logged."""
     return panels.set_panel(
-        session=session,
+        session,
         edition_code=edition_code,
         kind=RoundKind.AUDITION,
         room_id=room_id,
@@ -136,9 +136,7 @@ def set_round_panel(
     edition_code: str, kind: RoundKind, body: PanelIn, session: SessionDep, principal: Committee
 ) -> PanelRead:
     """Set a panel for every idea of a round (e.g. the screening desk review)."""
-    return panels.set_panel(
-        session=session, edition_code=edition_code, kind=kind, room_id=None, body=body, principal=principal
-    )
+    return panels.set_panel(session, edition_code=edition_code, kind=kind, room_id=None, body=body, principal=principal)
 
 
 @router.post(
@@ -149,4 +147,4 @@ def set_round_panel(
 )
 def advance(edition_code: str, body: AdvanceIn, session: SessionDep, principal: Committee) -> AdvanceRead:
     """Advance ideas from the screening round to the audition."""
-    return service.advance(session=session, edition_code=edition_code, body=body, principal=principal)
+    return service.advance(session, edition_code=edition_code, body=body, principal=principal)

@@ -59,8 +59,8 @@ def slot_read(slot: Slot, room: str, idea: Idea | None, judge: Principal | None 
 
 
 def list_slots(
-    *,
     session: Session,
+    *,
     edition_code: str,
     room_ids: Sequence[uuid.UUID] | None = None,
     idea_ids: Sequence[uuid.UUID] | None = None,
@@ -81,7 +81,7 @@ def list_slots(
     return [slot_read(slot, name, idea, judge) for slot, name, idea in session.execute(query).all()]
 
 
-def assign(*, session: Session, edition_code: str, body: AssignIn, principal: Principal) -> AssignmentRead:
+def assign(session: Session, *, edition_code: str, body: AssignIn, principal: Principal) -> AssignmentRead:
     """Give each eligible idea without a slot a free slot, by group then submission time.
 
     Ideas that advanced from screening are the ones scheduled once the committee advanced any. A slot
@@ -177,7 +177,7 @@ def _people_of(idea: Idea) -> list[Person]:
     return [Person.model_validate(p) for p in [idea.proposer, *idea.co_proposers] if p]
 
 
-def move(*, session: Session, slot_id: uuid.UUID, body: MoveIn, principal: Principal) -> MoveRead:
+def move(session: Session, *, slot_id: uuid.UUID, body: MoveIn, principal: Principal) -> MoveRead:
     """Move a slot's idea to another slot (swapping), notifying the teams and panels concerned."""
     rows = {
         s.id: s
@@ -255,26 +255,26 @@ def move(*, session: Session, slot_id: uuid.UUID, body: MoveIn, principal: Princ
     )
     session.commit()
     return MoveRead(
-        slots=list_slots(session=session, edition_code=source.edition_code, idea_ids=moved_ideas), notified=len(events)
+        slots=list_slots(session, edition_code=source.edition_code, idea_ids=moved_ideas), notified=len(events)
     )
 
 
-def judge_slots(*, session: Session, edition_code: str, principal: Principal) -> list[SlotRead]:
+def judge_slots(session: Session, *, edition_code: str, principal: Principal) -> list[SlotRead]:
     """The slots a judge sits on (rooms of their audition panels; every slot when there are no panels)."""
-    rooms = judge_rooms(session=session, edition_code=edition_code, judge_id=principal.user_id)
+    rooms = judge_rooms(session, edition_code=edition_code, judge_id=principal.user_id)
     session.commit()
-    return list_slots(session=session, edition_code=edition_code, room_ids=rooms, judge=principal)
+    return list_slots(session, edition_code=edition_code, room_ids=rooms, judge=principal)
 
 
-def participant_slots(*, session: Session, edition_code: str, principal: Principal) -> list[SlotRead]:
+def participant_slots(session: Session, *, edition_code: str, principal: Principal) -> list[SlotRead]:
     """The slots of the ideas the participant proposed or co-proposed."""
     mine = session.scalars(
         select(Idea.id).where(Idea.edition_code == edition_code, Idea.team_user_ids.contains([str(principal.user_id)]))
     ).all()
-    return list_slots(session=session, edition_code=edition_code, idea_ids=list(mine)) if mine else []
+    return list_slots(session, edition_code=edition_code, idea_ids=list(mine)) if mine else []
 
 
-def advance(*, session: Session, edition_code: str, body: AdvanceIn, principal: Principal) -> AdvanceRead:
+def advance(session: Session, *, edition_code: str, body: AdvanceIn, principal: Principal) -> AdvanceRead:
     """Advance ideas from the screening round to the audition (the committee's call, logged)."""
     ids = [i.id for i in judgeable_ideas(session, edition_code) if i.id in set(body.idea_ids)]
     unknown = sorted(str(i) for i in set(body.idea_ids) - set(ids))

@@ -8,12 +8,12 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from services.judging.conflicts.models import Exclusion, ExclusionKind
 from services.judging.conflicts.service import CONFLICT_MESSAGE, conflict_of, record_exclusion
 from services.judging.ideas.models import Idea
 from services.judging.rubric.models import DEFAULT_ROUND, Round, RoundKind
 from services.judging.rubric.service import find_round
 from services.judging.schedule.models import PanelMember, Slot
-from services.judging.scoring.models import Exclusion, ExclusionKind
 from shared.auth import Principal, Role
 from shared.errors import AppError, Message, conflict
 

@@ -1,4 +1,4 @@
-"""Judges' score sets, their per-criterion scores, idempotency keys, and judges' exclusions."""
+"""Judges' score sets, their per-criterion scores and idempotency keys."""
 
 from __future__ import annotations
 
@@ -70,28 +70,4 @@ class ScoreRequest(Base):
     key: Mapped[str] = mapped_column(String(200))
     request_hash: Mapped[str] = mapped_column(String(64))
     response: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-
-class ExclusionKind(StrEnum):
-    """Why a judge does not judge an idea."""
-
-    CONFLICT = "conflict"  # found automatically: same agency as the team, or on the team
-    RECUSAL = "recusal"  # the judge stepped aside, with a reason
-    DECLARED = "declared"  # the judge declared a tie HR data cannot show (family, direct supervisor)
-
-
-class Exclusion(Base):
-    """A judge excluded from an idea (all rounds); every exclusion is also in the audit log."""
-
-    __tablename__ = "exclusion"
-    __table_args__ = (UniqueConstraint("idea_id", "judge_id", "kind"),)
-
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
-    edition_code: Mapped[str] = mapped_column(String(40), index=True)
-    idea_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("idea.id"))
-    judge_id: Mapped[uuid.UUID]
-    judge_name: Mapped[str] = mapped_column(String(200), default="")
-    kind: Mapped[str] = mapped_column(String(20))
-    reason: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -11,6 +11,7 @@ from typing import Protocol
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from services.judging.conflicts.models import Exclusion
 from services.judging.conflicts.service import conflict_of, excluded_judges
 from services.judging.ideas.models import Idea
 from services.judging.ideas.service import get_known_idea
@@ -19,7 +20,7 @@ from services.judging.rubric.models import DEFAULT_ROUND, Criterion, Round, Roun
 from services.judging.rubric.service import criteria_of, find_round, weighted_score
 from services.judging.schedule.models import PanelMember, Slot
 from services.judging.scoring.access import authorise_judge, panel_for, rubric_round
-from services.judging.scoring.models import Exclusion, Score, ScoreSet, SetStatus
+from services.judging.scoring.models import Score, ScoreSet, SetStatus
 from services.judging.scoring.schemas import IdeaScoresRead, IdeaToJudgeRead, ScoreRead, ScoreSetRead
 from shared.auth import Principal, Role
 
@@ -90,12 +91,12 @@ def set_read(
 
 
 def idea_scores(
-    *, session: Session, idea_id: uuid.UUID, principal: Principal, kind: RoundKind = DEFAULT_ROUND
+    session: Session, *, idea_id: uuid.UUID, principal: Principal, kind: RoundKind = DEFAULT_ROUND
 ) -> IdeaScoresRead:
     """An idea's score sets: the committee sees all; a judge sees others' once every assigned judge submitted."""
-    idea = get_known_idea(session=session, idea_id=idea_id)
+    idea = get_known_idea(session, idea_id=idea_id)
     rnd = rubric_round(session, idea.edition_code, kind)
-    if principal.role not in (Role.COMMITTEE, Role.ADMIN):
+    if not principal.has_role(Role.COMMITTEE):
         authorise_judge(session, idea, rnd, principal)  # conflicted or off-panel judges see nothing
     criteria = criteria_of(session, rnd.id)
     sets = session.scalars(
@@ -109,7 +110,7 @@ def idea_scores(
         s.id: set_read(s, sorted(by_set.get(s.id, []), key=lambda x: x.criterion_key), criteria, kind) for s in sets
     }
     revealed = panel_complete(session, rnd, idea, sets, viewer=principal)
-    if principal.role in (Role.COMMITTEE, Role.ADMIN):
+    if principal.has_role(Role.COMMITTEE):
         return IdeaScoresRead(
             idea_id=idea.id, round=str(kind), revealed=revealed, mine=None, others=list(reads.values())
         )
@@ -134,7 +135,8 @@ def panel_complete(
     panel = panel_for(session, rnd, idea.id)
     if panel is None:
         assigned = round_judges(session, rnd)
-        if viewer is not None and viewer.role == Role.JUDGE:
+        # Only judges and the committee read scores: whoever is not the committee is a judge.
+        if viewer is not None and not viewer.has_role(Role.COMMITTEE):
             assigned.setdefault(viewer.user_id, viewer.agency_code)
     else:
         assigned = {m.judge_id: m.agency_code for m in panel}
@@ -156,7 +158,7 @@ def round_judges(session: Session, rnd: Round) -> dict[uuid.UUID, str | None]:
 
 
 def ideas_to_judge(
-    *, session: Session, edition_code: str, principal: Principal, kind: RoundKind = DEFAULT_ROUND
+    session: Session, *, edition_code: str, principal: Principal, kind: RoundKind = DEFAULT_ROUND
 ) -> list[IdeaToJudgeRead]:
     """The round's judgeable ideas: all for the committee; for a judge, those of their panels (all without
     panels), each with the judge's conflict, exclusion and own set status. Four queries in all."""
@@ -166,7 +168,7 @@ def ideas_to_judge(
         s.idea_id: s
         for s in session.scalars(select(Slot).where(Slot.edition_code == edition_code, Slot.idea_id.is_not(None)))
     }
-    is_judge = principal.role == Role.JUDGE
+    is_judge = not principal.has_role(Role.COMMITTEE)  # the route admits judges and the committee only
     mine: dict[uuid.UUID, str] = {}
     excluded: set[uuid.UUID] = set()
     visible = ideas

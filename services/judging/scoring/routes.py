@@ -8,19 +8,14 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header
 from starlette.concurrency import run_in_threadpool
 
+from services.judging.conflicts.schemas import ReasonIn
 from services.judging.db import SessionDep, runtime
 from services.judging.declarations.deps import declared
-from services.judging.deps import RoundQuery
+from services.judging.deps import JudgeOrCommittee, RoundQuery
 from services.judging.rubric.models import DEFAULT_ROUND, RoundKind
 from services.judging.scoring import reads, service, workflow
-from services.judging.scoring.schemas import (
-    IdeaScoresRead,
-    IdeaToJudgeRead,
-    ReasonIn,
-    ScoreSetRead,
-    ScoresIn,
-)
-from shared.auth import Committee, Judge, Principal, Role, require_roles
+from services.judging.scoring.schemas import IdeaScoresRead, IdeaToJudgeRead, ScoreSetRead, ScoresIn
+from shared.auth import Committee, Judge, Principal
 from shared.errors import Message, invalid
 from shared.openapi import errors
 
@@ -83,7 +78,7 @@ def submit_scores(
     idea_id: uuid.UUID, session: SessionDep, principal: Judge, round_kind: RoundQuery = DEFAULT_ROUND
 ) -> ScoreSetRead:
     """Submit the judge's complete set, which locks it."""
-    return workflow.submit_scores(session=session, idea_id=idea_id, principal=principal, kind=round_kind)
+    return workflow.submit_scores(session, idea_id=idea_id, principal=principal, kind=round_kind)
 
 
 @router.get(
@@ -95,11 +90,11 @@ def submit_scores(
 def get_scores(
     idea_id: uuid.UUID,
     session: SessionDep,
-    principal: Principal = require_roles(Role.JUDGE, Role.COMMITTEE),
+    principal: JudgeOrCommittee,
     round_kind: RoundQuery = DEFAULT_ROUND,
 ) -> IdeaScoresRead:
     """The judge's own set, and others' once the whole panel submitted; the committee sees all."""
-    return reads.idea_scores(session=session, idea_id=idea_id, principal=principal, kind=round_kind)
+    return reads.idea_scores(session, idea_id=idea_id, principal=principal, kind=round_kind)
 
 
 @router.post(
@@ -118,7 +113,7 @@ def reopen(
 ) -> ScoreSetRead:
     """Unlock a judge's submitted set (committee), with a logged reason."""
     return workflow.reopen_set(
-        session=session, idea_id=idea_id, judge_id=judge_id, reason=body.reason, principal=principal, kind=round_kind
+        session, idea_id=idea_id, judge_id=judge_id, reason=body.reason, principal=principal, kind=round_kind
     )
 
 
@@ -130,8 +125,8 @@ def reopen(
 def ideas_to_judge(
     edition_code: str,
     session: SessionDep,
-    principal: Principal = require_roles(Role.JUDGE, Role.COMMITTEE),
+    principal: JudgeOrCommittee,
     round_kind: RoundQuery = DEFAULT_ROUND,
 ) -> list[IdeaToJudgeRead]:
     """The ideas to judge in a round: a judge sees their panels' ideas with conflicts and own progress."""
-    return reads.ideas_to_judge(session=session, edition_code=edition_code, principal=principal, kind=round_kind)
+    return reads.ideas_to_judge(session, edition_code=edition_code, principal=principal, kind=round_kind)

@@ -64,24 +64,6 @@ class IdeaScoresRead(BaseModel):
     others: list[ScoreSetRead]
 
 
-class ReasonIn(BaseModel):
-    """A reason, required for recusals, reopening and rule changes."""
-
-    reason: str = Field(min_length=3, max_length=2000)
-
-
-class ExclusionRead(BaseModel):
-    """A logged exclusion of a judge from an idea."""
-
-    id: uuid.UUID
-    idea_id: uuid.UUID
-    judge_id: uuid.UUID
-    judge_name: str
-    kind: str
-    reason: str
-    created_at: datetime
-
-
 class IdeaToJudgeRead(BaseModel):
     """An idea in a judge's (or the committee's) list for a round, with the caller's own progress."""
 

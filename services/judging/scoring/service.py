@@ -18,13 +18,14 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session, aliased, load_only, outerjoin
 
 from services.judging.audit.service import record
+from services.judging.conflicts.models import Exclusion
 from services.judging.declarations.models import ConflictDeclaration
 from services.judging.declarations.rules import declaration_required
 from services.judging.ideas.models import Idea
 from services.judging.rubric.models import DEFAULT_ROUND, Criterion, Round, RoundKind
 from services.judging.schedule.models import PanelMember, Slot
 from services.judging.scoring.access import authorise_judge
-from services.judging.scoring.models import Exclusion, Score, ScoreRequest, ScoreSet, SetStatus
+from services.judging.scoring.models import Score, ScoreRequest, ScoreSet, SetStatus
 from services.judging.scoring.reads import Scored, SetRow, set_read
 from services.judging.scoring.schemas import ScoreSetRead, ScoresIn
 from shared.auth import Principal

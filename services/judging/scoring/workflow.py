@@ -21,10 +21,10 @@ from shared.errors import Message, conflict, invalid, not_found
 
 
 def submit_scores(
-    *, session: Session, idea_id: uuid.UUID, principal: Principal, kind: RoundKind = DEFAULT_ROUND
+    session: Session, *, idea_id: uuid.UUID, principal: Principal, kind: RoundKind = DEFAULT_ROUND
 ) -> ScoreSetRead:
     """Submit (and lock) the judge's set; every counted criterion must be scored. Repeating is harmless."""
-    idea = get_known_idea(session=session, idea_id=idea_id)
+    idea = get_known_idea(session, idea_id=idea_id)
     rnd = rubric_round(session, idea.edition_code, kind)
     authorise_judge(session, idea, rnd, principal)
     score_set = session.execute(
@@ -66,8 +66,8 @@ def submit_scores(
 
 
 def reopen_set(
-    *,
     session: Session,
+    *,
     idea_id: uuid.UUID,
     judge_id: uuid.UUID,
     reason: str,
@@ -75,7 +75,7 @@ def reopen_set(
     kind: RoundKind = DEFAULT_ROUND,
 ) -> ScoreSetRead:
     """The committee unlocks a judge's submitted set, with a logged reason."""
-    idea = get_known_idea(session=session, idea_id=idea_id)
+    idea = get_known_idea(session, idea_id=idea_id)
     rnd = rubric_round(session, idea.edition_code, kind)
     score_set = session.execute(
         select(ScoreSet)

@@ -117,9 +117,7 @@ RUBRIC: dict[str, Any] = {
 
 def rubric(session: Session, body: dict[str, Any] | None = None, **kw: Any) -> None:
     """Declare the default round's rubric (committed)."""
-    put_rubric(
-        session=session, edition_code=EDITION, rubric=RubricIn.model_validate(body or RUBRIC), actor=COMMITTEE, **kw
-    )
+    put_rubric(session, edition_code=EDITION, rubric=RubricIn.model_validate(body or RUBRIC), actor=COMMITTEE, **kw)
 
 
 def full_scores(speed: float, cost: float, feasibility: float, comment: str | None = None) -> dict[str, Any]:

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Request, Response
 
 from services.submission.accounts import admin, service, sso
 from services.submission.accounts.deps import LinkLimiterDep, LoginLimiterDep, client_ip
@@ -26,14 +25,12 @@ from services.submission.accounts.schemas import (
     UserCreate,
     UserRead,
 )
-from services.submission.common import Page
 from services.submission.db import SessionDep, runtime
-from shared.auth import Committee, CurrentPrincipal, Principal, Role, get_token_service, require_roles
+from services.submission.deps import PageQuery
+from shared.auth import Admin, Committee, CurrentPrincipal, Role, get_token_service
 from shared.openapi import errors
 
 router = APIRouter(prefix="/api/v1", tags=["accounts"])
-
-Admin = Annotated[Principal, require_roles(Role.ADMIN)]
 
 
 @router.post(
@@ -172,7 +169,7 @@ def create_account(body: UserCreate, admin_: Admin, session: SessionDep) -> User
 def list_accounts(
     _: Admin,
     session: SessionDep,
-    page: Annotated[Page, Depends()],
+    page: PageQuery,
     role: Role | None = None,
     active: bool | None = None,
     agency_code: str | None = None,
@@ -212,7 +209,7 @@ def reactivate_account(user_id: uuid.UUID, admin_: Admin, session: SessionDep) -
 def list_judges(
     _: Committee,
     session: SessionDep,
-    page: Annotated[Page, Depends()],
+    page: PageQuery,
     agency_code: str | None = None,
     q: str | None = None,
 ) -> JudgePage:

@@ -48,7 +48,7 @@ def access_of(session: Session, idea: Idea, principal: Principal) -> tuple[Acces
     """What the caller is to this idea, and their participant row (none for the committee)."""
     if principal.has_role(Role.COMMITTEE):
         return Access(True, False, None), None
-    if principal.role != Role.PARTICIPANT:
+    if not principal.has_role(Role.PARTICIPANT):
         raise forbidden({"reason": "only participants and the committee use ideas"})
     me = participant_of(session, principal)
     if idea.proposer_id == me.id:

@@ -89,17 +89,7 @@ def read_idea(session: Session, idea: Idea) -> IdeaRead:
         )
         if idea.ticket_id is not None
         else None,
-        attachments=[
-            AttachmentRead(
-                id=a.id,
-                filename=a.filename,
-                content_type=a.content_type,
-                size_bytes=a.size_bytes,
-                sha256=a.sha256,
-                created_at=a.created_at,
-            )
-            for a in attachments
-        ],
+        attachments=[AttachmentRead.model_validate(a, from_attributes=True) for a in attachments],
         created_at=idea.created_at,
         updated_at=idea.updated_at,
     )
@@ -115,10 +105,7 @@ def list_versions(session: Session, *, principal: Principal, idea_id: uuid.UUID)
     """Every submitted revision of an idea, oldest first."""
     viewable(session, idea_id, principal)
     rows = session.scalars(select(IdeaVersion).where(IdeaVersion.idea_id == idea_id).order_by(IdeaVersion.revision))
-    return [
-        VersionRead(revision=v.revision, snapshot=v.snapshot, changed_by=v.changed_by, created_at=v.created_at)
-        for v in rows
-    ]
+    return [VersionRead.model_validate(v, from_attributes=True) for v in rows]
 
 
 def _text(idea: Idea) -> str:

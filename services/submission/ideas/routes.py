@@ -8,9 +8,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
 
-from services.submission.common import Page
 from services.submission.db import SessionDep
-from services.submission.deps import IdeaUser
+from services.submission.deps import IdeaUser, PageQuery
 from services.submission.editions.service import get_edition
 from services.submission.ideas import export, listing, reads, service, teams
 from services.submission.ideas.models import IdeaStatus
@@ -69,9 +68,7 @@ def create_idea(body: IdeaCreate, principal: Participant, session: SessionDep) -
 
 
 @router.get("", summary="List ideas: own and team ideas for participants, all for the committee")
-def list_ideas(
-    principal: IdeaUser, session: SessionDep, filters: Filters, page: Annotated[Page, Depends()]
-) -> IdeaPage:
+def list_ideas(principal: IdeaUser, session: SessionDep, filters: Filters, page: PageQuery) -> IdeaPage:
     return listing.list_ideas(session, principal=principal, filters=filters, page=page)
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
+from fastapi import APIRouter, File, Query, Request, UploadFile
 
 from services.submission.accounts.deps import LinkLimiterDep, client_ip
 from services.submission.accounts.schemas import LinkSent
-from services.submission.common import Page
 from services.submission.db import SessionDep
+from services.submission.deps import PageQuery
 from services.submission.participants import service
 from services.submission.participants.schemas import (
     ImportReport,
@@ -70,7 +70,7 @@ def import_participants(
 def list_participants(
     _: Committee,
     session: SessionDep,
-    page: Annotated[Page, Depends()],
+    page: PageQuery,
     position_group: Annotated[PositionGroup | None, Query()] = None,
     agency_code: str | None = None,
     q: str | None = None,

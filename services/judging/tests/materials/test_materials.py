@@ -11,8 +11,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from services.judging.conflicts.models import Exclusion
 from services.judging.ideas import service as ideas
-from services.judging.scoring.models import Exclusion
 from services.judging.tests.factories import EDITION, T0, eligible_idea, person, rubric, submitted
 from services.judging.tests.schedule.test_schedule import judge, make_day
 from shared.attachment_links import AttachmentGrant, verify

@@ -91,8 +91,8 @@ def test_seed_creates_ata_2026_rubric_idempotently(judging_runtime: Any) -> None
     seed()
     seed()
     with judging_runtime.session_factory() as s:
-        audition = get_rubric(session=s, edition_code="ATA-2026", kind=RoundKind.AUDITION)
-        screening = get_rubric(session=s, edition_code="ATA-2026", kind=RoundKind.SCREENING)
+        audition = get_rubric(s, edition_code="ATA-2026", kind=RoundKind.AUDITION)
+        screening = get_rubric(s, edition_code="ATA-2026", kind=RoundKind.SCREENING)
     keys = [c.key for c in audition.criteria]
     assert keys == [
         "speed_of_service",

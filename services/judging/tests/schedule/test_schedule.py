@@ -10,8 +10,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from services.judging.conflicts.models import Exclusion
 from services.judging.db import audit_log, messaging
-from services.judging.scoring.models import Exclusion
 from services.judging.tests.factories import EDITION, T0, eligible_idea, full_scores, person, rubric
 from shared.auth import Role
 from shared.events import PositionGroup, parse_event

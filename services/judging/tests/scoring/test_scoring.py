@@ -10,9 +10,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from services.judging.conflicts.models import Exclusion
 from services.judging.db import audit_log
 from services.judging.ideas import service as ideas
-from services.judging.scoring.models import Exclusion, Score
+from services.judging.scoring.models import Score
 from services.judging.tests.factories import EDITION, T0, eligible_idea, full_scores, person, rubric, submitted
 from shared.auth import Role
 from shared.events import IdeaWithdrawnPayload
