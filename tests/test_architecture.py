@@ -136,10 +136,6 @@ def _service_sources() -> list[Path]:
     ]
 
 
-#: Being rewritten on another branch (the score save's hot path); it joins the convention there.
-SESSION_KEYWORD_ALLOWED = {"services/judging/scoring/service.py:save_scores"}
-
-
 def test_service_functions_take_the_session_first() -> None:
     """Issue 15: one signature for service functions, `(session, *, ...)`, not `(*, session, ...)`."""
     offences: set[str] = set()
@@ -150,7 +146,7 @@ def test_service_functions_take_the_session_first() -> None:
             args = node.args
             if not args.args and not args.posonlyargs and args.kwonlyargs and args.kwonlyargs[0].arg == "session":
                 offences.add(f"{path.relative_to(ROOT)}:{node.name}")
-    assert offences - SESSION_KEYWORD_ALLOWED == set()
+    assert offences == set()
 
 
 def test_roles_are_checked_through_has_role() -> None:

@@ -131,7 +131,7 @@ def create_day(session: Session, *, edition_code: str, body: AuditionDayIn, prin
     )
 
 
-def list_days(*, session: Session, edition_code: str) -> list[AuditionDaySummary]:
+def list_days(session: Session, *, edition_code: str) -> list[AuditionDaySummary]:
     """The edition's audition days in date order, each with its rooms (and their panels) and breaks."""
     days = session.scalars(
         select(AuditionDay).where(AuditionDay.edition_code == edition_code).order_by(AuditionDay.day)

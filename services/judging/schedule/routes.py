@@ -51,7 +51,7 @@ def create_day(edition_code: str, body: AuditionDayIn, session: SessionDep, prin
 )
 def list_days(edition_code: str, session: SessionDep, _principal: Committee) -> list[AuditionDaySummary]:
     """The edition's audition days, each with its rooms (slots, panel) and breaks, for the committee's pages."""
-    return days.list_days(session=session, edition_code=edition_code)
+    return days.list_days(session, edition_code=edition_code)
 
 
 @router.get(

@@ -58,7 +58,7 @@ def _save_in_session(
 ) -> ScoreSetRead:
     with runtime.session_factory() as session:  # as SessionDep: rolled back unless the save committed
         return service.save_scores(
-            session=session,
+            session,
             idea_id=idea_id,
             principal=principal,
             body=body,

@@ -191,8 +191,8 @@ def _save_context(
 
 
 def save_scores(
-    *,
     session: Session,
+    *,
     idea_id: uuid.UUID,
     principal: Principal,
     body: ScoresIn,

@@ -273,7 +273,7 @@ def test_save_scores_concurrent_copies_of_one_request_apply_once(
 
     def attempt(_: int) -> Any:
         with judging_runtime.session_factory() as s:
-            return save_scores(session=s, idea_id=idea_id, principal=judge, body=body, idempotency_key="same")
+            return save_scores(s, idea_id=idea_id, principal=judge, body=body, idempotency_key="same")
 
     with ThreadPoolExecutor(max_workers=6) as pool:
         answers = list(pool.map(attempt, range(6)))
