@@ -40,6 +40,7 @@ from sqlalchemy.orm import Session
 
 from bench.pipeline_stack import (
     PipelineStack,
+    cpu_seconds,
     floor_workers,
     judged,
     pipeline_stack,
@@ -201,14 +202,16 @@ def table(floor: dict[str, Any], latency: dict[str, Any], burst: dict[str, Any])
     ratio = burst["decisions_per_second"] / floor["decisions_per_second"]
     return "\n".join(
         [
-            "| scenario | decisions | per second | p50 ms | p99 ms | all tickets s | all emails s | vs floor |",
-            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-            f"| floor: Celery no-op chain (7 tasks) | {floor['decisions']} | {floor['decisions_per_second']:,.0f} "
-            f"| - | - | - | {floor['seconds']:.1f} | 1.00 |",
-            f"| decision -> agency reads ticket | {latency['decisions']} | {latency['offered_per_second']:,.0f} "
-            f"| {latency['p50_ms']:.0f} | {latency['p99_ms']:.0f} | - | - | - |",
-            f"| burst: tickets and emails | {burst['decisions']} | {burst['decisions_per_second']:,.0f} | - | - "
-            f"| {burst['tickets_s']:.1f} | {burst['done_s']:.1f} | {ratio:.2f} |",
+            "| scenario | decisions | per second | p50 ms | p99 ms | all tickets s | all emails s | CPU ms/decision "
+            "| vs floor |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+            f"| floor: Celery no-op chain (7 tasks) | {floor['decisions']} | {floor['decisions_per_second']:,.1f} "
+            f"| - | - | - | {floor['seconds']:.1f} | {floor['cpu_ms_per_decision']:.1f} | 1.00 |",
+            f"| decision -> agency reads ticket | {latency['decisions']} | {latency['offered_per_second']:,.1f} "
+            f"| {latency['p50_ms']:.0f} | {latency['p99_ms']:.0f} | - | - | - | - |",
+            f"| burst: tickets and emails | {burst['decisions']} | {burst['decisions_per_second']:,.1f} | - | - "
+            f"| {burst['tickets_s']:.1f} | {burst['done_s']:.1f} | {burst['cpu_ms_per_decision']['total']:.1f} "
+            f"| {ratio:.2f} |",
         ]
     )
 
@@ -228,12 +231,18 @@ def main() -> None:
     work.mkdir(parents=True, exist_ok=True)
 
     with pipeline_stack(work, args.concurrency) as stack, ExitStack() as stop:
-        stop.enter_context(floor_workers(stack.redis_url, args.concurrency, stack.log_dir))
+        floor_pids = stop.enter_context(floor_workers(stack.redis_url, args.concurrency, stack.log_dir))
         wait_floor_ready(stack.redis_url)
         print(f"pipeline vs floor on {os.cpu_count()} cores, worker concurrency {args.concurrency}", flush=True)
+        cpu_before = sum(cpu_seconds(pid) for pid in floor_pids)
         floor_s = run_floor(stack.redis_url, args.decisions, args.timeout)
-        floor = {"decisions": args.decisions, "seconds": round(floor_s, 2)}
-        floor["decisions_per_second"] = round(args.decisions / floor_s, 1)
+        floor_cpu = sum(cpu_seconds(pid) for pid in floor_pids) - cpu_before
+        floor = {
+            "decisions": args.decisions,
+            "seconds": round(floor_s, 2),
+            "decisions_per_second": round(args.decisions / floor_s, 1),
+            "cpu_ms_per_decision": round(floor_cpu * 1000 / args.decisions, 1),
+        }
         print(f"  floor: {args.decisions} no-op chains in {floor_s:.1f} s", flush=True)
         stop.close()  # the floor's workers go: the pipeline has the machine to itself
         latency = measure_latency(stack, args.rate, args.seconds)

@@ -183,7 +183,7 @@ def pipeline_stack(work: Path, concurrency: int) -> Iterator[PipelineStack]:
 
 
 @contextmanager
-def floor_workers(redis_url: str, concurrency: int, log_dir: Path) -> Iterator[None]:
+def floor_workers(redis_url: str, concurrency: int, log_dir: Path) -> Iterator[list[int]]:
     """The floor's two workers (tickets; notifications and emails), as the stack runs its two busy ones."""
     env = {**os.environ, "REDIS_URL": redis_url, "PYTHONPATH": str(ROOT)}
     procs = []
@@ -196,7 +196,7 @@ def floor_workers(redis_url: str, concurrency: int, log_dir: Path) -> Iterator[N
         out = (log_dir / f"{queue}.log").open("wb")
         procs.append(subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT))  # noqa: S603
     try:
-        yield
+        yield [proc.pid for proc in procs]
     finally:
         for proc in procs:
             proc.send_signal(signal.SIGTERM)

@@ -16,6 +16,7 @@ import smtplib
 import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
@@ -34,6 +35,7 @@ log = get_logger(__name__)
 TEMPLATES = Path(__file__).parent / "templates"
 #: A kept SMTP connection unused this long is closed rather than reused (servers drop idle ones after minutes).
 SMTP_IDLE_SECONDS = 30.0
+WATCHDOG_IDLE_SECONDS = 60.0
 
 STATUS_LABELS: dict[str, tuple[str, str]] = {
     "new": ("baru", "new"),
@@ -147,6 +149,47 @@ def build_message(
     return msg
 
 
+class _Watchdog:
+    """One thread that runs an action when the armed deadline passes: a Timer per send would start a thread
+    per email (in the profile, a quarter of a send's time on a busy machine)."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._due: float | None = None
+        self._action: Callable[[], None] | None = None
+        self._thread: threading.Thread | None = None
+
+    def arm(self, seconds: float, action: Callable[[], None]) -> None:
+        """Run `action` in `seconds` unless disarmed first."""
+        with self._cond:
+            self._due, self._action = time.monotonic() + seconds, action
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="smtp-deadline", daemon=True)
+                self._thread.start()
+            self._cond.notify()
+
+    def disarm(self) -> None:
+        """Forget the armed action."""
+        with self._cond:
+            self._due = self._action = None
+
+    def _run(self) -> None:
+        with self._cond:
+            while True:
+                if self._due is None:
+                    if not self._cond.wait(WATCHDOG_IDLE_SECONDS):
+                        self._thread = None  # idle: end, so that mailers made for one send leave no thread
+                        return
+                    continue
+                remaining = self._due - time.monotonic()
+                if remaining > 0:
+                    self._cond.wait(remaining)
+                    continue
+                action, self._due, self._action = self._action, None, None
+                if action is not None:
+                    action()  # quick: sets a flag and shuts a socket down
+
+
 class SmtpMailer:
     """Sends messages by SMTP; with `keep_open` (the worker's one mailer) over one connection kept between sends.
 
@@ -164,6 +207,7 @@ class SmtpMailer:
         self.keep_open = keep_open
         self._smtp: smtplib.SMTP | None = None
         self._used_at = 0.0
+        self._watchdog = _Watchdog()
 
     def close(self) -> None:
         """Say goodbye to the server, if connected."""
@@ -212,9 +256,7 @@ class SmtpMailer:
                 with contextlib.suppress(OSError):
                     sock.shutdown(socket.SHUT_RDWR)
 
-        timer = threading.Timer(s.smtp_send_deadline_seconds, cut_off)
-        timer.daemon = True
-        timer.start()
+        self._watchdog.arm(s.smtp_send_deadline_seconds, cut_off)
         try:
             try:
                 smtp = self._connection(cut, current)
@@ -244,4 +286,4 @@ class SmtpMailer:
         except OSError as exc:  # refused, reset, timed out, DNS: the network or the server is down
             raise TransientMailError(f"{type(exc).__name__}: {exc}") from exc
         finally:
-            timer.cancel()
+            self._watchdog.disarm()
