@@ -1,6 +1,6 @@
 """Benchmark: decisions to tickets and emails through the real stack, beside a same-run Celery floor (issue 14).
 
-    .venv/bin/python -m bench.bench_pipeline [--decisions 1000] [--rate 200] [--seconds 10] [--profile]
+    .venv/bin/python -m bench.bench_pipeline [--decisions 300] [--rate 200] [--seconds 1] [--profile]
 
 It starts, as production does (audisi.stack.LocalStack: the compose file's commands), the processes on a
 decision's way: the judging relay, the implementation worker, notifications and webhooks workers, relay and
@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import signal
 import statistics
 import subprocess
@@ -38,17 +37,18 @@ from typing import Any
 import httpx
 from sqlalchemy.orm import Session
 
+from bench.common import result_header
 from bench.pipeline_stack import (
     PipelineStack,
     cpu_seconds,
     floor_workers,
-    judged,
     pipeline_stack,
     run_floor,
     scalar,
     stack_cpu,
     wait_floor_ready,
 )
+from tests.faults.burst import judged_event  # the same decisions the fault tests push through
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -94,7 +94,7 @@ def measure_latency(stack: PipelineStack, rate: float, seconds: float) -> dict[s
             delay = started + n / rate - time.perf_counter()
             if delay > 0:
                 time.sleep(delay)  # open loop: the schedule does not wait for the pipeline
-            event = judged(n, "latency")
+            event = judged_event("latency", n)
             stack.publish([event], session)
             committed[str(event.payload.idea_id)] = time.time()
     publishing = time.perf_counter() - started
@@ -135,7 +135,7 @@ def measure_burst(stack: PipelineStack, decisions: int, timeout: float) -> dict[
     tickets_before = scalar(implementation, "SELECT count(*) FROM ticket")
     sent_before = scalar(implementation, "SELECT count(*) FROM notification_job WHERE email_status = 'sent'")
     received_before = stack.sink.received
-    events = [judged(n, "burst") for n in range(decisions)]
+    events = [judged_event("burst", n) for n in range(decisions)]
     cpu_before = stack_cpu(stack.stack)
     started = time.perf_counter()
     with Session(judging) as session:
@@ -219,9 +219,9 @@ def table(floor: dict[str, Any], latency: dict[str, Any], burst: dict[str, Any])
 def main() -> None:
     """Start, measure, print, save."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--decisions", type=int, default=1000, help="selected ideas in the burst (target: 10000)")
+    parser.add_argument("--decisions", type=int, default=300, help="selected ideas in the burst (target: 10000)")
     parser.add_argument("--rate", type=float, default=200, help="decisions a second in the latency run")
-    parser.add_argument("--seconds", type=float, default=10, help="length of the latency run")
+    parser.add_argument("--seconds", type=float, default=1, help="length of the latency run")
     parser.add_argument("--concurrency", type=int, default=2, help="processes per worker (production: 2)")
     parser.add_argument("--timeout", type=float, default=600, help="give up on the burst after this long")
     parser.add_argument("--output", type=Path, default=RESULTS / "pipeline.json")
@@ -254,17 +254,8 @@ def main() -> None:
         print(f"  CPU ms per decision, by process: {burst['cpu_ms_per_decision']}", flush=True)
 
     print(table(floor, latency, burst))
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)  # noqa: S607
     result = {
-        "benchmark": "pipeline",
-        "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "commit": commit.stdout.strip(),
-        "machine": {
-            "cores": os.cpu_count(),
-            "platform": platform.platform(),
-            "python": platform.python_version(),
-            "load_average": os.getloadavg(),
-        },
+        **result_header("pipeline"),
         "settings": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
         "floor": floor,
         "latency": latency,

@@ -19,7 +19,6 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -35,10 +34,10 @@ from audisi.services import ROOT, SERVICES
 from audisi.stack import LocalStack, StackConfig
 from audisi.testing.infra import drop_database, new_infra, release_redis_db
 from bench import floor_celery
-from shared.events import IdeaJudged, IdeaJudgedPayload, IdeaSnapshot, Person, PositionGroup
+from shared.events import IdeaJudged
 from shared.outbox import publish
 
-AGENCY = "DISDUKCAPIL"
+AGENCY = "DISDUKCAPIL"  # where tests.faults.burst.judged_event sends every ticket
 JWT_SECRET = "bench-secret-0123456789-0123456789-0123456789"  # noqa: S105 - scratch stack only
 #: What production runs for a decision's way to tickets and mail (the other APIs and relays are not on it).
 PIPELINE_PROCESSES = (
@@ -69,32 +68,6 @@ class CountingSink:
             if found:
                 self.message_ids.add(found.group(1))
         return "250 OK"
-
-
-def judged(n: int, run: str) -> IdeaJudged:
-    """A selected idea as the judging service publishes it, for the benchmark's one agency."""
-    return IdeaJudged(
-        producer="judging",
-        payload=IdeaJudgedPayload(
-            idea_id=uuid.uuid4(),
-            edition_code="ATA-2026",
-            selected=True,
-            score=80.0,
-            rank=n + 1,
-            position_group=PositionGroup.PELAKSANA,
-            implementing_agency_code=AGENCY,
-            due_date=date(2027, 6, 30),
-            proposer=Person(user_id=uuid.uuid4(), name=f"Peserta {n}", email=f"p{n}@{run}.test", agency_code="KEC"),
-            idea=IdeaSnapshot(
-                title=f"Gagasan {n}",
-                problem="Antrean panjang di loket",
-                solution="Pendaftaran daring",
-                beneficiaries="Warga",
-                target_agency_code=AGENCY,
-            ),
-            decided_at=datetime.now(UTC),
-        ),
-    )
 
 
 @dataclass
