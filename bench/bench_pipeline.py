@@ -1,6 +1,6 @@
 """Benchmark: decisions to tickets and emails through the real stack, beside a same-run Celery floor (issue 14).
 
-    .venv/bin/python -m bench.bench_pipeline [--decisions 300] [--rate 200] [--seconds 1] [--profile]
+    .venv/bin/python -m bench.bench_pipeline [--decisions 200] [--rate 200] [--seconds 1] [--profile]
 
 It starts, as production does (audisi.stack.LocalStack: the compose file's commands), the processes on a
 decision's way: the judging relay, the implementation worker, notifications and webhooks workers, relay and
@@ -219,7 +219,7 @@ def table(floor: dict[str, Any], latency: dict[str, Any], burst: dict[str, Any])
 def main() -> None:
     """Start, measure, print, save."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--decisions", type=int, default=300, help="selected ideas in the burst (target: 10000)")
+    parser.add_argument("--decisions", type=int, default=200, help="selected ideas in the burst (target: 10000)")
     parser.add_argument("--rate", type=float, default=200, help="decisions a second in the latency run")
     parser.add_argument("--seconds", type=float, default=1, help="length of the latency run")
     parser.add_argument("--concurrency", type=int, default=2, help="processes per worker (production: 2)")
