@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import re
 import shutil
 import socket
@@ -42,7 +41,7 @@ from sqlalchemy import create_engine, func, select, text
 
 from audisi.services import SERVICES
 from audisi.testing.infra import Infra
-from bench.common import scratch_database
+from bench.common import result_header, scratch_database
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -392,17 +391,8 @@ def main() -> None:
     print(table(rows))
     failed = [f.scenario for f in rows if f.non_2xx or f.socket_errors]
     print(f"stored answers {counts['stored_answers']}, audit rows of saves {counts['audit_rows']}")
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)  # noqa: S607
     result = {
-        "benchmark": "scoring",
-        "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "commit": commit.stdout.strip(),
-        "machine": {
-            "cores": os.cpu_count(),
-            "platform": platform.platform(),
-            "python": platform.python_version(),
-            "load_average": os.getloadavg(),
-        },
+        **result_header("scoring"),
         "settings": {k: v for k, v in vars(args).items() if k != "output"},
         "scenarios": [asdict(f) for f in rows],
         "rounds": {name: [asdict(f) for f in runs] for name, runs in measured.items()},

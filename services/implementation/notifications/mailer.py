@@ -15,6 +15,8 @@ import hashlib
 import smtplib
 import socket
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
@@ -31,6 +33,9 @@ from shared.logging import get_logger
 log = get_logger(__name__)
 
 TEMPLATES = Path(__file__).parent / "templates"
+#: A kept SMTP connection unused this long is closed rather than reused (servers drop idle ones after minutes).
+SMTP_IDLE_SECONDS = 30.0
+WATCHDOG_IDLE_SECONDS = 60.0
 
 STATUS_LABELS: dict[str, tuple[str, str]] = {
     "new": ("baru", "new"),
@@ -144,43 +149,125 @@ def build_message(
     return msg
 
 
-class SmtpMailer:
-    """Sends one message per SMTP connection (jobs are rare enough; no pool to go stale).
+class _Watchdog:
+    """One thread that runs an action when the armed deadline passes: a Timer per send would start a thread
+    per email (in the profile, a quarter of a send's time on a busy machine)."""
 
-    Each network operation waits at most `smtp_timeout_seconds`, and the whole exchange is cut at
-    `smtp_send_deadline_seconds` (a server that answers slowly but steadily would otherwise hold the send, and
-    the job's lease, for ever): that bound is what the lease is sized against.
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._due: float | None = None
+        self._action: Callable[[], None] | None = None
+        self._thread: threading.Thread | None = None
+
+    def arm(self, seconds: float, action: Callable[[], None]) -> None:
+        """Run `action` in `seconds` unless disarmed first."""
+        with self._cond:
+            self._due, self._action = time.monotonic() + seconds, action
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="smtp-deadline", daemon=True)
+                self._thread.start()
+            self._cond.notify()
+
+    def disarm(self) -> None:
+        """Forget the armed action."""
+        with self._cond:
+            self._due = self._action = None
+
+    def _run(self) -> None:
+        with self._cond:
+            while True:
+                if self._due is None:
+                    if not self._cond.wait(WATCHDOG_IDLE_SECONDS):
+                        self._thread = None  # idle: end, so that mailers made for one send leave no thread
+                        return
+                    continue
+                remaining = self._due - time.monotonic()
+                if remaining > 0:
+                    self._cond.wait(remaining)
+                    continue
+                action, self._due, self._action = self._action, None, None
+                if action is not None:
+                    action()  # quick: sets a flag and shuts a socket down
+
+
+class SmtpMailer:
+    """Sends messages by SMTP; with `keep_open` (the worker's one mailer) over one connection kept between sends.
+
+    Each network operation waits at most `smtp_timeout_seconds`, and each send's whole exchange (a check of
+    the kept connection, or a new connection, then the message) is cut at `smtp_send_deadline_seconds` (a
+    server that answers slowly but steadily would otherwise hold the send, and the job's lease, for ever):
+    that bound is what the lease is sized against. A kept connection is checked with NOOP before it carries
+    a message, and dropped after any failure or `SMTP_IDLE_SECONDS` unused: the message itself is never
+    sent twice by the mailer (a failed send is the job's transient failure, retried later as before).
     """
 
-    def __init__(self, settings: ImplementationSettings) -> None:
+    def __init__(self, settings: ImplementationSettings, *, keep_open: bool = False) -> None:
         self.settings = settings
+        # Kept open by the worker's one mailer; a mailer made for one send says QUIT after it, as before.
+        self.keep_open = keep_open
+        self._smtp: smtplib.SMTP | None = None
+        self._used_at = 0.0
+        self._watchdog = _Watchdog()
+
+    def close(self) -> None:
+        """Say goodbye to the server, if connected."""
+        smtp, self._smtp = self._smtp, None
+        if smtp is not None:
+            with contextlib.suppress(smtplib.SMTPException, OSError):
+                smtp.quit()
+            smtp.close()
+
+    def _connection(self, cut: threading.Event, current: list[smtplib.SMTP]) -> smtplib.SMTP:
+        """The kept connection if it still answers, else a new one (logged in); `current` is what the deadline cuts."""
+        s = self.settings
+        kept, self._smtp = self._smtp, None
+        if kept is not None:
+            current.append(kept)
+            try:
+                if time.monotonic() - self._used_at < SMTP_IDLE_SECONDS and kept.noop()[0] == 250:
+                    return kept
+            except (smtplib.SMTPException, OSError):
+                pass
+            kept.close()
+            current.clear()
+            if cut.is_set():
+                raise TimeoutError("SMTP send deadline passed")
+        smtp = smtplib.SMTP(timeout=s.smtp_timeout_seconds)  # no host: connect below, under the deadline
+        current.append(smtp)
+        smtp.connect(s.smtp_host, s.smtp_port)
+        if cut.is_set():  # the deadline passed while connecting
+            raise TimeoutError("SMTP send deadline passed")
+        if s.smtp_starttls:
+            smtp.starttls()
+        if s.smtp_username and s.smtp_password:
+            smtp.login(s.smtp_username, s.smtp_password)
+        return smtp
 
     def send(self, message: EmailMessage) -> None:
         """Send, raising TransientMailError or PermanentMailError on failure."""
         s = self.settings
-        smtp = smtplib.SMTP(timeout=s.smtp_timeout_seconds)  # no host: connect below, under the deadline
+        current: list[smtplib.SMTP] = []
         cut = threading.Event()
 
         def cut_off() -> None:
             cut.set()
-            sock = smtp.sock
+            sock = current[-1].sock if current else None
             if sock is not None:  # wakes the blocked read or write; smtplib then sees a closed connection
                 with contextlib.suppress(OSError):
                     sock.shutdown(socket.SHUT_RDWR)
 
-        timer = threading.Timer(s.smtp_send_deadline_seconds, cut_off)
-        timer.daemon = True
-        timer.start()
+        self._watchdog.arm(s.smtp_send_deadline_seconds, cut_off)
         try:
-            with smtp:
-                smtp.connect(s.smtp_host, s.smtp_port)
-                if cut.is_set():  # the deadline passed while connecting
-                    raise TimeoutError("SMTP send deadline passed")
-                if s.smtp_starttls:
-                    smtp.starttls()
-                if s.smtp_username and s.smtp_password:
-                    smtp.login(s.smtp_username, s.smtp_password)
+            try:
+                smtp = self._connection(cut, current)
                 smtp.send_message(message)
+            except BaseException:
+                for broken in current:  # a failed exchange leaves the connection in an unknown state
+                    broken.close()
+                raise
+            self._smtp, self._used_at = smtp, time.monotonic()
+            if not self.keep_open:
+                self.close()
         except smtplib.SMTPRecipientsRefused as exc:
             codes = [code for code, _ in exc.recipients.values()]
             if codes and all(400 <= c < 500 for c in codes):
@@ -199,4 +286,4 @@ class SmtpMailer:
         except OSError as exc:  # refused, reset, timed out, DNS: the network or the server is down
             raise TransientMailError(f"{type(exc).__name__}: {exc}") from exc
         finally:
-            timer.cancel()
+            self._watchdog.disarm()

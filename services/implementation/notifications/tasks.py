@@ -20,6 +20,16 @@ SWEEP_TASK = "audisi.notifications.sweep_emails"
 DIGEST_TASK = "audisi.notifications.send_digests"
 
 
+_mailers: list[SmtpMailer] = []
+
+
+def _mailer() -> SmtpMailer:
+    """This worker process's mailer: its SMTP connection is reused from one email to the next."""
+    if not _mailers or _mailers[0].settings is not runtime.settings:
+        _mailers[:] = [SmtpMailer(runtime.settings, keep_open=True)]
+    return _mailers[0]
+
+
 def on_notification_requested(session: Session, event: NotificationRequested) -> None:
     """notification.requested.v1: record the job (once per key) and the in-app notification."""
     service.record_job(session, event)
@@ -34,7 +44,7 @@ def register(app: Celery) -> Task[Any, Any]:
         outcome = email_jobs.send_email_job(
             session_factory=runtime.session_factory,
             job_id=uuid.UUID(job_id),
-            mailer=SmtpMailer(runtime.settings),
+            mailer=_mailer(),
             settings=runtime.settings,
         )
         return outcome.status
