@@ -85,7 +85,8 @@ class Idea(Base):
     ticket_id: Mapped[uuid.UUID | None]
     ticket_status: Mapped[str | None] = mapped_column(String(40))
     ticket_status_at: Mapped[datetime | None]
-    search_vector: Mapped[Any] = mapped_column(TSVECTOR, Computed(SEARCH_EXPRESSION, persisted=True))
+    # Deferred: only SQL filters and ranks read it; loading it with every idea costs a tsvector parse per row.
+    search_vector: Mapped[Any] = mapped_column(TSVECTOR, Computed(SEARCH_EXPRESSION, persisted=True), deferred=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, server_default=func.now())
 

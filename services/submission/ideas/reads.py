@@ -7,12 +7,12 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.submission.attachments.models import Attachment
 from services.submission.editions.models import Edition
 from services.submission.editions.service import submission_deadline
 from services.submission.ideas import similarity
 from services.submission.ideas.access import viewable
-from services.submission.ideas.models import Idea, IdeaMember, IdeaStatus, IdeaVersion
+from services.submission.ideas.models import Idea, IdeaStatus, IdeaVersion
+from services.submission.ideas.revisions import Related, related_of
 from services.submission.ideas.schemas import (
     AttachmentRead,
     DecisionRead,
@@ -29,19 +29,12 @@ from shared.auth import Principal
 from shared.events import PositionGroup
 
 
-def read_idea(session: Session, idea: Idea) -> IdeaRead:
-    """An idea with its proposer, team, attachments and progress (four small queries)."""
+def read_idea(session: Session, idea: Idea, related: Related | None = None) -> IdeaRead:
+    """An idea with its proposer, team, attachments and progress (team and attachments loaded unless given)."""
     edition = session.get_one(Edition, idea.edition_id)
     proposer = session.get_one(Participant, idea.proposer_id)
-    team = session.execute(
-        select(Participant, IdeaMember.status)
-        .join(IdeaMember, IdeaMember.participant_id == Participant.id)
-        .where(IdeaMember.idea_id == idea.id)
-        .order_by(IdeaMember.invited_at)
-    ).all()
-    attachments = session.scalars(
-        select(Attachment).where(Attachment.idea_id == idea.id).order_by(Attachment.created_at)
-    ).all()
+    related = related or related_of(session, idea)
+    team, attachments = related.members, related.attachments
     return IdeaRead(
         id=idea.id,
         edition_code=edition.code,

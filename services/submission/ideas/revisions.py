@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -59,10 +60,16 @@ def _extra_answers(idea: Idea, edition: Edition) -> list[ExtraAnswer]:
     ]
 
 
-def _attachment_refs(session: Session, idea: Idea) -> list[AttachmentRef]:
-    rows = session.scalars(
-        select(Attachment).where(Attachment.idea_id == idea.id).order_by(Attachment.created_at, Attachment.id)
+def attachments_of(session: Session, idea: Idea) -> list[Attachment]:
+    """An idea's attachments, oldest first."""
+    return list(
+        session.scalars(
+            select(Attachment).where(Attachment.idea_id == idea.id).order_by(Attachment.created_at, Attachment.id)
+        )
     )
+
+
+def _attachment_refs(attachments: list[Attachment]) -> list[AttachmentRef]:
     return [
         AttachmentRef(
             attachment_id=a.id,
@@ -71,26 +78,50 @@ def _attachment_refs(session: Session, idea: Idea) -> list[AttachmentRef]:
             size_bytes=a.size_bytes,
             sha256=a.sha256,
         )
-        for a in rows
+        for a in attachments
     ]
+
+
+def members_of(session: Session, idea: Idea) -> list[tuple[Participant, str]]:
+    """Everyone invited to an idea's team with their answer (invited / accepted / declined), in invitation order."""
+    rows = session.execute(
+        select(Participant, IdeaMember.status)
+        .join(IdeaMember, IdeaMember.participant_id == Participant.id)
+        .where(IdeaMember.idea_id == idea.id)
+        .order_by(IdeaMember.invited_at)
+    )
+    return [(p, status) for p, status in rows]
 
 
 def co_proposers(session: Session, idea: Idea) -> list[Participant]:
     """The accepted co-proposers of an idea, by NIP."""
-    return list(
-        session.scalars(
-            select(Participant)
-            .join(IdeaMember, IdeaMember.participant_id == Participant.id)
-            .where(IdeaMember.idea_id == idea.id, IdeaMember.status == MemberStatus.ACCEPTED)
-            .order_by(Participant.nip)
-        )
-    )
+    return accepted(members_of(session, idea))
 
 
-def _record_revision(session: Session, idea: Idea, edition: Edition, changed_by: uuid.UUID) -> IdeaSubmitted:
-    """Store the new revision and publish it (idea.submitted.v1 with the revision number); returns the event."""
+def accepted(members: list[tuple[Participant, str]]) -> list[Participant]:
+    """The accepted co-proposers among an idea's members, by NIP."""
+    return sorted((p for p, status in members if status == MemberStatus.ACCEPTED), key=lambda p: p.nip)
+
+
+@dataclass(frozen=True)
+class Related:
+    """What a revision and the idea's answer both need: its team (with their answers) and attachments."""
+
+    members: list[tuple[Participant, str]]
+    attachments: list[Attachment]
+
+
+def related_of(session: Session, idea: Idea) -> Related:
+    """An idea's team and attachments (two queries), loaded once for the revision and the answer."""
+    return Related(members_of(session, idea), attachments_of(session, idea))
+
+
+def revision_event(
+    session: Session, idea: Idea, edition: Edition, changed_by: uuid.UUID, related: Related
+) -> IdeaSubmitted:
+    """Store the idea's current revision; returns its idea.submitted.v1 event for the caller to publish."""
     proposer = session.get_one(Participant, idea.proposer_id)
-    team = co_proposers(session, idea)
+    team = accepted(related.members)
     snapshot = _snapshot(idea)
     payload = IdeaSubmittedPayload(
         idea_id=idea.id,
@@ -101,7 +132,7 @@ def _record_revision(session: Session, idea: Idea, edition: Edition, changed_by:
         co_proposers=[person(p) for p in team],
         idea=snapshot,
         submitted_at=idea.submitted_at or utcnow(),
-        attachments=_attachment_refs(session, idea),
+        attachments=_attachment_refs(related.attachments),
         extra_answers=_extra_answers(idea, edition),
     )
     version = snapshot.model_dump(mode="json") | {
@@ -109,15 +140,15 @@ def _record_revision(session: Session, idea: Idea, edition: Edition, changed_by:
         "co_proposer_nips": [p.nip for p in team],
     }
     session.add(IdeaVersion(idea_id=idea.id, revision=idea.revision, snapshot=version, changed_by=changed_by))
-    event = IdeaSubmitted(producer=PRODUCER, payload=payload)
-    publish(session, event)
-    return event
+    return IdeaSubmitted(producer=PRODUCER, payload=payload)
 
 
 def new_revision(session: Session, idea: Idea, edition: Edition, changed_by: uuid.UUID) -> IdeaSubmitted:
     """A submitted idea changed (its text, team or attachments): store and publish the next revision."""
     idea.revision += 1
-    return _record_revision(session, idea, edition, changed_by)
+    event = revision_event(session, idea, edition, changed_by, related_of(session, idea))
+    publish(session, event)
+    return event
 
 
 def revise_if_submitted(session: Session, idea: Idea, edition: Edition, changed_by: uuid.UUID) -> None:

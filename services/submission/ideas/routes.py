@@ -114,7 +114,7 @@ def update_idea(idea_id: uuid.UUID, body: IdeaUpdate, principal: Participant, se
     "/{idea_id}/submit", summary="Submit a draft (every missing field reported at once)", responses=errors(404, 409)
 )
 def submit_idea(idea_id: uuid.UUID, principal: Participant, session: SessionDep) -> IdeaRead:
-    return reads.read_idea(session, service.submit_idea(session, principal=principal, idea_id=idea_id))
+    return reads.read_idea(session, *service.submit(session, principal=principal, idea_id=idea_id))
 
 
 @router.post("/{idea_id}/withdraw", summary="Withdraw an idea with a reason (proposer)", responses=errors(404, 409))

@@ -24,8 +24,8 @@ from services.submission.editions.service import (
 )
 from services.submission.ideas.access import load_for_change, load_idea, require_changeable, viewable
 from services.submission.ideas.models import Idea, IdeaStatus
-from services.submission.ideas.notices import team_of, tell
-from services.submission.ideas.revisions import PRODUCER, new_revision, revise_if_submitted
+from services.submission.ideas.notices import notices, team_of, tell
+from services.submission.ideas.revisions import PRODUCER, Related, related_of, revise_if_submitted, revision_event
 from services.submission.ideas.schemas import IdeaCreate, IdeaUpdate
 from services.submission.ideas.validation import apply_fields, completeness, problem, refuse_incomplete
 from services.submission.participants.models import Participant
@@ -105,6 +105,13 @@ def update_idea(
 
 def submit_idea(session: Session, *, principal: Principal, idea_id: uuid.UUID, now: datetime | None = None) -> Idea:
     """Submit a complete draft within the submission window; publishes revision 1."""
+    return submit(session, principal=principal, idea_id=idea_id, now=now)[0]
+
+
+def submit(
+    session: Session, *, principal: Principal, idea_id: uuid.UUID, now: datetime | None = None
+) -> tuple[Idea, Related]:
+    """Submit a draft (as submit_idea); also returns its team and attachments, so the answer needs no read-back."""
     now = now or utcnow()
     idea, edition = load_for_change(session, idea_id, principal)
     if idea.status != IdeaStatus.DRAFT:
@@ -117,12 +124,13 @@ def submit_idea(session: Session, *, principal: Principal, idea_id: uuid.UUID, n
     problems = completeness(idea, edition)
     if problems:
         raise refuse_incomplete(problems)
+    related = related_of(session, idea)
     idea.status = IdeaStatus.SUBMITTED
     idea.submitted_at = now
     idea.submitted_late = now > edition.submission_closes_at
-    event = new_revision(session, idea, edition, principal.user_id)
-    tell(
-        session,
+    idea.revision += 1
+    event = revision_event(session, idea, edition, principal.user_id, related)
+    told = notices(
         people=[event.payload.proposer, *event.payload.co_proposers],
         cause=event.event_id,
         template=NotificationTemplate.IDEA_SUBMITTED,
@@ -131,8 +139,9 @@ def submit_idea(session: Session, *, principal: Principal, idea_id: uuid.UUID, n
         submitted_at=now.astimezone(WIB).strftime("%d-%m-%Y %H:%M WIB"),
         late=idea.submitted_late,
     )
+    publish(session, event, *told)  # the event and its notices in one set of statements
     session.commit()
-    return idea
+    return idea, related
 
 
 def withdraw_idea(

@@ -7,12 +7,15 @@ import io
 import uuid
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from services.judging.db import audit_log, messaging
+from services.judging.decisions import service as decisions_service
 from services.judging.decisions.models import Decision
+from services.judging.results.service import compute_results
 from services.judging.tests.factories import EDITION, eligible_idea, full_scores, person, rubric
 from shared.auth import Role
 from shared.events import parse_event
@@ -191,3 +194,26 @@ def test_decision_outside_quota_takes_the_reason_of_the_adjustment(
     assert adjusted.status_code == 200
     assert client.post(f"/api/v1/ideas/{second}/decision", json=SELECT, headers=committee).status_code == 200
     assert session.scalars(select(Decision.reason)).all() == ["Mitra sudah siap"]
+
+
+def test_publish_computes_the_results_once_for_all_its_decisions(
+    client: TestClient, tokens: Any, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rubric(session)
+    ideas = [eligible_idea(session, target_agency=a) for a in ("DINKES", "DISHUB", "DLH")]
+    judge = tokens(Role.JUDGE, agency="BAPPEDA")
+    for n, idea in enumerate(ideas):
+        save(client, judge, idea, full_scores(5 - n, 5 - n, 5 - n))
+    calls: list[str] = []
+
+    def counted(session: Session, **kwargs: Any) -> Any:
+        calls.append(kwargs["edition_code"])
+        return compute_results(session, **kwargs)
+
+    # The whole edition's ranking is the expensive part (seconds for 10,000 ideas): once per publish, not per idea.
+    monkeypatch.setattr(decisions_service, "compute_results", counted)
+    published = client.post(
+        f"/api/v1/editions/{EDITION}/selection/publish", json={"due_date": "2027-06-30"}, headers=tokens(Role.COMMITTEE)
+    )
+    assert published.status_code == 200
+    assert (published.json()["published"], calls) == (3, [EDITION])
