@@ -44,12 +44,14 @@ async def schedule(request: Request) -> Response:
     """The ideas of the judge's panel, today's first, in the order of their slots."""
     await require_user(request, "judge")
     code = settings_of(request).default_edition
-    ideas: list[dict[str, Any]] = await api(request, "judging", "GET", f"/api/v1/editions/{code}/ideas")
+    listed, declared = await asyncio.gather(  # independent reads, at once
+        api(request, "judging", "GET", f"/api/v1/editions/{code}/ideas"), _declared(request, code)
+    )
+    ideas: list[dict[str, Any]] = listed
     today = datetime.now(WIB).date().isoformat()
     ideas.sort(key=lambda i: (i.get("slot_starts_at") is None, i.get("slot_starts_at") or "", i.get("title") or ""))
     todays = [i for i in ideas if _day_of(i.get("slot_starts_at")) == today]
     others = [i for i in ideas if _day_of(i.get("slot_starts_at")) != today]
-    declared = await _declared(request, code)
     return render(
         request,
         "judge/schedule.html",
