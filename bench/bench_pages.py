@@ -9,9 +9,9 @@ Then, from this process (an async httpx client, `--concurrency` requests in flig
 through the submission API and asks for each of its main pages `--requests` times. The time is the web
 front's answer up to its response headers (time to first byte on localhost: the server's time plus a
 loopback hop). API calls per page: the three APIs' request counters (their metrics ports), read before and
-after one lone request of the page. Peak RSS (bench/rss.py) is read from every process, and from a worker's
-pool children, after the run. It prints two tables and writes JSON to bench/results/pages.json; it asserts no
-time and fails when a page does not answer 200.
+after one lone request of the page, with the seconds those APIs spent answering them. Peak RSS (bench/rss.py)
+is read from every process, and from a worker's pool children, after the run. It prints two tables and
+writes JSON to bench/results/pages.json; it asserts no time and fails when a page does not answer 200.
 """
 
 from __future__ import annotations
@@ -114,15 +114,17 @@ def publish_tickets(config: StackConfig, count: int) -> None:
         implementation.dispose()
 
 
-async def api_requests(client: httpx.AsyncClient, metrics: list[str]) -> float:
-    """How many requests the three APIs have answered so far (their Prometheus counters)."""
-    total = 0.0
+async def api_requests(client: httpx.AsyncClient, metrics: list[str]) -> tuple[float, float]:
+    """How many requests the three APIs have answered so far, and their seconds in all (Prometheus counters)."""
+    count = seconds = 0.0
     for url in metrics:
         text = (await client.get(url)).text
         for line in text.splitlines():
-            if line.startswith("audisi_http_requests_total{") and 'route="/metrics"' not in line:
-                total += float(line.rsplit(" ", 1)[1])
-    return total
+            if line.startswith("audisi_http_requests_total{"):
+                count += float(line.rsplit(" ", 1)[1])
+            elif line.startswith("audisi_http_request_seconds_sum{"):
+                seconds += float(line.rsplit(" ", 1)[1])
+    return count, seconds
 
 
 async def timed_get(client: httpx.AsyncClient, url: str) -> tuple[int, float]:
@@ -199,21 +201,24 @@ async def measure(
                 for page in await resolve(client, pages):
                     before = await api_requests(probe, metrics)
                     status, _ = await timed_get(client, page)  # the warm-up request, counted
-                    calls = await api_requests(probe, metrics) - before
+                    after = await api_requests(probe, metrics)
+                    calls, api_seconds = after[0] - before[0], after[1] - before[1]
                     if status != 200:
                         raise SystemExit(f"{role} {page} answered {status}")
 
                     times = await timed_series(client, page, args.requests, gate)
                     p95 = times[max(0, int(len(times) * 0.95) - 1)] if len(times) >= 20 else times[-1]
                     name = re.sub(UUID, "{id}", page)
-                    rows[f"{role} {name}"] = {
+                    row = rows[f"{role} {name}"] = {
                         "p50_ms": round(statistics.median(times) * 1000, 1),
                         "p95_ms": round(p95 * 1000, 1),
                         "max_ms": round(times[-1] * 1000, 1),
                         "api_calls": int(calls),
+                        "api_ms": round(api_seconds * 1000, 1),  # the APIs' own time in the lone request
                     }
                     print(
-                        f"{role:<12} {name:<22} p50 {rows[f'{role} {name}']['p50_ms']:>6} ms, {int(calls)} API calls",
+                        f"{role:<12} {name:<22} p50 {row['p50_ms']:>6} ms, {row['api_calls']} API calls"
+                        f" ({row['api_ms']:.0f} ms)",
                         flush=True,
                     )
             finally:
@@ -307,10 +312,13 @@ def main() -> None:
             drop_database(infra, f"{prefix}_{name}")
         release_redis_db(infra.redis_base_url, infra.redis_db)
 
-    print("| page | p50 ms | p95 ms | max ms | API calls |")
-    print("| --- | ---: | ---: | ---: | ---: |")
+    print("| page | p50 ms | p95 ms | max ms | API calls | their ms (lone request) |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
     for name, row in rows.items():
-        print(f"| {name} | {row['p50_ms']:.0f} | {row['p95_ms']:.0f} | {row['max_ms']:.0f} | {row['api_calls']} |")
+        print(
+            f"| {name} | {row['p50_ms']:.0f} | {row['p95_ms']:.0f} | {row['max_ms']:.0f} | {row['api_calls']} "
+            f"| {row['api_ms']:.0f} |"
+        )
     print("\n| process | peak RSS MB | its pool's peak RSS MB |")
     print("| --- | ---: | ---: |")
     for name, row in rss.items():
