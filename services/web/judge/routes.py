@@ -8,6 +8,7 @@ and a resend doubles nothing. Without the script the whole form is saved at once
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import datetime
 from typing import Any
@@ -43,12 +44,14 @@ async def schedule(request: Request) -> Response:
     """The ideas of the judge's panel, today's first, in the order of their slots."""
     await require_user(request, "judge")
     code = settings_of(request).default_edition
-    ideas: list[dict[str, Any]] = await api(request, "judging", "GET", f"/api/v1/editions/{code}/ideas")
+    listed, declared = await asyncio.gather(  # independent reads, at once
+        api(request, "judging", "GET", f"/api/v1/editions/{code}/ideas"), _declared(request, code)
+    )
+    ideas: list[dict[str, Any]] = listed
     today = datetime.now(WIB).date().isoformat()
     ideas.sort(key=lambda i: (i.get("slot_starts_at") is None, i.get("slot_starts_at") or "", i.get("title") or ""))
     todays = [i for i in ideas if _day_of(i.get("slot_starts_at")) == today]
     others = [i for i in ideas if _day_of(i.get("slot_starts_at")) != today]
-    declared = await _declared(request, code)
     return render(
         request,
         "judge/schedule.html",
@@ -113,12 +116,16 @@ async def declare(request: Request) -> Response:
     return redirect("/juri?pesan=pernyataan")
 
 
-async def _scoring_context(request: Request, idea_id: str) -> dict[str, Any]:
-    idea = await api(request, "judging", "GET", f"/api/v1/ideas/{idea_id}")
-    rubric = await api(request, "judging", "GET", f"/api/v1/editions/{idea['edition_code']}/rubric")
-    scores = await api(request, "judging", "GET", f"/api/v1/ideas/{idea_id}/scores")
-    # What judging lets this judge read: extra answers, and files behind links it signs for them.
-    materials = await api(request, "judging", "GET", f"/api/v1/ideas/{idea_id}/materials")
+async def _scoring_context(request: Request, idea_id: str, idea: dict[str, Any] | None = None) -> dict[str, Any]:
+    if idea is None:
+        idea = await api(request, "judging", "GET", f"/api/v1/ideas/{idea_id}")
+    # Three reads that do not depend on each other: at once, so the page waits for the slowest, not the sum.
+    rubric, scores, materials = await asyncio.gather(
+        api(request, "judging", "GET", f"/api/v1/editions/{idea['edition_code']}/rubric"),
+        api(request, "judging", "GET", f"/api/v1/ideas/{idea_id}/scores"),
+        # What judging lets this judge read: extra answers, and files behind links it signs for them.
+        api(request, "judging", "GET", f"/api/v1/ideas/{idea_id}/materials"),
+    )
     mine = scores.get("mine") or {}
     saved = {s["criterion"]: s for s in mine.get("scores", [])}
     for criterion in rubric["criteria"]:
@@ -141,8 +148,11 @@ async def _scoring_context(request: Request, idea_id: str) -> dict[str, Any]:
 async def scoring_page(idea_id: str, request: Request, pesan: str | None = None) -> Response:
     """The idea, the rubric with its level descriptors, the pitch timer and the judge's saved scores."""
     await require_user(request, "judge")
-    context = await _scoring_context(request, idea_id)
-    if not await _declared(request, context["idea"]["edition_code"]):
+    idea = await api(request, "judging", "GET", f"/api/v1/ideas/{idea_id}")
+    context, declared = await asyncio.gather(
+        _scoring_context(request, idea_id, idea), _declared(request, idea["edition_code"])
+    )
+    if not declared:
         return redirect("/juri/pernyataan")
     return render(request, "judge/score.html", notice=pesan, **context)
 
