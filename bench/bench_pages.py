@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import re
 import secrets
 import signal
@@ -35,11 +34,10 @@ import httpx
 
 from audisi.embedded import free_port
 from audisi.processes import MIGRATIONS, PROCESSES, Process
-from audisi.servers import DEFAULT_POSTGRES, DEFAULT_REDIS
 from audisi.services import SERVICES, WEB
 from audisi.stack import LocalStack, StackConfig
-from audisi.testing.infra import drop_database, new_infra, release_redis_db
-from bench.common import result_header
+from audisi.testing.infra import drop_database, release_redis_db
+from bench.common import bench_infra, result_header
 from bench.pipeline_stack import JWT_SECRET, scalar
 from bench.rss import peak_rss_mb
 
@@ -259,9 +257,7 @@ def main() -> None:
     work = RESULTS / f"work-{args.output.stem}"
     work.mkdir(exist_ok=True)
 
-    infra = new_infra(
-        os.environ.get("TEST_POSTGRES_URL", DEFAULT_POSTGRES), os.environ.get("TEST_REDIS_URL", DEFAULT_REDIS), "bench"
-    )
+    infra = bench_infra()
     prefix = f"audisi_bench_pg_{secrets.token_hex(3)}"
     ports = {**{name: free_port() for name in SERVICES}, WEB.name: free_port()}
     metrics_ports = {name: free_port() for name in SERVICES}

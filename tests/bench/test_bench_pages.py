@@ -19,13 +19,15 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.slow
-def test_bench_pages_times_every_roles_pages_and_reads_every_processs_memory(tmp_path: Path) -> None:
+def test_bench_pages_times_every_roles_pages_and_reads_every_processs_memory(
+    tmp_path: Path, bench_env: dict[str, str]
+) -> None:
     output = tmp_path / "pages-smoke.json"  # its own work folder: bench/results/work-pages-smoke
     command = [
         sys.executable, "-m", "bench.bench_pages", "--requests", "2", "--concurrency", "2", "--tickets", "1",
         "--output", str(output),
     ]  # fmt: skip
-    run = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    run = subprocess.run(command, cwd=ROOT, env=bench_env, capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     result = json.loads(output.read_text())
     assert len(result["pages"]) == sum(len(pages) for pages in PAGES.values())
