@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -24,6 +23,7 @@ from services.web.security import (
     csrf_valid,
     remember_csrf,
 )
+from services.web.sessions import SignedIn, User
 from services.web.settings import WebSettings
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -37,18 +37,6 @@ class CsrfRefusedError(Exception):
 
 class SignInRequiredError(Exception):
     """The page needs a signed-in person (or the session expired)."""
-
-
-@dataclass
-class User:
-    """The signed-in person, as the submission service describes them."""
-
-    id: str
-    role: str
-    name: str
-    email: str
-    agency_code: str | None
-    nip: str | None
 
 
 def language(request: Request) -> str:
@@ -68,19 +56,33 @@ def backend_of(request: Request) -> Backend:
     return backend
 
 
+def signed_in_of(request: Request) -> SignedIn:
+    """The app's memory of who is signed in (services/web/sessions.py)."""
+    signed_in: SignedIn = request.app.state.signed_in
+    return signed_in
+
+
 def token_of(request: Request) -> str | None:
     """The signed-in person's access token."""
     return request.cookies.get(SESSION_COOKIE) or None
 
 
+def forget_session(request: Request) -> None:
+    """Stop trusting this browser's token (an API refused it: the session ended)."""
+    token = token_of(request)
+    if token:
+        signed_in_of(request).forget(token)
+
+
 async def current_user(request: Request) -> User | None:
-    """The signed-in person, or None (no cookie, or a token the API no longer accepts)."""
+    """The signed-in person, or None (no cookie, or a token the API no longer accepts); remembered for the
+    revocation window (services/web/sessions.py)."""
     if hasattr(request.state, "user"):
         user: User | None = request.state.user
         return user
     token = token_of(request)
-    user = None
-    if token:
+    user = signed_in_of(request).get(token) if token else None
+    if token and user is None:
         try:
             data = await backend_of(request).json(
                 "submission", "GET", "/api/v1/auth/me", token=token, language=language(request)
@@ -93,6 +95,7 @@ async def current_user(request: Request) -> User | None:
                 agency_code=data.get("agency_code"),
                 nip=data.get("nip"),
             )
+            signed_in_of(request).remember(token, user)
         except ApiError as exc:
             if exc.status != 401:
                 raise
@@ -118,6 +121,7 @@ async def api(request: Request, service: str, method: str, path: str, **kwargs: 
         )
     except ApiError as exc:
         if exc.status == 401:
+            forget_session(request)
             raise SignInRequiredError from exc
         raise
 
@@ -218,6 +222,7 @@ async def download(request: Request, service: str, path: str, params: dict[str, 
     )
     if upstream.status_code >= 400:
         if upstream.status_code == 401:
+            forget_session(request)
             raise SignInRequiredError
         raise error_of(upstream, lang)
     headers = {k: v for k, v in upstream.headers.items() if k.lower() in ("content-type", "content-disposition")}

@@ -18,6 +18,7 @@ from services.web.pages import (
     render,
     require_user,
     settings_of,
+    signed_in_of,
 )
 from services.web.security import set_session
 
@@ -112,7 +113,7 @@ async def change_page(request: Request, pesan: str | None = None) -> Response:
 async def change(request: Request) -> Response:
     """Change the password; the other sessions end and this browser keeps the fresh token."""
     form = await checked_form(request)
-    await require_user(request)
+    user = await require_user(request)
     current = str(form.get("current_password", ""))
     new = str(form.get("new_password", ""))
     errors: dict[str, str] = {}
@@ -137,6 +138,7 @@ async def change(request: Request) -> Response:
         if exc.code == "wrong_current_password":
             errors = {"current_password": exc.message}
         return render(request, "account/change.html", errors=errors, failure=exc.message, notice=None)
+    signed_in_of(request).forget_user(user.id)  # every earlier token of hers has just ended
     response = redirect("/akun/kata-sandi?pesan=sandi_diubah")
     set_session(response, str(data["access_token"]), int(data["expires_in"]), settings_of(request))
     return response

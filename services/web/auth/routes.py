@@ -20,6 +20,7 @@ from services.web.pages import (
     redirect,
     render,
     settings_of,
+    signed_in_of,
     token_of,
 )
 from services.web.security import LANGUAGE_COOKIE, clear_session, set_session
@@ -161,6 +162,7 @@ async def logout(request: Request) -> Response:
         except ApiError as exc:
             if exc.status != 401:  # a session that had already ended
                 raise
+        signed_in_of(request).end(token)
     response = redirect("/?pesan=keluar")
     clear_session(response, settings_of(request))
     return response
