@@ -22,6 +22,7 @@ from services.web.security import (
     csrf_token,
     csrf_valid,
     remember_csrf,
+    set_session,
 )
 from services.web.sessions import SignedIn, User
 from services.web.settings import WebSettings
@@ -67,6 +68,28 @@ def token_of(request: Request) -> str | None:
     return request.cookies.get(SESSION_COOKIE) or None
 
 
+def remember_session(request: Request, token: str, described: dict[str, Any]) -> User:
+    """Who the token belongs to, as the submission service described them (`/auth/me`, or a sign-in's `user`)."""
+    user = User(
+        id=str(described["id"]),
+        role=str(described["role"]),
+        name=str(described["name"]),
+        email=str(described["email"]),
+        agency_code=described.get("agency_code"),
+        nip=described.get("nip"),
+    )
+    signed_in_of(request).remember(token, user)
+    return user
+
+
+def start_session(request: Request, response: Response, signed_in: dict[str, Any]) -> None:
+    """After a sign-in (or a password change): the token in the session cookie, and who it belongs to remembered,
+    so the first page does not ask again."""
+    token = str(signed_in["access_token"])
+    set_session(response, token, int(signed_in["expires_in"]), settings_of(request))
+    remember_session(request, token, signed_in["user"])
+
+
 def forget_session(request: Request) -> None:
     """Stop trusting this browser's token (an API refused it: the session ended)."""
     token = token_of(request)
@@ -87,15 +110,7 @@ async def current_user(request: Request) -> User | None:
             data = await backend_of(request).json(
                 "submission", "GET", "/api/v1/auth/me", token=token, language=language(request)
             )
-            user = User(
-                id=str(data["id"]),
-                role=str(data["role"]),
-                name=str(data["name"]),
-                email=str(data["email"]),
-                agency_code=data.get("agency_code"),
-                nip=data.get("nip"),
-            )
-            signed_in_of(request).remember(token, user)
+            user = remember_session(request, token, data)
         except ApiError as exc:
             if exc.status != 401:
                 raise

@@ -17,10 +17,9 @@ from services.web.pages import (
     redirect,
     render,
     require_user,
-    settings_of,
     signed_in_of,
+    start_session,
 )
-from services.web.security import set_session
 
 router = APIRouter(include_in_schema=False)
 
@@ -140,5 +139,5 @@ async def change(request: Request) -> Response:
         return render(request, "account/change.html", errors=errors, failure=exc.message, notice=None)
     signed_in_of(request).forget_user(user.id)  # every earlier token of hers has just ended
     response = redirect("/akun/kata-sandi?pesan=sandi_diubah")
-    set_session(response, str(data["access_token"]), int(data["expires_in"]), settings_of(request))
+    start_session(request, response, data)
     return response
