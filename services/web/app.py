@@ -33,6 +33,7 @@ from services.web.proxy.routes import PROXIED_PREFIXES
 from services.web.proxy.routes import router as proxy_router
 from services.web.public.routes import router as public_router
 from services.web.security import SecurityHeaders, clear_session
+from services.web.sessions import SignedIn
 from services.web.settings import WebSettings
 
 STATIC = Path(__file__).parent / "static"
@@ -49,6 +50,7 @@ def create_app(settings: WebSettings, backend: Backend | None = None) -> FastAPI
     app = FastAPI(title="Audisi — web", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     app.state.settings = settings
     app.state.backend = backend or Backend(settings)
+    app.state.signed_in = SignedIn(settings.auth_revocation_cache_seconds)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/favicon.ico", include_in_schema=False)

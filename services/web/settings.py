@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Self
 
-from pydantic import SecretStr, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.settings import Environment
@@ -24,6 +24,9 @@ class WebSettings(BaseSettings):
     judging_api_url: str = "http://127.0.0.1:8002"
     implementation_api_url: str = "http://127.0.0.1:8003"
     api_timeout_seconds: float = 15.0
+    # How long the front trusts the submission service's answer of who holds a token: the services' own window
+    # for noticing a revoked session (the same variable), so a revocation shows everywhere within it.
+    auth_revocation_cache_seconds: float = Field(default=30.0, ge=0, le=60)
     # Signs the CSRF tokens of forms; the session cookie is the API's own signed token.
     web_secret: SecretStr = SecretStr(DEVELOPMENT_FORM_SECRET)
     # Cookies only over HTTPS; on by default in production (behind the regency's TLS proxy).

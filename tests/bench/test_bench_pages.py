@@ -32,6 +32,9 @@ def test_bench_pages_times_every_roles_pages_and_reads_every_processs_memory(
     result = json.loads(output.read_text())
     assert len(result["pages"]) == sum(len(pages) for pages in PAGES.values())
     assert all(row["p95_ms"] > 0 and row["api_calls"] >= 1 and row["api_ms"] > 0 for row in result["pages"].values())
+    # Server CPU per request, read from /proc: the web front and the APIs did spend some on the pages.
+    assert sum(row["web_cpu_ms"] for row in result["pages"].values()) > 0
+    assert sum(row["apis_cpu_ms"] for row in result["pages"].values()) > 0
     assert set(result["rss_mb"]) == {p.name for p in PROCESSES}
     assert all(row["peak_mb"] > 0 for row in result["rss_mb"].values())
     assert "| judge /juri/gagasan/{id} |" in run.stdout

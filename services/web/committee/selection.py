@@ -6,6 +6,7 @@ Every rule stays in judging: the page shows judging's proposal and its own messa
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -81,8 +82,11 @@ async def _page(
     failed: ApiError | None = None,
     values: dict[str, str] | None = None,
 ) -> Response:
-    rules = await api(request, "judging", "GET", f"/api/v1/editions/{edition}/selection-rules")
-    results = await api(request, "judging", "GET", f"/api/v1/editions/{edition}/results")
+    rules, results, listed = await asyncio.gather(  # independent reads, at once
+        api(request, "judging", "GET", f"/api/v1/editions/{edition}/selection-rules"),
+        api(request, "judging", "GET", f"/api/v1/editions/{edition}/results"),
+        agencies(request),
+    )
     scored, published = published_state(results)
     criteria = sorted({key for i in results["ideas"] for key in (i.get("criteria") or {})})
     return render(
@@ -93,7 +97,7 @@ async def _page(
         groups=proposal_groups(results),
         all_groups=GROUPS,
         tie_breaks=list(TIE_BREAKS) + [f"criterion:{key}" for key in criteria],
-        agencies=await agencies(request),
+        agencies=listed,
         scored=scored,
         published=published,
         notice=notice,
