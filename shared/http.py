@@ -116,16 +116,21 @@ class BodySizeLimit:
         self.app = app
         self.max_bytes = max_bytes
         self.overrides = overrides or {}
+        self.smallest = min([max_bytes, *self.overrides.values()])
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = next((v for k, v in self.overrides.items() if scope["path"].startswith(k)), self.max_bytes)
         headers = dict(scope.get("headers") or [])
         declared = headers.get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) <= self.smallest:
+            # Within every limit: no need to find this request's own.
+            await self.app(scope, receive, send)
+            return
+        limit = self.limit(scope)
         if declared is not None and declared.isdigit() and int(declared) > limit:
-            await self._refuse(scope, receive, send, limit)
+            await self.refuse(scope, receive, send, limit)
             return
         if declared is None:
             # A streamed (chunked) body: read it up to the limit first, so an oversized one is a clean 413
@@ -138,7 +143,7 @@ class BodySizeLimit:
                     return  # the client went away
                 size += len(message.get("body", b""))
                 if size > limit:
-                    await self._refuse(scope, receive, send, limit)
+                    await self.refuse(scope, receive, send, limit)
                     return
                 buffered.append(message)
                 if not message.get("more_body", False):
@@ -151,8 +156,12 @@ class BodySizeLimit:
             return
         await self.app(scope, receive, send)
 
-    @staticmethod
-    async def _refuse(scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+    def limit(self, scope: Scope) -> int:
+        """The largest body this request may carry: its path's override, or the general limit."""
+        return next((v for k, v in self.overrides.items() if scope["path"].startswith(k)), self.max_bytes)
+
+    async def refuse(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+        """Answer 413 in the one error format, naming the limit."""
         response = error_response(
             Request(scope, receive),
             413,
