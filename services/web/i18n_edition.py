@@ -54,7 +54,6 @@ EN_EDITION: dict[str, str] = {
     ),
     "Tidak ada pertanyaan tambahan.": "No extra questions.",
     "Pertanyaan": "Question",
-    "tidak berurutan dengan waktu lain di jadwal": "out of order with another time of the timeline",
     "Kunci": "Key",
     "Huruf kecil, angka dan garis bawah, misalnya lokasi_uji.": (
         "Lower-case letters, digits and underscores, for example pilot_site."

@@ -122,7 +122,7 @@ async def create_day(request: Request) -> Response:
         if exc.status not in (409, 422):
             raise
         values = {k: v for k, v in form.items() if isinstance(v, str)}
-        return await _days_page(request, edition, values=values, errors=day_errors(exc), failure=exc.message)
+        return await _days_page(request, edition, values=values, errors=day_errors(exc), failure=exc.summary())
     return redirect(f"/panitia/audisi/{day['id']}?edisi={edition}&pesan=hari")
 
 

@@ -12,8 +12,7 @@ from starlette.datastructures import FormData
 
 from services.web.backend import ApiError
 from services.web.committee.routes import ROUND_KINDS
-from services.web.i18n import translate
-from services.web.pages import api, checked_form, language, redirect, render, require_user, settings_of
+from services.web.pages import api, checked_form, redirect, render, require_user, settings_of
 
 router = APIRouter(include_in_schema=False)
 
@@ -158,7 +157,7 @@ async def rubric_save(request: Request) -> Response:
             rubric=await _rubric(request, edition, kind),
             rows=_with_blanks(rows),
             errors=_row_errors(exc, [n - sum(1 for r in rows[:n] if not (r["key"] or r["name"])) for n in sent]),
-            failure=_summary(exc, criteria, language(request)),
+            failure=exc.summary(),
             notice=None,
         )
     return redirect(f"/panitia/rubrik?edisi={edition}&babak={kind}&tersimpan=1")
@@ -175,21 +174,6 @@ def _row_errors(exc: ApiError, sent: list[int]) -> dict[str, str]:
         name = f"c{row}-{parts[2]}" if len(parts) > 2 and parts[2] in CRITERION_FIELDS else f"c{row}"
         errors.setdefault(name, message or exc.message)
     return errors
-
-
-def _summary(exc: ApiError, criteria: list[dict[str, Any]], lang: str) -> str:
-    """The API's message with those about the whole rubric; the weights' sum said in the person's language too."""
-    whole = [
-        str(item.get("message"))
-        for item in exc.details or []
-        if isinstance(exc.details, list) and isinstance(item, dict) and not str(item.get("field") or "")
-    ]
-    weights = [c["weight"] for c in criteria if c["counted"]]
-    if weights and all(isinstance(w, int) for w in weights) and sum(weights) != 100:
-        whole.insert(
-            0, f"{translate('Jumlah bobot kriteria yang dihitung harus tepat 100; sekarang', lang)} {sum(weights)}."
-        )
-    return f"{exc.message}: {' '.join(whole)}" if whole else exc.message
 
 
 @router.get("/panitia/lolos")

@@ -80,7 +80,11 @@ class FakeApis:
             if sum(c["weight"] for c in criteria if c["counted"]) != 100:
                 details = [
                     {"field": "criteria.1.weight", "type": "value_error", "message": "bobot tidak sah"},
-                    {"field": "", "type": "value_error", "message": "Bobot harus berjumlah 100"},
+                    {
+                        "field": "",
+                        "type": "value_error",
+                        "message": "Jumlah bobot kriteria yang dihitung harus tepat 100; sekarang 90",
+                    },
                 ]
                 return httpx.Response(
                     422, json={"error": {"code": "validation_error", "message": "Data tidak valid", "details": details}}
@@ -107,8 +111,12 @@ class FakeApis:
             )
         if path == f"{base}/audition-days" and method == "POST":
             body = json.loads(request.content)
-            if not body["rooms"]:
-                details = [{"field": "rooms", "type": "too_short", "message": "minimal satu ruang"}]
+            details = (
+                [{"field": "rooms", "type": "too_short", "message": "minimal satu ruang"}] if not body["rooms"] else []
+            )
+            if body["end"] <= body["start"]:
+                details.append({"field": "", "type": "value_error", "message": "Jam selesai harus sesudah jam mulai"})
+            if details:
                 return httpx.Response(
                     422, json={"error": {"code": "validation_error", "message": "Data tidak valid", "details": details}}
                 )
@@ -192,8 +200,7 @@ def test_the_rubric_form_sends_each_row_and_puts_the_apis_errors_next_to_the_row
     ]
     assert 'id="c1-weight-error"' in page.text
     assert "bobot tidak sah" in page.text
-    assert "Bobot harus berjumlah 100" in page.text
-    assert "Jumlah bobot kriteria yang dihitung harus tepat 100; sekarang 90." in page.text
+    assert "Data tidak valid: Jumlah bobot kriteria yang dihitung harus tepat 100; sekarang 90" in page.text
     assert 'name="c3-key"' in page.text  # the two filled blocks, then empty ones to add more
     assert 'name="c4-key"' not in page.text
     assert 'value="Kecepatan"' in page.text  # what was typed stays
@@ -230,7 +237,9 @@ def test_advancing_asks_for_a_confirmation_before_calling_the_api(client: TestCl
     assert apis.body("POST", "/advance") == {"idea_ids": [IDEA_1], "reason": None}
 
 
-def test_a_day_is_created_from_the_form_with_breaks_and_room_hours(client: TestClient, apis: FakeApis) -> None:
+def test_a_day_is_created_from_the_form_with_breaks_and_room_hours_or_refused(
+    client: TestClient, apis: FakeApis
+) -> None:
     token = _csrf(client, "/panitia/audisi?edisi=ATA-2026")
     form = {"csrf_token": token, "edisi": "ATA-2026", "day": "2026-08-10", "start": "08.00", "end": "15:00",
             "slot_minutes": "15", "rooms": "Pendopo\nRuang Rapat 2\n", "break0_start": "12.00",
@@ -246,6 +255,9 @@ def test_a_day_is_created_from_the_form_with_breaks_and_room_hours(client: TestC
     assert refused.status_code == 200
     assert 'id="rooms-error"' in refused.text
     assert "minimal satu ruang" in refused.text
+    backwards = client.post("/panitia/audisi/hari", data={**form, "end": "07.00"})
+    # A refusal of the whole day (no one field) is said in the summary.
+    assert "Data tidak valid: Jam selesai harus sesudah jam mulai" in backwards.text
     assigned = client.post("/panitia/audisi/tempatkan", data={"csrf_token": token, "edisi": "ATA-2026",
                                                                "keep_groups_together": "1"})  # fmt: skip
     assert assigned.headers["location"] == "/panitia/audisi?edisi=ATA-2026&ditempatkan=2&tanpa_slot=0"
