@@ -5,8 +5,10 @@ from __future__ import annotations
 
 EN_EDITION: dict[str, str] = {
     "Menu panitia": "Committee menu",
+    "Ganti edisi": "Change edition",
     "Edisi": "Editions",
     "Edisi Audisi": "Audisi editions",
+    "Edisi yang ditampilkan": "Edition shown",
     "Edisi dan jumlah gagasannya": "Editions and their ideas",
     "Edisi tersimpan.": "Edition saved.",
     "Setiap edisi punya jadwal sendiri: pengajuan, seleksi administrasi, audisi dan keputusan. "

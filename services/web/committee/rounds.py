@@ -11,8 +11,9 @@ from fastapi.responses import Response
 from starlette.datastructures import FormData
 
 from services.web.backend import ApiError
+from services.web.committee.picker import edition_choices, edition_of
 from services.web.committee.routes import ROUND_KINDS
-from services.web.pages import api, checked_form, redirect, render, require_user, settings_of
+from services.web.pages import api, checked_form, redirect, render, require_user
 
 router = APIRouter(include_in_schema=False)
 
@@ -20,11 +21,6 @@ CRITERION_FIELDS = ("key", "name", "description", "weight", "min_score", "max_sc
 #: The form offers at least this many criterion blocks, and always one empty block under the declared
 #: criteria, so a criterion can be added without script.
 MIN_ROWS = 4
-
-
-def edition_of(request: Request, edisi: str | None) -> str:
-    """The edition asked for, or the default one."""
-    return (edisi or "").strip() or settings_of(request).default_edition
 
 
 def _kind(babak: str | None) -> str:
@@ -105,6 +101,7 @@ async def rubric_page(request: Request, edisi: str | None = None, babak: str | N
         errors={},
         failure=None,
         notice=request.query_params.get("tersimpan") and "Rubrik tersimpan.",
+        editions=await edition_choices(request),
     )
 
 
@@ -191,6 +188,7 @@ async def advance_page(request: Request, edisi: str | None = None) -> Response:
         confirm=False,
         failure=None,
         notice=request.query_params.get("lolos"),
+        editions=await edition_choices(request),
     )
 
 

@@ -17,6 +17,7 @@ from services.web.app import create_app
 from services.web.backend import Backend
 from services.web.security import LANGUAGE_COOKIE, SESSION_COOKIE
 from services.web.tests.test_app import SETTINGS
+from services.web.tests.test_committee import EDITIONS
 
 COMMITTEE = {"id": "u1", "role": "committee", "name": "Panitia", "email": "p@x.id", "agency_code": "BKPSDM",
              "nip": None}  # fmt: skip
@@ -50,6 +51,7 @@ class FakeApis:
     def __init__(self) -> None:
         self.requests: list[httpx.Request] = []
         self.scoring_started = False
+        self.submission_down = False
         self.refuse_move = False
 
     def body(self, method: str, suffix: str) -> Any:
@@ -68,6 +70,10 @@ class FakeApis:
             return httpx.Response(200, json=user)
         if user["role"] != "committee":
             return httpx.Response(403, json={"error": {"code": "forbidden", "message": "Khusus panitia"}})
+        if path == "/api/v1/editions":
+            if self.submission_down:
+                return httpx.Response(503, json={"error": {"code": "service_unavailable", "message": "Tidak tersedia"}})
+            return httpx.Response(200, json=EDITIONS)
         base = "/api/v1/editions/ATA-2026"
         if path == "/api/v1/judges":
             return httpx.Response(200, json={"items": JUDGES, "total": 2, "page": 1, "page_size": 100})
@@ -216,7 +222,7 @@ def test_a_rubric_is_shown_read_only_once_scoring_started(client: TestClient, ap
     apis.scoring_started = True
     body = client.get("/panitia/rubrik?edisi=ATA-2026").text
     assert "juri sudah mulai menilai" in body
-    assert 'action="/panitia/rubrik"' not in body
+    assert 'method="post" action="/panitia/rubrik"' not in body
     assert "1: Tidak berubah" in body
     empty = client.get("/panitia/rubrik?edisi=ATA-2026&babak=screening").text
     assert 'name="c0-key"' in empty
@@ -342,3 +348,21 @@ def test_a_form_without_the_csrf_token_is_refused(client: TestClient, apis: Fake
     refused = client.post("/panitia/audisi/tempatkan", data={"edisi": "ATA-2026"})
     assert refused.status_code == 403
     assert apis.body("POST", "/schedule/assign") is None
+
+
+def test_the_edition_picker_lists_the_editions_and_keeps_the_round(client: TestClient) -> None:
+    body = client.get("/panitia/rubrik?edisi=ATA-2026&babak=screening").text
+    assert '<form method="get" action="/panitia/rubrik" class="inline-form edition-picker">' in body
+    assert re.findall(r'<option value="([^"]+)"( selected)?>[^<]*\(', body) == [
+        ("SEL-2026", ""),
+        ("ATA-2026", " selected"),
+    ]
+    assert '<input type="hidden" name="babak" value="screening">' in body
+
+
+def test_the_edition_picker_is_left_out_while_submission_is_unreachable(client: TestClient, apis: FakeApis) -> None:
+    apis.submission_down = True
+    page = client.get("/panitia/rubrik?edisi=ATA-2026")
+    # The pages of judging's data stay usable without the picker (the board on audition day too).
+    assert page.status_code == 200
+    assert "edition-picker" not in page.text
