@@ -39,7 +39,11 @@ class WebSettings(BaseSettings):
     sso_client_secret: SecretStr | None = None
     # Where the issuer sends the browser back; by default this front's /masuk/sso/kembali as the request saw it.
     sso_redirect_url: str | None = None
-    max_upload_bytes: int = 26_214_400
+    # Request bodies, refused with 413 before they are read. A page's form carries text (an idea's longest
+    # fields are 10 000 characters each); an upload carries files up to the services' own file limit
+    # (ATTACHMENT_MAX_BYTES, EVIDENCE_MAX_BYTES: 20 MB) with room for the multipart envelope.
+    max_form_bytes: int = 1024 * 1024
+    max_upload_bytes: int = 20 * 1024 * 1024 + 64 * 1024
     log_level: str = "INFO"
     log_json: bool = True
 

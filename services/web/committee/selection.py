@@ -14,9 +14,10 @@ from fastapi.responses import Response
 from starlette.datastructures import FormData
 
 from services.web.backend import ApiError
+from services.web.committee.picker import edition_choices, edition_of
 from services.web.committee.routes import GROUPS
 from services.web.i18n import translate
-from services.web.pages import agencies, api, checked_form, language, redirect, render, require_user, settings_of
+from services.web.pages import agencies, api, checked_form, language, redirect, render, require_user
 
 router = APIRouter(include_in_schema=False)
 
@@ -24,12 +25,6 @@ router = APIRouter(include_in_schema=False)
 TIE_BREAKS = ("calibrated_score", "raw_score", "submitted_at")
 #: Refusals shown next to the form instead of an error page.
 FORM_FAILURES = (400, 409, 422)
-
-
-def edition_of(request: Request, value: str | None) -> str:
-    """The edition asked for, else the default one."""
-    default = settings_of(request).default_edition
-    return (value or default).strip() or default
 
 
 def proposal_groups(results: dict[str, Any]) -> list[dict[str, Any]]:
@@ -102,6 +97,7 @@ async def _page(
         published=published,
         notice=notice,
         form=form,
+        editions=await edition_choices(request),
         **refusal(failed, values, suffix=form.removeprefix("adjust-") if form and form != "rules" else None),
     )
 
