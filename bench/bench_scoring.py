@@ -40,6 +40,7 @@ import httpx
 from sqlalchemy import create_engine, func, select, text
 
 from audisi.services import SERVICES
+from audisi.stack import IMAGE_ENV
 from audisi.testing.infra import Infra
 from bench.common import result_header, scratch_database
 
@@ -180,7 +181,9 @@ def process(name: str, command: list[str], env: dict[str, str], port: int, log: 
     """A server process answering /healthz on the port (its URL and pid); stopped (SIGTERM, then SIGKILL) after."""
     base = f"http://127.0.0.1:{port}"
     with log.open("wb") as out:
-        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)  # noqa: S603
+        proc = subprocess.Popen(  # noqa: S603
+            command, cwd=ROOT, env={**env, **IMAGE_ENV}, stdout=out, stderr=subprocess.STDOUT
+        )
         try:
             deadline = time.monotonic() + 120
             while True:

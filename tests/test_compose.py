@@ -13,6 +13,7 @@ import yaml
 
 from audisi.processes import MIGRATIONS, PROCESSES
 from audisi.services import ROOT, SERVICES
+from audisi.stack import IMAGE_ENV
 
 #: What a deployment must provide; the compose file refuses to start without any of them.
 REQUIRED = {
@@ -217,3 +218,14 @@ def test_compose_restarts_every_long_running_process_as_make_run_does() -> None:
     services = compose_services()
     restart = {p.name: services[p.name]["restart"] for p in PROCESSES}
     assert restart == dict.fromkeys(restart, "unless-stopped")  # audisi.supervisor restarts them the same way
+
+
+def test_local_processes_get_the_environment_the_image_gives_every_container() -> None:
+    """`make run`, the tests and the benchmarks start processes with the image's ENV (audisi.stack.IMAGE_ENV)."""
+    declared: dict[str, str] = {}
+    for line in (ROOT / "Dockerfile").read_text().splitlines():
+        if line.startswith("ENV "):
+            for pair in line.removeprefix("ENV ").split():
+                name, _, value = pair.partition("=")
+                declared[name] = value
+    assert {k: declared.get(k) for k in IMAGE_ENV} == IMAGE_ENV
