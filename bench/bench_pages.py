@@ -9,7 +9,8 @@ Then, from this process (an async httpx client, `--concurrency` requests in flig
 through the submission API and asks for each of its main pages `--requests` times. The time is the web
 front's answer up to its response headers (time to first byte on localhost: the server's time plus a
 loopback hop). API calls per page: the three APIs' request counters (their metrics ports), read before and
-after one lone request of the page, with the seconds those APIs spent answering them. Peak RSS (bench/rss.py)
+after one lone request of the page, with the seconds those APIs spent answering them; server CPU per request
+(user + system, /proc) of the web front and of the three APIs over each page's timed requests. Peak RSS (bench/rss.py)
 is read from every process, and from a worker's pool children, after the run. It prints two tables and
 writes JSON to bench/results/pages.json; it asserts no time and fails when a page does not answer 200.
 """
@@ -19,7 +20,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import re
 import secrets
 import signal
@@ -35,12 +35,11 @@ import httpx
 
 from audisi.embedded import free_port
 from audisi.processes import MIGRATIONS, PROCESSES, Process
-from audisi.servers import DEFAULT_POSTGRES, DEFAULT_REDIS
 from audisi.services import SERVICES, WEB
 from audisi.stack import LocalStack, StackConfig
-from audisi.testing.infra import drop_database, new_infra, release_redis_db
-from bench.common import result_header
-from bench.pipeline_stack import JWT_SECRET, scalar
+from audisi.testing.infra import drop_database, release_redis_db
+from bench.common import bench_infra, result_header
+from bench.pipeline_stack import JWT_SECRET, cpu_seconds, scalar
 from bench.rss import peak_rss_mb
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -187,10 +186,18 @@ async def resolve(client: httpx.AsyncClient, pages: list[str]) -> list[str]:
     return resolved
 
 
+def cpu_of(pids: dict[str, int]) -> dict[str, float]:
+    """CPU seconds used so far by the web front ("web") and by the three APIs together ("apis"), from /proc."""
+    return {
+        "web": cpu_seconds(pids[WEB.name]),
+        "apis": sum(cpu_seconds(pid) for name, pid in pids.items() if name != WEB.name),
+    }
+
+
 async def measure(
-    web: str, urls: dict[str, str], metrics: list[str], nip: str, args: argparse.Namespace
+    web: str, urls: dict[str, str], metrics: list[str], nip: str, pids: dict[str, int], args: argparse.Namespace
 ) -> dict[str, Any]:
-    """Sign each role in, time each page, count its API calls."""
+    """Sign each role in, time each page, count its API calls and the server CPU per request."""
     logins = {**LOGINS, "participant": (nip, "Peserta#2026"), "public": ("", "")}
     rows: dict[str, Any] = {}
     gate = asyncio.Semaphore(args.concurrency)
@@ -206,7 +213,10 @@ async def measure(
                     if status != 200:
                         raise SystemExit(f"{role} {page} answered {status}")
 
+                    # CPU per request is what the load of other processes on the machine does not change.
+                    cpu_before = cpu_of(pids)
                     times = await timed_series(client, page, args.requests, gate)
+                    cpu = {k: (v - cpu_before[k]) / args.requests for k, v in cpu_of(pids).items()}
                     p95 = times[max(0, int(len(times) * 0.95) - 1)] if len(times) >= 20 else times[-1]
                     name = re.sub(UUID, "{id}", page)
                     row = rows[f"{role} {name}"] = {
@@ -215,10 +225,12 @@ async def measure(
                         "max_ms": round(times[-1] * 1000, 1),
                         "api_calls": int(calls),
                         "api_ms": round(api_seconds * 1000, 1),  # the APIs' own time in the lone request
+                        "web_cpu_ms": round(cpu["web"] * 1000, 1),  # per request, the timed series
+                        "apis_cpu_ms": round(cpu["apis"] * 1000, 1),
                     }
                     print(
                         f"{role:<12} {name:<22} p50 {row['p50_ms']:>6} ms, {row['api_calls']} API calls"
-                        f" ({row['api_ms']:.0f} ms)",
+                        f" ({row['api_ms']:.0f} ms), CPU web {row['web_cpu_ms']} ms, APIs {row['apis_cpu_ms']} ms",
                         flush=True,
                     )
             finally:
@@ -259,9 +271,7 @@ def main() -> None:
     work = RESULTS / f"work-{args.output.stem}"
     work.mkdir(exist_ok=True)
 
-    infra = new_infra(
-        os.environ.get("TEST_POSTGRES_URL", DEFAULT_POSTGRES), os.environ.get("TEST_REDIS_URL", DEFAULT_REDIS), "bench"
-    )
+    infra = bench_infra()
     prefix = f"audisi_bench_pg_{secrets.token_hex(3)}"
     ports = {**{name: free_port() for name in SERVICES}, WEB.name: free_port()}
     metrics_ports = {name: free_port() for name in SERVICES}
@@ -295,7 +305,8 @@ def main() -> None:
         urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
         metrics = [f"http://127.0.0.1:{port}/metrics" for port in metrics_ports.values()]
         spy = start_profile(stack.procs[WEB.name].pid) if args.profile else None
-        rows = asyncio.run(measure(urls[WEB.name], urls, metrics, participant_nip(config), args))
+        pids = {name: stack.procs[name].pid for name in (*(f"{s}-api" for s in SERVICES), WEB.name)}
+        rows = asyncio.run(measure(urls[WEB.name], urls, metrics, participant_nip(config), pids, args))
         if spy is not None:
             spy.send_signal(signal.SIGINT)  # py-spy writes what it sampled
             spy.wait(60)
@@ -312,12 +323,12 @@ def main() -> None:
             drop_database(infra, f"{prefix}_{name}")
         release_redis_db(infra.redis_base_url, infra.redis_db)
 
-    print("| page | p50 ms | p95 ms | max ms | API calls | their ms (lone request) |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    print("| page | p50 ms | p95 ms | max ms | API calls | their ms (lone request) | CPU ms/req web | APIs |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for name, row in rows.items():
         print(
             f"| {name} | {row['p50_ms']:.0f} | {row['p95_ms']:.0f} | {row['max_ms']:.0f} | {row['api_calls']} "
-            f"| {row['api_ms']:.0f} |"
+            f"| {row['api_ms']:.0f} | {row['web_cpu_ms']:.1f} | {row['apis_cpu_ms']:.1f} |"
         )
     print("\n| process | peak RSS MB | its pool's peak RSS MB |")
     print("| --- | ---: | ---: |")

@@ -17,12 +17,18 @@ from audisi.servers import DEFAULT_POSTGRES, DEFAULT_REDIS
 from audisi.testing.infra import Infra, create_database, drop_database, new_infra
 
 
+def bench_infra() -> Infra:
+    """The servers a benchmark runs on: TEST_POSTGRES_URL and TEST_REDIS_URL when set (the test suite passes its
+    own, embedded ones included), else localhost's; with a Redis database index of its own."""
+    return new_infra(
+        os.environ.get("TEST_POSTGRES_URL", DEFAULT_POSTGRES), os.environ.get("TEST_REDIS_URL", DEFAULT_REDIS), "bench"
+    )
+
+
 @contextmanager
 def scratch_database(label: str) -> Iterator[tuple[Infra, str]]:
     """A fresh database (and Redis index) for one benchmark run, dropped afterwards."""
-    infra = new_infra(
-        os.environ.get("TEST_POSTGRES_URL", DEFAULT_POSTGRES), os.environ.get("TEST_REDIS_URL", DEFAULT_REDIS), "bench"
-    )
+    infra = bench_infra()
     name = f"audisi_bench_{label}_{secrets.token_hex(3)}"
     url = create_database(infra, name)
     try:

@@ -29,11 +29,11 @@ from sqlalchemy.orm import Session
 
 from audisi.embedded import free_port
 from audisi.processes import PROCESSES
-from audisi.servers import DEFAULT_POSTGRES, DEFAULT_REDIS
 from audisi.services import ROOT, SERVICES
 from audisi.stack import LocalStack, StackConfig
-from audisi.testing.infra import drop_database, new_infra, release_redis_db
+from audisi.testing.infra import drop_database, release_redis_db
 from bench import floor_celery
+from bench.common import bench_infra
 from shared.events import IdeaJudged
 from shared.outbox import publish
 
@@ -114,9 +114,7 @@ class PipelineStack:
 @contextmanager
 def pipeline_stack(work: Path, concurrency: int) -> Iterator[PipelineStack]:
     """Start the pipeline's processes on scratch databases; stop them and drop everything afterwards."""
-    infra = new_infra(
-        os.environ.get("TEST_POSTGRES_URL", DEFAULT_POSTGRES), os.environ.get("TEST_REDIS_URL", DEFAULT_REDIS), "bench"
-    )
+    infra = bench_infra()
     sink = CountingSink()
     smtp = Controller(sink, hostname="127.0.0.1", port=free_port())
     smtp.start()

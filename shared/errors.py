@@ -18,6 +18,14 @@ class Message:
         return self.en if language == "en" else self.id
 
 
+class RuleError(ValueError):
+    """A schema validator's refusal in both languages: the 422 it becomes speaks the caller's."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(message.en)
+        self.message = message
+
+
 @dataclass
 class AppError(Exception):
     """A refusal the caller can act on; rendered as a 4xx (or 503) response, never a 500."""

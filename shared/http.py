@@ -24,7 +24,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.auth import TokenService
 from shared.dead_letters import DeadLetterCollector
-from shared.errors import SERVICE_UNAVAILABLE, AppError
+from shared.errors import SERVICE_UNAVAILABLE, AppError, RuleError
 from shared.errors import Message as Text
 from shared.logging import get_logger, new_correlation_id, set_correlation_id
 from shared.openapi import document_app_errors
@@ -55,8 +55,19 @@ def request_language(request: Request) -> str:
 def error_response(request: Request, status: int, code: str, message: Text, details: Any = None) -> JSONResponse:
     """The one error body every service returns."""
     language = request_language(request)
-    body = {"error": {"code": code, "message": message.in_language(language), "details": details}}
+    body = {"error": {"code": code, "message": message.in_language(language), "details": _localized(details, language)}}
     return JSONResponse(body, status_code=status, headers={"Content-Language": language})
+
+
+def _localized(details: Any, language: str) -> Any:
+    """Details with each `Message` in them said in the caller's language (a rule broken, a reason)."""
+    if isinstance(details, Text):
+        return details.in_language(language)
+    if isinstance(details, dict):
+        return {key: _localized(value, language) for key, value in details.items()}
+    if isinstance(details, list):
+        return [_localized(value, language) for value in details]
+    return details
 
 
 # Pydantic's error types, said in Indonesian; anything else falls back to pydantic's English text.
@@ -95,7 +106,10 @@ def _validation_details(exc: RequestValidationError, language: str) -> list[dict
     for err in exc.errors():
         loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "header")]
         message = err.get("msg", "")
-        if language == "id":
+        broken = (err.get("ctx") or {}).get("error")
+        if isinstance(broken, RuleError):
+            message = broken.message.in_language(language)
+        elif language == "id":
             ctx_message = str((err.get("ctx") or {}).get("error", "")) if err.get("type") == "value_error" else ""
             message = ctx_message or _VALIDATION_ID.get(err.get("type", ""), message)
         details.append({"field": ".".join(loc), "type": err.get("type"), "message": message})
@@ -116,16 +130,21 @@ class BodySizeLimit:
         self.app = app
         self.max_bytes = max_bytes
         self.overrides = overrides or {}
+        self.smallest = min([max_bytes, *self.overrides.values()])
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = next((v for k, v in self.overrides.items() if scope["path"].startswith(k)), self.max_bytes)
         headers = dict(scope.get("headers") or [])
         declared = headers.get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) <= self.smallest:
+            # Within every limit: no need to find this request's own.
+            await self.app(scope, receive, send)
+            return
+        limit = self.limit(scope)
         if declared is not None and declared.isdigit() and int(declared) > limit:
-            await self._refuse(scope, receive, send, limit)
+            await self.refuse(scope, receive, send, limit)
             return
         if declared is None:
             # A streamed (chunked) body: read it up to the limit first, so an oversized one is a clean 413
@@ -138,7 +157,7 @@ class BodySizeLimit:
                     return  # the client went away
                 size += len(message.get("body", b""))
                 if size > limit:
-                    await self._refuse(scope, receive, send, limit)
+                    await self.refuse(scope, receive, send, limit)
                     return
                 buffered.append(message)
                 if not message.get("more_body", False):
@@ -151,8 +170,12 @@ class BodySizeLimit:
             return
         await self.app(scope, receive, send)
 
-    @staticmethod
-    async def _refuse(scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+    def limit(self, scope: Scope) -> int:
+        """The largest body this request may carry: its path's override, or the general limit."""
+        return next((v for k, v in self.overrides.items() if scope["path"].startswith(k)), self.max_bytes)
+
+    async def refuse(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+        """Answer 413 in the one error format, naming the limit."""
         response = error_response(
             Request(scope, receive),
             413,

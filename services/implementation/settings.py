@@ -6,7 +6,7 @@ from ipaddress import IPv4Network, IPv6Network
 from pathlib import Path
 from typing import Self
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 
 from shared.settings import Environment, ServiceSettings
 
@@ -29,6 +29,10 @@ class ImplementationSettings(ServiceSettings):
     # Once the server has an email, a worker keeps trying to record it as sent through a database outage this
     # long. The lease covers the send and this window, so nobody takes the job over meanwhile.
     smtp_record_sent_within_seconds: float = 300.0
+    # A send task claims up to this many due emails in one statement and sends them one after another over the
+    # kept connection; it starts a send only within `smtp_send_deadline_seconds` of the claim (the lease adds
+    # that window), and hands the rest back.
+    smtp_batch_size: int = Field(default=25, ge=1, le=500)
     mail_from: str = "Audisi <noreply@audisi.trenggalekkab.go.id>"
     public_base_url: str = "http://localhost:8003"
     committee_email: str = "panitia.ata@trenggalekkab.go.id"
@@ -85,9 +89,19 @@ class ImplementationSettings(ServiceSettings):
         """Plain http only for local receivers in development and tests."""
         return self.environment == Environment.PRODUCTION
 
+    def email_batch_window_seconds(self) -> float:
+        """How long after claiming a batch of emails its task may still start sending one of them."""
+        return self.smtp_send_deadline_seconds
+
     def email_lease_seconds(self) -> float:
-        """How long a worker holds a claimed email: the worst send, then the window to record it as sent."""
-        return self.smtp_send_deadline_seconds + self.smtp_record_sent_within_seconds + 15.0
+        """How long a worker holds a claimed email: the batch's window to start it, the worst send, then the
+        window to record it as sent."""
+        return (
+            self.email_batch_window_seconds()
+            + self.smtp_send_deadline_seconds
+            + self.smtp_record_sent_within_seconds
+            + 15.0
+        )
 
     def whatsapp_lease_seconds(self) -> float:
         """How long a worker holds a claimed WhatsApp message: the whole POST (cut at 3 x the timeout), plus margin."""

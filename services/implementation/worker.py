@@ -60,11 +60,11 @@ handle_notification_event = register_event_consumer(
 )
 ticket_tasks.register(celery_app)
 webhook_tasks.register(celery_app)
-send_email = notification_tasks.register(celery_app)
+queue_emails = notification_tasks.register(celery_app)
 
 
 def _enqueue_email(job_id: uuid.UUID) -> None:
-    send_email.apply_async(kwargs={"job_id": str(job_id)}, queue=str(Queue.NOTIFICATIONS))
+    queue_emails([job_id])
 
 
 notifications.set_email_enqueuer(_enqueue_email)

@@ -27,12 +27,14 @@ from services.web.committee.screening import router as screening_router
 from services.web.committee.selection import router as committee_selection_router
 from services.web.i18n import translate
 from services.web.judge.routes import router as judge_router
+from services.web.limits import PageBodyLimit
 from services.web.pages import CsrfRefusedError, SignInRequiredError, language, redirect, render, sign_in_url
 from services.web.participant.routes import router as participant_router
 from services.web.proxy.routes import PROXIED_PREFIXES
 from services.web.proxy.routes import router as proxy_router
 from services.web.public.routes import router as public_router
 from services.web.security import SecurityHeaders, clear_session
+from services.web.sessions import SignedIn
 from services.web.settings import WebSettings
 
 STATIC = Path(__file__).parent / "static"
@@ -49,6 +51,7 @@ def create_app(settings: WebSettings, backend: Backend | None = None) -> FastAPI
     app = FastAPI(title="Audisi — web", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     app.state.settings = settings
     app.state.backend = backend or Backend(settings)
+    app.state.signed_in = SignedIn(settings.auth_revocation_cache_seconds)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/favicon.ico", include_in_schema=False)
@@ -110,5 +113,7 @@ def create_app(settings: WebSettings, backend: Backend | None = None) -> FastAPI
         message = translate("Halaman yang Anda cari tidak ada.", lang) if exc.status_code == 404 else str(exc.detail)
         return render(request, "error.html", status_code=exc.status_code, title=title, message=message)
 
+    # Inside the security headers, so that a refused body's page carries them too.
+    app.add_middleware(PageBodyLimit, settings=settings, proxied_prefixes=PROXIED_PREFIXES)
     app.add_middleware(SecurityHeaders, proxied_prefixes=PROXIED_PREFIXES)
     return app

@@ -34,6 +34,15 @@ class ApiError(Exception):
                         errors.setdefault(str(field), "")
         return errors
 
+    def summary(self) -> str:
+        """The message with the details about the whole input, not one field (a rubric's weights, a day's hours)."""
+        whole = [
+            str(item["message"])
+            for item in (self.details if isinstance(self.details, list) else [])
+            if isinstance(item, dict) and not item.get("field") and item.get("message")
+        ]
+        return f"{self.message}: {' '.join(whole)}" if whole else self.message
+
 
 UNAVAILABLE = {
     "id": "Layanan sedang tidak dapat dihubungi. Coba lagi sebentar lagi.",

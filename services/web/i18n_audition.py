@@ -53,9 +53,6 @@ EN_AUDITION: dict[str, str] = {
     "Jeda mulai": "Break starts",
     "Jeda selesai": "Break ends",
     "Jenis": "Kind",
-    "Jumlah bobot kriteria yang dihitung harus tepat 100; sekarang": (
-        "The weights of the counted criteria must add up to exactly 100; now"
-    ),
     "Juri per ruang": "Judges per room",
     "Juri wajib menyatakan konflik kepentingan sebelum menilai. Juri yang berkonflik dengan suatu gagasan tidak "
     "menilainya.": (

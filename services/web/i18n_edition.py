@@ -5,8 +5,10 @@ from __future__ import annotations
 
 EN_EDITION: dict[str, str] = {
     "Menu panitia": "Committee menu",
+    "Ganti edisi": "Change edition",
     "Edisi": "Editions",
     "Edisi Audisi": "Audisi editions",
+    "Edisi yang ditampilkan": "Edition shown",
     "Edisi dan jumlah gagasannya": "Editions and their ideas",
     "Edisi tersimpan.": "Edition saved.",
     "Setiap edisi punya jadwal sendiri: pengajuan, seleksi administrasi, audisi dan keputusan. "
@@ -54,7 +56,6 @@ EN_EDITION: dict[str, str] = {
     ),
     "Tidak ada pertanyaan tambahan.": "No extra questions.",
     "Pertanyaan": "Question",
-    "tidak berurutan dengan waktu lain di jadwal": "out of order with another time of the timeline",
     "Kunci": "Key",
     "Huruf kecil, angka dan garis bawah, misalnya lokasi_uji.": (
         "Lower-case letters, digits and underscores, for example pilot_site."

@@ -211,10 +211,12 @@ EN_STAFF: dict[str, str] = {
         "The file is deleted for everyone, from the public page too, and cannot be brought back."
     ),
     (
-        "PDF, foto (PNG, JPEG, WEBP), PPTX, DOCX, XLSX atau video MP4; boleh lebih dari satu. Foto tampil di"
+        "PDF, foto (PNG, JPEG, WEBP), PPTX, DOCX, XLSX atau video MP4; boleh lebih dari satu, paling besar 20 MB"
+        " sekali kirim. Foto tampil di"
         " halaman publik setelah gagasan terlaksana, jadi jangan unggah foto dokumen pribadi."
     ): (
-        "PDF, photos (PNG, JPEG, WEBP), PPTX, DOCX, XLSX or MP4 video; more than one is fine. Photos appear on the"
+        "PDF, photos (PNG, JPEG, WEBP), PPTX, DOCX, XLSX or MP4 video; more than one is fine, up to 20 MB"
+        " at a time. Photos appear on the"
         " public page once the idea is implemented, so do not upload photos of personal documents."
     ),
     "Laporan kemajuan tersimpan, tetapi berkas buktinya ditolak; lihat pesan di bawah laporan itu.": (

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -23,7 +22,9 @@ from services.web.security import (
     csrf_token,
     csrf_valid,
     remember_csrf,
+    set_session,
 )
+from services.web.sessions import SignedIn, User
 from services.web.settings import WebSettings
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -37,18 +38,6 @@ class CsrfRefusedError(Exception):
 
 class SignInRequiredError(Exception):
     """The page needs a signed-in person (or the session expired)."""
-
-
-@dataclass
-class User:
-    """The signed-in person, as the submission service describes them."""
-
-    id: str
-    role: str
-    name: str
-    email: str
-    agency_code: str | None
-    nip: str | None
 
 
 def language(request: Request) -> str:
@@ -68,31 +57,60 @@ def backend_of(request: Request) -> Backend:
     return backend
 
 
+def signed_in_of(request: Request) -> SignedIn:
+    """The app's memory of who is signed in (services/web/sessions.py)."""
+    signed_in: SignedIn = request.app.state.signed_in
+    return signed_in
+
+
 def token_of(request: Request) -> str | None:
     """The signed-in person's access token."""
     return request.cookies.get(SESSION_COOKIE) or None
 
 
+def remember_session(request: Request, token: str, described: dict[str, Any]) -> User:
+    """Who the token belongs to, as the submission service described them (`/auth/me`, or a sign-in's `user`)."""
+    user = User(
+        id=str(described["id"]),
+        role=str(described["role"]),
+        name=str(described["name"]),
+        email=str(described["email"]),
+        agency_code=described.get("agency_code"),
+        nip=described.get("nip"),
+    )
+    signed_in_of(request).remember(token, user)
+    return user
+
+
+def start_session(request: Request, response: Response, signed_in: dict[str, Any]) -> None:
+    """After a sign-in (or a password change): the token in the session cookie, and who it belongs to remembered,
+    so the first page does not ask again."""
+    token = str(signed_in["access_token"])
+    set_session(response, token, int(signed_in["expires_in"]), settings_of(request))
+    remember_session(request, token, signed_in["user"])
+
+
+def forget_session(request: Request) -> None:
+    """Stop trusting this browser's token (an API refused it: the session ended)."""
+    token = token_of(request)
+    if token:
+        signed_in_of(request).forget(token)
+
+
 async def current_user(request: Request) -> User | None:
-    """The signed-in person, or None (no cookie, or a token the API no longer accepts)."""
+    """The signed-in person, or None (no cookie, or a token the API no longer accepts); remembered for the
+    revocation window (services/web/sessions.py)."""
     if hasattr(request.state, "user"):
         user: User | None = request.state.user
         return user
     token = token_of(request)
-    user = None
-    if token:
+    user = signed_in_of(request).get(token) if token else None
+    if token and user is None:
         try:
             data = await backend_of(request).json(
                 "submission", "GET", "/api/v1/auth/me", token=token, language=language(request)
             )
-            user = User(
-                id=str(data["id"]),
-                role=str(data["role"]),
-                name=str(data["name"]),
-                email=str(data["email"]),
-                agency_code=data.get("agency_code"),
-                nip=data.get("nip"),
-            )
+            user = remember_session(request, token, data)
         except ApiError as exc:
             if exc.status != 401:
                 raise
@@ -118,6 +136,7 @@ async def api(request: Request, service: str, method: str, path: str, **kwargs: 
         )
     except ApiError as exc:
         if exc.status == 401:
+            forget_session(request)
             raise SignInRequiredError from exc
         raise
 
@@ -218,6 +237,7 @@ async def download(request: Request, service: str, path: str, params: dict[str, 
     )
     if upstream.status_code >= 400:
         if upstream.status_code == 401:
+            forget_session(request)
             raise SignInRequiredError
         raise error_of(upstream, lang)
     headers = {k: v for k, v in upstream.headers.items() if k.lower() in ("content-type", "content-disposition")}

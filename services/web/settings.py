@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Self
 
-from pydantic import SecretStr, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.settings import Environment
@@ -24,6 +24,9 @@ class WebSettings(BaseSettings):
     judging_api_url: str = "http://127.0.0.1:8002"
     implementation_api_url: str = "http://127.0.0.1:8003"
     api_timeout_seconds: float = 15.0
+    # How long the front trusts the submission service's answer of who holds a token: the services' own window
+    # for noticing a revoked session (the same variable), so a revocation shows everywhere within it.
+    auth_revocation_cache_seconds: float = Field(default=30.0, ge=0, le=60)
     # Signs the CSRF tokens of forms; the session cookie is the API's own signed token.
     web_secret: SecretStr = SecretStr(DEVELOPMENT_FORM_SECRET)
     # Cookies only over HTTPS; on by default in production (behind the regency's TLS proxy).
@@ -36,7 +39,11 @@ class WebSettings(BaseSettings):
     sso_client_secret: SecretStr | None = None
     # Where the issuer sends the browser back; by default this front's /masuk/sso/kembali as the request saw it.
     sso_redirect_url: str | None = None
-    max_upload_bytes: int = 26_214_400
+    # Request bodies, refused with 413 before they are read. A page's form carries text (an idea's longest
+    # fields are 10 000 characters each); an upload carries files up to the services' own file limit
+    # (ATTACHMENT_MAX_BYTES, EVIDENCE_MAX_BYTES: 20 MB) with room for the multipart envelope.
+    max_form_bytes: int = 1024 * 1024
+    max_upload_bytes: int = 20 * 1024 * 1024 + 64 * 1024
     log_level: str = "INFO"
     log_json: bool = True
 

@@ -19,17 +19,22 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.slow
-def test_bench_pages_times_every_roles_pages_and_reads_every_processs_memory(tmp_path: Path) -> None:
+def test_bench_pages_times_every_roles_pages_and_reads_every_processs_memory(
+    tmp_path: Path, bench_env: dict[str, str]
+) -> None:
     output = tmp_path / "pages-smoke.json"  # its own work folder: bench/results/work-pages-smoke
     command = [
         sys.executable, "-m", "bench.bench_pages", "--requests", "2", "--concurrency", "2", "--tickets", "1",
         "--output", str(output),
     ]  # fmt: skip
-    run = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    run = subprocess.run(command, cwd=ROOT, env=bench_env, capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     result = json.loads(output.read_text())
     assert len(result["pages"]) == sum(len(pages) for pages in PAGES.values())
     assert all(row["p95_ms"] > 0 and row["api_calls"] >= 1 and row["api_ms"] > 0 for row in result["pages"].values())
+    # Server CPU per request, read from /proc: the web front and the APIs did spend some on the pages.
+    assert sum(row["web_cpu_ms"] for row in result["pages"].values()) > 0
+    assert sum(row["apis_cpu_ms"] for row in result["pages"].values()) > 0
     assert set(result["rss_mb"]) == {p.name for p in PROCESSES}
     assert all(row["peak_mb"] > 0 for row in result["rss_mb"].values())
     assert "| judge /juri/gagasan/{id} |" in run.stdout

@@ -16,13 +16,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.slow
-def test_bench_pipeline_runs_end_to_end_and_writes_its_table(tmp_path: Path) -> None:
+def test_bench_pipeline_runs_end_to_end_and_writes_its_table(tmp_path: Path, bench_env: dict[str, str]) -> None:
     output = tmp_path / "pipeline.json"
     command = [
         sys.executable, "-m", "bench.bench_pipeline", "--decisions", "4", "--rate", "4", "--seconds", "1",
         "--output", str(output),
     ]  # fmt: skip
-    run = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    run = subprocess.run(command, cwd=ROOT, env=bench_env, capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     result = json.loads(output.read_text())
     burst = result["burst"]

@@ -16,13 +16,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.slow
-def test_bench_results_runs_end_to_end_and_writes_its_table(tmp_path: Path) -> None:
+def test_bench_results_runs_end_to_end_and_writes_its_table(tmp_path: Path, bench_env: dict[str, str]) -> None:
     output = tmp_path / "results-smoke.json"  # its own work folder: bench/results/work-results-smoke
     command = [
         sys.executable, "-m", "bench.bench_results", "--ideas", "40", "--judges-per-idea", "3", "--reads", "1",
         "--output", str(output),
     ]  # fmt: skip
-    run = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    run = subprocess.run(command, cwd=ROOT, env=bench_env, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stdout + run.stderr
     result = json.loads(output.read_text())
     assert len(result["reads_ms"]) == 1

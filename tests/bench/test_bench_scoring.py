@@ -18,13 +18,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.mark.slow
 @pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed (apt-get install wrk)")
-def test_bench_scoring_runs_end_to_end_and_writes_its_table(tmp_path: Path) -> None:
+def test_bench_scoring_runs_end_to_end_and_writes_its_table(tmp_path: Path, bench_env: dict[str, str]) -> None:
     output = tmp_path / "scoring.json"
     command = [
         sys.executable, "-m", "bench.bench_scoring", "--connections", "2", "--threads", "1", "--seconds", "1",
         "--warmup", "0", "--output", str(output),
     ]  # fmt: skip
-    run = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    run = subprocess.run(command, cwd=ROOT, env=bench_env, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stdout + run.stderr
     result = json.loads(output.read_text())
     rows = {r["scenario"]: r for r in result["scenarios"]}

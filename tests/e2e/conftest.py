@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import httpx
 import pytest
 
 from audisi.testing.infra import Infra
@@ -36,3 +37,10 @@ def running_stack(infra: Infra, test_run_id: str, tmp_path_factory: pytest.TempP
     """Every process of the compose file for one test module; stopped at the end."""
     with e2e_stack(infra, test_run_id, tmp_path_factory) as stack:
         yield stack
+
+
+@pytest.fixture(scope="session")
+def http() -> Iterator[httpx.Client]:
+    """One HTTP client for the end-to-end tests' calls to the APIs (it keeps no state between them)."""
+    with httpx.Client(timeout=15) as client:
+        yield client

@@ -3,7 +3,6 @@ ticket for the right agency -> emails and in-app notifications -> a ticket chang
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -14,12 +13,6 @@ import pytest
 from tests.support import RUBRIC, RunningStack, login, wait_until
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(scope="module")
-def http() -> Iterator[httpx.Client]:
-    with httpx.Client(timeout=15) as client:
-        yield client
 
 
 def test_selected_idea_becomes_one_ticket_and_notifies_everyone(

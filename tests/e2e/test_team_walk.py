@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email.header import decode_header, make_header
 from email.message import Message
@@ -38,12 +37,6 @@ PHOTO = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x0
 VERIFY_SUBJECT = "[Audisi] Verifikasi email Anda"
 #: How long a duplicate would have to show up after the last expected message (the relay polls about every second).
 QUIET_SECONDS = 3.0
-
-
-@pytest.fixture(scope="module")
-def http() -> Iterator[httpx.Client]:
-    with httpx.Client(timeout=15) as client:
-        yield client
 
 
 def _subject(message: Message) -> str:

@@ -26,7 +26,7 @@ def smtp() -> Iterator[SmtpSink]:
 
 
 #: Retries and leases short enough that a killed sender's email or webhook goes out again within a test's
-#: patience (production: a 375 s email lease, 160 s webhook lease); the fencing they test is the same.
+#: patience (production: a 435 s email lease, 160 s webhook lease); the fencing they test is the same.
 FAULT_TIMERS = {
     "SMTP_RETRY_BASE_SECONDS": "0.5",
     "WEBHOOK_RETRY_BASE_SECONDS": "0.5",

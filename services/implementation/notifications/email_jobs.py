@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -56,51 +58,98 @@ def send_lease(settings: ImplementationSettings) -> timedelta:
     return timedelta(seconds=settings.email_lease_seconds())
 
 
-def send_email_job(
+@dataclass(frozen=True)
+class _Claimed:
+    """What sending a claimed job needs, read in the claim's transaction."""
+
+    job_id: uuid.UUID
+    template: str
+    context: dict[str, Any]
+    to_name: str
+    to_email: str
+    key: str
+    attempts: int
+
+
+def send_email_jobs(
     *,
     session_factory: sessionmaker[Session],
-    job_id: uuid.UUID,
+    job_ids: Sequence[uuid.UUID],
     mailer: Mailer,
     settings: ImplementationSettings,
     now: datetime | None = None,
-) -> SendOutcome:
-    """Send a job's email if it is due and nobody else holds it; safe to call any number of times.
+) -> dict[uuid.UUID, SendOutcome]:
+    """Send the emails of those jobs that are due and that nobody else holds; safe to call any number of times.
 
-    The claim takes a lease with a fresh token; every later change of the job names that token, so a worker
-    whose lease ended and was taken over records nothing (the new holder decides the job's fate).
+    One statement claims them all, each under a lease with its own fresh token; every later change of a job
+    names its token, so a worker whose lease ended and was taken over records nothing (the new holder decides
+    the job's fate). Each outcome is recorded as soon as its send ends, so a worker killed mid-batch can send
+    at most the one email in flight twice. Sends start only within the batch window of the claim (the lease
+    covers that window, the worst send and the recording); the jobs left then are handed back as `released`.
     """
     now = now or utcnow()
-    token = uuid.uuid4()
+    tokens = {job_id: uuid.uuid4() for job_id in dict.fromkeys(job_ids)}
+    outcomes: dict[uuid.UUID, SendOutcome] = {}
     with unit_of_work(session_factory) as session:
-        claimed = claim_under_lease(
+        rows = claim_under_lease(
             session,
             model=NotificationJob,
             status_column=NotificationJob.email_status,
-            row_id=job_id,
-            token=token,
+            tokens=tokens,
             now=now,
             lease=send_lease(settings),
             returning=(NotificationJob,),
         )
-        if claimed is None:
+        claimed = [
+            _Claimed(
+                job_id=job.id,
+                template=job.template,
+                context=render_context(job.context, job.recipient_name, job.link, job.language),
+                to_name=job.recipient_name,
+                to_email=job.recipient_email,
+                key=job.idempotency_key,
+                attempts=job.attempts,
+            )
+            for (job,) in rows
+        ]
+        unclaimed = [job_id for job_id in tokens if job_id not in {c.job_id for c in claimed}]
+        if unclaimed:
             held = session.execute(
-                select(NotificationJob.email_status, NotificationJob.next_attempt_at).where(
-                    NotificationJob.id == job_id
+                select(NotificationJob.id, NotificationJob.email_status, NotificationJob.next_attempt_at).where(
+                    NotificationJob.id.in_(unclaimed)
                 )
-            ).first()
-            if held is not None and held[0] == EmailStatus.SENDING and held[1] is not None:
-                # Another worker holds it (or held it and died: the sweep queues it when the lease ends).
-                return SendOutcome("busy", max((held[1] - now).total_seconds(), 0.0))
-            return SendOutcome("not_due")
-        job = claimed[0]
-        template, context = job.template, render_context(job.context, job.recipient_name, job.link, job.language)
-        to_name, to_email, key, attempts = job.recipient_name, job.recipient_email, job.idempotency_key, job.attempts
-    message_id = message_id_for(key, settings.mail_from)
-    lease = _Lease(session_factory, job_id, token)
+            ).all()
+            for job_id, status, next_attempt_at in held:
+                if status == EmailStatus.SENDING and next_attempt_at is not None:
+                    # Another worker holds it (or held it and died: the sweep queues it when the lease ends).
+                    outcomes[job_id] = SendOutcome("busy", max((next_attempt_at - now).total_seconds(), 0.0))
+    claimed_at = time.monotonic()
+    for job in claimed:
+        lease = _Lease(session_factory, job.job_id, tokens[job.job_id])
+        if time.monotonic() - claimed_at > settings.email_batch_window_seconds():
+            # Too late in the lease to start a send: hand the job back, due at once, its attempts untouched.
+            released = lease.finish(status=EmailStatus.PENDING, attempts=job.attempts, next_attempt_at=now)
+            outcomes[job.job_id] = SendOutcome("released" if released else "lease_lost")
+            continue
+        # Times recorded (sent_at, the backoff) count from the claim, as for a batch of one.
+        outcomes[job.job_id] = _send_claimed(job, lease=lease, mailer=mailer, settings=settings, now=now)
+    return {job_id: outcomes.get(job_id, SendOutcome("not_due")) for job_id in tokens}
+
+
+def _send_claimed(
+    job: _Claimed, *, lease: _Lease, mailer: Mailer, settings: ImplementationSettings, now: datetime
+) -> SendOutcome:
+    """Render and send one claimed job's email, then record the outcome under its lease."""
+    message_id = message_id_for(job.key, settings.mail_from)
+    attempts = job.attempts
     try:
-        rendered = render(template, context)
+        rendered = render(job.template, job.context)
         message = build_message(
-            rendered=rendered, to_name=to_name, to_email=to_email, mail_from=settings.mail_from, message_id=message_id
+            rendered=rendered,
+            to_name=job.to_name,
+            to_email=job.to_email,
+            mail_from=settings.mail_from,
+            message_id=message_id,
         )
         mailer.send(message)
     except TransientMailError as exc:
@@ -108,7 +157,7 @@ def send_email_job(
         if attempts >= settings.smtp_max_attempts:
             if not lease.finish(status=EmailStatus.FAILED, attempts=attempts, error=str(exc)):
                 return SendOutcome("lease_lost")
-            log.error("email failed after retries", job_id=str(job_id), error=str(exc))
+            log.error("email failed after retries", job_id=str(job.job_id), error=str(exc))
             return SendOutcome("failed")
         delay = backoff_seconds(
             base=settings.smtp_retry_base_seconds, attempts=attempts, cap=settings.smtp_retry_max_seconds
@@ -120,12 +169,12 @@ def send_email_job(
             next_attempt_at=now + timedelta(seconds=delay),
         ):
             return SendOutcome("lease_lost")
-        log.warning("email deferred", job_id=str(job_id), error=str(exc), retry_in=delay)
+        log.warning("email deferred", job_id=str(job.job_id), error=str(exc), retry_in=delay)
         return SendOutcome("retry", delay)
     except (PermanentMailError, Exception) as exc:  # refused for good, or a template bug: retrying cannot help
         if not lease.finish(status=EmailStatus.FAILED, attempts=attempts + 1, error=str(exc)):
             return SendOutcome("lease_lost")
-        log.error("email failed", job_id=str(job_id), error=str(exc))
+        log.error("email failed", job_id=str(job.job_id), error=str(exc))
         return SendOutcome("failed")
     # The server has the email now: recording that must not fail over a database outage, or the job would be
     # sent again once its lease ends. Keep trying for the window the lease was sized to cover.

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row, update
+from sqlalchemy import Row, case, update
 from sqlalchemy.orm import InstrumentedAttribute, Session, sessionmaker
 
 from services.implementation.notifications.models import EmailStatus
@@ -18,20 +19,22 @@ def claim_under_lease(
     *,
     model: Any,
     status_column: InstrumentedAttribute[str],
-    row_id: uuid.UUID,
-    token: uuid.UUID,
+    tokens: Mapping[uuid.UUID, uuid.UUID],
     now: datetime,
     lease: timedelta,
     returning: tuple[Any, ...],
-) -> Row[Any] | None:
-    """Take a due row (pending, or sending with its lease ended) as `sending` under `token` until `now + lease`.
+) -> Sequence[Row[Any]]:
+    """Take the due rows among `tokens`' keys (pending, or sending with their lease ended) as `sending`, each
+    under its own token (`tokens[row id]`), until `now + lease`; one statement for the lot.
 
-    Returns the `returning` columns of the claimed row, or None when it is not due or another worker holds it.
+    Returns the `returning` columns of the rows claimed; the others are not due or another worker holds them.
     """
+    if not tokens:
+        return []
     return session.execute(
         update(model)
         .where(
-            model.id == row_id,
+            model.id.in_(list(tokens)),
             status_column.in_([EmailStatus.PENDING, EmailStatus.SENDING]),
             model.next_attempt_at <= now,
         )
@@ -39,12 +42,12 @@ def claim_under_lease(
             {
                 status_column.key: EmailStatus.SENDING,
                 "next_attempt_at": now + lease,
-                "lease_token": token,
+                "lease_token": case(dict(tokens), value=model.id),
                 "enqueued_at": None,
             }
         )
         .returning(*returning)
-    ).first()
+    ).all()
 
 
 def finish_under_lease(

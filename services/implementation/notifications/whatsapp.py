@@ -106,18 +106,18 @@ def send_whatsapp(
     now = now or utcnow()
     token = uuid.uuid4()
     with unit_of_work(session_factory) as session:
-        claimed = claim_under_lease(
+        rows = claim_under_lease(
             session,
             model=WhatsAppMessage,
             status_column=WhatsAppMessage.status,
-            row_id=message_id,
-            token=token,
+            tokens={message_id: token},
             now=now,
             lease=timedelta(seconds=settings.whatsapp_lease_seconds()),
             returning=(WhatsAppMessage.job_id, WhatsAppMessage.phone, WhatsAppMessage.attempts),
         )
-        if claimed is None:
+        if not rows:
             return "not_due"
+        claimed = rows[0]
         job = session.get_one(NotificationJob, claimed.job_id)
         text, key = message_text(job), job.idempotency_key
     attempts = claimed.attempts + 1

@@ -92,7 +92,7 @@ def test_production_refuses_a_visibility_timeout_within_a_lease(implementation_r
         "smtp_host": "mail.example.go.id",
     }
     with pytest.raises(
-        ValidationError, match=r"BROKER_VISIBILITY_TIMEOUT_SECONDS must exceed the longest lease \(375 s\)"
+        ValidationError, match=r"BROKER_VISIBILITY_TIMEOUT_SECONDS must exceed the longest lease \(435 s\)"
     ):
         ImplementationSettings(**values, broker_visibility_timeout_seconds=300)
     assert ImplementationSettings(**values).broker_visibility_timeout_seconds == 3600

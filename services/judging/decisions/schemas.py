@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 
 from services.judging.results.schemas import SelectionRules
 from shared.agencies import is_agency_code
+from shared.errors import Message, RuleError
 
 
 class SelectionRulesIn(SelectionRules):
@@ -25,6 +26,11 @@ class SelectionRulesRead(SelectionRules):
     locked: bool
 
 
+def unknown_agency(code: str) -> Message:
+    """The refusal of an agency code that names no regency agency."""
+    return Message(f"Instansi {code!r} tidak dikenal", f"unknown agency {code!r}")
+
+
 class DecisionIn(BaseModel):
     """A decision on one idea (the foundation contract)."""
 
@@ -37,9 +43,14 @@ class DecisionIn(BaseModel):
     def _check(self) -> Self:
         if self.selected:
             if not self.implementing_agency_code or self.due_date is None:
-                raise ValueError("a selected idea needs implementing_agency_code and due_date")
+                raise RuleError(
+                    Message(
+                        "Gagasan terpilih perlu instansi pelaksana dan tenggat",
+                        "a selected idea needs implementing_agency_code and due_date",
+                    )
+                )
             if not is_agency_code(self.implementing_agency_code):
-                raise ValueError(f"unknown agency {self.implementing_agency_code!r}")
+                raise RuleError(unknown_agency(self.implementing_agency_code))
         return self
 
 
@@ -70,7 +81,7 @@ class AdjustmentIn(BaseModel):
     @classmethod
     def _agency(cls, value: str | None) -> str | None:
         if value is not None and not is_agency_code(value):
-            raise ValueError(f"unknown agency {value!r}")
+            raise RuleError(unknown_agency(value))
         return value
 
 

@@ -102,7 +102,9 @@ def _record_decision(
     """Insert the decision and its event in the caller's transaction; None if already decided."""
     decision_id = uuid.uuid4()
     now = utcnow()
-    inserted = session.execute(
+    # RETURNING the whole row gives the ORM object without reading it back (publishing an edition's
+    # decisions would otherwise cost a SELECT per idea).
+    decision = session.scalars(
         pg_insert(Decision)
         .values(
             idea_id=idea.id,
@@ -120,12 +122,10 @@ def _record_decision(
             event_id=decision_id,
         )
         .on_conflict_do_nothing(index_elements=[Decision.idea_id])
-        .returning(Decision.idea_id)
+        .returning(Decision)
     ).first()
-    if inserted is None:
+    if decision is None:
         return None
-    decision = session.get(Decision, idea.id)
-    assert decision is not None
     publish(session, _judged_event(idea, decision), *_team_notices(idea, decision))
     record(
         session,

@@ -10,6 +10,7 @@ from typing import Self
 from pydantic import BaseModel, Field, model_validator
 
 from services.judging.conflicts.schemas import ExclusionRead
+from shared.errors import Message, RuleError
 
 
 class Relation(StrEnum):
@@ -30,7 +31,7 @@ class DeclaredConflictIn(BaseModel):
     @model_validator(mode="after")
     def _other_needs_a_note(self) -> Self:
         if self.relation == Relation.OTHER and not (self.note or "").strip():
-            raise ValueError("a conflict of relation 'other' needs a note (catatan wajib untuk hubungan lain)")
+            raise RuleError(Message("Hubungan lain perlu catatan", "a conflict of relation 'other' needs a note"))
         return self
 
 

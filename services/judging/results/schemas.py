@@ -9,6 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator
 
+from shared.errors import Message, RuleError
 from shared.events import PositionGroup
 
 TIE_BREAK = re.compile(r"^(calibrated_score|raw_score|submitted_at|criterion:[a-z0-9_]+)$")
@@ -35,16 +36,16 @@ class SelectionRules(BaseModel):
     def _tie_break(cls, value: list[str]) -> list[str]:
         for item in value:
             if not TIE_BREAK.match(item):
-                raise ValueError(f"unknown tie-break {item!r}")
+                raise RuleError(Message(f"Penentu urutan {item!r} tidak dikenal", f"unknown tie-break {item!r}"))
         if len(set(value)) != len(value):
-            raise ValueError("tie-breaks must not repeat")
+            raise RuleError(Message("Penentu urutan tidak boleh berulang", "tie-breaks must not repeat"))
         return value
 
     @field_validator("quota_per_group")
     @classmethod
     def _quota(cls, value: dict[PositionGroup, int]) -> dict[PositionGroup, int]:
         if any(q < 0 for q in value.values()):
-            raise ValueError("quotas must not be negative")
+            raise RuleError(Message("Kuota tidak boleh negatif", "quotas must not be negative"))
         return value
 
 

@@ -8,6 +8,7 @@ from typing import Self
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from services.judging.rubric.models import RoundKind
+from shared.errors import Message, RuleError
 
 
 class ScoreLevel(BaseModel):
@@ -32,14 +33,30 @@ class CriterionIn(BaseModel):
     @model_validator(mode="after")
     def _check(self) -> Self:
         if self.max_score <= self.min_score:
-            raise ValueError("max_score must be greater than min_score")
+            raise RuleError(
+                Message(
+                    "Nilai tertinggi harus lebih besar dari nilai terendah", "max_score must be greater than min_score"
+                )
+            )
         if not self.counted and self.weight != 0:
-            raise ValueError("a criterion that is not counted must have weight 0")
+            raise RuleError(
+                Message(
+                    "Kriteria yang tidak dihitung harus berbobot 0",
+                    "a criterion that is not counted must have weight 0",
+                )
+            )
         if self.counted and self.weight == 0:
-            raise ValueError("a counted criterion needs a weight above 0")
+            raise RuleError(
+                Message("Kriteria yang dihitung perlu bobot di atas 0", "a counted criterion needs a weight above 0")
+            )
         for level in self.levels:
             if not self.min_score <= level.score <= self.max_score:
-                raise ValueError(f"level {level.score} is outside {self.min_score}..{self.max_score}")
+                raise RuleError(
+                    Message(
+                        f"Tingkat {level.score} di luar rentang {self.min_score}..{self.max_score}",
+                        f"level {level.score} is outside {self.min_score}..{self.max_score}",
+                    )
+                )
         return self
 
 
@@ -52,10 +69,15 @@ class RubricIn(BaseModel):
     def _check(self) -> Self:
         keys = [c.key for c in self.criteria]
         if len(set(keys)) != len(keys):
-            raise ValueError("criterion keys must be unique")
+            raise RuleError(Message("Kunci kriteria tidak boleh sama", "criterion keys must be unique"))
         total = sum(c.weight for c in self.criteria if c.counted)
         if total != 100:
-            raise ValueError(f"weights of counted criteria must sum to 100 (got {total})")
+            raise RuleError(
+                Message(
+                    f"Jumlah bobot kriteria yang dihitung harus tepat 100; sekarang {total}",
+                    f"weights of counted criteria must sum to 100 (got {total})",
+                )
+            )
         return self
 
 

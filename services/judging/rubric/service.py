@@ -5,6 +5,8 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
+import numpy as np
+from numpy.typing import NDArray
 from sqlalchemy import delete, exists, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
@@ -142,16 +144,21 @@ def _read(rnd: Round, criteria: Sequence[Criterion], *, started: bool = False) -
 
 
 def weighted_score(criteria: Sequence[Criterion], values: dict[str, float]) -> float | None:
-    """A judge's weighted score on 0..100: each counted criterion rescaled to 0..1 times its weight.
+    """A judge's weighted score on 0..100 (see `weighted_scores`); None while a counted criterion is unscored."""
+    (total,) = weighted_scores(criteria, np.array([[values.get(c.key, np.nan) for c in criteria]])).tolist()
+    return None if total != total else total
 
-    Rescaling makes criteria with different ranges comparable; uncounted criteria weigh nothing. None
+
+def weighted_scores(criteria: Sequence[Criterion], values: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Weighted scores on 0..100 of score sets (rows; a column per criterion, NaN where unscored): each
+    counted criterion rescaled to 0..1 times its weight, rounded to 4 places.
+
+    Rescaling makes criteria with different ranges comparable; uncounted criteria weigh nothing. NaN
     while a counted criterion is still unscored.
     """
-    total = 0.0
-    for c in criteria:
-        if not c.counted:
-            continue
-        if c.key not in values:
-            return None
-        total += c.weight * (values[c.key] - c.min_score) / (c.max_score - c.min_score)
-    return round(total, 4)
+    total = np.zeros(len(values))
+    for column, c in enumerate(criteria):
+        if c.counted:
+            total = total + c.weight * (values[:, column] - c.min_score) / (c.max_score - c.min_score)
+    # Python's round (correctly rounded), not np.round (scaled, off by one in the last place at times).
+    return np.array([round(t, 4) for t in total.tolist()], dtype=np.float64)

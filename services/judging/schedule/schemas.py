@@ -9,6 +9,8 @@ from typing import Annotated, Self
 
 from pydantic import BaseModel, Field, StringConstraints, model_validator
 
+from shared.errors import Message, RuleError
+
 #: As the submission service accepts an account's email (regency test servers use .local or .test domains that
 #: strict validators refuse): a judge of its directory must be accepted on a panel.
 JudgeEmail = Annotated[
@@ -48,19 +50,36 @@ class AuditionDayIn(BaseModel):
     @model_validator(mode="after")
     def _check(self) -> Self:
         if self.end <= self.start:
-            raise ValueError("end must be after start")
+            raise RuleError(Message("Jam selesai harus sesudah jam mulai", "end must be after start"))
         if len({r.strip() for r in self.rooms}) != len(self.rooms) or any(not r.strip() for r in self.rooms):
-            raise ValueError("room names must be unique and not empty")
+            raise RuleError(
+                Message("Nama ruang harus diisi dan tidak boleh sama", "room names must be unique and not empty")
+            )
         spans = sorted((b.start, b.end) for b in self.breaks)
         if any(end <= start or start < self.start or end > self.end for start, end in spans):
-            raise ValueError("each break must end after it starts, within the day's hours")
+            raise RuleError(
+                Message(
+                    "Setiap jeda harus selesai sesudah mulai, di dalam jam hari itu",
+                    "each break must end after it starts, within the day's hours",
+                )
+            )
         if any(later[0] < earlier[1] for earlier, later in pairwise(spans)):
-            raise ValueError("breaks must not overlap")
+            raise RuleError(Message("Jeda tidak boleh bertumpang tindih", "breaks must not overlap"))
         named = [h.room.strip() for h in self.room_hours]
         if len(set(named)) != len(named) or not set(named) <= {r.strip() for r in self.rooms}:
-            raise ValueError("room hours must name each room of the day at most once")
+            raise RuleError(
+                Message(
+                    "Jam ruang hanya menyebut ruang hari itu, masing-masing paling banyak sekali",
+                    "room hours must name each room of the day at most once",
+                )
+            )
         if any(h.end <= h.start or h.start < self.start or h.end > self.end for h in self.room_hours):
-            raise ValueError("a room's hours must end after they start, within the day's hours")
+            raise RuleError(
+                Message(
+                    "Jam ruang harus selesai sesudah mulai, di dalam jam hari itu",
+                    "a room's hours must end after they start, within the day's hours",
+                )
+            )
         return self
 
 

@@ -8,6 +8,8 @@ from typing import Self
 
 from pydantic import BaseModel, Field, model_validator
 
+from shared.errors import Message, RuleError
+
 
 class ScoreIn(BaseModel):
     """One criterion's score, with an optional comment."""
@@ -26,7 +28,9 @@ class ScoresIn(BaseModel):
     def _unique(self) -> Self:
         keys = [s.criterion for s in self.scores]
         if len(set(keys)) != len(keys):
-            raise ValueError("each criterion at most once per request")
+            raise RuleError(
+                Message("Tiap kriteria paling banyak sekali per permintaan", "each criterion at most once per request")
+            )
         return self
 
 

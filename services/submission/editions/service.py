@@ -15,18 +15,27 @@ from services.submission.ideas.models import Idea
 from shared.db import utcnow
 from shared.errors import AppError, Message, conflict, invalid, not_found
 
-# (earlier, later, strict, rule): checked whenever both are set; every broken rule is reported at once.
+# (earlier, later, strict, rule): checked whenever both are set; every broken rule is reported at once, its
+# text in the caller's language.
 # Windows must have length (strict); one phase may begin the moment the previous one does or ends.
 _ORDER = (
-    ("submission_opens_at", "submission_closes_at", True, "submission opens before it closes"),
-    ("screening_opens_at", "screening_closes_at", True, "screening opens before it closes"),
-    ("submission_opens_at", "screening_opens_at", False, "screening starts after submission opens"),
-    ("submission_closes_at", "auditions_start_at", False, "auditions start after submission closes"),
-    ("auditions_start_at", "auditions_end_at", True, "auditions start before they end"),
-    ("screening_closes_at", "auditions_start_at", False, "screening ends before auditions start"),
-    ("auditions_end_at", "decisions_at", False, "decisions come after the auditions"),
-    ("submission_closes_at", "decisions_at", True, "decisions come after submission closes"),
-)
+    ("submission_opens_at", "submission_closes_at", True,
+     Message("Pengajuan dibuka sebelum ditutup", "submission opens before it closes")),
+    ("screening_opens_at", "screening_closes_at", True,
+     Message("Seleksi administrasi dibuka sebelum ditutup", "screening opens before it closes")),
+    ("submission_opens_at", "screening_opens_at", False,
+     Message("Seleksi administrasi dimulai sesudah pengajuan dibuka", "screening starts after submission opens")),
+    ("submission_closes_at", "auditions_start_at", False,
+     Message("Audisi dimulai sesudah pengajuan ditutup", "auditions start after submission closes")),
+    ("auditions_start_at", "auditions_end_at", True,
+     Message("Audisi dimulai sebelum berakhir", "auditions start before they end")),
+    ("screening_closes_at", "auditions_start_at", False,
+     Message("Seleksi administrasi selesai sebelum audisi dimulai", "screening ends before auditions start")),
+    ("auditions_end_at", "decisions_at", False,
+     Message("Keputusan diumumkan sesudah audisi", "decisions come after the auditions")),
+    ("submission_closes_at", "decisions_at", True,
+     Message("Keputusan diumumkan sesudah pengajuan ditutup", "decisions come after submission closes")),
+)  # fmt: skip
 
 
 def _bridged() -> list[tuple[str, str, tuple[str, ...]]]:
@@ -49,7 +58,7 @@ _BRIDGED = _bridged()
 
 
 def _check_timeline(edition: Edition) -> None:
-    problems = []
+    problems: list[dict[str, Any]] = []
     for earlier, later, strict, rule in _ORDER:
         a, b = getattr(edition, earlier), getattr(edition, later)
         if a is not None and b is not None and (a >= b if strict else a > b):
@@ -62,7 +71,8 @@ def _check_timeline(edition: Edition) -> None:
         unset_between = all(getattr(edition, f) is None for f in via)
         if a is not None and b is not None and a > b and unset_between and (earlier, later) not in reported:
             reported.add((earlier, later))
-            problems.append({"fields": [earlier, later], "rule": f"{earlier} comes no later than {later}"})
+            rule = Message(f"{earlier} tidak boleh sesudah {later}", f"{earlier} comes no later than {later}")
+            problems.append({"fields": [earlier, later], "rule": rule})
     if problems:
         raise invalid(
             "invalid_timeline",

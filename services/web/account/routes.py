@@ -17,9 +17,9 @@ from services.web.pages import (
     redirect,
     render,
     require_user,
-    settings_of,
+    signed_in_of,
+    start_session,
 )
-from services.web.security import set_session
 
 router = APIRouter(include_in_schema=False)
 
@@ -112,7 +112,7 @@ async def change_page(request: Request, pesan: str | None = None) -> Response:
 async def change(request: Request) -> Response:
     """Change the password; the other sessions end and this browser keeps the fresh token."""
     form = await checked_form(request)
-    await require_user(request)
+    user = await require_user(request)
     current = str(form.get("current_password", ""))
     new = str(form.get("new_password", ""))
     errors: dict[str, str] = {}
@@ -137,6 +137,7 @@ async def change(request: Request) -> Response:
         if exc.code == "wrong_current_password":
             errors = {"current_password": exc.message}
         return render(request, "account/change.html", errors=errors, failure=exc.message, notice=None)
+    signed_in_of(request).forget_user(user.id)  # every earlier token of hers has just ended
     response = redirect("/akun/kata-sandi?pesan=sandi_diubah")
-    set_session(response, str(data["access_token"]), int(data["expires_in"]), settings_of(request))
+    start_session(request, response, data)
     return response

@@ -16,7 +16,7 @@ from starlette.datastructures import FormData
 
 from services.web.backend import ApiError
 from services.web.i18n import translate
-from services.web.pages import agencies, api, checked_form, language, redirect, render, require_user
+from services.web.pages import agencies, api, checked_form, language, redirect, render, require_user, signed_in_of
 
 router = APIRouter(include_in_schema=False)
 
@@ -136,6 +136,7 @@ async def _account_action(
         if exc.status not in FORM_FAILURES:
             raise
         return redirect(f"{back}{separator}gagal={quote(exc.message)}")
+    signed_in_of(request).forget_user(user_id)  # the change (or the end of the sessions) shows on their next page
     return redirect(f"{back}{separator}pesan={notice}")
 
 

@@ -7,6 +7,7 @@ ticket's `allowed_transitions` for this officer, and shows the API's own message
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -262,10 +263,14 @@ async def _webhooks_page(
     request: Request, *, created: dict[str, Any] | None = None, failed: ApiError | None = None, url: str = ""
 ) -> Response:
     endpoints: list[dict[str, Any]] = await api(request, "implementation", "GET", "/api/v1/webhooks")
-    for endpoint in endpoints:
-        endpoint["deliveries"] = await api(
-            request, "implementation", "GET", f"/api/v1/webhooks/{endpoint['id']}/deliveries", params={"limit": 10}
+    deliveries = await asyncio.gather(  # each endpoint's, at once
+        *(
+            api(request, "implementation", "GET", f"/api/v1/webhooks/{e['id']}/deliveries", params={"limit": 10})
+            for e in endpoints
         )
+    )
+    for endpoint, delivered in zip(endpoints, deliveries, strict=True):
+        endpoint["deliveries"] = delivered
     errors = {"url": failed.field_errors().get("url") or failed.message} if failed else {}
     return render(
         request,

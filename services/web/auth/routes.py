@@ -20,9 +20,11 @@ from services.web.pages import (
     redirect,
     render,
     settings_of,
+    signed_in_of,
+    start_session,
     token_of,
 )
-from services.web.security import LANGUAGE_COOKIE, clear_session, set_session
+from services.web.security import LANGUAGE_COOKIE, clear_session
 
 router = APIRouter(include_in_schema=False)
 
@@ -100,7 +102,7 @@ async def sso_return(request: Request) -> Response:
         return page
     response = redirect(target or HOME_OF_ROLE.get(str(data["user"]["role"]), "/"))
     sso.forget(response, settings)
-    set_session(response, str(data["access_token"]), int(data["expires_in"]), settings)
+    start_session(request, response, data)
     return response
 
 
@@ -143,7 +145,7 @@ async def login(request: Request) -> Response:
             )
         role = str(data["user"]["role"])
         response = redirect(target or HOME_OF_ROLE.get(role, "/"))
-        set_session(response, str(data["access_token"]), int(data["expires_in"]), settings_of(request))
+        start_session(request, response, data)
         return response
     return render(request, "auth/login.html", next=target, values={"username": username}, errors=errors)
 
@@ -161,6 +163,7 @@ async def logout(request: Request) -> Response:
         except ApiError as exc:
             if exc.status != 401:  # a session that had already ended
                 raise
+        signed_in_of(request).end(token)
     response = redirect("/?pesan=keluar")
     clear_session(response, settings_of(request))
     return response

@@ -13,7 +13,8 @@ from fastapi.responses import Response
 from starlette.datastructures import FormData
 
 from services.web.backend import ApiError
-from services.web.committee.rounds import edition_of, form_text
+from services.web.committee.picker import edition_choices, edition_of
+from services.web.committee.rounds import form_text
 from services.web.pages import (
     api,
     backend_of,
@@ -99,6 +100,7 @@ async def _days_page(
         assigned=request.query_params.get("ditempatkan"),
         unassigned=request.query_params.get("tanpa_slot"),
         break_rows=range(BREAK_ROWS),
+        editions=await edition_choices(request),
     )
 
 
@@ -122,7 +124,7 @@ async def create_day(request: Request) -> Response:
         if exc.status not in (409, 422):
             raise
         values = {k: v for k, v in form.items() if isinstance(v, str)}
-        return await _days_page(request, edition, values=values, errors=day_errors(exc), failure=exc.message)
+        return await _days_page(request, edition, values=values, errors=day_errors(exc), failure=exc.summary())
     return redirect(f"/panitia/audisi/{day['id']}?edisi={edition}&pesan=hari")
 
 
@@ -316,4 +318,5 @@ async def conflicts_page(request: Request, edisi: str | None = None) -> Response
         declarations=declarations,
         exclusions=exclusions,
         directory=await _directory(request),
+        editions=await edition_choices(request),
     )

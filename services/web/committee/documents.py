@@ -13,8 +13,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from services.web.backend import ApiError
+from services.web.committee.picker import edition_choices, edition_of
 from services.web.committee.routes import chart_attributes
-from services.web.committee.selection import edition_of
 from services.web.i18n import translate
 from services.web.pages import api, download, language, render, require_user
 
@@ -72,6 +72,7 @@ async def documents_page(request: Request, edisi: str | None = None) -> Response
         published=published,
         certificates=await _certificates(request, results),
         days=audition_days(slots),
+        editions=await edition_choices(request),
     )
 
 
@@ -146,4 +147,5 @@ async def implementation_page(request: Request, edisi: str | None = None) -> Res
         summary=summary,
         statuses=[s for s in TICKET_ORDER if s in summary["statuses"]],
         charts=chart_attributes(request, lambda label, text: ticket_charts(summary, label, text)),
+        editions=await edition_choices(request),
     )

@@ -152,10 +152,10 @@ def _form_page(request: Request, values: dict[str, Any], *, new: bool, failed: A
     errors = failed.field_errors() if failed else {}
     lang = language(request)
     if failed and failed.code == "invalid_timeline" and isinstance(failed.details, list):
-        # Each broken rule names the two times it compares: both are marked at their inputs.
+        # Each broken rule names the two times it compares: both are marked at their inputs with the rule.
         for rule in failed.details:
             for name in rule.get("fields", []) if isinstance(rule, dict) else []:
-                errors.setdefault(str(name), translate("tidak berurutan dengan waktu lain di jadwal", lang))
+                errors.setdefault(str(name), str(rule.get("rule", "")))
     names = {"key": "Kunci", "label": "Pertanyaan (Bahasa Indonesia)", "label_en": "Pertanyaan (English)",
              "kind": "Jenis jawaban", "choices": "Pilihan jawaban (satu per baris)"}  # fmt: skip
     # The summary names a question's field as the page does ("Pertanyaan 1 · Kunci"), not as the API does.

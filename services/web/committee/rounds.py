@@ -11,9 +11,9 @@ from fastapi.responses import Response
 from starlette.datastructures import FormData
 
 from services.web.backend import ApiError
+from services.web.committee.picker import edition_choices, edition_of
 from services.web.committee.routes import ROUND_KINDS
-from services.web.i18n import translate
-from services.web.pages import api, checked_form, language, redirect, render, require_user, settings_of
+from services.web.pages import api, checked_form, redirect, render, require_user
 
 router = APIRouter(include_in_schema=False)
 
@@ -21,11 +21,6 @@ CRITERION_FIELDS = ("key", "name", "description", "weight", "min_score", "max_sc
 #: The form offers at least this many criterion blocks, and always one empty block under the declared
 #: criteria, so a criterion can be added without script.
 MIN_ROWS = 4
-
-
-def edition_of(request: Request, edisi: str | None) -> str:
-    """The edition asked for, or the default one."""
-    return (edisi or "").strip() or settings_of(request).default_edition
 
 
 def _kind(babak: str | None) -> str:
@@ -106,6 +101,7 @@ async def rubric_page(request: Request, edisi: str | None = None, babak: str | N
         errors={},
         failure=None,
         notice=request.query_params.get("tersimpan") and "Rubrik tersimpan.",
+        editions=await edition_choices(request),
     )
 
 
@@ -158,7 +154,7 @@ async def rubric_save(request: Request) -> Response:
             rubric=await _rubric(request, edition, kind),
             rows=_with_blanks(rows),
             errors=_row_errors(exc, [n - sum(1 for r in rows[:n] if not (r["key"] or r["name"])) for n in sent]),
-            failure=_summary(exc, criteria, language(request)),
+            failure=exc.summary(),
             notice=None,
         )
     return redirect(f"/panitia/rubrik?edisi={edition}&babak={kind}&tersimpan=1")
@@ -177,21 +173,6 @@ def _row_errors(exc: ApiError, sent: list[int]) -> dict[str, str]:
     return errors
 
 
-def _summary(exc: ApiError, criteria: list[dict[str, Any]], lang: str) -> str:
-    """The API's message with those about the whole rubric; the weights' sum said in the person's language too."""
-    whole = [
-        str(item.get("message"))
-        for item in exc.details or []
-        if isinstance(exc.details, list) and isinstance(item, dict) and not str(item.get("field") or "")
-    ]
-    weights = [c["weight"] for c in criteria if c["counted"]]
-    if weights and all(isinstance(w, int) for w in weights) and sum(weights) != 100:
-        whole.insert(
-            0, f"{translate('Jumlah bobot kriteria yang dihitung harus tepat 100; sekarang', lang)} {sum(weights)}."
-        )
-    return f"{exc.message}: {' '.join(whole)}" if whole else exc.message
-
-
 @router.get("/panitia/lolos")
 async def advance_page(request: Request, edisi: str | None = None) -> Response:
     """The screening round's ideas, to tick those that go on to the audition."""
@@ -207,6 +188,7 @@ async def advance_page(request: Request, edisi: str | None = None) -> Response:
         confirm=False,
         failure=None,
         notice=request.query_params.get("lolos"),
+        editions=await edition_choices(request),
     )
 
 

@@ -16,8 +16,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response, StreamingResponse
 
 from services.web.backend import ApiError
+from services.web.committee.picker import edition_choices, edition_of
 from services.web.i18n import STATUS_LABELS, translate
-from services.web.pages import api, backend_of, language, render, require_user, settings_of, token_of
+from services.web.pages import api, backend_of, language, render, require_user, token_of
 
 router = APIRouter(include_in_schema=False)
 
@@ -27,10 +28,6 @@ STREAM_INTERVAL = 1.0
 ROUND_KINDS = ("screening", "audition")
 
 
-def _edition(request: Request, edisi: str | None) -> str:
-    return (edisi or settings_of(request).default_edition).strip() or settings_of(request).default_edition
-
-
 def _round(babak: str | None) -> str:
     return babak if babak in ROUND_KINDS else "audition"
 
@@ -38,7 +35,7 @@ def _round(babak: str | None) -> str:
 async def _of_round(request: Request, edisi: str | None, babak: str | None, what: str) -> tuple[Any, str, str]:
     """For a committee member only: judging's `what` (progress, results) of the round, the edition and round."""
     await require_user(request, "committee")
-    edition, kind = _edition(request, edisi), _round(babak)
+    edition, kind = edition_of(request, edisi), _round(babak)
     data = await api(request, "judging", "GET", f"/api/v1/editions/{edition}/{what}", params={"round": kind})
     return data, edition, kind
 
@@ -47,7 +44,14 @@ async def _of_round(request: Request, edisi: str | None, babak: str | None, what
 async def board(request: Request, edisi: str | None = None, babak: str | None = None) -> Response:
     """The scoring board: every idea of the round with each judge's state, as it is now."""
     snapshot, edition, kind = await _of_round(request, edisi, babak, "progress")
-    return render(request, "committee/board.html", snapshot=snapshot, edition=edition, round_kind=kind)
+    return render(
+        request,
+        "committee/board.html",
+        snapshot=snapshot,
+        edition=edition,
+        round_kind=kind,
+        editions=await edition_choices(request),
+    )
 
 
 async def _relay(upstream: httpx.Response) -> AsyncIterator[bytes]:
@@ -63,7 +67,7 @@ async def _relay(upstream: httpx.Response) -> AsyncIterator[bytes]:
 async def board_stream(request: Request, edisi: str | None = None, babak: str | None = None) -> Response:
     """Judging's progress events for the signed-in committee member (text/event-stream)."""
     await require_user(request, "committee")
-    edition, kind = _edition(request, edisi), _round(babak)
+    edition, kind = edition_of(request, edisi), _round(babak)
     try:
         upstream = await backend_of(request).stream(
             "judging",
@@ -154,4 +158,12 @@ async def results_page(request: Request, edisi: str | None = None, babak: str | 
     """Results of a round: raw and calibrated scores side by side, agreement flags, the proposal per group."""
     results, edition, kind = await _of_round(request, edisi, babak, "results")
     charts = chart_attributes(request, lambda label, text: results_charts(results, label, text))
-    return render(request, "committee/results.html", results=results, edition=edition, round_kind=kind, charts=charts)
+    return render(
+        request,
+        "committee/results.html",
+        results=results,
+        edition=edition,
+        round_kind=kind,
+        charts=charts,
+        editions=await edition_choices(request),
+    )

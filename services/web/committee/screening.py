@@ -14,6 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from services.web.backend import ApiError
+from services.web.committee.picker import edition_choices, edition_of
 from services.web.committee.routes import GROUPS
 from services.web.pages import api, checked_form, language, redirect, render, require_user, settings_of
 
@@ -79,6 +80,7 @@ async def _queue_page(
         failure=failed.message if failed and not errors else None,
         reason=reason,
         query=_query(edition, group),
+        editions=await edition_choices(request),
     )
 
 
@@ -92,7 +94,7 @@ async def queue(
 ) -> Response:
     """The first submitted idea not yet screened (or the one asked for), with how many are left."""
     await require_user(request, "committee")
-    edition = (edisi or settings_of(request).default_edition).strip()
+    edition = edition_of(request, edisi)
     group = kelompok if kelompok in GROUPS else None
     return await _queue_page(request, edition=edition, group=group, idea_id=gagasan, notice=pesan)
 

@@ -6,6 +6,7 @@ Every rule stays in judging: the page shows judging's proposal and its own messa
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -13,9 +14,10 @@ from fastapi.responses import Response
 from starlette.datastructures import FormData
 
 from services.web.backend import ApiError
+from services.web.committee.picker import edition_choices, edition_of
 from services.web.committee.routes import GROUPS
 from services.web.i18n import translate
-from services.web.pages import agencies, api, checked_form, language, redirect, render, require_user, settings_of
+from services.web.pages import agencies, api, checked_form, language, redirect, render, require_user
 
 router = APIRouter(include_in_schema=False)
 
@@ -23,12 +25,6 @@ router = APIRouter(include_in_schema=False)
 TIE_BREAKS = ("calibrated_score", "raw_score", "submitted_at")
 #: Refusals shown next to the form instead of an error page.
 FORM_FAILURES = (400, 409, 422)
-
-
-def edition_of(request: Request, value: str | None) -> str:
-    """The edition asked for, else the default one."""
-    default = settings_of(request).default_edition
-    return (value or default).strip() or default
 
 
 def proposal_groups(results: dict[str, Any]) -> list[dict[str, Any]]:
@@ -81,8 +77,11 @@ async def _page(
     failed: ApiError | None = None,
     values: dict[str, str] | None = None,
 ) -> Response:
-    rules = await api(request, "judging", "GET", f"/api/v1/editions/{edition}/selection-rules")
-    results = await api(request, "judging", "GET", f"/api/v1/editions/{edition}/results")
+    rules, results, listed = await asyncio.gather(  # independent reads, at once
+        api(request, "judging", "GET", f"/api/v1/editions/{edition}/selection-rules"),
+        api(request, "judging", "GET", f"/api/v1/editions/{edition}/results"),
+        agencies(request),
+    )
     scored, published = published_state(results)
     criteria = sorted({key for i in results["ideas"] for key in (i.get("criteria") or {})})
     return render(
@@ -93,11 +92,12 @@ async def _page(
         groups=proposal_groups(results),
         all_groups=GROUPS,
         tie_breaks=list(TIE_BREAKS) + [f"criterion:{key}" for key in criteria],
-        agencies=await agencies(request),
+        agencies=listed,
         scored=scored,
         published=published,
         notice=notice,
         form=form,
+        editions=await edition_choices(request),
         **refusal(failed, values, suffix=form.removeprefix("adjust-") if form and form != "rules" else None),
     )
 

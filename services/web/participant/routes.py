@@ -3,6 +3,7 @@ attachments, submitting, withdrawing, and what happens after: screening, feedbac
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -141,34 +142,47 @@ async def create_idea(request: Request) -> Response:
     return redirect(f"/gagasan/{idea['id']}?pesan=tersimpan")
 
 
+async def _feedback(request: Request, idea: dict[str, Any]) -> Any:
+    """The judges' feedback once the idea has a decision (None while judging keeps it back)."""
+    if idea.get("decision") is None:
+        return None
+    try:
+        return await api(request, "judging", "GET", f"/api/v1/ideas/{idea['id']}/feedback")
+    except ApiError as exc:
+        if exc.status not in (403, 404, 409):
+            raise
+        return None
+
+
+async def _ticket(request: Request, idea: dict[str, Any]) -> Any:
+    """The agency's ticket of a selected idea (None before there is one, or when it is not hers to see)."""
+    if not idea.get("implementation"):
+        return None
+    try:
+        return await api(request, "implementation", "GET", f"/api/v1/tickets/{idea['implementation']['ticket_id']}")
+    except ApiError as exc:
+        if exc.status not in (403, 404):
+            raise
+        return None
+
+
+async def _slot(request: Request, idea: dict[str, Any]) -> Any:
+    """The idea's audition slot, once it passed screening."""
+    if not (idea.get("screening") and idea["screening"].get("eligible")):
+        return None
+    slots = await api(request, "judging", "GET", f"/api/v1/editions/{idea['edition_code']}/schedule")
+    return next((s for s in slots if s.get("idea_id") == str(idea["id"])), None)
+
+
 @router.get("/gagasan/{idea_id}")
 async def idea_page(idea_id: str, request: Request, pesan: str | None = None) -> Response:
     """One idea: its status and every step after submitting (screening, feedback, the agency's ticket)."""
     user = await require_user(request, "participant")
     idea = await api(request, "submission", "GET", f"/api/v1/ideas/{idea_id}")
-    feedback = None
-    decision = idea.get("decision")
-    if decision is not None:
-        try:
-            feedback = await api(request, "judging", "GET", f"/api/v1/ideas/{idea_id}/feedback")
-        except ApiError as exc:
-            if exc.status not in (403, 404, 409):
-                raise
-    ticket = None
-    if idea.get("implementation"):
-        try:
-            ticket = await api(
-                request, "implementation", "GET", f"/api/v1/tickets/{idea['implementation']['ticket_id']}"
-            )
-        except ApiError as exc:
-            if exc.status not in (403, 404):
-                raise
-    edition = await _edition(request, idea["edition_code"])
+    feedback, ticket, edition, slot = await asyncio.gather(  # what the idea names, read at once
+        _feedback(request, idea), _ticket(request, idea), _edition(request, idea["edition_code"]), _slot(request, idea)
+    )
     my_membership = next((m for m in idea.get("team", []) if m.get("nip") == user.nip), None)
-    slot = None
-    if idea.get("screening") and idea["screening"].get("eligible"):
-        slots = await api(request, "judging", "GET", f"/api/v1/editions/{idea['edition_code']}/schedule")
-        slot = next((s for s in slots if s.get("idea_id") == idea_id), None)
     return render(
         request,
         "participant/idea.html",

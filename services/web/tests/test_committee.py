@@ -19,6 +19,11 @@ from services.web.backend import Backend
 from services.web.security import LANGUAGE_COOKIE, SESSION_COOKIE
 from services.web.tests.test_app import SETTINGS
 
+#: The editions the committee's edition picker lists (submission's GET /editions).
+EDITIONS = [
+    {"code": "ATA-2026", "name": "ASN Talent Academy 2026", "submission_opens_at": "2026-01-31T17:00:00Z"},
+    {"code": "SEL-2026", "name": "Audisi seleksi 2026", "submission_opens_at": "2026-03-01T17:00:00Z"},
+]
 USERS = {
     "tok-panitia": {"id": "u1", "role": "committee", "name": "Panitia BKPSDM", "email": "panitia@x.id",
                     "agency_code": "BKPSDM", "nip": None},
@@ -86,6 +91,8 @@ class FakeJudging:
             return httpx.Response(200, json=user)
         if user["role"] != "committee":
             return httpx.Response(403, json={"error": {"code": "forbidden", "message": "Khusus panitia"}})
+        if path == "/api/v1/editions":
+            return httpx.Response(200, json=EDITIONS)
         if path == "/api/v1/editions/ATA-2026/results":
             return httpx.Response(200, json=RESULTS)
         if path == "/api/v1/editions/ATA-2026/progress":

@@ -17,6 +17,7 @@ from services.web.app import create_app
 from services.web.backend import Backend
 from services.web.security import LANGUAGE_COOKIE, SESSION_COOKIE
 from services.web.tests.test_app import SETTINGS
+from services.web.tests.test_committee import EDITIONS
 
 COMMITTEE = {"id": "u1", "role": "committee", "name": "Panitia", "email": "p@x.id", "agency_code": "BKPSDM",
              "nip": None}  # fmt: skip
@@ -50,6 +51,7 @@ class FakeApis:
     def __init__(self) -> None:
         self.requests: list[httpx.Request] = []
         self.scoring_started = False
+        self.submission_down = False
         self.refuse_move = False
 
     def body(self, method: str, suffix: str) -> Any:
@@ -68,6 +70,10 @@ class FakeApis:
             return httpx.Response(200, json=user)
         if user["role"] != "committee":
             return httpx.Response(403, json={"error": {"code": "forbidden", "message": "Khusus panitia"}})
+        if path == "/api/v1/editions":
+            if self.submission_down:
+                return httpx.Response(503, json={"error": {"code": "service_unavailable", "message": "Tidak tersedia"}})
+            return httpx.Response(200, json=EDITIONS)
         base = "/api/v1/editions/ATA-2026"
         if path == "/api/v1/judges":
             return httpx.Response(200, json={"items": JUDGES, "total": 2, "page": 1, "page_size": 100})
@@ -80,7 +86,11 @@ class FakeApis:
             if sum(c["weight"] for c in criteria if c["counted"]) != 100:
                 details = [
                     {"field": "criteria.1.weight", "type": "value_error", "message": "bobot tidak sah"},
-                    {"field": "", "type": "value_error", "message": "Bobot harus berjumlah 100"},
+                    {
+                        "field": "",
+                        "type": "value_error",
+                        "message": "Jumlah bobot kriteria yang dihitung harus tepat 100; sekarang 90",
+                    },
                 ]
                 return httpx.Response(
                     422, json={"error": {"code": "validation_error", "message": "Data tidak valid", "details": details}}
@@ -107,8 +117,12 @@ class FakeApis:
             )
         if path == f"{base}/audition-days" and method == "POST":
             body = json.loads(request.content)
-            if not body["rooms"]:
-                details = [{"field": "rooms", "type": "too_short", "message": "minimal satu ruang"}]
+            details = (
+                [{"field": "rooms", "type": "too_short", "message": "minimal satu ruang"}] if not body["rooms"] else []
+            )
+            if body["end"] <= body["start"]:
+                details.append({"field": "", "type": "value_error", "message": "Jam selesai harus sesudah jam mulai"})
+            if details:
                 return httpx.Response(
                     422, json={"error": {"code": "validation_error", "message": "Data tidak valid", "details": details}}
                 )
@@ -192,8 +206,7 @@ def test_the_rubric_form_sends_each_row_and_puts_the_apis_errors_next_to_the_row
     ]
     assert 'id="c1-weight-error"' in page.text
     assert "bobot tidak sah" in page.text
-    assert "Bobot harus berjumlah 100" in page.text
-    assert "Jumlah bobot kriteria yang dihitung harus tepat 100; sekarang 90." in page.text
+    assert "Data tidak valid: Jumlah bobot kriteria yang dihitung harus tepat 100; sekarang 90" in page.text
     assert 'name="c3-key"' in page.text  # the two filled blocks, then empty ones to add more
     assert 'name="c4-key"' not in page.text
     assert 'value="Kecepatan"' in page.text  # what was typed stays
@@ -209,7 +222,7 @@ def test_a_rubric_is_shown_read_only_once_scoring_started(client: TestClient, ap
     apis.scoring_started = True
     body = client.get("/panitia/rubrik?edisi=ATA-2026").text
     assert "juri sudah mulai menilai" in body
-    assert 'action="/panitia/rubrik"' not in body
+    assert 'method="post" action="/panitia/rubrik"' not in body
     assert "1: Tidak berubah" in body
     empty = client.get("/panitia/rubrik?edisi=ATA-2026&babak=screening").text
     assert 'name="c0-key"' in empty
@@ -230,7 +243,9 @@ def test_advancing_asks_for_a_confirmation_before_calling_the_api(client: TestCl
     assert apis.body("POST", "/advance") == {"idea_ids": [IDEA_1], "reason": None}
 
 
-def test_a_day_is_created_from_the_form_with_breaks_and_room_hours(client: TestClient, apis: FakeApis) -> None:
+def test_a_day_is_created_from_the_form_with_breaks_and_room_hours_or_refused(
+    client: TestClient, apis: FakeApis
+) -> None:
     token = _csrf(client, "/panitia/audisi?edisi=ATA-2026")
     form = {"csrf_token": token, "edisi": "ATA-2026", "day": "2026-08-10", "start": "08.00", "end": "15:00",
             "slot_minutes": "15", "rooms": "Pendopo\nRuang Rapat 2\n", "break0_start": "12.00",
@@ -246,6 +261,9 @@ def test_a_day_is_created_from_the_form_with_breaks_and_room_hours(client: TestC
     assert refused.status_code == 200
     assert 'id="rooms-error"' in refused.text
     assert "minimal satu ruang" in refused.text
+    backwards = client.post("/panitia/audisi/hari", data={**form, "end": "07.00"})
+    # A refusal of the whole day (no one field) is said in the summary.
+    assert "Data tidak valid: Jam selesai harus sesudah jam mulai" in backwards.text
     assigned = client.post("/panitia/audisi/tempatkan", data={"csrf_token": token, "edisi": "ATA-2026",
                                                                "keep_groups_together": "1"})  # fmt: skip
     assert assigned.headers["location"] == "/panitia/audisi?edisi=ATA-2026&ditempatkan=2&tanpa_slot=0"
@@ -330,3 +348,21 @@ def test_a_form_without_the_csrf_token_is_refused(client: TestClient, apis: Fake
     refused = client.post("/panitia/audisi/tempatkan", data={"edisi": "ATA-2026"})
     assert refused.status_code == 403
     assert apis.body("POST", "/schedule/assign") is None
+
+
+def test_the_edition_picker_lists_the_editions_and_keeps_the_round(client: TestClient) -> None:
+    body = client.get("/panitia/rubrik?edisi=ATA-2026&babak=screening").text
+    assert '<form method="get" action="/panitia/rubrik" class="inline-form edition-picker">' in body
+    assert re.findall(r'<option value="([^"]+)"( selected)?>[^<]*\(', body) == [
+        ("SEL-2026", ""),
+        ("ATA-2026", " selected"),
+    ]
+    assert '<input type="hidden" name="babak" value="screening">' in body
+
+
+def test_the_edition_picker_is_left_out_while_submission_is_unreachable(client: TestClient, apis: FakeApis) -> None:
+    apis.submission_down = True
+    page = client.get("/panitia/rubrik?edisi=ATA-2026")
+    # The pages of judging's data stay usable without the picker (the board on audition day too).
+    assert page.status_code == 200
+    assert "edition-picker" not in page.text

@@ -89,7 +89,10 @@ class FakeSubmission:
                     {"field": "submission_closes_at", "message": "wajib diisi"}])  # fmt: skip
             return httpx.Response(201, json={**EDITION, **body})
         if path == "/api/v1/editions/UJI-2027" and method == "PATCH" and body.get("decisions_at") == "2027-01-01T08:00":
-            rule = {"fields": ["submission_closes_at", "decisions_at"], "rule": "decisions after closing"}
+            rule = {
+                "fields": ["submission_closes_at", "decisions_at"],
+                "rule": "Keputusan diumumkan sesudah pengajuan ditutup",
+            }
             return _error(422, "invalid_timeline", "Urutan jadwal edisi tidak masuk akal", [rule])
         if path == "/api/v1/editions/UJI-2027" and method == "PATCH" and body.get("submission_closes_at", 1) is None:
             return _error(422, "validation_error", "Isian tidak valid",
@@ -265,12 +268,13 @@ def test_clearing_a_required_time_when_editing_shows_the_apis_refusal_at_the_fie
     assert body["submission_closes_at"] is None
 
 
-def test_a_timeline_out_of_order_marks_both_times_at_their_inputs(panitia: TestClient) -> None:
+def test_a_timeline_out_of_order_marks_both_times_at_their_inputs_with_the_rule(panitia: TestClient) -> None:
     token = _csrf(panitia, "/panitia/edisi/UJI-2027/ubah")
     page = panitia.post("/panitia/edisi/UJI-2027/ubah", data=_edition_form(token, decisions_at="2027-01-01T08:00"))
     assert "Urutan jadwal edisi tidak masuk akal" in page.text
+    rule = "Keputusan diumumkan sesudah pengajuan ditutup"
     for name in ("submission_closes_at", "decisions_at"):
-        assert f'id="{name}-error"><span class="visually-hidden">Kesalahan:</span> tidak berurutan' in page.text
+        assert f'id="{name}-error"><span class="visually-hidden">Kesalahan:</span> {rule}' in page.text
 
 
 def test_the_edition_page_shows_the_timeline_and_the_chart_with_its_table(panitia: TestClient) -> None:

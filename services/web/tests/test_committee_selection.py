@@ -17,7 +17,7 @@ from services.web.backend import Backend
 from services.web.committee.selection import proposal_groups
 from services.web.security import LANGUAGE_COOKIE, SESSION_COOKIE
 from services.web.tests.test_app import SETTINGS
-from services.web.tests.test_committee import USERS
+from services.web.tests.test_committee import EDITIONS, USERS
 
 EDITION = "SEL-2026"
 RULES = {"score_basis": "raw", "quota_per_group": {"pelaksana": 1}, "threshold": None,
@@ -77,6 +77,8 @@ class FakeServices:
             return httpx.Response(200, json={"items": [{"code": "DINKES", "name": "Dinas Kesehatan"}]})
         if user["role"] != "committee":
             return httpx.Response(403, json={"error": {"code": "forbidden", "message": "Khusus panitia"}})
+        if path == "/api/v1/editions":
+            return httpx.Response(200, json=EDITIONS)
         base = f"/api/v1/editions/{EDITION}"
         if path == f"{base}/selection-rules" and method == "GET":
             return httpx.Response(200, json=RULES)

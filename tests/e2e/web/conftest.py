@@ -5,7 +5,6 @@ other modules create their own edition and accounts, so the order the modules ru
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
@@ -14,7 +13,7 @@ from playwright.sync_api import Browser
 from audisi.testing.infra import Infra
 from tests.e2e.browser import chromium
 from tests.e2e.conftest import e2e_stack
-from tests.e2e.web.steps import PASSWORD, RUBRIC
+from tests.e2e.web.steps import PASSWORD, RUBRIC, opened_edition
 from tests.support import RunningStack, login
 
 
@@ -23,12 +22,6 @@ def running_stack(infra: Infra, test_run_id: str, tmp_path_factory: pytest.TempP
     """The stack for every browser journey (started once: a start costs a minute on two cores)."""
     with e2e_stack(infra, test_run_id, tmp_path_factory, tag="web") as stack:
         yield stack
-
-
-@pytest.fixture(scope="package")
-def http() -> Iterator[httpx.Client]:
-    with httpx.Client(timeout=15) as client:
-        yield client
 
 
 @pytest.fixture(scope="package")
@@ -55,23 +48,9 @@ def staff(running_stack: RunningStack, http: httpx.Client) -> dict[str, dict[str
         )
         assert response.status_code == 201, response.text
     committee = login(http, s, "panitia@web.test", PASSWORD)
-    now = datetime.now(UTC)
-    response = http.post(
-        f"{s}/api/v1/editions",
-        headers=committee,
-        json={
-            "code": "ATA-2026",
-            "name": "ASN Talent Academy 2026",
-            "year": 2026,
-            "submission_opens_at": (now - timedelta(days=1)).isoformat(),
-            "submission_closes_at": (now + timedelta(days=30)).isoformat(),
-            "extra_questions": [
-                {"key": "sudah_diuji_coba", "label": "Sudah diuji coba?", "label_en": "Piloted already?",
-                 "kind": "choice", "required": True, "choices": ["belum", "sebagian", "sudah"]},
-            ],
-        },
-    )  # fmt: skip
-    assert response.status_code == 201, response.text
+    question = {"key": "sudah_diuji_coba", "label": "Sudah diuji coba?", "label_en": "Piloted already?",
+                "kind": "choice", "required": True, "choices": ["belum", "sebagian", "sudah"]}  # fmt: skip
+    opened_edition(running_stack, http, committee, "ATA-2026", "ASN Talent Academy 2026", extra_questions=[question])
     response = http.put(f"{j}/api/v1/editions/ATA-2026/rubric", headers=committee, json=RUBRIC)
     assert response.status_code == 200, response.text
     judge = login(http, s, "juri@web.test", PASSWORD)

@@ -3,10 +3,11 @@ pages start from the state a real edition would be in."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 
 from tests.e2e.browser import Visitor
 from tests.support import RunningStack, login, wait_until
@@ -116,12 +117,35 @@ def follow_the_registration_link(running_stack: RunningStack, person: Visitor, e
     person.check("email verified")
 
 
-def registered(running_stack: RunningStack, http: httpx.Client, nip: str, name: str, email: str) -> None:
+def opened_edition(
+    running_stack: RunningStack, http: httpx.Client, committee: dict[str, str], code: str, name: str, **fields: Any
+) -> None:
+    """An edition of 2026 whose submission opened yesterday and closes in 30 days; `fields` add to it."""
+    now = datetime.now(UTC)
+    response = http.post(
+        f"{running_stack.urls['submission']}/api/v1/editions",
+        headers=committee,
+        json={"code": code, "name": name, "year": 2026, "submission_opens_at": (now - timedelta(days=1)).isoformat(),
+              "submission_closes_at": (now + timedelta(days=30)).isoformat(), **fields},
+    )  # fmt: skip
+    assert response.status_code == 201, response.text
+
+
+def sign_in(page: Page, who: str, password: str = PASSWORD) -> None:
+    """Fill in the sign-in form the page shows (NIP or email, password) and press Masuk."""
+    page.get_by_label("NIP atau email").fill(who)
+    page.get_by_label("Kata sandi").fill(password)
+    page.get_by_role("button", name="Masuk").click()
+
+
+def registered(
+    running_stack: RunningStack, http: httpx.Client, nip: str, name: str, email: str, position_group: str = "pelaksana"
+) -> None:
     """A participant registered through the API who opened the emailed link."""
     s = running_stack.urls["submission"]
     response = http.post(
         f"{s}/api/v1/participants/register",
-        json={"nip": nip, "name": name, "email": email, "password": PASSWORD, "position_group": "pelaksana",
+        json={"nip": nip, "name": name, "email": email, "password": PASSWORD, "position_group": position_group,
               "agency_code": "KEC-PANGGUL"},
     )  # fmt: skip
     assert response.status_code == 202, response.text
@@ -157,13 +181,24 @@ def submitted_idea(
     return idea_id
 
 
-def eligible_idea(running_stack: RunningStack, http: httpx.Client, staff: dict[str, Any], n: int) -> str:
-    """A participant's submitted idea, screened eligible, known to the judging service."""
+def eligible_idea(
+    running_stack: RunningStack,
+    http: httpx.Client,
+    staff: dict[str, Any],
+    n: int,
+    *,
+    position_group: str = "pelaksana",
+    **fields: Any,
+) -> str:
+    """The n-th participant's submitted idea, screened eligible, known to the judging service.
+
+    `fields` replace the idea's own: another edition (`edition_code`, with its `extra_answers`), a title, the
+    agency it proposes. Every journey shares the stack, so each uses its own range of `n`."""
     nip = f"198503122010032{n:03d}"
-    registered(running_stack, http, nip, f"Peserta {n}", f"peserta{n}@web.test")
-    fields = {"edition_code": "ATA-2026", "title": f"Gagasan pelayanan nomor {n}",
-              "extra_answers": {"sudah_diuji_coba": "belum"}}  # fmt: skip
-    idea_id = submitted_idea(running_stack, http, nip, fields, deck=f"paparan-{n}.pdf")
+    registered(running_stack, http, nip, f"Peserta {n}", f"peserta{n}@web.test", position_group)
+    idea = {"edition_code": "ATA-2026", "title": f"Gagasan pelayanan nomor {n}",
+            "extra_answers": {"sudah_diuji_coba": "belum"}, **fields}  # fmt: skip
+    idea_id = submitted_idea(running_stack, http, nip, idea, deck=f"paparan-{n}.pdf")
     screen_eligible(running_stack, http, staff, idea_id)
     return idea_id
 

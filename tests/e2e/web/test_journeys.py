@@ -26,6 +26,7 @@ from tests.e2e.web.steps import (
     judge_and_select,
     registered,
     selected_ticket,
+    sign_in,
 )
 from tests.support import RunningStack, WebhookReceiver, login, wait_until
 
@@ -62,9 +63,7 @@ def test_a_participant_registers_submits_and_follows_her_selected_idea_to_its_ti
     expect(page.get_by_text("rina.kartika@example.go.id")).to_be_visible()
     rina.check("registered, check your email")
     follow_the_registration_link(running_stack, rina, "rina.kartika@example.go.id")
-    page.get_by_label("NIP atau email").fill("199105172015032001")
-    page.get_by_label("Kata sandi").fill("Gagasan#2026")
-    page.get_by_role("button", name="Masuk").click()
+    sign_in(page, "199105172015032001", "Gagasan#2026")
     expect(page).to_have_url(f"{running_stack.urls['web']}/gagasan")
     rina.check("signed in after verifying")
 
@@ -117,9 +116,7 @@ def test_a_participant_registers_submits_and_follows_her_selected_idea_to_its_ti
     expect(page.get_by_text("Agus Santoso · KEC-WATULIMO (diundang)")).to_be_visible()
     idea_path = page.url.split("?")[0].removeprefix(running_stack.urls["web"])
     agus.page.goto(idea_path)
-    agus.page.get_by_label("NIP atau email").fill("199201012019031003")
-    agus.page.get_by_label("Kata sandi").fill(PASSWORD)
-    agus.page.get_by_role("button", name="Masuk").click()
+    sign_in(agus.page, "199201012019031003")
     expect(agus.page.get_by_text("Anda diundang menjadi anggota tim gagasan ini oleh Rina Kartika.")).to_be_visible()
     agus.check("invitation")
     agus.page.get_by_role("button", name="Terima undangan").click()
@@ -226,9 +223,7 @@ def test_a_participant_who_forgot_her_password_sets_a_new_one_from_the_emailed_l
     dewi.check("reset link used twice")
 
     page.goto("/masuk")
-    page.get_by_label("NIP atau email").fill("198807072012032004")
-    page.get_by_label("Kata sandi").fill(PASSWORD)  # the old one no longer works
-    page.get_by_role("button", name="Masuk").click()
+    sign_in(page, "198807072012032004")  # the old one no longer works
     expect(page.get_by_role("alert")).to_be_visible()
     page.get_by_label("Kata sandi").fill("Sandi-baru-2026")
     page.get_by_role("button", name="Masuk").click()
@@ -280,9 +275,7 @@ def test_a_judge_scores_three_pitches_on_a_tablet_through_a_dropped_connection(
     tablet = visitor(browser, running_stack.urls["web"], "judge")
     page = tablet.page
     page.goto("/juri")
-    page.get_by_label("NIP atau email").fill("juri.tablet@web.test")
-    page.get_by_label("Kata sandi").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
+    sign_in(page, "juri.tablet@web.test")
     expect(page.get_by_role("heading", level=1)).to_have_text("Jadwal penilaian")
     # Before the first pitch she declares the ties HR data cannot show: none yet (her cousin turns up later).
     page.get_by_role("link", name="Isi pernyataan konflik kepentingan").click()
@@ -396,9 +389,7 @@ def test_an_agency_officer_moves_a_ticket_from_new_to_implemented_with_a_milesto
     page = officer.page
     try:
         page.goto("/opd")
-        page.get_by_label("NIP atau email").fill("capil@web.test")
-        page.get_by_label("Kata sandi").fill(PASSWORD)
-        page.get_by_role("button", name="Masuk").click()
+        sign_in(page, "capil@web.test")
         expect(page.get_by_role("heading", level=1)).to_have_text("Tiket perangkat daerah")
         new_column = page.locator("section", has=page.locator("#kolom-new"))
         expect(new_column.get_by_role("link", name="Gagasan pelayanan nomor 5")).to_be_visible()
@@ -531,17 +522,13 @@ def test_an_admin_deactivates_an_account_and_that_person_is_signed_out(
     running_stack.create_user(role="judge", email="juri.pindah@web.test", password=PASSWORD, name="Juri Pindah Tugas")
     judge = visitor(browser, running_stack.urls["web"], "deactivated-judge")
     judge.page.goto("/masuk")
-    judge.page.get_by_label("NIP atau email").fill("juri.pindah@web.test")
-    judge.page.get_by_label("Kata sandi").fill(PASSWORD)
-    judge.page.get_by_role("button", name="Masuk").click()
+    sign_in(judge.page, "juri.pindah@web.test")
     expect(judge.page.get_by_role("heading", level=1)).to_have_text("Jadwal penilaian")
 
     admin = visitor(browser, running_stack.urls["web"], "admin")
     page = admin.page
     page.goto("/admin")
-    page.get_by_label("NIP atau email").fill("admin@web.test")
-    page.get_by_label("Kata sandi").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
+    sign_in(page, "admin@web.test")
     expect(page.get_by_role("heading", level=1)).to_have_text("Akun")
     admin.check("accounts")
 
@@ -575,9 +562,7 @@ def test_an_admin_deactivates_an_account_and_that_person_is_signed_out(
         what="the deactivated judge to be signed out",
     )
     assert judge.page.url.endswith("/masuk?next=/juri")
-    judge.page.get_by_label("NIP atau email").fill("juri.pindah@web.test")
-    judge.page.get_by_label("Kata sandi").fill(PASSWORD)
-    judge.page.get_by_role("button", name="Masuk").click()
+    sign_in(judge.page, "juri.pindah@web.test")
     expect(judge.page.get_by_role("alert")).to_be_visible()
     judge.check("signed out and refused")
     judge.context.close()
@@ -599,9 +584,7 @@ def test_the_committees_live_board_shows_a_judges_save_within_two_seconds_withou
     laptop = visitor(browser, running_stack.urls["web"], "committee")
     page = laptop.page
     page.goto("/panitia/papan")
-    page.get_by_label("NIP atau email").fill("panitia@web.test")
-    page.get_by_label("Kata sandi").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
+    sign_in(page, "panitia@web.test")
     expect(page.get_by_role("heading", level=1)).to_have_text("Papan penilaian")
     row = page.locator(f'tr[data-idea="{idea_id}"]')
     expect(row).to_contain_text("Gagasan pelayanan nomor 7")

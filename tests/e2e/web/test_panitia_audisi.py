@@ -7,7 +7,6 @@ and accounts; every step screenshotted and checked by axe-core."""
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
@@ -15,45 +14,13 @@ from playwright.sync_api import Browser, expect
 from pypdf import PdfReader
 
 from tests.e2e.browser import visitor
-from tests.e2e.web.steps import PASSWORD, PDF_DECK, registered, screen_eligible
+from tests.e2e.web.steps import PASSWORD, eligible_idea, opened_edition, sign_in
 from tests.support import RunningStack, login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 EDITION = "AUD-2026"
 ROOMS = ("Pendopo Manggala Praja", "Ruang Rapat Bappeda")
-
-
-def _ideas(running_stack: RunningStack, http: httpx.Client, committee: dict[str, str]) -> list[str]:
-    """Three submitted ideas of AUD-2026, screened eligible, known to judging."""
-    s = running_stack.urls["submission"]
-    ideas = []
-    for n in range(1, 4):
-        nip = f"199002202012031{n:03d}"
-        registered(running_stack, http, nip, f"Peserta Audisi {n}", f"peserta.audisi{n}@web.test")
-        proposer = login(http, s, nip, PASSWORD)
-        response = http.post(
-            f"{s}/api/v1/ideas",
-            headers=proposer,
-            json={"edition_code": EDITION, "title": f"Layanan jemput bola nomor {n}",
-                  "problem": "Warga desa jauh dari kantor kecamatan.", "solution": "Petugas datang terjadwal.",
-                  "beneficiaries": "Warga Kecamatan Panggul", "time_saved_minutes_per_case": 90,
-                  "cost_saved_per_year_rp": 5_000_000, "estimated_budget_rp": 1_000_000,
-                  "target_agency_code": "DISDUKCAPIL", "service_area": "kependudukan"},
-        )  # fmt: skip
-        assert response.status_code == 201, response.text
-        idea_id = str(response.json()["id"])
-        response = http.post(
-            f"{s}/api/v1/attachments",
-            headers=proposer,
-            data={"idea_id": idea_id},
-            files={"file": (f"paparan-audisi-{n}.pdf", PDF_DECK, "application/pdf")},
-        )
-        assert response.status_code == 201, response.text
-        assert http.post(f"{s}/api/v1/ideas/{idea_id}/submit", headers=proposer).status_code == 200
-        screen_eligible(running_stack, http, {"committee": committee}, idea_id)
-        ideas.append(idea_id)
-    return ideas
 
 
 @pytest.fixture(scope="module")
@@ -70,15 +37,7 @@ def committee(running_stack: RunningStack, http: httpx.Client) -> dict[str, str]
     ):
         running_stack.create_user(role="judge", email=email, password=PASSWORD, name=name, agency=agency)
     headers = login(http, s, "panitia.audisi@web.test", PASSWORD)
-    now = datetime.now(UTC)
-    response = http.post(
-        f"{s}/api/v1/editions",
-        headers=headers,
-        json={"code": EDITION, "name": "Audisi uji halaman panitia", "year": 2026,
-              "submission_opens_at": (now - timedelta(days=1)).isoformat(),
-              "submission_closes_at": (now + timedelta(days=30)).isoformat()},
-    )  # fmt: skip
-    assert response.status_code == 201, response.text
+    opened_edition(running_stack, http, headers, EDITION, "Audisi uji halaman panitia")
     return headers
 
 
@@ -86,13 +45,16 @@ def test_the_committee_prepares_the_auditions_from_the_pages(
     running_stack: RunningStack, http: httpx.Client, committee: dict[str, str], browser: Browser
 ) -> None:
     j = running_stack.urls["judging"]
-    ideas = _ideas(running_stack, http, committee)
+    # Three ideas of AUD-2026, screened eligible, known to judging.
+    ideas = [
+        eligible_idea(running_stack, http, {"committee": committee}, n, edition_code=EDITION, extra_answers={},
+                      title=f"Layanan jemput bola nomor {n - 100}")
+        for n in (101, 102, 103)
+    ]  # fmt: skip
     panitia = visitor(browser, running_stack.urls["web"], "committee-audition")
     page = panitia.page
     page.goto(f"/panitia/rubrik?edisi={EDITION}&babak=audition")
-    page.get_by_label("NIP atau email").fill("panitia.audisi@web.test")
-    page.get_by_label("Kata sandi").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
+    sign_in(page, "panitia.audisi@web.test")
     expect(page.get_by_role("heading", level=1)).to_have_text("Rubrik penilaian")
     panitia.check("empty rubric")
 

@@ -16,7 +16,7 @@ from playwright.sync_api import Browser, expect
 
 from shared.clock import WIB
 from tests.e2e.browser import visitor
-from tests.e2e.web.steps import PASSWORD, registered, submitted_idea
+from tests.e2e.web.steps import PASSWORD, registered, sign_in, submitted_idea
 from tests.support import RunningStack, login, wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -45,9 +45,7 @@ def test_the_committee_sets_up_an_edition_imports_participants_and_screens_their
     member = visitor(browser, running_stack.urls["web"], "committee-edition")
     page = member.page
     page.goto("/panitia")
-    page.get_by_label("NIP atau email").fill("panitia.edisi@web.test")
-    page.get_by_label("Kata sandi").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
+    sign_in(page, "panitia.edisi@web.test")
     expect(page.get_by_role("heading", level=1)).to_have_text("Edisi Audisi")
     member.check("editions")
 

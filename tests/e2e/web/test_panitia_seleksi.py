@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import os
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -20,7 +19,7 @@ from pypdf import PdfReader
 
 from audisi.services import ROOT
 from tests.e2e.browser import SCREENSHOTS, Visitor, visitor
-from tests.e2e.web.steps import PASSWORD, PDF_DECK, RUBRIC
+from tests.e2e.web.steps import PASSWORD, RUBRIC, eligible_idea, opened_edition, sign_in
 from tests.support import RunningStack, login, wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -57,65 +56,13 @@ def _edition(running_stack: RunningStack, http: httpx.Client) -> tuple[dict[str,
         )
         assert response.status_code == 201, response.text
     committee = login(http, s, COMMITTEE, PASSWORD)
-    now = datetime.now(UTC)
-    response = http.post(
-        f"{s}/api/v1/editions",
-        headers=committee,
-        json={"code": EDITION, "name": "Audisi seleksi 2026", "year": 2026,
-              "submission_opens_at": (now - timedelta(days=1)).isoformat(),
-              "submission_closes_at": (now + timedelta(days=30)).isoformat()},
-    )  # fmt: skip
-    assert response.status_code == 201, response.text
+    opened_edition(running_stack, http, committee, EDITION, "Audisi seleksi 2026")
     assert http.put(f"{j}/api/v1/editions/{EDITION}/rubric", headers=committee, json=RUBRIC).status_code == 200
     judges = [login(http, s, f"juri-seleksi-{n}@web.test", PASSWORD) for n in range(1, len(JUDGES) + 1)]
     for judge in judges:
         response = http.post(f"{j}/api/v1/editions/{EDITION}/declaration", headers=judge, json={"conflicts": []})
         assert response.status_code == 200, response.text
     return committee, judges
-
-
-def _idea(running_stack: RunningStack, http: httpx.Client, committee: dict[str, str], n: int) -> str:
-    """The n-th idea of IDEAS, from its proposer's registration to eligible in judging."""
-    s, j = running_stack.urls["submission"], running_stack.urls["judging"]
-    title, group, agency, _ = IDEAS[n]
-    nip, email = f"199007152015041{n + 1:03d}", f"pengusul-seleksi-{n}@web.test"
-    response = http.post(
-        f"{s}/api/v1/participants/register",
-        json={"nip": nip, "name": f"Pengusul {n + 1}", "email": email, "password": PASSWORD,
-              "position_group": group, "agency_code": "KEC-PANGGUL"},
-    )  # fmt: skip
-    assert response.status_code == 202, response.text
-    running_stack.mail.wait_for(lambda: bool(running_stack.mail.to(email)))
-    response = http.post(f"{s}/api/v1/auth/verify-email", json={"token": running_stack.mail.link_token(email)})
-    assert response.status_code == 200, response.text
-    proposer = login(http, s, nip, PASSWORD)
-    response = http.post(
-        f"{s}/api/v1/ideas",
-        headers=proposer,
-        json={"edition_code": EDITION, "title": title, "problem": "Warga menunggu lama di loket.",
-              "solution": "Layanan daring dengan jadwal datang.", "beneficiaries": "Warga Kecamatan Panggul",
-              "time_saved_minutes_per_case": 60, "cost_saved_per_year_rp": 10_000_000,
-              "estimated_budget_rp": 2_000_000, "target_agency_code": agency, "service_area": "pelayanan"},
-    )  # fmt: skip
-    assert response.status_code == 201, response.text
-    idea_id = str(response.json()["id"])
-    response = http.post(
-        f"{s}/api/v1/attachments",
-        headers=proposer,
-        data={"idea_id": idea_id},
-        files={"file": ("paparan.pdf", PDF_DECK, "application/pdf")},
-    )
-    assert response.status_code == 201, response.text
-    assert http.post(f"{s}/api/v1/ideas/{idea_id}/submit", headers=proposer).status_code == 200
-    response = http.post(
-        f"{s}/api/v1/ideas/{idea_id}/screening", headers=committee, json={"eligible": True, "reason": None}
-    )
-    assert response.status_code == 200, response.text
-    wait_until(
-        lambda: http.get(f"{j}/api/v1/ideas/{idea_id}", headers=committee).json().get("eligible") is True,
-        what="the idea to reach judging",
-    )
-    return idea_id
 
 
 def _score(http: httpx.Client, j: str, judges: list[dict[str, str]], ideas: list[str]) -> None:
@@ -165,7 +112,11 @@ def test_the_committee_sets_quotas_adjusts_with_a_reason_publishes_and_downloads
 ) -> None:
     j = running_stack.urls["judging"]
     committee, judges = _edition(running_stack, http)
-    ideas = [_idea(running_stack, http, committee, n) for n in range(len(IDEAS))]
+    ideas = [
+        eligible_idea(running_stack, http, {"committee": committee}, 201 + n, position_group=group,
+                      edition_code=EDITION, extra_answers={}, title=title, target_agency_code=agency)
+        for n, (title, group, agency, _) in enumerate(IDEAS)
+    ]  # fmt: skip
     response = http.post(
         f"{j}/api/v1/editions/{EDITION}/audition-days",
         headers=committee,
@@ -177,9 +128,7 @@ def test_the_committee_sets_quotas_adjusts_with_a_reason_publishes_and_downloads
     member = visitor(browser, running_stack.urls["web"], "committee-selection", ViewportSize(width=1280, height=900))
     page = member.page
     page.goto(f"/panitia/penetapan?edisi={EDITION}")
-    page.get_by_label("NIP atau email").fill(COMMITTEE)
-    page.get_by_label("Kata sandi").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
+    sign_in(page, COMMITTEE)
     expect(page.get_by_role("heading", level=1)).to_have_text("Seleksi dan penerbitan")
     member.check("selection rules before scoring")
 

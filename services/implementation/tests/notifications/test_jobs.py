@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from services.implementation.notifications.email_jobs import send_email_job
+from services.implementation.notifications.email_jobs import SendOutcome, send_email_jobs
 from services.implementation.notifications.mailer import SmtpMailer, message_id_for
 from services.implementation.notifications.models import InAppNotification, NotificationJob, NotificationPreference
 from services.implementation.notifications.service import ACCOUNT_TEMPLATES, record_job
@@ -28,6 +28,11 @@ from shared.events import (
 )
 
 USER = uuid.UUID("11111111-2222-3333-4444-555555555555")
+
+
+def send_email_job(*, job_id: uuid.UUID, **kwargs: Any) -> SendOutcome:
+    """One worker's send task given one job: its outcome."""
+    return send_email_jobs(job_ids=[job_id], **kwargs)[job_id]
 
 
 def requested(key: str = "ticket.created:t1:proposer", channels: list[Channel] | None = None) -> NotificationRequested:
@@ -135,7 +140,7 @@ def test_email_sent_is_recorded_through_a_database_blip_not_sent_again(
         return real()  # type: ignore[no-any-return]
 
     outcome = send_email_job(
-        session_factory=flaky_factory,  # type: ignore[arg-type]
+        session_factory=flaky_factory,
         job_id=job_id,
         mailer=SmtpMailer(settings),
         settings=settings,

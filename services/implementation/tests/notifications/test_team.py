@@ -8,13 +8,12 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from services.implementation.notifications.email_jobs import send_email_job
 from services.implementation.notifications.mailer import SmtpMailer
 from services.implementation.notifications.models import NotificationJob
 from services.implementation.notifications.service import record_job
 from services.implementation.tests.factories import proposer
 from services.implementation.tests.helpers import open_ticket, outbox
-from services.implementation.tests.notifications.test_jobs import settings_for
+from services.implementation.tests.notifications.test_jobs import send_email_job, settings_for
 from shared.auth import Role
 from shared.db import unit_of_work
 from shared.events import NotificationRequested, parse_event

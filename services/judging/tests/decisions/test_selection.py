@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from services.judging.db import audit_log, messaging
@@ -196,14 +196,19 @@ def test_decision_outside_quota_takes_the_reason_of_the_adjustment(
     assert session.scalars(select(Decision.reason)).all() == ["Mitra sudah siap"]
 
 
-def test_publish_computes_the_results_once_for_all_its_decisions(
-    client: TestClient, tokens: Any, session: Session, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def three_scored_ideas(client: TestClient, tokens: Any, session: Session) -> None:
+    """Three eligible ideas of three agencies, scored and submitted by one judge, best first."""
     rubric(session)
     ideas = [eligible_idea(session, target_agency=a) for a in ("DINKES", "DISHUB", "DLH")]
     judge = tokens(Role.JUDGE, agency="BAPPEDA")
     for n, idea in enumerate(ideas):
         save(client, judge, idea, full_scores(5 - n, 5 - n, 5 - n))
+
+
+def test_publish_computes_the_results_once_for_all_its_decisions(
+    client: TestClient, tokens: Any, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    three_scored_ideas(client, tokens, session)
     calls: list[str] = []
 
     def counted(session: Session, **kwargs: Any) -> Any:
@@ -217,3 +222,28 @@ def test_publish_computes_the_results_once_for_all_its_decisions(
     )
     assert published.status_code == 200
     assert (published.json()["published"], calls) == (3, [EDITION])
+
+
+def test_publish_reads_no_decision_back_after_writing_it(client: TestClient, tokens: Any, session: Session) -> None:
+    three_scored_ideas(client, tokens, session)
+    statements: list[str] = []
+
+    def seen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        published = client.post(
+            f"/api/v1/editions/{EDITION}/selection/publish",
+            json={"due_date": "2027-06-30"},
+            headers=tokens(Role.COMMITTEE),
+        )
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert published.status_code == 200
+    assert len(published.json()["decisions"]) == 3
+    reads = [s.split("WHERE")[-1].strip() for s in statements if s.startswith("SELECT") and "FROM decision" in s]
+    # The results read the edition's decisions once; each new one comes back from its INSERT ... RETURNING,
+    # not from a SELECT per idea.
+    assert reads == ["decision.edition_code = %(edition_code_1)s::VARCHAR"]

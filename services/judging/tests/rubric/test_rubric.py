@@ -25,12 +25,23 @@ def test_put_rubric_committee_returns_criteria(client: TestClient, tokens: Any) 
     ]
 
 
-def test_put_rubric_weights_not_100_rejected(client: TestClient, tokens: Any) -> None:
+def test_put_rubric_weights_not_100_rejected_in_the_callers_language(client: TestClient, tokens: Any) -> None:
     bad = copy.deepcopy(RUBRIC)
     bad["criteria"][0]["weight"] = 25
     response = client.put("/api/v1/editions/ATA-2026/rubric", json=bad, headers=tokens(Role.COMMITTEE))
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "validation_error"
+    assert response.json()["error"]["details"] == [
+        {
+            "field": "",
+            "type": "value_error",
+            "message": "Jumlah bobot kriteria yang dihitung harus tepat 100; sekarang 95",
+        }
+    ]
+    english = client.put(
+        "/api/v1/editions/ATA-2026/rubric", json=bad, headers={**tokens(Role.COMMITTEE), "Accept-Language": "en"}
+    )
+    assert english.json()["error"]["details"][0]["message"] == "weights of counted criteria must sum to 100 (got 95)"
 
 
 def test_put_rubric_uncounted_criterion_needs_zero_weight(client: TestClient, tokens: Any) -> None:

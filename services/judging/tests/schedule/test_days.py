@@ -65,18 +65,31 @@ def test_slot_cut_by_a_break_starts_when_the_break_ends(client: TestClient, toke
     assert day["breaks"][0]["label"] == "Ishoma"
 
 
-def test_breaks_and_room_hours_that_do_not_fit_the_day_are_refused(client: TestClient, tokens: Any) -> None:
+def test_breaks_and_room_hours_that_do_not_fit_the_day_are_refused_in_indonesian(
+    client: TestClient, tokens: Any
+) -> None:
     committee = tokens(Role.COMMITTEE)
     url = f"/api/v1/editions/{EDITION}/audition-days"
-    for bad in (
-        {"breaks": [{"start": "09:00", "end": "10:30"}]},  # starts before the day
-        {"breaks": [{"start": "12:00", "end": "12:00"}]},  # empty
-        {"breaks": [{"start": "11:00", "end": "12:00"}, {"start": "11:30", "end": "12:30"}]},  # overlapping
-        {"room_hours": [{"room": "Ruang C", "start": "10:00", "end": "12:00"}]},  # not a room of the day
-        {"room_hours": [{"room": "Ruang A", "start": "09:00", "end": "12:00"}]},  # outside the day
+    within = "Setiap jeda harus selesai sesudah mulai, di dalam jam hari itu"
+    room_hours = "Jam ruang harus selesai sesudah mulai, di dalam jam hari itu"
+    for bad, message in (
+        ({"breaks": [{"start": "09:00", "end": "10:30"}]}, within),  # starts before the day
+        ({"breaks": [{"start": "12:00", "end": "12:00"}]}, within),  # empty
+        (
+            {"breaks": [{"start": "11:00", "end": "12:00"}, {"start": "11:30", "end": "12:30"}]},
+            "Jeda tidak boleh bertumpang tindih",
+        ),
+        (
+            {"room_hours": [{"room": "Ruang C", "start": "10:00", "end": "12:00"}]},
+            "Jam ruang hanya menyebut ruang hari itu, masing-masing paling banyak sekali",
+        ),  # not a room of the day
+        ({"room_hours": [{"room": "Ruang A", "start": "09:00", "end": "12:00"}]}, room_hours),  # outside the day
     ):
         r = client.post(url, json={**LONG_DAY, **bad}, headers=committee)
-        assert r.status_code == 422, (bad, r.text)
+        assert (r.status_code, r.json()["error"]["details"]) == (
+            422,
+            [{"field": "", "type": "value_error", "message": message}],
+        ), bad
     assert client.get(f"/api/v1/editions/{EDITION}/schedule", headers=committee).json() == []
 
 

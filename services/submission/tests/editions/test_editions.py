@@ -39,7 +39,7 @@ def test_create_edition_committee_only_and_unique(client: TestClient, tokens: An
     assert (again.status_code, again.json()["error"]["code"]) == (409, "edition_exists")
 
 
-def test_timeline_out_of_order_reports_every_problem(client: TestClient, tokens: Any) -> None:
+def test_timeline_out_of_order_reports_every_problem_in_the_callers_language(client: TestClient, tokens: Any) -> None:
     body = BODY | {
         "submission_opens_at": "2027-04-01T08:00:00",
         "auditions_start_at": "2027-03-15T08:00:00",
@@ -48,6 +48,13 @@ def test_timeline_out_of_order_reports_every_problem(client: TestClient, tokens:
     response = client.post("/api/v1/editions", headers=tokens(Role.COMMITTEE), json=body)
     assert response.status_code == 422
     assert [p["rule"] for p in response.json()["error"]["details"]] == [
+        "Pengajuan dibuka sebelum ditutup",
+        "Audisi dimulai sesudah pengajuan ditutup",
+        "Audisi dimulai sebelum berakhir",
+        "submission_opens_at tidak boleh sesudah auditions_start_at",
+    ]
+    english = client.post("/api/v1/editions", headers={**tokens(Role.COMMITTEE), "Accept-Language": "en"}, json=body)
+    assert [p["rule"] for p in english.json()["error"]["details"]] == [
         "submission opens before it closes",
         "auditions start after submission closes",
         "auditions start before they end",
@@ -129,7 +136,7 @@ def test_update_edition_clearing_a_time_cannot_let_the_others_swap(client: TestC
     assert swapped.json()["error"]["details"] == [
         {
             "fields": ["screening_opens_at", "auditions_start_at"],
-            "rule": "screening_opens_at comes no later than auditions_start_at",
+            "rule": "screening_opens_at tidak boleh sesudah auditions_start_at",
         }
     ]
     kept = client.get("/api/v1/editions/ATA-2027").json()
