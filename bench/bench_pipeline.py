@@ -225,7 +225,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=2, help="processes per worker (production: 2)")
     parser.add_argument("--timeout", type=float, default=600, help="give up on a run after this long")
     parser.add_argument("--output", type=Path, default=RESULTS / "pipeline.json")
-    parser.add_argument("--profile", action="store_true", help="py-spy the two busy workers during the burst")
+    parser.add_argument("--profile", action="store_true", help="py-spy the busiest processes during the burst")
     args = parser.parse_args()
     work = RESULTS / f"work-{args.output.stem}"
     work.mkdir(parents=True, exist_ok=True)

@@ -106,8 +106,9 @@ class PipelineStack:
         return tokens.issue(user_id=uuid.uuid4(), role=Role.AGENCY, name="Staf", email=None, agency_code=AGENCY)[0]
 
     def worker_pids(self) -> dict[str, int]:
-        """The process ids of the stack's two busy workers (their pool processes are their children)."""
-        return {n: self.stack.procs[n].pid for n in ("implementation-worker", "notifications-worker")}
+        """The process ids of the stack's busiest processes (a worker's pool processes are its children)."""
+        names = ("implementation-worker", "notifications-worker", "submission-worker", "implementation-relay")
+        return {n: self.stack.procs[n].pid for n in names}
 
 
 @contextmanager

@@ -120,18 +120,21 @@ def register_event_consumer(
             clients.append(redis.Redis.from_url(redis_url, socket_timeout=5, socket_connect_timeout=5))
         return clients[0]
 
-    def acknowledge(event: dict[str, Any]) -> None:
-        if not event.get("producer"):
-            return  # nobody to acknowledge to (a malformed message)
+    def settle(key: str, event: dict[str, Any]) -> None:
+        """Forget the message's tries and acknowledge it to its producer: one round trip, after the commit."""
+        pipe = client().pipeline(transaction=False)
+        pipe.delete(key)
+        if event.get("producer"):  # else nobody to acknowledge to (a malformed message)
+            pipe.rpush(ack_list_key(str(event["producer"])), f"{event.get('event_id')}:{queue}")
         try:
-            client().rpush(ack_list_key(str(event["producer"])), f"{event.get('event_id')}:{queue}")
+            pipe.execute()
         except redis.RedisError as exc:  # the relay will send it again; the inbox makes that a no-op
             log.warning("ack failed", event_id=event.get("event_id"), error=str(exc))
 
     def count_try(key: str) -> tuple[int, str | None] | None:
         """This run's try number and the error the previous try left; None if Redis cannot tell."""
         try:
-            pipe = client().pipeline()
+            pipe = client().pipeline(transaction=False)  # one round trip; nothing else writes this key meanwhile
             pipe.hincrby(key, "tries", 1)
             pipe.hget(key, "error")
             pipe.expire(key, TRIES_TTL_SECONDS)
@@ -141,11 +144,9 @@ def register_event_consumer(
             return None
         return int(tries), error.decode() if error else None
 
-    def note(key: str, *, uncount: bool = False, error: str | None = None, forget: bool = False) -> None:
+    def note(key: str, *, uncount: bool = False, error: str | None = None) -> None:
         try:
-            if forget:
-                client().delete(key)
-            elif uncount:
+            if uncount:
                 client().hincrby(key, "tries", -1)
             elif error is not None:
                 client().hset(key, "error", error)
@@ -214,9 +215,8 @@ def register_event_consumer(
             # Every earlier try failed or took its worker down with it: stop here, before the handler.
             tries, error = counted
             park(event, tries=tries - 1, error=error or WORKER_DIED)
-            note(key, forget=True)
+            settle(key, event)
             EVENTS_CONSUMED.labels(str(queue), event_type, "parked").inc()
-            acknowledge(event)
             return "parked"
         try:
             outcome = handle(event)
@@ -234,9 +234,8 @@ def register_event_consumer(
                     park(event, tries=counted[0], error=error)
                 except Exception as park_exc:  # the database went away meanwhile: try the message again
                     raise self.retry(exc=park_exc, countdown=retry_base_seconds) from park_exc
-                note(key, forget=True)
+                settle(key, event)
                 EVENTS_CONSUMED.labels(str(queue), event_type, "parked").inc()
-                acknowledge(event)
                 return "parked"
             note(key, error=error)
             # The traceback is logged once, at the last try; each earlier try logs its error line.
@@ -250,10 +249,9 @@ def register_event_consumer(
             )
             EVENTS_CONSUMED.labels(str(queue), event_type, "error").inc()
             raise self.retry(exc=exc, countdown=_retry_delay(retry_base_seconds, self.request.retries)) from exc
-        note(key, forget=True)
+        settle(key, event)
         EVENTS_CONSUMED.labels(str(queue), event_type, outcome).inc()
         log.info("event consumed", event_id=event.get("event_id"), type=event_type, outcome=outcome)
-        acknowledge(event)
         return outcome
 
     return handle_event

@@ -25,18 +25,21 @@ def mailbox_user_id(kind: str, key: str) -> uuid.UUID:
     return uuid.uuid5(_RECIPIENT_NAMESPACE, f"{kind}:{key}")
 
 
-def agency_name(session: Session, code: str, contact: AgencyContact | None = None) -> str:
+def agency_name(session: Session, code: str) -> str:
     """An agency's display name (the contact's, else the catalogue's, else the code)."""
-    contact = contact or session.get(AgencyContact, code)
+    contact = session.get(AgencyContact, code)
     if contact is not None:
         return contact.name
     known = AGENCY_BY_CODE.get(code)
     return known.name if known else code
 
 
-def agency_recipient(session: Session, code: str, contact: AgencyContact | None = None) -> Person:
-    """The agency's mailbox: its own contact if set, else the regency catalogue's address."""
-    contact = contact or session.get(AgencyContact, code)
+def agency_recipient(session: Session, code: str) -> Person:
+    """The agency's mailbox: its own contact if set, else the regency catalogue's address.
+
+    Its name is the agency's display name, as `agency_name` gives it: a caller that needs both looks up once.
+    """
+    contact = session.get(AgencyContact, code)
     if contact is not None:
         name, email = contact.name, contact.email
     else:

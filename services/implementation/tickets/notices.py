@@ -7,7 +7,6 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from services.implementation.agencies.models import AgencyContact
 from services.implementation.agencies.service import agency_name
 from services.implementation.db import runtime
 from services.implementation.tickets.models import (
@@ -57,14 +56,14 @@ def notify_team(
     )
 
 
-def base_context(session: Session, ticket: Ticket, contact: AgencyContact | None = None) -> dict[str, Any]:
-    """What every notification about a ticket is rendered with."""
+def base_context(session: Session, ticket: Ticket, *, agency_display_name: str | None = None) -> dict[str, Any]:
+    """What every notification about a ticket is rendered with (the agency's name looked up unless given)."""
     return {
         "ticket_id": str(ticket.id),
         "idea_id": str(ticket.idea_id),
         "title": ticket.title,
         "edition_code": ticket.edition_code,
         "agency_code": ticket.agency_code,
-        "agency_name": agency_name(session, ticket.agency_code, contact),
+        "agency_name": agency_display_name or agency_name(session, ticket.agency_code),
         "due_date": ticket.due_date.isoformat() if ticket.due_date else None,
     }

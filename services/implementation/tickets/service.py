@@ -13,11 +13,10 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import case, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
-from services.implementation.agencies.models import AgencyContact
 from services.implementation.agencies.service import agency_recipient, committee_recipient
 from services.implementation.notifications.service import notification_event
 from services.implementation.tickets.audit import audit_ticket
@@ -136,28 +135,32 @@ def handle_idea_withdrawn(session: Session, event: IdeaWithdrawn) -> None:
 
 
 def _idea_state(session: Session, idea_id: uuid.UUID, *, decided_at: datetime, selected: bool) -> IdeaState:
-    """Record a decision if it is the newest seen, and return the idea's state, locked."""
+    """Record a decision if it is the newest seen, and return the idea's state, locked: one statement.
+
+    The upsert always takes the row lock and returns the row; an older decision leaves its fields as they were.
+    """
+    table = IdeaState.__table__
     stmt = pg_insert(IdeaState).values(idea_id=idea_id, last_decided_at=decided_at, last_selected=selected)
-    session.execute(
+    newer = or_(table.c.last_decided_at.is_(None), table.c.last_decided_at < decided_at)
+    return session.scalars(
         stmt.on_conflict_do_update(
             index_elements=[IdeaState.idea_id],
-            set_={"last_decided_at": decided_at, "last_selected": selected, "updated_at": utcnow()},
-            where=or_(IdeaState.last_decided_at.is_(None), IdeaState.last_decided_at < decided_at),
+            set_={
+                "last_decided_at": case((newer, decided_at), else_=table.c.last_decided_at),
+                "last_selected": case((newer, selected), else_=table.c.last_selected),
+                "updated_at": case((newer, utcnow()), else_=table.c.updated_at),
+            },
         )
-    )
-    state = session.scalars(
-        select(IdeaState)
-        .where(IdeaState.idea_id == idea_id)
-        .with_for_update()
+        .returning(IdeaState)
         .execution_options(populate_existing=True)
     ).one()
-    return state
 
 
 def _announce_created(session: Session, ticket: Ticket, event: IdeaJudged) -> None:
     record_change(session, ticket=ticket, kind="created", data={"due_date": _iso(ticket.due_date)}, actor_id=None)
-    contact = session.get(AgencyContact, ticket.agency_code)
-    context = base_context(session, ticket, contact)
+    # An agency without its own contact row is looked up once, not once per use (a missing row is not cached).
+    agency = agency_recipient(session, ticket.agency_code)
+    context = base_context(session, ticket, agency_display_name=agency.name)
     link = ticket_link(ticket.id)
     events: list[Event] = [
         TicketCreated(
@@ -180,7 +183,7 @@ def _announce_created(session: Session, ticket: Ticket, event: IdeaJudged) -> No
         context={**context, "audience": "proposer"},
     )
     for audience, recipient, channels in (
-        ("agency", agency_recipient(session, ticket.agency_code, contact), [Channel.EMAIL]),
+        ("agency", agency, [Channel.EMAIL]),
         ("committee", committee_recipient(), [Channel.EMAIL]),
     ):
         events.append(

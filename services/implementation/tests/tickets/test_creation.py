@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from services.implementation.tests.factories import DECIDED, judged, withdrawn
 from services.implementation.tests.helpers import consume, notifications, outbox, ticket_ids
-from services.implementation.tickets.models import Ticket
+from services.implementation.tickets.models import IdeaState, Ticket
 from services.implementation.tickets.service import handle_idea_judged
 
 
@@ -98,6 +98,22 @@ def test_older_not_selected_arriving_late_is_ignored(implementation_runtime: Any
     consume(judged(idea_id=selected.payload.idea_id, selected=False, decided_at=DECIDED))
     with factory() as session:
         assert session.scalars(select(Ticket.status)).one() == "new"
+
+
+def test_older_decision_arriving_late_leaves_the_newer_decision_recorded(implementation_runtime: Any) -> None:
+    factory = implementation_runtime.session_factory
+    newer = judged(decided_at=DECIDED + timedelta(hours=2))
+    consume(newer)
+    with factory() as session:
+        updated_at = session.get_one(IdeaState, newer.payload.idea_id).updated_at
+    consume(judged(idea_id=newer.payload.idea_id, selected=False, decided_at=DECIDED))
+    with factory() as session:
+        state = session.get_one(IdeaState, newer.payload.idea_id)
+        assert (state.last_decided_at, state.last_selected, state.updated_at) == (
+            DECIDED + timedelta(hours=2),
+            True,
+            updated_at,
+        )
 
 
 def test_older_selected_arriving_after_newer_not_selected_creates_nothing(implementation_runtime: Any) -> None:
