@@ -21,7 +21,6 @@ from typing import Annotated, Any
 import jwt
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from starlette.concurrency import run_in_threadpool
 
 from shared.errors import UNAUTHENTICATED, AppError, forbidden
 from shared.revocation import Loader, RevocationStore, now_ms
@@ -178,14 +177,6 @@ class TokenService:
         if principal.issued_at_ms <= self.revocations.revoked_at(principal.user_id):
             raise unauthenticated("session ended")
 
-    def verify_may_block(self) -> bool:
-        """Whether `verify` may do I/O: an external issuer's signing keys are fetched over the network."""
-        return bool(self.settings.oidc_jwks_url)
-
-    def revocation_cached(self, principal: Principal) -> bool:
-        """Whether `check_not_revoked` answers from memory, with no Redis read."""
-        return principal.issued_at_ms is None or self.revocations.cached(principal.user_id) is not None
-
 
 _bearer = HTTPBearer(auto_error=False)
 
@@ -196,7 +187,7 @@ def get_token_service(request: Request) -> TokenService:
     return service
 
 
-async def get_current_principal(
+def get_current_principal(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
@@ -204,16 +195,8 @@ async def get_current_principal(
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise unauthenticated("missing bearer token")
     tokens = get_token_service(request)  # not a dependency of its own: one worker-thread hand-off fewer
-    # `async`, on the event loop: an HS256 check and a cached revocation are CPU only, and a worker thread
-    # costs more than they do on every request (bench/RESULTS.md). What may wait on the network goes to one.
-    if tokens.verify_may_block():
-        principal = await run_in_threadpool(tokens.verify, credentials.credentials)
-    else:
-        principal = tokens.verify(credentials.credentials)
-    if tokens.revocation_cached(principal):
-        tokens.check_not_revoked(principal)
-    else:  # a Redis read, about once per person per AUTH_REVOCATION_CACHE_SECONDS
-        await run_in_threadpool(tokens.check_not_revoked, principal)
+    principal = tokens.verify(credentials.credentials)
+    tokens.check_not_revoked(principal)
     request.state.principal = principal
     return principal
 

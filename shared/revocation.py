@@ -71,19 +71,12 @@ class RevocationStore:
         """One connection pool per store (per process)."""
         return redis.Redis.from_url(self.redis_url, socket_timeout=2, socket_connect_timeout=2)
 
-    def cached(self, user_id: uuid.UUID) -> int | None:
-        """`revoked_at` from the cache, with no I/O; None when it must be read from Redis."""
-        cached = self._cache.get(user_id)
-        if cached is not None and self.clock() - cached[1] < self.cache_seconds:
-            return cached[0]
-        return None
-
     def revoked_at(self, user_id: uuid.UUID) -> int:
         """When the user's sessions were last ended, in ms (0 if never); cached for `cache_seconds`."""
-        cached = self.cached(user_id)
-        if cached is not None:
-            return cached
+        cached = self._cache.get(user_id)
         now = self.clock()
+        if cached is not None and now - cached[1] < self.cache_seconds:
+            return cached[0]
         try:
             loaded, value = self.client.hmget(REVOKED_KEY, [LOADED_FIELD, str(user_id)])
             if loaded is None:
