@@ -35,6 +35,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 from sqlalchemy import create_engine, func, select, text
@@ -144,9 +145,24 @@ def prepare(url: str, judges: int) -> list[tuple[uuid.UUID, str, uuid.UUID]]:
     ]
 
 
+def score_bodies() -> list[dict[str, Any]]:
+    """Five request bodies scoring all six criteria of the audition rubric, five of them with a comment."""
+    from services.judging.seed import AUDITION_RUBRIC
+
+    keys = [c.key for c in AUDITION_RUBRIC.criteria]
+    return [
+        {
+            "scores": [
+                {"criterion": k, "value": 1 + (b + i) % 5, "comment": "jelas" if i else None}
+                for i, k in enumerate(keys)
+            ]
+        }
+        for b in range(5)
+    ]
+
+
 def write_plan(infra: Infra, url: str, pairs: list[tuple[uuid.UUID, str, uuid.UUID]], work: Path) -> None:
     """The wrk script's inputs: a bearer token and idea per line, and the request bodies."""
-    from services.judging.seed import AUDITION_RUBRIC
     from services.judging.settings import JudgingSettings
     from shared.auth import Role, TokenService
 
@@ -161,19 +177,7 @@ def write_plan(infra: Infra, url: str, pairs: list[tuple[uuid.UUID, str, uuid.UU
             )[0]
         lines.append(f"{issued[judge_id]} {idea_id}\n")
     (work / "pairs.txt").write_text("".join(lines))
-    keys = [c.key for c in AUDITION_RUBRIC.criteria]
-    bodies = [
-        json.dumps(
-            {
-                "scores": [
-                    {"criterion": k, "value": 1 + (b + i) % 5, "comment": "jelas" if i else None}
-                    for i, k in enumerate(keys)
-                ]
-            }
-        )
-        for b in range(5)
-    ]
-    (work / "bodies.txt").write_text("\n".join(bodies) + "\n")
+    (work / "bodies.txt").write_text("\n".join(json.dumps(b) for b in score_bodies()) + "\n")
 
 
 @contextmanager

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from services.judging.audit.service import record
 from services.judging.conflicts.models import Exclusion, ExclusionKind
 from services.judging.conflicts.schemas import ExclusionRead
-from services.judging.ideas.models import Idea
+from services.judging.ideas.models import Idea, IdeaFacts
 from services.judging.ideas.service import get_known_idea, work_unit_key
 from services.judging.scoring.models import ScoreSet, SetStatus
 from shared.auth import Principal
@@ -25,7 +25,7 @@ CONFLICT_MESSAGE = Message(
 
 
 def conflict_of(
-    idea: Idea, *, judge_id: uuid.UUID, agency_code: str | None, work_unit: str | None = None
+    idea: IdeaFacts, *, judge_id: uuid.UUID, agency_code: str | None, work_unit: str | None = None
 ) -> str | None:
     """Why a judge may not judge the idea ('on_team', 'same_work_unit', 'same_agency'), or None."""
     if str(judge_id) in idea.team_user_ids:
@@ -42,7 +42,7 @@ def conflict_of(
 def record_exclusion(
     session: Session,
     *,
-    idea: Idea,
+    idea: IdeaFacts,
     judge_id: uuid.UUID,
     judge_name: str,
     kind: ExclusionKind,

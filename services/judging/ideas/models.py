@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Index, String, Text
 from sqlalchemy.dialects.postgresql import JSONB
@@ -67,4 +67,31 @@ class Idea(Base):
     @property
     def judgeable(self) -> bool:
         """Known, screened eligible and not withdrawn."""
-        return self.known and self.eligible is True and not self.withdrawn
+        return judgeable(self)
+
+
+class IdeaFacts(Protocol):
+    """What judging's rules read of an idea: an `Idea`, or a row selecting these columns (the score save's
+    context query, which skips the ORM's per-row work on its hot path)."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+    @property
+    def edition_code(self) -> str: ...
+    @property
+    def revision(self) -> int: ...
+    @property
+    def eligible(self) -> bool | None: ...
+    @property
+    def withdrawn_at(self) -> datetime | None: ...
+    @property
+    def team_user_ids(self) -> list[str]: ...
+    @property
+    def team_agency_codes(self) -> list[str]: ...
+    @property
+    def team_work_units(self) -> list[str]: ...
+
+
+def judgeable(idea: IdeaFacts) -> bool:
+    """Known (its submission arrived), screened eligible and not withdrawn."""
+    return idea.revision > 0 and idea.eligible is True and idea.withdrawn_at is None

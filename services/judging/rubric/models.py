@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.dialects.postgresql import JSONB
@@ -67,3 +67,18 @@ class Criterion(Base):
     #: [{"score": int, "description": str}]: what each score level means.
     levels: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list)
     position: Mapped[int] = mapped_column(default=0)
+
+
+class CriterionFacts(Protocol):
+    """What scoring reads of a criterion: a `Criterion`, or a row selecting these columns (the score save)."""
+
+    @property
+    def key(self) -> str: ...
+    @property
+    def weight(self) -> int: ...
+    @property
+    def min_score(self) -> int: ...
+    @property
+    def max_score(self) -> int: ...
+    @property
+    def counted(self) -> bool: ...

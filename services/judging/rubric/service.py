@@ -12,7 +12,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
 from services.judging.audit.service import record
-from services.judging.rubric.models import DEFAULT_ROUND, Criterion, Edition, Round, RoundKind
+from services.judging.rubric.models import DEFAULT_ROUND, Criterion, CriterionFacts, Edition, Round, RoundKind
 from services.judging.rubric.schemas import CriterionRead, RubricIn, RubricRead
 from services.judging.scoring.models import ScoreSet
 from shared.auth import Principal
@@ -143,13 +143,13 @@ def _read(rnd: Round, criteria: Sequence[Criterion], *, started: bool = False) -
     )
 
 
-def weighted_score(criteria: Sequence[Criterion], values: dict[str, float]) -> float | None:
+def weighted_score(criteria: Sequence[CriterionFacts], values: dict[str, float]) -> float | None:
     """A judge's weighted score on 0..100 (see `weighted_scores`); None while a counted criterion is unscored."""
     (total,) = weighted_scores(criteria, np.array([[values.get(c.key, np.nan) for c in criteria]])).tolist()
     return None if total != total else total
 
 
-def weighted_scores(criteria: Sequence[Criterion], values: NDArray[np.float64]) -> NDArray[np.float64]:
+def weighted_scores(criteria: Sequence[CriterionFacts], values: NDArray[np.float64]) -> NDArray[np.float64]:
     """Weighted scores on 0..100 of score sets (rows; a column per criterion, NaN where unscored): each
     counted criterion rescaled to 0..1 times its weight, rounded to 4 places.
 

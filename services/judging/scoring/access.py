@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from services.judging.conflicts.models import Exclusion, ExclusionKind
 from services.judging.conflicts.service import CONFLICT_MESSAGE, conflict_of, record_exclusion
-from services.judging.ideas.models import Idea
+from services.judging.ideas.models import Idea, IdeaFacts, judgeable
 from services.judging.rubric.models import DEFAULT_ROUND, Round, RoundKind
 from services.judging.rubric.service import find_round
 from services.judging.schedule.models import PanelMember, Slot
@@ -18,14 +18,14 @@ from shared.auth import Principal, Role
 from shared.errors import AppError, Message, conflict
 
 
-def panel_for(session: Session, rnd: Round, idea_id: uuid.UUID) -> list[PanelMember] | None:
+def panel_for(session: Session, round_id: uuid.UUID, idea_id: uuid.UUID) -> list[PanelMember] | None:
     """The judges who may score the idea in this round; None when the round has no panels at all.
 
     Members without a room sit on every idea of the round; members of a room judge the ideas whose
     audition slot is in that room. One query: the round's members with the idea's room alongside.
     """
     idea_room = select(Slot.room_id).where(Slot.idea_id == idea_id).scalar_subquery()
-    rows = session.execute(select(PanelMember, idea_room).where(PanelMember.round_id == rnd.id)).all()
+    rows = session.execute(select(PanelMember, idea_room).where(PanelMember.round_id == round_id)).all()
     if not rows:
         return None
     return [m for m, room_id in rows if m.room_id is None or m.room_id == room_id]
@@ -44,8 +44,8 @@ def rubric_round(session: Session, edition_code: str, kind: RoundKind) -> Round:
 
 def authorise_judge(
     session: Session,
-    idea: Idea,
-    rnd: Round,
+    idea: IdeaFacts,
+    round_id: uuid.UUID,
     principal: Principal,
     *,
     excluded: bool | None = None,
@@ -56,14 +56,14 @@ def authorise_judge(
     `excluded` and `on_panel` (True also when the round has no panels) are looked up unless the caller
     already read them (the score save reads everything in one query).
     """
-    if not idea.judgeable:
+    if not judgeable(idea):
         raise conflict(
             "idea_not_judgeable",
             Message(
                 "Gagasan ini tidak dapat dinilai (belum lolos seleksi atau ditarik)",
                 "This idea cannot be judged (not screened eligible, or withdrawn)",
             ),
-            {"eligible": idea.eligible, "withdrawn": idea.withdrawn},
+            {"eligible": idea.eligible, "withdrawn": idea.withdrawn_at is not None},
         )
     reason = conflict_of(
         idea, judge_id=principal.user_id, agency_code=principal.agency_code, work_unit=principal.work_unit
@@ -97,7 +97,7 @@ def authorise_judge(
             ),
         )
     if on_panel is None:
-        panel = panel_for(session, rnd, idea.id)
+        panel = panel_for(session, round_id, idea.id)
         on_panel = panel is None or principal.user_id in {m.judge_id for m in panel}
     if not on_panel:
         raise AppError(
@@ -118,7 +118,7 @@ def authorise_reader(session: Session, idea: Idea, principal: Principal) -> None
     refusal: AppError | None = None
     for rnd in session.scalars(select(Round).where(Round.edition_code == idea.edition_code).order_by(Round.kind)):
         try:
-            authorise_judge(session, idea, rnd, principal)
+            authorise_judge(session, idea, rnd.id, principal)
         except AppError as exc:
             if exc.code != "not_on_panel":
                 raise

@@ -16,7 +16,7 @@ from services.judging.conflicts.service import conflict_of, excluded_judges
 from services.judging.ideas.models import Idea
 from services.judging.ideas.service import get_known_idea
 from services.judging.results.service import judgeable_ideas
-from services.judging.rubric.models import DEFAULT_ROUND, Criterion, Round, RoundKind
+from services.judging.rubric.models import DEFAULT_ROUND, Criterion, CriterionFacts, Round, RoundKind
 from services.judging.rubric.service import criteria_of, find_round, weighted_score
 from services.judging.schedule.models import PanelMember, Slot
 from services.judging.scoring.access import authorise_judge, panel_for, rubric_round
@@ -66,7 +66,7 @@ def read_set(
 def set_read(
     score_set: SetRow,
     scores: Sequence[Scored],
-    criteria: Sequence[Criterion],
+    criteria: Sequence[CriterionFacts],
     kind: RoundKind | str,
     *,
     with_judge: bool = True,
@@ -97,7 +97,7 @@ def idea_scores(
     idea = get_known_idea(session, idea_id=idea_id)
     rnd = rubric_round(session, idea.edition_code, kind)
     if not principal.has_role(Role.COMMITTEE):
-        authorise_judge(session, idea, rnd, principal)  # conflicted or off-panel judges see nothing
+        authorise_judge(session, idea, rnd.id, principal)  # conflicted or off-panel judges see nothing
     criteria = criteria_of(session, rnd.id)
     sets = session.scalars(
         select(ScoreSet).where(ScoreSet.round_id == rnd.id, ScoreSet.idea_id == idea.id).order_by(ScoreSet.created_at)
@@ -132,7 +132,7 @@ def panel_complete(
     therefore never sees others' scores before submitting their own).
     """
     submitted = {s.judge_id for s in sets if s.status == SetStatus.SUBMITTED}
-    panel = panel_for(session, rnd, idea.id)
+    panel = panel_for(session, rnd.id, idea.id)
     if panel is None:
         assigned = round_judges(session, rnd)
         # Only judges and the committee read scores: whoever is not the committee is a judge.

@@ -12,17 +12,18 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Select, String, Table, Uuid, and_, bindparam, exists, or_, select, text, true
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.orm import Session, aliased, load_only, outerjoin
+from sqlalchemy.orm import Session, outerjoin
 
 from services.judging.audit.service import record
 from services.judging.conflicts.models import Exclusion
 from services.judging.declarations.models import ConflictDeclaration
 from services.judging.declarations.rules import declaration_required
-from services.judging.ideas.models import Idea
-from services.judging.rubric.models import DEFAULT_ROUND, Criterion, Round, RoundKind
+from services.judging.ideas.models import Idea, IdeaFacts
+from services.judging.rubric.models import DEFAULT_ROUND, Criterion, CriterionFacts, Round, RoundKind
 from services.judging.schedule.models import PanelMember, Slot
 from services.judging.scoring.access import authorise_judge
 from services.judging.scoring.models import Score, ScoreRequest, ScoreSet, SetStatus
@@ -72,12 +73,11 @@ def _write_scores(session: Session, score_set_id: uuid.UUID, body: ScoresIn, now
     return session.execute(_WRITE_SCORES, params).all()
 
 
-def _replay(session: Session, stored: ScoreRequest, request_hash: str) -> ScoreSetRead:
-    """The answer first given for this Idempotency-Key, ending the transaction; 422 if the key came with
-    another body. Read before the rollback, which would expire the row and load it again."""
-    same_body, response = stored.request_hash == request_hash, stored.response
+def _replay(session: Session, request_hash: str, stored_hash: str, response: object) -> ScoreSetRead:
+    """The answer first given for this Idempotency-Key (its stored hash and answer), ending the
+    transaction; 422 if the key came with another body."""
     session.rollback()
-    if not same_body or response is None:
+    if stored_hash != request_hash or response is None:
         raise invalid(
             "idempotency_key_reused",
             Message(
@@ -91,77 +91,106 @@ def _replay(session: Session, stored: ScoreRequest, request_hash: str) -> ScoreS
 class _SaveContext:
     """What a score save needs to know before writing, read in one query."""
 
-    idea: Idea
-    round: Round
-    criteria: list[Criterion]
+    idea: IdeaFacts
+    round_id: uuid.UUID
+    criteria: list[CriterionFacts]
     excluded: bool
     on_panel: bool  # True also when the round has no panels
     declared: bool  # the judge's declaration of conflicts for the edition, which scoring waits for
 
 
-def _save_context_query() -> Select[Idea, Round, Criterion, bool, bool, bool, ScoreRequest]:
+@dataclass(frozen=True)
+class _Stored:
+    """The answer already given for an Idempotency-Key: the hash of its request and the answer."""
+
+    request_hash: str
+    response: object
+
+
+# The save's reads go through the tables (Core), not the mapped classes: rows come back as tuples, where the
+# ORM would build, identity-map and track an Idea, a Round and six Criterion objects on every save.
+_idea: Table = Idea.__table__  # type: ignore[assignment]  # a declarative class's table is a Table
+_round: Table = Round.__table__  # type: ignore[assignment]
+_criterion: Table = Criterion.__table__  # type: ignore[assignment]
+_exclusion: Table = Exclusion.__table__  # type: ignore[assignment]
+_declaration: Table = ConflictDeclaration.__table__  # type: ignore[assignment]
+_panel_member: Table = PanelMember.__table__  # type: ignore[assignment]
+_slot: Table = Slot.__table__  # type: ignore[assignment]
+_score_set: Table = ScoreSet.__table__  # type: ignore[assignment]
+_score_request: Table = ScoreRequest.__table__  # type: ignore[assignment]
+
+
+def _save_context_query() -> Select[Any]:
     """The statement of `_save_context`, built once (its cache key is then computed once, not per save)."""
+    idea, rnd, criterion, stored_request = _idea.c, _round.c, _criterion.c, _score_request.c
     idea_id, judge_id = bindparam("idea_id", type_=Uuid()), bindparam("judge_id", type_=Uuid())
-    excluded = exists().where(Exclusion.idea_id == Idea.id, Exclusion.judge_id == judge_id)
-    declared = exists().where(
-        ConflictDeclaration.edition_code == Idea.edition_code, ConflictDeclaration.judge_id == judge_id
-    )
+    excluded = exists().where(_exclusion.c.idea_id == idea.id, _exclusion.c.judge_id == judge_id)
+    declared = exists().where(_declaration.c.edition_code == idea.edition_code, _declaration.c.judge_id == judge_id)
     # The rule of `panel_for`: no members in the round means no panels; a member without a room sits on
     # every idea of the round, a member of a room on the ideas auditioned in that room.
-    has_panels = exists().where(PanelMember.round_id == Round.id)
-    idea_room = select(Slot.room_id).where(Slot.idea_id == idea_id).scalar_subquery()
+    member = _panel_member.c
+    has_panels = exists().where(member.round_id == rnd.id)
+    idea_room = select(_slot.c.room_id).where(_slot.c.idea_id == idea_id).scalar_subquery()
     seated = exists().where(
-        PanelMember.round_id == Round.id,
-        PanelMember.judge_id == judge_id,
-        or_(PanelMember.room_id.is_(None), PanelMember.room_id == idea_room),
+        member.round_id == rnd.id,
+        member.judge_id == judge_id,
+        or_(member.room_id.is_(None), member.room_id == idea_room),
     )
-    stored = aliased(
-        ScoreRequest,
-        select(ScoreRequest)
-        .where(ScoreRequest.judge_id == judge_id, ScoreRequest.key == bindparam("key", type_=String()))
-        .subquery(),
+    stored = (
+        select(stored_request.request_hash, stored_request.response)
+        .where(stored_request.judge_id == judge_id, stored_request.key == bindparam("key", type_=String()))
+        .subquery()
     )
     return (
-        select(Idea, Round, Criterion, excluded, ~has_panels | seated, declared, stored)
+        select(
+            # the idea as `IdeaFacts` reads it
+            idea.id,
+            idea.edition_code,
+            idea.revision,
+            idea.eligible,
+            idea.withdrawn_at,
+            idea.team_user_ids,
+            idea.team_agency_codes,
+            idea.team_work_units,
+            rnd.id.label("round_id"),
+            # the criterion as `CriterionFacts` reads it, one row each
+            criterion.key,
+            criterion.weight,
+            criterion.min_score,
+            criterion.max_score,
+            criterion.counted,
+            excluded.label("excluded"),
+            (~has_panels | seated).label("on_panel"),
+            declared.label("declared"),
+            stored.c.request_hash,
+            stored.c.response,
+        )
         .select_from(
-            outerjoin(Idea, Round, and_(Round.edition_code == Idea.edition_code, Round.kind == bindparam("kind")))
-            .outerjoin(Criterion, Criterion.round_id == Round.id)
+            outerjoin(_idea, _round, and_(rnd.edition_code == idea.edition_code, rnd.kind == bindparam("kind")))
+            .outerjoin(_criterion, criterion.round_id == rnd.id)
             .outerjoin(stored, true())
         )
-        .where(Idea.id == idea_id)
-        .order_by(Criterion.position)
-        # Only what the save reads: the idea's snapshot and the rubric's level texts are JSON that would be
-        # parsed once per criterion row for nothing.
-        .options(
-            load_only(
-                Idea.edition_code,
-                Idea.revision,
-                Idea.eligible,
-                Idea.withdrawn_at,
-                Idea.team_user_ids,
-                Idea.team_agency_codes,
-                Idea.team_work_units,
-            ),
-            load_only(Round.edition_code, Round.kind),
-            load_only(
-                Criterion.round_id,
-                Criterion.key,
-                Criterion.weight,
-                Criterion.min_score,
-                Criterion.max_score,
-                Criterion.counted,
-                Criterion.position,
-            ),
-        )
+        .where(idea.id == idea_id)
+        .order_by(criterion.position)
     )
 
 
 _SAVE_CONTEXT = _save_context_query()
+#: The answer stored for a judge's key (after a lost race, or when the idea is unknown).
+_STORED_ANSWER = select(_score_request.c.request_hash, _score_request.c.response).where(
+    _score_request.c.judge_id == bindparam("judge_id"), _score_request.c.key == bindparam("key")
+)
+
+
+def _stored_answer(session: Session, judge_id: uuid.UUID, key: str) -> _Stored | None:
+    """The answer stored for the judge's Idempotency-Key, if any."""
+    row = session.execute(_STORED_ANSWER, {"judge_id": judge_id, "key": key}).first()
+    return None if row is None else _Stored(row.request_hash, row.response)
 
 
 def _save_context(
     session: Session, *, idea_id: uuid.UUID, kind: RoundKind, judge_id: uuid.UUID, idempotency_key: str
-) -> _SaveContext | ScoreRequest:
+) -> _SaveContext | _Stored:
     """The answer already given for this Idempotency-Key, if any; else the idea, its round's rubric and
     the judge's exclusion and panel seat. One query.
 
@@ -171,23 +200,23 @@ def _save_context(
     params = {"idea_id": idea_id, "judge_id": judge_id, "key": idempotency_key, "kind": str(kind)}
     rows = session.execute(_SAVE_CONTEXT, params).all()
     if not rows:  # no such idea: a key stored with it can only be another request's
-        request = session.get(ScoreRequest, (judge_id, idempotency_key))
+        request = _stored_answer(session, judge_id, idempotency_key)
         if request is None:
             raise not_found("Gagasan", "Idea", {"idea_id": str(idea_id)})
         return request
-    idea, rnd, _, is_excluded, on_panel, is_declared, request = rows[0]
-    if request is not None:
-        return request
-    if not idea.known:
+    first = rows[0]
+    if first.request_hash is not None:
+        return _Stored(first.request_hash, first.response)
+    if first.revision <= 0:  # not known yet: only a screening or withdrawal arrived
         raise not_found("Gagasan", "Idea", {"idea_id": str(idea_id)})
-    if rnd is None or rows[0][2] is None:
+    if first.round_id is None or first.key is None:
         raise conflict(
             "rubric_missing",
             Message("Rubrik babak ini belum ditetapkan", "This round has no rubric yet"),
             {"round": str(kind)},
         )
-    criteria = [r[2] for r in rows if r[2] is not None]
-    return _SaveContext(idea, rnd, criteria, bool(is_excluded), bool(on_panel), bool(is_declared))
+    criteria: list[CriterionFacts] = list(rows)
+    return _SaveContext(first, first.round_id, criteria, first.excluded, first.on_panel, first.declared)
 
 
 def save_scores(
@@ -209,12 +238,12 @@ def save_scores(
     context = _save_context(
         session, idea_id=idea_id, kind=kind, judge_id=principal.user_id, idempotency_key=idempotency_key
     )
-    if isinstance(context, ScoreRequest):  # a retry after the first answer was lost
-        return _replay(session, context, request_hash)
-    idea, rnd, criteria_list = context.idea, context.round, context.criteria
+    if isinstance(context, _Stored):  # a retry after the first answer was lost
+        return _replay(session, request_hash, context.request_hash, context.response)
+    idea, criteria_list = context.idea, context.criteria
     if not context.declared:
         raise declaration_required(idea.edition_code)
-    authorise_judge(session, idea, rnd, principal, excluded=context.excluded, on_panel=context.on_panel)
+    authorise_judge(session, idea, context.round_id, principal, excluded=context.excluded, on_panel=context.on_panel)
     criteria = {c.key: c for c in criteria_list}
     errors = []
     for s in body.scores:
@@ -226,7 +255,7 @@ def save_scores(
     if errors:
         raise invalid("invalid_scores", Message("Nilai tidak sah", "Invalid scores"), errors)
 
-    score_set = _lock_set(session, rnd, idea, principal)
+    score_set = _lock_set(session, context.round_id, idea.id, principal)
     if score_set.status == SetStatus.SUBMITTED:
         raise conflict(
             "score_set_locked",
@@ -263,17 +292,15 @@ def save_scores(
     ).first()
     if claimed is None:  # a copy of this request committed first: undo ours, answer as it did
         session.rollback()
-        winner = session.get(ScoreRequest, (principal.user_id, idempotency_key), populate_existing=True)
+        winner = _stored_answer(session, principal.user_id, idempotency_key)
         assert winner is not None
-        return _replay(session, winner, request_hash)
+        return _replay(session, request_hash, winner.request_hash, winner.response)
     session.commit()
     return result
 
 
 #: Creates the judge's set or touches it, locking its row until commit. Built once, on the table (not the
 #: mapped class): the ORM's bulk-insert path would rebuild and re-key it on every save.
-_score_set: Table = ScoreSet.__table__  # type: ignore[assignment]  # a declarative class's table is a Table
-_score_request: Table = ScoreRequest.__table__  # type: ignore[assignment]
 _LOCK_SET = (
     pg_insert(_score_set)
     .values(
@@ -315,12 +342,12 @@ _CLAIM_KEY = (
 )
 
 
-def _lock_set(session: Session, rnd: Round, idea: Idea, principal: Principal) -> SetRow:
+def _lock_set(session: Session, round_id: uuid.UUID, idea_id: uuid.UUID, principal: Principal) -> SetRow:
     """The judge's set for the idea, created if new, row-locked until commit (one statement)."""
     params = {
         "id": uuid.uuid4(),
-        "round_id": rnd.id,
-        "idea_id": idea.id,
+        "round_id": round_id,
+        "idea_id": idea_id,
         "judge_id": principal.user_id,
         "judge_name": principal.name,
         "judge_agency_code": principal.agency_code,

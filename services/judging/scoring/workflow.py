@@ -26,7 +26,7 @@ def submit_scores(
     """Submit (and lock) the judge's set; every counted criterion must be scored. Repeating is harmless."""
     idea = get_known_idea(session, idea_id=idea_id)
     rnd = rubric_round(session, idea.edition_code, kind)
-    authorise_judge(session, idea, rnd, principal)
+    authorise_judge(session, idea, rnd.id, principal)
     score_set = session.execute(
         select(ScoreSet)
         .where(ScoreSet.round_id == rnd.id, ScoreSet.idea_id == idea.id, ScoreSet.judge_id == principal.user_id)
