@@ -85,7 +85,7 @@ def cmd_beat(args: argparse.Namespace) -> None:
 
 def cmd_relay(args: argparse.Namespace) -> None:
     """Relay a service's outbox to the consuming queues."""
-    from shared.outbox import OutboxRelay
+    from shared.relay import OutboxRelay
 
     spec = _spec(args.service)
     runtime = _runtime(spec)

@@ -21,7 +21,8 @@ from shared.celery_app import make_celery
 from shared.db import new_metadata
 from shared.events import IdeaScreened, IdeaScreenedPayload, handle_event_task_name
 from shared.messaging import define_messaging_tables
-from shared.outbox import OutboxRelay, publish
+from shared.outbox import publish
+from shared.relay import OutboxRelay
 from shared.settings import ServiceSettings
 
 

@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from shared.auth import Role, TokenService
-from shared.outbox import FAILPOINT_AFTER_SEND, FAILPOINT_ENV, FAILPOINT_EXIT_CODE
+from shared.relay import FAILPOINT_AFTER_SEND, FAILPOINT_ENV, FAILPOINT_EXIT_CODE
 from shared.settings import ServiceSettings
 from tests.faults.burst import EMAILS_PER_TICKET, Burst, Counts
 from tests.support import JWT_SECRET, WebhookReceiver

@@ -22,7 +22,8 @@ from audisi.services import SERVICES, load
 from audisi.testing.service import service_fixtures
 from shared.auth import Role, TokenService
 from shared.events import handle_event_task_name
-from shared.outbox import OutboxRelay, ack_list_key
+from shared.outbox import ack_list_key
+from shared.relay import OutboxRelay
 
 submission_runtime = service_fixtures("submission", attachments_dir=tempfile.mkdtemp(prefix="audisi-dl-"))[0]
 judging_runtime = service_fixtures("judging")[0]

@@ -19,14 +19,8 @@ from shared.celery_app import make_celery
 from shared.dead_letters import DeadLetterKind, count_dead_letters, list_dead_letters, replay_outbox
 from shared.events import IdeaWithdrawn, IdeaWithdrawnPayload
 from shared.messaging import MessagingTables
-from shared.outbox import (
-    FAILPOINT_AFTER_SEND,
-    FAILPOINT_ENV,
-    FAILPOINT_EXIT_CODE,
-    OutboxRelay,
-    ack_list_key,
-    publish,
-)
+from shared.outbox import ack_list_key, publish
+from shared.relay import FAILPOINT_AFTER_SEND, FAILPOINT_ENV, FAILPOINT_EXIT_CODE, OutboxRelay
 from shared.settings import ServiceSettings
 
 
@@ -317,7 +311,7 @@ def test_failpoint_kills_the_relay_between_send_and_mark_and_the_next_relay_send
         exits.append(code)
         raise SystemExit(code)
 
-    monkeypatch.setattr("shared.outbox.os._exit", fake_exit)
+    monkeypatch.setattr("shared.relay.os._exit", fake_exit)
     with pytest.raises(SystemExit):
         doomed.publish_due()
 
