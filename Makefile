@@ -58,6 +58,7 @@ seed: venv
 
 bench: venv
 	@for b in bench/bench_*.py; do echo "== $$b"; ENVIRONMENT=test $(BIN)/python -m bench.$$(basename $$b .py) || exit 1; done
+	@echo "== issue 14's targets, from the JSON above"; $(BIN)/python -m bench.summary
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
