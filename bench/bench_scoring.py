@@ -229,12 +229,18 @@ def wrk(
         "wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.seconds}s", "--timeout", "10s",
         "-s", str(script), base, "--", mode, *plan,
     ]  # fmt: skip
+    folded = RESULTS / f"profile-{mode.replace('/', '-')}.txt" if profile else None
+    return run_wrk(scenario, command, pid, args.seconds, folded)
+
+
+def run_wrk(scenario: str, command: list[str], pid: int, seconds: float, profile: Path | None) -> Figures:
+    """Run a wrk command whose Lua script prints `WRK_RESULT {json}`; the figures, with the server's CPU per
+    request (from /proc). With `profile`, py-spy samples the server meanwhile into that file (folded stacks)."""
     spy = None
-    if profile:
-        folded = RESULTS / f"profile-{mode.replace('/', '-')}.txt"
+    if profile is not None:
         spy_command = [
             str(Path(sys.executable).with_name("py-spy")), "record", "--pid", str(pid), "--rate", "250",
-            "--nonblocking", "--gil", "--duration", str(args.seconds), "--format", "raw", "--output", str(folded),
+            "--nonblocking", "--gil", "--duration", str(seconds), "--format", "raw", "--output", str(profile),
         ]  # fmt: skip
         spy = subprocess.Popen(spy_command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603
     cpu_before = cpu_seconds(pid)
@@ -246,12 +252,12 @@ def wrk(
     if match is None:
         raise SystemExit(f"wrk printed no result:\n{out}")
     r = json.loads(match.group(1))
-    seconds = r["duration_us"] / 1e6
+    elapsed = r["duration_us"] / 1e6
     return Figures(
         scenario=scenario,
         requests=r["requests"],
-        seconds=round(seconds, 2),
-        per_second=round(r["requests"] / seconds, 1),
+        seconds=round(elapsed, 2),
+        per_second=round(r["requests"] / elapsed, 1),
         p50_ms=r["p50_us"] / 1000,
         p90_ms=r["p90_us"] / 1000,
         p99_ms=r["p99_us"] / 1000,

@@ -30,7 +30,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Table, create_engine, select, text
 
 from audisi.services import SERVICES
-from bench.bench_scoring import Figures, cpu_seconds, free_port, process, table
+from bench.bench_scoring import Figures, free_port, process, run_wrk, table
 from bench.common import scratch_database
 from bench.rss import peak_rss_mb
 
@@ -124,7 +124,7 @@ def background(command: list[str], env: dict[str, str], log: Path) -> Iterator[i
                 proc.wait()
 
 
-def run_wrk(mode: str, server: tuple[str, int], args: argparse.Namespace, work: Path, seconds: int) -> Figures:
+def wrk_submit(mode: str, server: tuple[str, int], args: argparse.Namespace, work: Path, seconds: int) -> Figures:
     """One closed-loop wrk run of bench/submit.lua; its figures (the same fields as the scoring benchmark)."""
     base, pid = server
     command = [
@@ -132,34 +132,9 @@ def run_wrk(mode: str, server: tuple[str, int], args: argparse.Namespace, work: 
         "-s", str(ROOT / "bench" / "submit.lua"), base, "--", mode,
         str(work / "submit-pairs.txt"), str(work / "submit-body.txt"), str(args.threads),
     ]  # fmt: skip
-    spy = None
-    if args.profile and mode == "submit":
-        spy_command = [
-            str(Path(sys.executable).with_name("py-spy")), "record", "--pid", str(pid), "--rate", "250",
-            "--nonblocking", "--gil", "--duration", str(seconds), "--format", "raw",
-            "--output", str(RESULTS / "profile-submit.txt"),
-        ]  # fmt: skip
-        spy = subprocess.Popen(spy_command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603
-    cpu_before = cpu_seconds(pid)
-    out = subprocess.run(command, check=True, capture_output=True, text=True).stdout  # noqa: S603
-    cpu = cpu_seconds(pid) - cpu_before
-    if spy is not None:
-        spy.wait(30)
-    r = json.loads(out.split("WRK_RESULT ", 1)[1].splitlines()[0])
-    elapsed = r["duration_us"] / 1e6
-    return Figures(
-        scenario={"submit": "submit", "floor/sync": "floor sync", "floor/async": "floor async"}[mode],
-        requests=r["requests"],
-        seconds=round(elapsed, 2),
-        per_second=round(r["requests"] / elapsed, 1),
-        p50_ms=r["p50_us"] / 1000,
-        p90_ms=r["p90_us"] / 1000,
-        p99_ms=r["p99_us"] / 1000,
-        max_ms=r["max_us"] / 1000,
-        non_2xx=r["non_2xx"],
-        socket_errors=r["socket_errors"],
-        cpu_ms_per_request=round(cpu * 1000 / max(1, r["requests"]), 2),
-    )
+    scenario = {"submit": "submit", "floor/sync": "floor sync", "floor/async": "floor async"}[mode]
+    profile = RESULTS / "profile-submit.txt" if args.profile and mode == "submit" else None
+    return run_wrk(scenario, command, pid, seconds, profile)
 
 
 def outbox_counts(url: str) -> dict[str, int]:
@@ -212,9 +187,9 @@ def main() -> None:
             "--log-level", "warning", "--no-access-log",
         ]  # fmt: skip
         floor = stack.enter_context(process("floor", floor_command, env, floor_port, work / "floor.log"))
-        run_wrk("floor/sync", floor, args, work, 1)  # warm-up of the floor; drafts are not spent on warming
-        rows = [run_wrk(mode, floor, args, work, args.seconds) for mode in ("floor/sync", "floor/async")]
-        rows.append(run_wrk("submit", api, args, work, args.seconds))
+        wrk_submit("floor/sync", floor, args, work, 1)  # warm-up of the floor; drafts are not spent on warming
+        rows = [wrk_submit(mode, floor, args, work, args.seconds) for mode in ("floor/sync", "floor/async")]
+        rows.append(wrk_submit("submit", api, args, work, args.seconds))
         time.sleep(3)  # let the relay and worker take the rush's events
         rss = {"submission-api": peak_rss_mb(api[1]), **{f"submission-{k}": peak_rss_mb(p) for k, p in helpers.items()}}
         counts = outbox_counts(url)
