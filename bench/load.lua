@@ -3,6 +3,8 @@
 --   wrk -t2 -c60 -d10s -s bench/load.lua URL -- MODE PAIRS_FILE BODIES_FILE NONCE THREADS
 -- PAIRS_FILE: "token idea_id" per line; each wrk thread takes every THREADS-th line, so two requests in
 -- flight never save the same judge's set (which would only measure the row lock).
+-- done(): the WRK_RESULT line, shared by every script (bench/wrk_result.lua, beside this one).
+dofile(debug.getinfo(1, "S").source:sub(2):match("^(.*/)") .. "wrk_result.lua")
 local next_id = 1
 
 function setup(thread)
@@ -52,13 +54,4 @@ function request()
     ["Idempotency-Key"] = key,
     ["Content-Type"] = "application/json",
   }, body)
-end
-
-function done(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format(
-    'WRK_RESULT {"requests": %d, "duration_us": %d, "non_2xx": %d, "socket_errors": %d, ' ..
-    '"p50_us": %d, "p90_us": %d, "p99_us": %d, "max_us": %d}\n',
-    summary.requests, summary.duration, e.status, e.connect + e.read + e.write + e.timeout,
-    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max))
 end

@@ -3,6 +3,8 @@
 --   wrk -t2 -c60 -d10s -s bench/submit.lua URL -- MODE PAIRS_FILE BODY_FILE THREADS
 -- PAIRS_FILE: "token idea_id" per line; each wrk thread takes every THREADS-th line. A draft is submitted
 -- once, so a thread stops when its lines are used up (the harness seeds more than the run needs).
+-- done(): the WRK_RESULT line, shared by every script (bench/wrk_result.lua, beside this one).
+dofile(debug.getinfo(1, "S").source:sub(2):match("^(.*/)") .. "wrk_result.lua")
 local next_id = 1
 
 function setup(thread)
@@ -42,13 +44,4 @@ function response(status, headers, body)
   if mode == "submit" and sent >= #pairs_ then
     wrk.thread:stop()
   end
-end
-
-function done(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format(
-    'WRK_RESULT {"requests": %d, "duration_us": %d, "non_2xx": %d, "socket_errors": %d, ' ..
-    '"p50_us": %d, "p90_us": %d, "p99_us": %d, "max_us": %d}\n',
-    summary.requests, summary.duration, e.status, e.connect + e.read + e.write + e.timeout,
-    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max))
 end
