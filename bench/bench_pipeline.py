@@ -117,11 +117,18 @@ def measure_latency(stack: PipelineStack, rate: float, seconds: float, timeout: 
     }
 
 
-def drain(engine: Any, timeout: float) -> None:
-    """Wait until the emails of the runs before are all out, so the next run counts only its own."""
+def drain(stack: PipelineStack, engine: Any, timeout: float) -> None:
+    """Wait until every ticket made so far has had its emails delivered, so the next run counts only its own.
+
+    No pending job is not enough: the last tickets' jobs may not exist yet (their notification.requested
+    events still on the way), and their emails would then arrive during the next run.
+    """
     deadline = time.monotonic() + timeout
     pending = "SELECT count(*) FROM notification_job WHERE email_status IN ('pending', 'sending')"
-    while scalar(engine, pending):
+    while (
+        scalar(engine, pending)
+        or stack.sink.received < scalar(engine, "SELECT count(*) FROM ticket") * EMAILS_PER_TICKET
+    ):
         if time.monotonic() > deadline:
             raise SystemExit("emails of the earlier run still pending")
         time.sleep(0.25)
@@ -130,7 +137,7 @@ def drain(engine: Any, timeout: float) -> None:
 def measure_burst(stack: PipelineStack, decisions: int, timeout: float) -> dict[str, Any]:
     """`decisions` selected ideas committed at once; when the tickets, and then every email, were done."""
     judging, implementation = stack.engine("judging"), stack.engine("implementation")
-    drain(implementation, timeout)
+    drain(stack, implementation, timeout)
     ids_before = len(stack.sink.message_ids)
     tickets_before = scalar(implementation, "SELECT count(*) FROM ticket")
     sent_before = scalar(implementation, "SELECT count(*) FROM notification_job WHERE email_status = 'sent'")
